@@ -1,0 +1,286 @@
+//! Parsing `#[strata(...)]` into typed attributes. Unknown keys, repeated
+//! keys and malformed values are recorded in the [`Ctxt`] and parsing goes
+//! on, so one compile shows every mistake.
+
+use crate::ctxt::Ctxt;
+use proc_macro2::Span;
+use syn::meta::ParseNestedMeta;
+use syn::spanned::Spanned as _;
+use syn::{Attribute, Expr, ExprLit, ExprUnary, Ident, Lit, LitInt, LitStr, UnOp};
+
+const MODEL_KEYS: &str =
+    "table, index(fields(a, b), name = \"..\"), unique(fields(a, b), name = \"..\")";
+const FIELD_KEYS: &str = "primary_key, column = \"..\", max_length = N, unique, index, default = <literal>, max_digits = N, decimal_places = N";
+
+/// A value with the span it was written at.
+#[derive(Clone)]
+pub(crate) struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// `#[strata(...)]` on the struct.
+#[derive(Default)]
+pub(crate) struct ModelAttrs {
+    pub table: Option<Spanned<String>>,
+    pub indexes: Vec<CompositeAttr>,
+    pub uniques: Vec<CompositeAttr>,
+}
+
+/// `index(fields(a, b), name = "...")` or `unique(...)`.
+pub(crate) struct CompositeAttr {
+    pub fields: Vec<Ident>,
+    pub name: Option<Spanned<String>>,
+}
+
+/// A literal default.
+#[derive(Clone)]
+pub(crate) enum DefaultLit {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+}
+
+/// `#[strata(...)]` on a field.
+#[derive(Default)]
+pub(crate) struct FieldAttrs {
+    pub primary_key: Option<Span>,
+    pub column: Option<Spanned<String>>,
+    pub max_length: Option<Spanned<u32>>,
+    pub unique: Option<Span>,
+    pub index: Option<Span>,
+    pub default: Option<Spanned<DefaultLit>>,
+    pub max_digits: Option<Spanned<u8>>,
+    pub decimal_places: Option<Spanned<u8>>,
+}
+
+fn strata_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
+    attrs.iter().filter(|a| a.path().is_ident("strata"))
+}
+
+fn key_name(meta: &ParseNestedMeta) -> String {
+    meta.path
+        .get_ident()
+        .map(|i| i.to_string())
+        .unwrap_or_else(|| {
+            let path = &meta.path;
+            quote::quote!(#path).to_string().replace(' ', "")
+        })
+}
+
+/// Records an unknown key and skips its value so parsing can go on.
+fn unknown_key(cx: &Ctxt, meta: &ParseNestedMeta, valid: &str, on: &str) -> syn::Result<()> {
+    let path = &meta.path;
+    let name = key_name(meta);
+    cx.error(
+        path,
+        format!(
+            "unknown strata attribute `{name}` on a {on}\n  = help: valid keys on a {on}: {valid}"
+        ),
+    );
+    if meta.input.peek(syn::Token![=]) {
+        let _: Expr = meta.value()?.parse()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        let _group;
+        syn::parenthesized!(_group in meta.input);
+        let _: proc_macro2::TokenStream = _group.parse()?;
+    }
+    Ok(())
+}
+
+fn set_once<T>(cx: &Ctxt, slot: &mut Option<T>, value: T, span: Span, key: &str) {
+    if slot.is_some() {
+        cx.error_at(span, format!("duplicate strata attribute `{key}`"));
+    } else {
+        *slot = Some(value);
+    }
+}
+
+fn lit_str(meta: &ParseNestedMeta, key: &str) -> syn::Result<Spanned<String>> {
+    let expr: Expr = meta.value()?.parse()?;
+    match &expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(s), ..
+        }) => Ok(Spanned {
+            value: s.value(),
+            span: s.span(),
+        }),
+        _ => Err(syn::Error::new_spanned(
+            &expr,
+            format!("`{key}` takes a string\n  = help: write `{key} = \"...\"`"),
+        )),
+    }
+}
+
+fn lit_int<N: std::str::FromStr>(
+    meta: &ParseNestedMeta,
+    key: &str,
+    range: &str,
+) -> syn::Result<Spanned<N>>
+where
+    N::Err: std::fmt::Display,
+{
+    let expr: Expr = meta.value()?.parse()?;
+    let parsed = match &expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Int(i), ..
+        }) => i.base10_parse::<N>().ok().map(|v| (v, i.span())),
+        _ => None,
+    };
+    parsed
+        .map(|(value, span)| Spanned { value, span })
+        .ok_or_else(|| {
+            syn::Error::new_spanned(
+                &expr,
+                format!("`{key}` takes a whole number {range}\n  = help: write `{key} = 100`"),
+            )
+        })
+}
+
+fn default_lit(meta: &ParseNestedMeta) -> syn::Result<Spanned<DefaultLit>> {
+    let expr: Expr = meta.value()?.parse()?;
+    let span = expr.span();
+    let value = match &expr {
+        Expr::Lit(ExprLit { lit, .. }) => match lit {
+            Lit::Bool(b) => Some(DefaultLit::Bool(b.value)),
+            Lit::Int(i) => i.base10_parse::<i64>().ok().map(DefaultLit::Int),
+            Lit::Float(f) => f.base10_parse::<f64>().ok().map(DefaultLit::Float),
+            Lit::Str(s) => Some(DefaultLit::Str(s.value())),
+            _ => None,
+        },
+        Expr::Unary(ExprUnary {
+            op: UnOp::Neg(_),
+            expr: inner,
+            ..
+        }) => match &**inner {
+            Expr::Lit(ExprLit {
+                lit: Lit::Int(i), ..
+            }) => negative_int(i).map(DefaultLit::Int),
+            Expr::Lit(ExprLit {
+                lit: Lit::Float(f), ..
+            }) => f.base10_parse::<f64>().ok().map(|v| DefaultLit::Float(-v)),
+            _ => None,
+        },
+        _ => None,
+    };
+    value.map(|value| Spanned { value, span }).ok_or_else(|| {
+        syn::Error::new_spanned(
+            &expr,
+            "`default` takes a literal: a bool, a number or a string\n  = help: e.g. `default = false`, `default = 0`, `default = \"draft\"`",
+        )
+    })
+}
+
+fn negative_int(lit: &LitInt) -> Option<i64> {
+    let magnitude: i128 = lit.base10_parse().ok()?;
+    i64::try_from(-magnitude).ok()
+}
+
+pub(crate) fn parse_model_attrs(cx: &Ctxt, attrs: &[Attribute]) -> ModelAttrs {
+    let mut out = ModelAttrs::default();
+    for attr in strata_attrs(attrs) {
+        let result = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("table") {
+                let value = lit_str(&meta, "table")?;
+                let span = value.span;
+                set_once(cx, &mut out.table, value, span, "table");
+            } else if meta.path.is_ident("index") {
+                out.indexes.push(parse_composite(cx, &meta, "index")?);
+            } else if meta.path.is_ident("unique") {
+                out.uniques.push(parse_composite(cx, &meta, "unique")?);
+            } else {
+                unknown_key(cx, &meta, MODEL_KEYS, "model")?;
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            cx.syn_error(e);
+        }
+    }
+    out
+}
+
+fn parse_composite(cx: &Ctxt, meta: &ParseNestedMeta, what: &str) -> syn::Result<CompositeAttr> {
+    let span = meta.path.span();
+    let mut fields = Vec::new();
+    let mut name = None;
+    let mut saw_fields = false;
+    meta.parse_nested_meta(|inner| {
+        if inner.path.is_ident("fields") {
+            saw_fields = true;
+            inner.parse_nested_meta(|field| {
+                match field.path.get_ident() {
+                    Some(ident) => fields.push(ident.clone()),
+                    None => cx.error(&field.path, "expected a field name"),
+                }
+                Ok(())
+            })?;
+        } else if inner.path.is_ident("name") {
+            let value = lit_str(&inner, "name")?;
+            let span = value.span;
+            set_once(cx, &mut name, value, span, "name");
+        } else {
+            unknown_key(
+                cx,
+                &inner,
+                "fields(a, b), name = \"..\"",
+                &format!("{what}(...)"),
+            )?;
+        }
+        Ok(())
+    })?;
+    if !saw_fields || fields.is_empty() {
+        cx.error_at(
+            span,
+            format!("`{what}` needs the fields it covers\n  = help: write `{what}(fields(author, created_at))`"),
+        );
+    }
+    Ok(CompositeAttr { fields, name })
+}
+
+pub(crate) fn parse_field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
+    let mut out = FieldAttrs::default();
+    for attr in strata_attrs(attrs) {
+        let result = attr.parse_nested_meta(|meta| {
+            let span = meta.path.span();
+            if meta.path.is_ident("primary_key") {
+                set_once(cx, &mut out.primary_key, span, span, "primary_key");
+            } else if meta.path.is_ident("unique") {
+                set_once(cx, &mut out.unique, span, span, "unique");
+            } else if meta.path.is_ident("index") {
+                set_once(cx, &mut out.index, span, span, "index");
+            } else if meta.path.is_ident("column") {
+                let v = lit_str(&meta, "column")?;
+                set_once(cx, &mut out.column, v, span, "column");
+            } else if meta.path.is_ident("max_length") {
+                let v = lit_int::<u32>(&meta, "max_length", "from 1 to 65535")?;
+                if v.value == 0 || v.value > 65_535 {
+                    cx.error_at(v.span, "`max_length` must be from 1 to 65535");
+                }
+                set_once(cx, &mut out.max_length, v, span, "max_length");
+            } else if meta.path.is_ident("max_digits") {
+                let v = lit_int::<u8>(&meta, "max_digits", "from 1 to 65")?;
+                set_once(cx, &mut out.max_digits, v, span, "max_digits");
+            } else if meta.path.is_ident("decimal_places") {
+                let v = lit_int::<u8>(&meta, "decimal_places", "from 0 to 30")?;
+                set_once(cx, &mut out.decimal_places, v, span, "decimal_places");
+            } else if meta.path.is_ident("default") {
+                let v = default_lit(&meta)?;
+                set_once(cx, &mut out.default, v, span, "default");
+            } else {
+                unknown_key(cx, &meta, FIELD_KEYS, "field")?;
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            cx.syn_error(e);
+        }
+    }
+    out
+}
+
+/// A string literal for generated code.
+pub(crate) fn lit(value: &str) -> LitStr {
+    LitStr::new(value, Span::call_site())
+}

@@ -1,0 +1,337 @@
+//! Validation of the model as a whole, producing the resolved model that
+//! code generation reads. Nothing unvalidated reaches `expand`.
+
+use crate::ast::{field_name, Field, Model};
+use crate::attr::{DefaultLit, Spanned};
+use crate::ctxt::Ctxt;
+use crate::naming::{constraint_name, snake_case};
+use crate::types::{known_unsupported, Base};
+use std::collections::HashMap;
+
+/// A model that passed every check.
+pub(crate) struct Checked<'a> {
+    pub model: Model<'a>,
+    pub table: String,
+    pub columns: Vec<Column>,
+    pub primary_key: usize,
+    pub indexes: Vec<Index>,
+    pub uniques: Vec<Unique>,
+}
+
+pub(crate) struct Column {
+    pub name: String,
+    pub primary_key: bool,
+    pub auto_increment: bool,
+}
+
+pub(crate) struct Index {
+    pub name: String,
+    pub columns: Vec<String>,
+}
+
+pub(crate) struct Unique {
+    pub name: String,
+    pub columns: Vec<String>,
+}
+
+/// Field names that would shadow `Model`'s own associated functions.
+const RESERVED: &[&str] = &["objects"];
+
+pub(crate) fn check<'a>(cx: &Ctxt, model: Model<'a>) -> Option<Checked<'a>> {
+    let table = match &model.attrs.table {
+        Some(t) => {
+            check_identifier(cx, t, "table");
+            t.value.clone()
+        }
+        None => snake_case(&model.ident.to_string()),
+    };
+
+    let mut columns = Vec::with_capacity(model.fields.len());
+    let mut by_column: HashMap<String, &Field> = HashMap::new();
+    for field in &model.fields {
+        check_field(cx, field);
+        let name = match &field.attrs.column {
+            Some(c) => {
+                check_identifier(cx, c, "column");
+                c.value.clone()
+            }
+            None => field_name(field.ident),
+        };
+        if let Some(previous) = by_column.get(&name) {
+            cx.error(
+                field.ident,
+                format!(
+                    "column `{name}` is already used by field `{}`\n  = help: give one of them another name with #[strata(column = \"...\")]",
+                    previous.ident
+                ),
+            );
+        }
+        by_column.insert(name.clone(), field);
+        columns.push(Column {
+            name,
+            primary_key: false,
+            auto_increment: false,
+        });
+    }
+
+    let primary_key = resolve_primary_key(cx, &model, &mut columns);
+
+    let field_index: HashMap<String, usize> = model
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (field_name(f.ident), i))
+        .collect();
+    let mut indexes = Vec::new();
+    for (i, field) in model.fields.iter().enumerate() {
+        if field.attrs.index.is_some() {
+            let cols = vec![columns[i].name.clone()];
+            indexes.push(Index {
+                name: constraint_name(&table, &cols, "idx"),
+                columns: cols,
+            });
+        }
+    }
+    let resolve = |fields: &[syn::Ident]| -> Vec<String> {
+        fields
+            .iter()
+            .filter_map(|ident| match field_index.get(&field_name(ident)) {
+                Some(&i) => Some(columns[i].name.clone()),
+                None => {
+                    cx.error(
+                        ident,
+                        format!(
+                            "no field named `{ident}` in `{}`\n  = help: list Rust field names, e.g. fields({})",
+                            model.ident,
+                            model.fields.iter().take(2).map(|f| field_name(f.ident)).collect::<Vec<_>>().join(", ")
+                        ),
+                    );
+                    None
+                }
+            })
+            .collect()
+    };
+    for composite in &model.attrs.indexes {
+        let cols = resolve(&composite.fields);
+        let name = composite
+            .name
+            .as_ref()
+            .map(|n| n.value.clone())
+            .unwrap_or_else(|| constraint_name(&table, &cols, "idx"));
+        indexes.push(Index {
+            name,
+            columns: cols,
+        });
+    }
+    let mut uniques = Vec::new();
+    for composite in &model.attrs.uniques {
+        let cols = resolve(&composite.fields);
+        let name = composite
+            .name
+            .as_ref()
+            .map(|n| n.value.clone())
+            .unwrap_or_else(|| constraint_name(&table, &cols, "uniq"));
+        uniques.push(Unique {
+            name,
+            columns: cols,
+        });
+    }
+    let mut names: HashMap<&str, ()> = HashMap::new();
+    for name in indexes
+        .iter()
+        .map(|i| &i.name)
+        .chain(uniques.iter().map(|u| &u.name))
+    {
+        if names.insert(name, ()).is_some() {
+            cx.error(
+                model.ident,
+                format!("two indexes or constraints are named `{name}`\n  = help: give one a `name = \"...\"`"),
+            );
+        }
+    }
+
+    let primary_key = primary_key?;
+    Some(Checked {
+        model,
+        table,
+        columns,
+        primary_key,
+        indexes,
+        uniques,
+    })
+}
+
+fn check_identifier(cx: &Ctxt, name: &Spanned<String>, what: &str) {
+    if name.value.is_empty() {
+        cx.error_at(name.span, format!("the {what} name cannot be empty"));
+    } else if name.value.contains('\0') {
+        cx.error_at(
+            name.span,
+            format!("the {what} name cannot contain a NUL character"),
+        );
+    } else if name.value.len() > 63 {
+        cx.error_at(
+            name.span,
+            format!("the {what} name is longer than 63 bytes, the most PostgreSQL accepts"),
+        );
+    }
+}
+
+fn check_field(cx: &Ctxt, field: &Field) {
+    let name = field_name(field.ident);
+    if RESERVED.contains(&name.as_str()) {
+        cx.error(
+            field.ident,
+            format!(
+                "a field named `{name}` would hide `Model::{name}()`\n  = help: rename the field and keep the column with #[strata(column = \"{name}\")]"
+            ),
+        );
+    }
+    if let Some(hint) = known_unsupported(field.ty) {
+        cx.error(
+            field.ty,
+            format!("unsupported field type\n  = help: {hint}"),
+        );
+    }
+    let attrs = &field.attrs;
+    let base = field.shape.base;
+    if let Some(max_length) = &attrs.max_length {
+        if !matches!(base, Base::String | Base::Other) {
+            cx.error_at(
+                max_length.span,
+                format!(
+                    "`max_length` only applies to text fields, and `{name}` is not a `String`\n  = help: remove `max_length`, or make the field a `String` / `Option<String>`"
+                ),
+            );
+        }
+    }
+    let is_decimal = base == Base::Decimal;
+    for (attr, key) in [
+        (&attrs.max_digits, "max_digits"),
+        (&attrs.decimal_places, "decimal_places"),
+    ] {
+        if let Some(attr) = attr {
+            if !matches!(base, Base::Decimal | Base::Other) {
+                cx.error_at(
+                    attr.span,
+                    format!("`{key}` only applies to `rust_decimal::Decimal` fields"),
+                );
+            }
+        }
+    }
+    match (&attrs.max_digits, &attrs.decimal_places) {
+        (Some(digits), Some(places)) => {
+            if digits.value == 0 || digits.value > 65 {
+                cx.error_at(digits.span, "`max_digits` must be from 1 to 65 (MySQL's limit)");
+            }
+            if places.value > 30 {
+                cx.error_at(places.span, "`decimal_places` must be from 0 to 30 (MySQL's limit)");
+            } else if places.value > digits.value {
+                cx.error_at(places.span, "`decimal_places` cannot exceed `max_digits`");
+            }
+        }
+        _ if is_decimal => cx.error(
+            field.ident,
+            format!(
+                "decimal field `{name}` needs a precision\n  = help: add #[strata(max_digits = 10, decimal_places = 2)]"
+            ),
+        ),
+        _ => {}
+    }
+    if let Some(default) = &attrs.default {
+        check_default(cx, field, default);
+    }
+    if attrs.primary_key.is_some() && field.shape.optional {
+        cx.error(
+            field.ty,
+            "a primary key cannot be an `Option`\n  = help: primary keys are never NULL; remove the `Option`",
+        );
+    }
+}
+
+fn check_default(cx: &Ctxt, field: &Field, default: &Spanned<DefaultLit>) {
+    let base = field.shape.base;
+    let fits = match (&default.value, base) {
+        (_, Base::Other) => true,
+        (DefaultLit::Bool(_), Base::Bool) => true,
+        (DefaultLit::Int(_), Base::Int | Base::Float) => true,
+        (DefaultLit::Float(_), Base::Float) => true,
+        (
+            DefaultLit::Str(_),
+            Base::String
+            | Base::Date
+            | Base::Time
+            | Base::DateTime
+            | Base::DateTimeUtc
+            | Base::Uuid
+            | Base::Decimal
+            | Base::Json,
+        ) => true,
+        _ => false,
+    };
+    if !fits {
+        let expected = match base {
+            Base::Bool => "`true` or `false`",
+            Base::Int => "an integer, e.g. `0`",
+            Base::Float => "a number, e.g. `0.0`",
+            Base::Bytes => "nothing: byte fields cannot have a literal default",
+            _ => "a string, e.g. `\"2024-01-01\"`",
+        };
+        cx.error_at(
+            default.span,
+            format!(
+                "this default does not fit field `{}`\n  = help: for this field's type, write {expected}",
+                field_name(field.ident)
+            ),
+        );
+    }
+}
+
+fn resolve_primary_key(cx: &Ctxt, model: &Model, columns: &mut [Column]) -> Option<usize> {
+    let explicit: Vec<usize> = model
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.attrs.primary_key.is_some())
+        .map(|(i, _)| i)
+        .collect();
+    if explicit.len() > 1 {
+        for &i in &explicit[1..] {
+            let field = &model.fields[i];
+            cx.error(
+                field.ident,
+                format!(
+                    "`{}` is a second primary key; `{}` is already one\n  = help: a model has one primary key; for a multi-column key use #[strata(unique(fields(a, b)))] on the struct",
+                    field.ident, model.fields[explicit[0]].ident
+                ),
+            );
+        }
+        return None;
+    }
+    if let Some(&i) = explicit.first() {
+        columns[i].primary_key = true;
+        return Some(i);
+    }
+    let Some(i) = model
+        .fields
+        .iter()
+        .position(|f| field_name(f.ident) == "id")
+    else {
+        cx.error(
+            model.ident,
+            format!(
+                "`{}` has no primary key\n  = help: add `id: i64` (an auto-increment key) or mark a field #[strata(primary_key)]",
+                model.ident
+            ),
+        );
+        return None;
+    };
+    let field = &model.fields[i];
+    if field.shape.optional {
+        cx.error(field.ty, "the `id` primary key cannot be an `Option`\n  = help: use `id: i64`; insert() fills it in");
+        return None;
+    }
+    columns[i].primary_key = true;
+    columns[i].auto_increment = field.shape.base == Base::Int;
+    Some(i)
+}

@@ -1,0 +1,210 @@
+//! Code generation from a checked model. Everything is named through
+//! `::strata::__private` and lives inside `const _: () = { ... };`.
+
+use crate::ast::{field_name, Model};
+use crate::attr::{lit, DefaultLit};
+use crate::check::{check, Checked};
+use crate::ctxt::Ctxt;
+use crate::naming::quoted;
+use crate::types::Base;
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::DeriveInput;
+
+pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
+    let cx = Ctxt::default();
+    let checked = Model::from_input(&cx, input).and_then(|model| check(&cx, model));
+    cx.finish()?;
+    // `check` returns None only after recording an error.
+    let Some(checked) = checked else {
+        return Err(syn::Error::new(Span::call_site(), "invalid model"));
+    };
+    Ok(expand(&checked))
+}
+
+fn expand(checked: &Checked) -> TokenStream {
+    let p = quote!(::strata::__private);
+    let model = &checked.model;
+    let ident = model.ident;
+    let name = lit(&ident.to_string());
+    let table = lit(&checked.table);
+    let column_count = checked.columns.len();
+    let pk = checked.primary_key;
+
+    let mut column_metas = Vec::new();
+    let mut assertions = Vec::new();
+    let mut accessors = Vec::new();
+    let mut decoders = Vec::new();
+    let mut insert_values = Vec::new();
+    let mut update_values = Vec::new();
+    for (i, (field, column)) in model.fields.iter().zip(&checked.columns).enumerate() {
+        let ty = field.ty;
+        let field_ident = field.ident;
+        let vis = field.vis;
+        let field_lit = lit(&field_name(field_ident));
+        let column_lit = lit(&column.name);
+        let field_type = quote_spanned!(ty.span()=> <#ty as #p::FieldType>);
+        let mut column_type = quote!(#field_type::COLUMN);
+        if let Some(max_length) = &field.attrs.max_length {
+            let n = max_length.value;
+            column_type = quote!(#column_type.with_max_length(#n));
+            if field.shape.base == Base::Other {
+                assertions.push(quote_spanned!(max_length.span=>
+                    const _: () = ::core::assert!(
+                        #field_type::COLUMN.is_text(),
+                        "`max_length` only applies to fields stored as text"
+                    );
+                ));
+            }
+        }
+        if let (Some(digits), Some(places)) = (&field.attrs.max_digits, &field.attrs.decimal_places)
+        {
+            let (d, s) = (digits.value, places.value);
+            column_type = quote!(#column_type.with_precision(#d, #s));
+        }
+        let primary_key = column.primary_key;
+        let auto_increment = column.auto_increment;
+        let unique = field.attrs.unique.is_some() && !primary_key;
+        let index = field.attrs.index.is_some();
+        let default = match field.attrs.default.as_ref().map(|d| &d.value) {
+            None => quote!(::core::option::Option::None),
+            Some(DefaultLit::Bool(b)) => {
+                quote!(::core::option::Option::Some(#p::DefaultValue::Bool(#b)))
+            }
+            Some(DefaultLit::Int(v)) => {
+                quote!(::core::option::Option::Some(#p::DefaultValue::Int(#v)))
+            }
+            Some(DefaultLit::Float(v)) => {
+                quote!(::core::option::Option::Some(#p::DefaultValue::Float(#v)))
+            }
+            Some(DefaultLit::Str(s)) => {
+                let s = lit(s);
+                quote!(::core::option::Option::Some(#p::DefaultValue::Str(#s)))
+            }
+        };
+        column_metas.push(quote! {
+            #p::ColumnMeta {
+                field: #field_lit,
+                column: #column_lit,
+                ty: #column_type,
+                nullable: #field_type::NULLABLE,
+                primary_key: #primary_key,
+                auto_increment: #auto_increment,
+                unique: #unique,
+                index: #index,
+                default: #default,
+                foreign_key: ::core::option::Option::None,
+            }
+        });
+        let doc = format!("The `{}` field, for queries.", field_name(field_ident));
+        accessors.push(quote! {
+            #[doc = #doc]
+            #[inline]
+            #[allow(dead_code)]
+            #vis const fn #field_ident() -> #p::Field<#ident, #ty> {
+                #p::Field::new(&__STRATA_COLUMNS[#i])
+            }
+        });
+        decoders.push(quote! {
+            #field_ident: #p::decode_field::<Self, #ty>(row, offset + #i, #i)?
+        });
+        if !auto_increment {
+            insert_values.push(quote!(out.push(#p::FieldType::to_value(&self.#field_ident));));
+        }
+        if !primary_key {
+            update_values.push(quote!(out.push(#p::FieldType::to_value(&self.#field_ident));));
+        }
+    }
+
+    let pk_field = model.fields[pk].ident;
+    let pk_ty = model.fields[pk].ty;
+    let set_generated_pk = if checked.columns[pk].auto_increment {
+        quote! {
+            self.#pk_field = #p::generated_pk::<Self, #pk_ty>(id)?;
+            ::core::result::Result::Ok(())
+        }
+    } else {
+        quote! {
+            let _ = id;
+            ::core::result::Result::Ok(())
+        }
+    };
+
+    let index_metas = checked.indexes.iter().map(|index| {
+        let name = lit(&index.name);
+        let columns = index.columns.iter().map(|c| lit(c));
+        quote!(#p::IndexMeta { name: #name, columns: &[#(#columns),*], unique: false })
+    });
+    let index_count = checked.indexes.len();
+    let unique_metas = checked.uniques.iter().map(|unique| {
+        let name = lit(&unique.name);
+        let columns = unique.columns.iter().map(|c| lit(c));
+        quote!(#p::UniqueMeta { name: #name, columns: &[#(#columns),*] })
+    });
+    let unique_count = checked.uniques.len();
+
+    let names: Vec<&str> = checked.columns.iter().map(|c| c.name.as_str()).collect();
+    let ansi = lit(&names
+        .iter()
+        .map(|n| quoted(n, '"'))
+        .collect::<Vec<_>>()
+        .join(", "));
+    let mysql = lit(&names
+        .iter()
+        .map(|n| quoted(n, '`'))
+        .collect::<Vec<_>>()
+        .join(", "));
+
+    quote! {
+        #[allow(non_upper_case_globals, clippy::all)]
+        const _: () = {
+            static __STRATA_COLUMNS: [#p::ColumnMeta; #column_count] = [#(#column_metas),*];
+            static __STRATA_INDEXES: [#p::IndexMeta; #index_count] = [#(#index_metas),*];
+            static __STRATA_UNIQUES: [#p::UniqueMeta; #unique_count] = [#(#unique_metas),*];
+            static __STRATA_META: #p::ModelMeta = #p::ModelMeta {
+                name: #name,
+                module_path: ::core::module_path!(),
+                table: #table,
+                columns: &__STRATA_COLUMNS,
+                primary_key: #pk,
+                indexes: &__STRATA_INDEXES,
+                unique_constraints: &__STRATA_UNIQUES,
+                many_to_many: &[],
+                select_list: #p::QuotedList { ansi: #ansi, mysql: #mysql },
+            };
+
+            #(#assertions)*
+
+            #p::inventory::submit! { #p::Registration(&__STRATA_META) }
+
+            impl #p::Model for #ident {
+                const META: &'static #p::ModelMeta = &__STRATA_META;
+
+                fn from_row(row: &#p::Row, offset: usize) -> #p::Result<Self> {
+                    ::core::result::Result::Ok(#ident { #(#decoders),* })
+                }
+
+                fn write_insert_values(&self, out: &mut #p::Vec<#p::Value>) {
+                    #(#insert_values)*
+                }
+
+                fn write_update_values(&self, out: &mut #p::Vec<#p::Value>) {
+                    #(#update_values)*
+                }
+
+                fn pk_value(&self) -> #p::Value {
+                    #p::FieldType::to_value(&self.#pk_field)
+                }
+
+                fn set_generated_pk(&mut self, id: i64) -> #p::Result<()> {
+                    #set_generated_pk
+                }
+            }
+
+            impl #ident {
+                #(#accessors)*
+            }
+        };
+    }
+}

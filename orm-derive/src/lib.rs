@@ -1,0 +1,26 @@
+//! `#[derive(Model)]` for strata.
+//!
+//! The derive parses the struct (`attr`, `ast`), validates it as a whole
+//! (`check`), and only then writes code (`expand`). Every problem found is
+//! reported, each spanned on the offending tokens with a hint; nothing here
+//! panics on user input.
+
+mod ast;
+mod attr;
+mod check;
+mod ctxt;
+mod expand;
+mod naming;
+mod types;
+
+use proc_macro::TokenStream;
+use syn::{parse_macro_input, DeriveInput};
+
+/// Derives `strata::Model`; see the `strata` crate for the attributes.
+#[proc_macro_derive(Model, attributes(strata))]
+pub fn derive_model(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand::derive(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}

@@ -1,0 +1,80 @@
+//! Binding [`Value`]s to a driver's query, with each dialect's storage
+//! choices (text for dates, UUIDs and decimals on SQLite, text UUIDs and
+//! JSON on MySQL) applied in one place.
+
+use crate::types::text_formats;
+use crate::value::Value;
+
+#[cfg(feature = "sqlite")]
+pub(crate) fn sqlite<'q>(
+    q: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    value: Value,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+    match value {
+        Value::Bool(v) => q.bind(v),
+        Value::I16(v) => q.bind(v),
+        Value::I32(v) => q.bind(v),
+        Value::I64(v) => q.bind(v),
+        Value::F32(v) => q.bind(v),
+        Value::F64(v) => q.bind(v),
+        Value::String(v) => q.bind(v),
+        Value::Bytes(v) => q.bind(v),
+        Value::Date(v) => q.bind(v.map(|d| d.format(text_formats::DATE).to_string())),
+        Value::Time(v) => q.bind(v.map(|t| t.format(text_formats::TIME).to_string())),
+        Value::DateTime(v) => q.bind(v.map(|t| t.format(text_formats::DATETIME).to_string())),
+        Value::DateTimeUtc(v) => {
+            q.bind(v.map(|t| t.format(text_formats::DATETIME_UTC).to_string()))
+        }
+        Value::Uuid(v) => q.bind(v.map(|u| u.hyphenated().to_string())),
+        Value::Decimal(v) => q.bind(v.map(|d| d.to_string())),
+        Value::Json(v) => q.bind(v.map(|j| j.to_string())),
+    }
+}
+
+#[cfg(feature = "postgres")]
+pub(crate) fn postgres<'q>(
+    q: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    value: Value,
+) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    match value {
+        Value::Bool(v) => q.bind(v),
+        Value::I16(v) => q.bind(v),
+        Value::I32(v) => q.bind(v),
+        Value::I64(v) => q.bind(v),
+        Value::F32(v) => q.bind(v),
+        Value::F64(v) => q.bind(v),
+        Value::String(v) => q.bind(v),
+        Value::Bytes(v) => q.bind(v),
+        Value::Date(v) => q.bind(v),
+        Value::Time(v) => q.bind(v),
+        Value::DateTime(v) => q.bind(v),
+        Value::DateTimeUtc(v) => q.bind(v),
+        Value::Uuid(v) => q.bind(v),
+        Value::Decimal(v) => q.bind(v),
+        Value::Json(v) => q.bind(v.map(|j| sqlx::types::Json(*j))),
+    }
+}
+
+#[cfg(feature = "mysql")]
+pub(crate) fn mysql<'q>(
+    q: sqlx::query::Query<'q, sqlx::MySql, sqlx::mysql::MySqlArguments>,
+    value: Value,
+) -> sqlx::query::Query<'q, sqlx::MySql, sqlx::mysql::MySqlArguments> {
+    match value {
+        Value::Bool(v) => q.bind(v),
+        Value::I16(v) => q.bind(v),
+        Value::I32(v) => q.bind(v),
+        Value::I64(v) => q.bind(v),
+        Value::F32(v) => q.bind(v),
+        Value::F64(v) => q.bind(v),
+        Value::String(v) => q.bind(v),
+        Value::Bytes(v) => q.bind(v),
+        Value::Date(v) => q.bind(v),
+        Value::Time(v) => q.bind(v),
+        Value::DateTime(v) => q.bind(v),
+        Value::DateTimeUtc(v) => q.bind(v),
+        Value::Uuid(v) => q.bind(v.map(|u| u.hyphenated().to_string())),
+        Value::Decimal(v) => q.bind(v),
+        Value::Json(v) => q.bind(v.map(|j| j.to_string())),
+    }
+}

@@ -1,0 +1,80 @@
+//! [`Row`]: a result row of whichever database the [`Db`](crate::Db) uses.
+
+use crate::types::DecodeError;
+use sqlx::Row as _;
+use sqlx::ValueRef as _;
+
+#[cfg(not(any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
+compile_error!("strata needs at least one of the `sqlite`, `postgres` or `mysql` features");
+
+/// One result row. Field types decode themselves from it (see
+/// [`FieldType::decode`](crate::FieldType::decode)).
+#[non_exhaustive]
+pub enum Row {
+    #[cfg(feature = "sqlite")]
+    Sqlite(sqlx::sqlite::SqliteRow),
+    #[cfg(feature = "postgres")]
+    Postgres(sqlx::postgres::PgRow),
+    #[cfg(feature = "mysql")]
+    MySql(sqlx::mysql::MySqlRow),
+}
+
+impl Row {
+    /// Whether the value at `index` is `NULL`.
+    pub fn is_null(&self, index: usize) -> Result<bool, DecodeError> {
+        Ok(match self {
+            #[cfg(feature = "sqlite")]
+            Row::Sqlite(r) => r.try_get_raw(index)?.is_null(),
+            #[cfg(feature = "postgres")]
+            Row::Postgres(r) => r.try_get_raw(index)?.is_null(),
+            #[cfg(feature = "mysql")]
+            Row::MySql(r) => r.try_get_raw(index)?.is_null(),
+        })
+    }
+
+    /// The number of columns.
+    pub fn len(&self) -> usize {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Row::Sqlite(r) => r.len(),
+            #[cfg(feature = "postgres")]
+            Row::Postgres(r) => r.len(),
+            #[cfg(feature = "mysql")]
+            Row::MySql(r) => r.len(),
+        }
+    }
+
+    /// Whether the row has no columns.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Decodes `$ty` at `$index` of `$row`, the same way on every backend.
+macro_rules! decode_native {
+    ($row:expr, $index:expr, $ty:ty) => {
+        match $row {
+            #[cfg(feature = "sqlite")]
+            $crate::db::Row::Sqlite(r) => Ok(sqlx::Row::try_get::<$ty, _>(r, $index)?),
+            #[cfg(feature = "postgres")]
+            $crate::db::Row::Postgres(r) => Ok(sqlx::Row::try_get::<$ty, _>(r, $index)?),
+            #[cfg(feature = "mysql")]
+            $crate::db::Row::MySql(r) => Ok(sqlx::Row::try_get::<$ty, _>(r, $index)?),
+        }
+    };
+}
+pub(crate) use decode_native;
+
+impl Row {
+    /// The dialect of the database the row came from.
+    pub fn dialect(&self) -> crate::Dialect {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Row::Sqlite(_) => crate::Dialect::Sqlite,
+            #[cfg(feature = "postgres")]
+            Row::Postgres(_) => crate::Dialect::Postgres,
+            #[cfg(feature = "mysql")]
+            Row::MySql(_) => crate::Dialect::MySql,
+        }
+    }
+}

@@ -1,0 +1,297 @@
+//! SQL dialects: one trait with default methods, one file per dialect that
+//! holds only its overrides.
+
+mod mysql;
+mod postgres;
+mod sqlite;
+
+use crate::column_type::ColumnType;
+use crate::meta::Literal;
+use crate::writer::SqlWriter;
+use std::borrow::Cow;
+use std::fmt;
+
+/// The database dialect a statement is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    Postgres,
+    /// MySQL 8.0.19+ and MariaDB 10.5+ (only syntax both accept).
+    MySql,
+    Sqlite,
+}
+
+impl Dialect {
+    /// All dialects, in the order golden files list them.
+    pub const ALL: [Dialect; 3] = [Dialect::Postgres, Dialect::MySql, Dialect::Sqlite];
+
+    /// A short lowercase name: `postgres`, `mysql` or `sqlite`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "postgres",
+            Dialect::MySql => "mysql",
+            Dialect::Sqlite => "sqlite",
+        }
+    }
+
+    /// The dialect named `postgres`, `mysql` (or `mariadb`) or `sqlite`.
+    pub fn from_name(name: &str) -> Option<Dialect> {
+        match name.to_ascii_lowercase().as_str() {
+            "postgres" | "postgresql" | "pg" => Some(Dialect::Postgres),
+            "mysql" | "mariadb" => Some(Dialect::MySql),
+            "sqlite" | "sqlite3" => Some(Dialect::Sqlite),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn imp(self) -> &'static dyn SqlDialect {
+        match self {
+            Dialect::Postgres => &postgres::Postgres,
+            Dialect::MySql => &mysql::MySql,
+            Dialect::Sqlite => &sqlite::Sqlite,
+        }
+    }
+
+    /// Appends `name` quoted as an identifier.
+    pub fn quote_identifier_into(self, out: &mut String, name: &str) {
+        let q = self.imp().quote_char();
+        out.push(q);
+        for ch in name.chars() {
+            if ch == q {
+                out.push(q);
+            }
+            out.push(ch);
+        }
+        out.push(q);
+    }
+
+    /// `name` quoted as an identifier.
+    pub fn quote_identifier(self, name: &str) -> String {
+        let mut out = String::with_capacity(name.len() + 2);
+        self.quote_identifier_into(&mut out, name);
+        out
+    }
+
+    /// The DDL type of a column of type `ty`.
+    pub fn column_type_sql(self, ty: &ColumnType) -> Cow<'static, str> {
+        self.imp().column_type(ty)
+    }
+
+    /// The most bound parameters one statement may carry.
+    pub fn max_bind_params(self) -> usize {
+        self.imp().max_bind_params()
+    }
+
+    /// The type and constraints of an auto-increment primary key, as they
+    /// follow the column name in `CREATE TABLE`.
+    pub fn auto_pk_sql(self, ty: &ColumnType) -> Cow<'static, str> {
+        self.imp().auto_pk_definition(ty)
+    }
+
+    /// What follows the closing parenthesis of `CREATE TABLE (...)`.
+    pub fn table_options_sql(self) -> &'static str {
+        self.imp().table_options()
+    }
+
+    /// ` DEFAULT <literal>` for a column of type `ty`.
+    pub fn default_clause(self, ty: &ColumnType, value: Literal<'_>) -> String {
+        let mut out = String::new();
+        self.imp().write_default(&mut out, ty, value);
+        out
+    }
+
+    /// A literal as this dialect spells it in DDL (strings quoted safely).
+    pub fn literal_sql(self, value: Literal<'_>) -> String {
+        let mut out = String::new();
+        write_default_literal(self.imp(), &mut out, value);
+        out
+    }
+
+    /// `Err` with the reason if this dialect cannot index a column of type
+    /// `ty` (MySQL cannot index unbounded text without a length).
+    pub fn check_indexable(self, column: &str, ty: &ColumnType) -> Result<(), String> {
+        self.imp().check_indexable(column, ty)
+    }
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Which string lookup a [`SqlDialect::write_text_lookup`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextLookup {
+    Contains,
+    StartsWith,
+    EndsWith,
+    /// Only used case-insensitively (`iexact`); `eq` covers the rest.
+    Exact,
+}
+
+/// The escape character of every `LIKE` strata writes. Not a backslash,
+/// because MySQL's string literals treat backslashes differently depending
+/// on `sql_mode`.
+pub(crate) const LIKE_ESCAPE: char = '!';
+
+/// Escapes `%`, `_` and the escape character itself, so the text matches
+/// literally inside a `LIKE` pattern.
+pub(crate) fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    for ch in text.chars() {
+        if ch == '%' || ch == '_' || ch == LIKE_ESCAPE {
+            out.push(LIKE_ESCAPE);
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// The `LIKE` pattern of a lookup: the escaped text with `%` where the
+/// lookup allows anything.
+pub(crate) fn like_pattern(lookup: TextLookup, text: &str) -> String {
+    let escaped = escape_like(text);
+    match lookup {
+        TextLookup::Contains => format!("%{escaped}%"),
+        TextLookup::StartsWith => format!("{escaped}%"),
+        TextLookup::EndsWith => format!("%{escaped}"),
+        TextLookup::Exact => escaped,
+    }
+}
+
+/// The differences between databases. Defaults follow standard SQL as
+/// PostgreSQL speaks it; each dialect overrides what it must.
+pub(crate) trait SqlDialect: Sync {
+    /// The character that quotes identifiers.
+    fn quote_char(&self) -> char {
+        '"'
+    }
+
+    /// Appends the placeholder of the `index`th bind (1-based).
+    fn write_placeholder(&self, out: &mut String, index: usize);
+
+    /// The most bound parameters one statement may carry.
+    fn max_bind_params(&self) -> usize {
+        65_535
+    }
+
+    /// Whether an `INSERT` reads generated keys back with `RETURNING`
+    /// (else from the driver's last-insert id).
+    fn returns_inserted_keys(&self) -> bool {
+        false
+    }
+
+    /// The DDL type of a column.
+    fn column_type(&self, ty: &ColumnType) -> Cow<'static, str>;
+
+    /// The definition of an auto-increment primary key, after its name.
+    fn auto_pk_definition(&self, ty: &ColumnType) -> Cow<'static, str>;
+
+    /// What follows `CREATE TABLE (...)`.
+    fn table_options(&self) -> &'static str {
+        ""
+    }
+
+    /// Whether a column of this type may carry an index or unique
+    /// constraint; `Err` explains why not.
+    fn check_indexable(&self, _column: &str, _ty: &ColumnType) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// An `INSERT` that takes every column's default.
+    fn insert_default_values(&self) -> &'static str {
+        " DEFAULT VALUES"
+    }
+
+    /// Appends a boolean literal.
+    fn write_bool_literal(&self, out: &mut String, value: bool) {
+        out.push_str(if value { "TRUE" } else { "FALSE" });
+    }
+
+    /// Appends a string literal. Only used in DDL, where binds are not
+    /// allowed; `'` is doubled.
+    fn write_string_literal(&self, out: &mut String, value: &str) {
+        out.push('\'');
+        out.push_str(&value.replace('\'', "''"));
+        out.push('\'');
+    }
+
+    /// Appends ` DEFAULT <literal>` for a column.
+    fn write_default(&self, out: &mut String, _ty: &ColumnType, value: Literal<'_>) {
+        out.push_str(" DEFAULT ");
+        write_default_literal(self, out, value);
+    }
+
+    /// Writes a string lookup on `column`. The default uses `LIKE`, which is
+    /// case-sensitive on PostgreSQL and on MySQL's `utf8mb4_bin` tables.
+    fn write_text_lookup(
+        &self,
+        w: &mut SqlWriter,
+        column: &str,
+        lookup: TextLookup,
+        case_insensitive: bool,
+        text: &str,
+    ) {
+        let pattern = like_pattern(lookup, text);
+        if case_insensitive {
+            w.push_sql("LOWER(");
+            w.push_identifier(column);
+            w.push_sql(") LIKE LOWER(");
+            w.push_bind(crate::Value::String(Some(pattern)));
+            w.push_sql(")");
+        } else {
+            w.push_identifier(column);
+            w.push_sql(" LIKE ");
+            w.push_bind(crate::Value::String(Some(pattern)));
+        }
+        w.push_sql(" ESCAPE '!'");
+    }
+
+    /// Appends `LIMIT`/`OFFSET`, both as binds.
+    fn write_limit_offset(&self, w: &mut SqlWriter, limit: Option<u64>, offset: Option<u64>) {
+        default_limit_offset(w, limit, offset);
+    }
+
+    /// Appends what makes `NULL`s sort first in ascending order and last
+    /// in descending order, as MySQL and SQLite do by default.
+    fn write_nulls_order(&self, _w: &mut SqlWriter, _descending: bool) {}
+}
+
+/// Appends the literal of a default value.
+pub(crate) fn write_default_literal<D: SqlDialect + ?Sized>(
+    dialect: &D,
+    out: &mut String,
+    value: Literal<'_>,
+) {
+    match value {
+        Literal::Bool(b) => dialect.write_bool_literal(out, b),
+        Literal::Int(i) => out.push_str(&i.to_string()),
+        Literal::Float(f) => {
+            let text = f.to_string();
+            out.push_str(&text);
+            if !text.contains(['.', 'e', 'E']) {
+                out.push_str(".0");
+            }
+        }
+        Literal::Str(s) => dialect.write_string_literal(out, s),
+    }
+}
+
+pub(crate) fn default_limit_offset(w: &mut SqlWriter, limit: Option<u64>, offset: Option<u64>) {
+    if let Some(limit) = limit {
+        w.push_sql(" LIMIT ");
+        w.push_bind(crate::Value::I64(Some(clamp_i64(limit))));
+    }
+    write_offset(w, offset);
+}
+
+pub(crate) fn write_offset(w: &mut SqlWriter, offset: Option<u64>) {
+    if let Some(offset) = offset {
+        w.push_sql(" OFFSET ");
+        w.push_bind(crate::Value::I64(Some(clamp_i64(offset))));
+    }
+}
+
+pub(crate) fn clamp_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}

@@ -1,0 +1,113 @@
+//! MySQL 8 and MariaDB: backquotes, `?` placeholders, no `RETURNING`
+//! (keys come from `LAST_INSERT_ID()`), and `utf8mb4_bin` tables so that
+//! string comparisons are case-sensitive as on the other databases.
+
+use super::{write_default_literal, SqlDialect};
+use crate::column_type::ColumnType;
+use crate::meta::Literal;
+use crate::writer::SqlWriter;
+use std::borrow::Cow;
+
+pub(crate) struct MySql;
+
+impl SqlDialect for MySql {
+    fn quote_char(&self) -> char {
+        '`'
+    }
+
+    fn write_placeholder(&self, out: &mut String, _index: usize) {
+        out.push('?');
+    }
+
+    fn column_type(&self, ty: &ColumnType) -> Cow<'static, str> {
+        Cow::Borrowed(match ty {
+            ColumnType::SmallInt => "SMALLINT",
+            ColumnType::Integer => "INT",
+            ColumnType::BigInt => "BIGINT",
+            ColumnType::Float => "FLOAT",
+            ColumnType::Double => "DOUBLE",
+            ColumnType::Boolean => "BOOL",
+            ColumnType::Text => "LONGTEXT",
+            ColumnType::Varchar(n) => return Cow::Owned(format!("VARCHAR({n})")),
+            ColumnType::Bytes => "LONGBLOB",
+            ColumnType::Date => "DATE",
+            ColumnType::Time => "TIME(6)",
+            ColumnType::DateTime => "DATETIME(6)",
+            // Stored as UTC; TIMESTAMP would stop at 2038.
+            ColumnType::DateTimeUtc => "DATETIME(6)",
+            ColumnType::Uuid => "CHAR(36)",
+            ColumnType::Decimal(p, s) => return Cow::Owned(format!("DECIMAL({p}, {s})")),
+            ColumnType::Json => "JSON",
+            ColumnType::Custom(c) => c.mysql,
+        })
+    }
+
+    fn auto_pk_definition(&self, ty: &ColumnType) -> Cow<'static, str> {
+        let mut def = self.column_type(ty).into_owned();
+        def.push_str(" NOT NULL AUTO_INCREMENT PRIMARY KEY");
+        Cow::Owned(def)
+    }
+
+    fn table_options(&self) -> &'static str {
+        " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
+    }
+
+    fn check_indexable(&self, column: &str, ty: &ColumnType) -> Result<(), String> {
+        match ty {
+            ColumnType::Text | ColumnType::Bytes | ColumnType::Json => Err(format!(
+                "MySQL cannot index the unbounded column `{}`; give the field a `max_length` \
+                 (#[strata(max_length = 255)])",
+                column
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn insert_default_values(&self) -> &'static str {
+        " () VALUES ()"
+    }
+
+    fn write_bool_literal(&self, out: &mut String, value: bool) {
+        out.push(if value { '1' } else { '0' });
+    }
+
+    fn write_string_literal(&self, out: &mut String, value: &str) {
+        if value.contains('\\') {
+            // Backslashes mean different things under different sql_modes;
+            // a hex literal means the same everywhere.
+            out.push_str("_utf8mb4 X'");
+            for byte in value.as_bytes() {
+                out.push_str(&format!("{byte:02X}"));
+            }
+            out.push('\'');
+        } else {
+            out.push('\'');
+            out.push_str(&value.replace('\'', "''"));
+            out.push('\'');
+        }
+    }
+
+    fn write_default(&self, out: &mut String, ty: &ColumnType, value: Literal<'_>) {
+        out.push_str(" DEFAULT ");
+        // TEXT, BLOB and JSON columns only take expression defaults.
+        let needs_parens = matches!(ty, ColumnType::Text | ColumnType::Bytes | ColumnType::Json);
+        if needs_parens {
+            out.push('(');
+        }
+        write_default_literal(self, out, value);
+        if needs_parens {
+            out.push(')');
+        }
+    }
+
+    fn write_limit_offset(&self, w: &mut SqlWriter, limit: Option<u64>, offset: Option<u64>) {
+        match (limit, offset) {
+            (None, Some(_)) => {
+                // MySQL has no OFFSET without LIMIT; this is its documented idiom.
+                w.push_sql(" LIMIT 18446744073709551615");
+                super::write_offset(w, offset);
+            }
+            _ => super::default_limit_offset(w, limit, offset),
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! SQLite: `?` placeholders, `RETURNING` (3.35+, bundled), type names
+//! chosen for their affinity, and `GLOB` for case-sensitive lookups
+//! because SQLite's `LIKE` ignores ASCII case.
+
+use super::{SqlDialect, TextLookup};
+use crate::column_type::ColumnType;
+use crate::writer::SqlWriter;
+use crate::Value;
+use std::borrow::Cow;
+
+pub(crate) struct Sqlite;
+
+/// Escapes the GLOB metacharacters `*`, `?` and `[` by wrapping each in a
+/// one-character class.
+fn escape_glob(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    for ch in text.chars() {
+        match ch {
+            '*' => out.push_str("[*]"),
+            '?' => out.push_str("[?]"),
+            '[' => out.push_str("[[]"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+impl SqlDialect for Sqlite {
+    fn write_placeholder(&self, out: &mut String, _index: usize) {
+        out.push('?');
+    }
+
+    fn max_bind_params(&self) -> usize {
+        // SQLITE_MAX_VARIABLE_NUMBER of the bundled SQLite (3.32+).
+        32_766
+    }
+
+    fn column_type(&self, ty: &ColumnType) -> Cow<'static, str> {
+        Cow::Borrowed(match ty {
+            ColumnType::SmallInt => "SMALLINT",
+            ColumnType::Integer => "INTEGER",
+            ColumnType::BigInt => "BIGINT",
+            ColumnType::Float => "REAL",
+            ColumnType::Double => "DOUBLE",
+            ColumnType::Boolean => "BOOLEAN",
+            ColumnType::Text => "TEXT",
+            ColumnType::Varchar(n) => return Cow::Owned(format!("VARCHAR({n})")),
+            ColumnType::Bytes => "BLOB",
+            ColumnType::Date => "DATE",
+            ColumnType::Time => "TIME",
+            ColumnType::DateTime => "DATETIME",
+            ColumnType::DateTimeUtc => "DATETIME",
+            ColumnType::Uuid => "CHAR(36)",
+            // NUMERIC affinity, so comparisons and ordering are numeric.
+            ColumnType::Decimal(p, s) => return Cow::Owned(format!("DECIMAL({p}, {s})")),
+            // TEXT affinity: a JSON `5` must stay the text "5".
+            ColumnType::Json => "TEXT",
+            ColumnType::Custom(c) => c.sqlite,
+        })
+    }
+
+    fn auto_pk_definition(&self, _ty: &ColumnType) -> Cow<'static, str> {
+        // Only the exact spelling INTEGER makes the column the rowid.
+        Cow::Borrowed("INTEGER PRIMARY KEY AUTOINCREMENT")
+    }
+
+    fn write_bool_literal(&self, out: &mut String, value: bool) {
+        out.push(if value { '1' } else { '0' });
+    }
+
+    fn write_text_lookup(
+        &self,
+        w: &mut SqlWriter,
+        column: &str,
+        lookup: TextLookup,
+        case_insensitive: bool,
+        text: &str,
+    ) {
+        if case_insensitive {
+            let pattern = super::like_pattern(lookup, text);
+            w.push_sql("LOWER(");
+            w.push_identifier(column);
+            w.push_sql(") LIKE LOWER(");
+            w.push_bind(Value::String(Some(pattern)));
+            w.push_sql(") ESCAPE '!'");
+            return;
+        }
+        let escaped = escape_glob(text);
+        let pattern = match lookup {
+            TextLookup::Contains => format!("*{escaped}*"),
+            TextLookup::StartsWith => format!("{escaped}*"),
+            TextLookup::EndsWith => format!("*{escaped}"),
+            TextLookup::Exact => escaped,
+        };
+        w.push_identifier(column);
+        w.push_sql(" GLOB ");
+        w.push_bind(Value::String(Some(pattern)));
+    }
+
+    fn write_limit_offset(&self, w: &mut SqlWriter, limit: Option<u64>, offset: Option<u64>) {
+        match (limit, offset) {
+            (None, Some(_)) => {
+                // SQLite needs a LIMIT before OFFSET; -1 means none.
+                w.push_sql(" LIMIT -1");
+                super::write_offset(w, offset);
+            }
+            _ => super::default_limit_offset(w, limit, offset),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_glob;
+
+    #[test]
+    fn glob_metacharacters_are_matched_literally() {
+        assert_eq!(escape_glob("a*b?c[d]"), "a[*]b[?]c[[]d]");
+    }
+}

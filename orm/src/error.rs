@@ -1,0 +1,108 @@
+//! The crate's one error type.
+
+use crate::dialect::Dialect;
+
+/// Everything that can go wrong in strata at run time.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The database URL's scheme is not one strata knows.
+    #[error("unsupported database URL `{url}`: expected sqlite://, postgres:// or mysql://")]
+    UnsupportedUrl {
+        /// The URL with any password hidden.
+        url: String,
+    },
+
+    /// The URL names a database whose cargo feature is off.
+    #[error("`{url}` needs strata's `{feature}` cargo feature; enable it in Cargo.toml")]
+    BackendNotEnabled { url: String, feature: &'static str },
+
+    /// Connecting failed.
+    #[error("could not connect to `{url}`: {source}")]
+    Connect {
+        /// The URL with any password hidden.
+        url: String,
+        #[source]
+        source: sqlx::Error,
+    },
+
+    /// The database rejected a statement.
+    #[error("{dialect} statement failed: {source}\n  statement: {sql}")]
+    Query {
+        dialect: Dialect,
+        /// The statement that failed.
+        sql: String,
+        #[source]
+        source: sqlx::Error,
+    },
+
+    /// A column's value could not be turned into the field's Rust type.
+    #[error("could not decode column `{column}` of `{model}` ({dialect}): {message}")]
+    Decode {
+        model: &'static str,
+        column: &'static str,
+        dialect: Dialect,
+        message: String,
+    },
+
+    /// `get()` found no row.
+    #[error("{model} matching query does not exist")]
+    DoesNotExist { model: &'static str },
+
+    /// `get()` found more than one row.
+    #[error("get() returned more than one {model}: {count_text}")]
+    MultipleObjectsReturned {
+        model: &'static str,
+        /// "2 rows", or "more than 20 rows".
+        count_text: String,
+    },
+
+    /// A query that cannot be expressed, e.g. `update` on a sliced queryset.
+    #[error("invalid query on {model}: {reason}")]
+    InvalidQuery { model: &'static str, reason: String },
+
+    /// The schema cannot be created on this database as declared.
+    #[error("{dialect} cannot create `{table}`: {reason}")]
+    Schema {
+        dialect: Dialect,
+        table: &'static str,
+        reason: String,
+    },
+}
+
+/// `Result<T, strata::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Hides the password of a URL before it goes into an error message.
+pub(crate) fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_string();
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    match (authority.rfind('@'), authority.find(':')) {
+        (Some(at), Some(colon)) if colon < at => format!(
+            "{}{}:***{}",
+            &url[..scheme_end + 3],
+            &authority[..colon],
+            &rest[at..]
+        ),
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn passwords_are_hidden_in_urls() {
+        assert_eq!(
+            redact_url("postgres://me:secret@host:5432/db"),
+            "postgres://me:***@host:5432/db"
+        );
+        assert_eq!(redact_url("mysql://root@host/db"), "mysql://root@host/db");
+        assert_eq!(redact_url("sqlite::memory:"), "sqlite::memory:");
+    }
+}

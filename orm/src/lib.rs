@@ -1,0 +1,94 @@
+//! # strata
+//!
+//! A compile-time ORM for Rust in the spirit of Django's ORM: derive models
+//! from plain structs, query them through typed querysets, and run the same
+//! code on SQLite, PostgreSQL and MySQL/MariaDB.
+//!
+//! ```
+//! use strata::prelude::*;
+//!
+//! #[derive(Model, Debug, Clone)]
+//! pub struct Author {
+//!     pub id: i64,
+//!     #[strata(max_length = 100, unique)]
+//!     pub name: String,
+//!     pub email: Option<String>,
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> strata::Result<()> {
+//! let db = Db::connect("sqlite::memory:").await?;
+//! db.create_tables(&[Author::META]).await?;
+//!
+//! let mut ann = Author { id: 0, name: "Ann".into(), email: None };
+//! ann.insert(&db).await?;                       // fills ann.id
+//!
+//! let found = Author::objects()
+//!     .filter(Author::name().startswith("A").and(Author::email().is_null(true)))
+//!     .order_by(Author::name().asc())
+//!     .all(&db)
+//!     .await?;
+//! assert_eq!(found.len(), 1);
+//! assert_eq!(found[0].id, ann.id);
+//! # Ok(()) }
+//! ```
+//!
+//! Modules:
+//! - [`db`]: the [`Db`] handle, chosen at run time from a URL;
+//! - [`query`]: typed fields, conditions and [`QuerySet`];
+//! - [`meta`] and [`registry`]: static model metadata for the migration
+//!   engine;
+//! - [`types`]: [`FieldType`], how Rust types map to columns;
+//! - [`dialect`]: the SQL differences between databases;
+//! - [`schema`]: creating tables without migrations.
+
+pub mod column_type;
+pub mod db;
+pub mod dialect;
+mod error;
+pub mod meta;
+mod model;
+pub mod query;
+pub mod registry;
+pub mod schema;
+pub mod types;
+mod value;
+mod writer;
+
+pub use column_type::{ColumnType, CustomColumnType};
+pub use db::{Db, ExecResult, Row};
+pub use dialect::Dialect;
+pub use error::{Error, Result};
+pub use meta::ModelMeta;
+pub use model::Model;
+pub use query::{Assignment, Field, IntoBind, IntoOrderBy, OrderBy, QuerySet, TextField, Q};
+pub use types::{DecodeError, FieldType};
+pub use value::Value;
+pub use writer::{SqlWriter, Statement};
+
+/// `#[derive(Model)]`: see the crate documentation.
+pub use strata_derive::Model;
+
+/// Everything a module that defines or queries models needs.
+pub mod prelude {
+    pub use crate::{Db, Dialect, Field, FieldType, Model, QuerySet, Q};
+}
+
+/// Used by code that `#[derive(Model)]` generates. Not public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::column_type::ColumnType;
+    pub use crate::db::Row;
+    pub use crate::error::Result;
+    pub use crate::meta::{
+        ColumnMeta, DefaultValue, ForeignKeyMeta, IndexMeta, ManyToManyMeta, ModelMeta, OnDelete,
+        QuotedList, UniqueMeta,
+    };
+    pub use crate::model::{decode_field, generated_pk, Model};
+    pub use crate::query::Field;
+    pub use crate::registry::Registration;
+    pub use crate::types::FieldType;
+    pub use crate::value::Value;
+    pub use inventory;
+    pub use std::vec::Vec;
+}

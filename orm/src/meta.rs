@@ -1,0 +1,216 @@
+//! Static model metadata, written by `#[derive(Model)]` at compile time.
+//!
+//! The migration engine reads these structures (through the
+//! [`registry`](crate::registry)) to build the schema state of the code.
+
+use crate::column_type::ColumnType;
+use crate::dialect::Dialect;
+
+/// Everything strata knows about a model.
+#[derive(Debug)]
+pub struct ModelMeta {
+    /// The Rust struct's name, e.g. `"Post"`.
+    pub name: &'static str,
+    /// `module_path!()` of the struct, to tell models of the same name apart.
+    pub module_path: &'static str,
+    /// The table name (default: the struct name in snake_case).
+    pub table: &'static str,
+    /// Columns in declaration order.
+    pub columns: &'static [ColumnMeta],
+    /// Index into `columns` of the primary key.
+    pub primary_key: usize,
+    /// Indexes, single-column (`#[strata(index)]`) and composite.
+    pub indexes: &'static [IndexMeta],
+    /// Multi-column unique constraints.
+    pub unique_constraints: &'static [UniqueMeta],
+    /// Many-to-many relations declared on this model.
+    pub many_to_many: &'static [ManyToManyMeta],
+    /// The column list of a `SELECT`, quoted for each dialect, computed by
+    /// the derive so a query does not re-quote it at run time.
+    pub select_list: QuotedList,
+}
+
+/// A string that differs between the two quoting styles.
+#[derive(Debug, Clone, Copy)]
+pub struct QuotedList {
+    /// Quoted with `"` (PostgreSQL, SQLite).
+    pub ansi: &'static str,
+    /// Quoted with `` ` `` (MySQL/MariaDB).
+    pub mysql: &'static str,
+}
+
+impl QuotedList {
+    /// The list quoted for `dialect`.
+    pub fn get(&self, dialect: Dialect) -> &'static str {
+        match dialect {
+            Dialect::MySql => self.mysql,
+            Dialect::Postgres | Dialect::Sqlite => self.ansi,
+        }
+    }
+}
+
+/// One column of a model.
+#[derive(Debug)]
+pub struct ColumnMeta {
+    /// The Rust field name.
+    pub field: &'static str,
+    /// The column name.
+    pub column: &'static str,
+    /// The dialect-neutral type.
+    pub ty: ColumnType,
+    /// Whether `NULL` is allowed (the field is an `Option`).
+    pub nullable: bool,
+    /// Whether this column is the primary key.
+    pub primary_key: bool,
+    /// Whether the database generates the value (an integer `id`).
+    pub auto_increment: bool,
+    /// A single-column unique constraint.
+    pub unique: bool,
+    /// A single-column index (its name is in `ModelMeta::indexes`).
+    pub index: bool,
+    /// The database default, from `#[strata(default = ...)]`.
+    pub default: Option<DefaultValue>,
+    /// Set when this column is a `ForeignKey<T>` / `OneToOne<T>`.
+    pub foreign_key: Option<ForeignKeyMeta>,
+}
+
+/// The target and behaviour of a foreign-key column.
+#[derive(Debug)]
+pub struct ForeignKeyMeta {
+    /// The referenced model (a function, so models may refer to each other
+    /// in cycles).
+    pub target: fn() -> &'static ModelMeta,
+    /// What deleting the referenced row does.
+    pub on_delete: OnDelete,
+    /// The name of the reverse accessor on the target (`posts`).
+    pub related_name: &'static str,
+    /// `OneToOne`: the column is also unique.
+    pub one_to_one: bool,
+}
+
+/// What deleting a referenced row does to the rows that refer to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OnDelete {
+    Cascade,
+    SetNull,
+    SetDefault,
+    /// The database refuses the delete.
+    Restrict,
+    /// strata refuses the delete, naming the rows that protect it.
+    Protect,
+    DoNothing,
+}
+
+impl OnDelete {
+    /// The lowercase name used in attributes and migration files.
+    pub fn name(self) -> &'static str {
+        match self {
+            OnDelete::Cascade => "cascade",
+            OnDelete::SetNull => "set_null",
+            OnDelete::SetDefault => "set_default",
+            OnDelete::Restrict => "restrict",
+            OnDelete::Protect => "protect",
+            OnDelete::DoNothing => "do_nothing",
+        }
+    }
+
+    /// The `OnDelete` named `name`.
+    pub fn from_name(name: &str) -> Option<OnDelete> {
+        [
+            OnDelete::Cascade,
+            OnDelete::SetNull,
+            OnDelete::SetDefault,
+            OnDelete::Restrict,
+            OnDelete::Protect,
+            OnDelete::DoNothing,
+        ]
+        .into_iter()
+        .find(|o| o.name() == name)
+    }
+}
+
+/// A many-to-many relation and its join table.
+#[derive(Debug)]
+pub struct ManyToManyMeta {
+    /// The Rust field name on the declaring model.
+    pub field: &'static str,
+    /// The related model.
+    pub target: fn() -> &'static ModelMeta,
+    /// The join table: automatic (named `<table>_<field>`) or the table of
+    /// an explicit `through` model.
+    pub join_table: &'static str,
+    /// The join table's column pointing at the declaring model.
+    pub source_column: &'static str,
+    /// The join table's column pointing at the related model.
+    pub target_column: &'static str,
+    /// The explicit `through` model, if any; without one the join table is
+    /// managed by strata (two FK columns with `ON DELETE CASCADE` and a
+    /// unique pair).
+    pub through: Option<fn() -> &'static ModelMeta>,
+    /// The reverse accessor on the target.
+    pub related_name: &'static str,
+}
+
+/// A literal column default.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum DefaultValue {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(&'static str),
+}
+
+impl DefaultValue {
+    /// A borrowed view, as the dialects' DDL writers take it.
+    pub fn as_literal(&self) -> Literal<'static> {
+        match *self {
+            DefaultValue::Bool(b) => Literal::Bool(b),
+            DefaultValue::Int(i) => Literal::Int(i),
+            DefaultValue::Float(f) => Literal::Float(f),
+            DefaultValue::Str(s) => Literal::Str(s),
+        }
+    }
+}
+
+/// A literal written into DDL (defaults), where binds are not allowed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Literal<'a> {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(&'a str),
+}
+
+/// An index on one or more columns.
+#[derive(Debug)]
+pub struct IndexMeta {
+    pub name: &'static str,
+    /// Column names, in index order.
+    pub columns: &'static [&'static str],
+    pub unique: bool,
+}
+
+/// A unique constraint on several columns.
+#[derive(Debug)]
+pub struct UniqueMeta {
+    pub name: &'static str,
+    pub columns: &'static [&'static str],
+}
+
+impl ModelMeta {
+    /// The primary-key column.
+    pub fn pk(&self) -> &'static ColumnMeta {
+        &self.columns[self.primary_key]
+    }
+
+    /// A column by its Rust field name.
+    pub fn column_by_field(&self, field: &str) -> Option<&'static ColumnMeta> {
+        self.columns.iter().find(|c| c.field == field)
+    }
+
+    /// The columns an `INSERT` writes: all but a generated key.
+    pub fn insert_columns(&self) -> impl Iterator<Item = &'static ColumnMeta> {
+        self.columns.iter().filter(|c| !c.auto_increment)
+    }
+}

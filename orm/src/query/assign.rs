@@ -1,0 +1,28 @@
+//! [`Assignment`]: `field = value` in an `UPDATE`.
+
+use crate::meta::ColumnMeta;
+use crate::value::Value;
+use std::marker::PhantomData;
+
+/// Sets one field of model `M`; made by [`Field::set`](super::Field::set).
+pub struct Assignment<M> {
+    pub(crate) column: &'static ColumnMeta,
+    pub(crate) value: Value,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M> Assignment<M> {
+    pub(crate) fn new(column: &'static ColumnMeta, value: Value) -> Self {
+        Assignment {
+            column,
+            value,
+            _model: PhantomData,
+        }
+    }
+}
+
+impl<M> std::fmt::Debug for Assignment<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} = {}", self.column.field, self.value)
+    }
+}

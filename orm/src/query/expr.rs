@@ -1,0 +1,153 @@
+//! [`Q`]: a typed condition on model `M`, and the untyped [`Expr`] tree the
+//! compiler walks.
+
+use crate::dialect::TextLookup;
+use crate::meta::ColumnMeta;
+use crate::value::Value;
+use std::marker::PhantomData;
+
+/// A condition on rows of model `M`, built from field lookups and combined
+/// with [`and`](Q::and), [`or`](Q::or), [`not`](Q::not) (or `&`, `|`, `!`).
+///
+/// The model is part of the type, so a condition on another model's field
+/// is rejected by the compiler.
+pub struct Q<M> {
+    pub(crate) expr: Expr,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M> Clone for Q<M> {
+    fn clone(&self) -> Self {
+        Q::new(self.expr.clone())
+    }
+}
+
+impl<M> std::fmt::Debug for Q<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.expr.fmt(f)
+    }
+}
+
+impl<M> Q<M> {
+    pub(crate) fn new(expr: Expr) -> Self {
+        Q {
+            expr,
+            _model: PhantomData,
+        }
+    }
+
+    /// Both conditions hold.
+    pub fn and(self, other: Q<M>) -> Q<M> {
+        Q::new(match (self.expr, other.expr) {
+            (Expr::And(mut a), Expr::And(b)) => {
+                a.extend(b);
+                Expr::And(a)
+            }
+            (Expr::And(mut a), b) => {
+                a.push(b);
+                Expr::And(a)
+            }
+            (a, b) => Expr::And(vec![a, b]),
+        })
+    }
+
+    /// Either condition holds.
+    pub fn or(self, other: Q<M>) -> Q<M> {
+        Q::new(match (self.expr, other.expr) {
+            (Expr::Or(mut a), Expr::Or(b)) => {
+                a.extend(b);
+                Expr::Or(a)
+            }
+            (Expr::Or(mut a), b) => {
+                a.push(b);
+                Expr::Or(a)
+            }
+            (a, b) => Expr::Or(vec![a, b]),
+        })
+    }
+
+    /// The condition does not hold. Rows where a compared nullable field is
+    /// `NULL` count as not matching the inner condition, so they are kept
+    /// (Django's `exclude` semantics).
+    #[allow(clippy::should_implement_trait)]
+    pub fn not(self) -> Q<M> {
+        Q::new(match self.expr {
+            Expr::Not(inner) => *inner,
+            other => Expr::Not(Box::new(other)),
+        })
+    }
+}
+
+impl<M> std::ops::BitAnd for Q<M> {
+    type Output = Q<M>;
+    fn bitand(self, rhs: Q<M>) -> Q<M> {
+        self.and(rhs)
+    }
+}
+
+impl<M> std::ops::BitOr for Q<M> {
+    type Output = Q<M>;
+    fn bitor(self, rhs: Q<M>) -> Q<M> {
+        self.or(rhs)
+    }
+}
+
+impl<M> std::ops::Not for Q<M> {
+    type Output = Q<M>;
+    fn not(self) -> Q<M> {
+        Q::not(self)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CompareOp {
+    Eq,
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+}
+
+impl CompareOp {
+    pub(crate) fn sql(self) -> &'static str {
+        match self {
+            CompareOp::Eq => " = ",
+            CompareOp::Gt => " > ",
+            CompareOp::Gte => " >= ",
+            CompareOp::Lt => " < ",
+            CompareOp::Lte => " <= ",
+        }
+    }
+}
+
+/// The untyped condition tree.
+#[derive(Debug, Clone)]
+pub(crate) enum Expr {
+    Compare {
+        column: &'static ColumnMeta,
+        op: CompareOp,
+        value: Value,
+    },
+    IsNull {
+        column: &'static ColumnMeta,
+        negated: bool,
+    },
+    In {
+        column: &'static ColumnMeta,
+        values: Vec<Value>,
+    },
+    Between {
+        column: &'static ColumnMeta,
+        low: Value,
+        high: Value,
+    },
+    Text {
+        column: &'static ColumnMeta,
+        lookup: TextLookup,
+        case_insensitive: bool,
+        text: String,
+    },
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
+    Not(Box<Expr>),
+}

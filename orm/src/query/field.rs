@@ -1,0 +1,246 @@
+//! [`Field`]: a typed handle on a model's column, and its lookups.
+
+use super::assign::Assignment;
+use super::expr::{CompareOp, Expr, Q};
+use super::order::OrderBy;
+use crate::dialect::TextLookup;
+use crate::meta::ColumnMeta;
+use crate::types::FieldType;
+use crate::value::Value;
+use std::marker::PhantomData;
+
+/// A column of model `M` holding values of type `T`.
+///
+/// `#[derive(Model)]` writes one accessor per field (`Post::title()`), so
+/// queries name fields through the type system: a typo, a value of the
+/// wrong type or a field of another model does not compile.
+pub struct Field<M, T> {
+    column: &'static ColumnMeta,
+    _marker: PhantomData<fn() -> (M, T)>,
+}
+
+impl<M, T> Clone for Field<M, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<M, T> Copy for Field<M, T> {}
+
+impl<M, T> std::fmt::Debug for Field<M, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Field({})", self.column.field)
+    }
+}
+
+/// A value that may be compared with, or stored in, a field of type `T`:
+/// `T` itself, `&T`, `&str` for text, and `T` or `&T` for `Option<T>`.
+#[diagnostic::on_unimplemented(
+    message = "a `{Self}` cannot be compared with or stored in a field of type `{T}`",
+    label = "expected a value of the field's type `{T}`",
+    note = "lookups take a value of the field's own type (or a reference to it; `&str` for text fields)"
+)]
+pub trait IntoBind<T> {
+    /// The bound value.
+    fn into_bind(self) -> Value;
+}
+
+impl<T: FieldType> IntoBind<T> for T {
+    fn into_bind(self) -> Value {
+        self.to_value()
+    }
+}
+
+impl<T: FieldType> IntoBind<T> for &T {
+    fn into_bind(self) -> Value {
+        self.to_value()
+    }
+}
+
+impl<T: FieldType> IntoBind<Option<T>> for T {
+    fn into_bind(self) -> Value {
+        self.to_value()
+    }
+}
+
+impl<T: FieldType> IntoBind<Option<T>> for &T {
+    fn into_bind(self) -> Value {
+        self.to_value()
+    }
+}
+
+impl IntoBind<String> for &str {
+    fn into_bind(self) -> Value {
+        Value::String(Some(self.to_owned()))
+    }
+}
+
+impl IntoBind<Option<String>> for &str {
+    fn into_bind(self) -> Value {
+        Value::String(Some(self.to_owned()))
+    }
+}
+
+/// Field types the string lookups (`contains`, `startswith`, ...) apply to.
+#[diagnostic::on_unimplemented(
+    message = "string lookups need a text field, not a field of type `{Self}`",
+    label = "not a `String` or `Option<String>` field"
+)]
+pub trait TextField: FieldType {}
+
+impl TextField for String {}
+impl TextField for Option<String> {}
+
+impl<M, T> Field<M, T> {
+    /// Used by `#[derive(Model)]`.
+    #[doc(hidden)]
+    pub const fn new(column: &'static ColumnMeta) -> Self {
+        Field {
+            column,
+            _marker: PhantomData,
+        }
+    }
+
+    /// The column's metadata.
+    pub fn meta(&self) -> &'static ColumnMeta {
+        self.column
+    }
+
+    fn compare(self, op: CompareOp, value: Value) -> Q<M> {
+        Q::new(Expr::Compare {
+            column: self.column,
+            op,
+            value,
+        })
+    }
+
+    fn text(self, lookup: TextLookup, case_insensitive: bool, text: &str) -> Q<M> {
+        Q::new(Expr::Text {
+            column: self.column,
+            lookup,
+            case_insensitive,
+            text: text.to_owned(),
+        })
+    }
+
+    /// Ascending order on this field (`NULL`s first, on every database).
+    pub fn asc(self) -> OrderBy<M> {
+        OrderBy::new(self.column, false)
+    }
+
+    /// Descending order on this field (`NULL`s last, on every database).
+    pub fn desc(self) -> OrderBy<M> {
+        OrderBy::new(self.column, true)
+    }
+}
+
+impl<M, T: FieldType> Field<M, T> {
+    /// `field = value`; with a `None` value, `field IS NULL`.
+    pub fn eq(self, value: impl IntoBind<T>) -> Q<M> {
+        let value = value.into_bind();
+        if value.is_null() {
+            return Q::new(Expr::IsNull {
+                column: self.column,
+                negated: false,
+            });
+        }
+        self.compare(CompareOp::Eq, value)
+    }
+
+    /// The negation of [`eq`](Field::eq): rows where the field differs,
+    /// including rows where it is `NULL` (as Django's `exclude`).
+    pub fn ne(self, value: impl IntoBind<T>) -> Q<M> {
+        !self.eq(value)
+    }
+
+    /// `field > value`.
+    pub fn gt(self, value: impl IntoBind<T>) -> Q<M> {
+        self.compare(CompareOp::Gt, value.into_bind())
+    }
+
+    /// `field >= value`.
+    pub fn gte(self, value: impl IntoBind<T>) -> Q<M> {
+        self.compare(CompareOp::Gte, value.into_bind())
+    }
+
+    /// `field < value`.
+    pub fn lt(self, value: impl IntoBind<T>) -> Q<M> {
+        self.compare(CompareOp::Lt, value.into_bind())
+    }
+
+    /// `field <= value`.
+    pub fn lte(self, value: impl IntoBind<T>) -> Q<M> {
+        self.compare(CompareOp::Lte, value.into_bind())
+    }
+
+    /// `field IN (...)`. An empty list matches no row.
+    pub fn is_in<V: IntoBind<T>>(self, values: impl IntoIterator<Item = V>) -> Q<M> {
+        Q::new(Expr::In {
+            column: self.column,
+            values: values.into_iter().map(IntoBind::into_bind).collect(),
+        })
+    }
+
+    /// `field BETWEEN low AND high`, both ends included.
+    pub fn between(self, low: impl IntoBind<T>, high: impl IntoBind<T>) -> Q<M> {
+        Q::new(Expr::Between {
+            column: self.column,
+            low: low.into_bind(),
+            high: high.into_bind(),
+        })
+    }
+
+    /// Sets the field to `value` in [`QuerySet::update`](super::QuerySet::update).
+    pub fn set(self, value: impl IntoBind<T>) -> Assignment<M> {
+        Assignment::new(self.column, value.into_bind())
+    }
+}
+
+impl<M, T: FieldType> Field<M, Option<T>> {
+    /// `field IS NULL` (`true`) or `field IS NOT NULL` (`false`).
+    pub fn is_null(self, is_null: bool) -> Q<M> {
+        Q::new(Expr::IsNull {
+            column: self.column,
+            negated: !is_null,
+        })
+    }
+}
+
+impl<M, T: TextField> Field<M, T> {
+    /// Contains `text`, case-sensitively, on every database. `%` and `_`
+    /// in `text` match themselves.
+    pub fn contains(self, text: &str) -> Q<M> {
+        self.text(TextLookup::Contains, false, text)
+    }
+
+    /// Contains `text`, ignoring case. Case folding beyond ASCII follows
+    /// the database (SQLite folds ASCII only).
+    pub fn icontains(self, text: &str) -> Q<M> {
+        self.text(TextLookup::Contains, true, text)
+    }
+
+    /// Starts with `text`, case-sensitively.
+    pub fn startswith(self, text: &str) -> Q<M> {
+        self.text(TextLookup::StartsWith, false, text)
+    }
+
+    /// Starts with `text`, ignoring case.
+    pub fn istartswith(self, text: &str) -> Q<M> {
+        self.text(TextLookup::StartsWith, true, text)
+    }
+
+    /// Ends with `text`, case-sensitively.
+    pub fn endswith(self, text: &str) -> Q<M> {
+        self.text(TextLookup::EndsWith, false, text)
+    }
+
+    /// Ends with `text`, ignoring case.
+    pub fn iendswith(self, text: &str) -> Q<M> {
+        self.text(TextLookup::EndsWith, true, text)
+    }
+
+    /// Equals `text`, ignoring case.
+    pub fn iexact(self, text: &str) -> Q<M> {
+        self.text(TextLookup::Exact, true, text)
+    }
+}

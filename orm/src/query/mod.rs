@@ -1,0 +1,15 @@
+//! Typed querysets: fields, lookups, expressions and the compiler that
+//! turns them into SQL for a dialect.
+
+mod assign;
+mod compile;
+mod expr;
+mod field;
+mod order;
+mod queryset;
+
+pub use assign::Assignment;
+pub use expr::Q;
+pub use field::{Field, IntoBind, TextField};
+pub use order::{IntoOrderBy, OrderBy};
+pub use queryset::QuerySet;

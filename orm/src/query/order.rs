@@ -1,0 +1,67 @@
+//! Ordering terms.
+
+use super::field::Field;
+use crate::meta::ColumnMeta;
+use std::marker::PhantomData;
+
+/// One `ORDER BY` term on a field of model `M`.
+pub struct OrderBy<M> {
+    pub(crate) column: &'static ColumnMeta,
+    pub(crate) descending: bool,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M> Clone for OrderBy<M> {
+    fn clone(&self) -> Self {
+        OrderBy::new(self.column, self.descending)
+    }
+}
+
+impl<M> std::fmt::Debug for OrderBy<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let dir = if self.descending { "desc" } else { "asc" };
+        write!(f, "{} {dir}", self.column.field)
+    }
+}
+
+impl<M> OrderBy<M> {
+    pub(crate) fn new(column: &'static ColumnMeta, descending: bool) -> Self {
+        OrderBy {
+            column,
+            descending,
+            _model: PhantomData,
+        }
+    }
+}
+
+/// What [`QuerySet::order_by`](super::QuerySet::order_by) accepts: one
+/// term (`Post::created_at().desc()`), a bare field (ascending), or an
+/// array or `Vec` of terms.
+pub trait IntoOrderBy<M> {
+    /// The terms, most significant first.
+    fn into_order_by(self) -> Vec<OrderBy<M>>;
+}
+
+impl<M> IntoOrderBy<M> for OrderBy<M> {
+    fn into_order_by(self) -> Vec<OrderBy<M>> {
+        vec![self]
+    }
+}
+
+impl<M, T> IntoOrderBy<M> for Field<M, T> {
+    fn into_order_by(self) -> Vec<OrderBy<M>> {
+        vec![self.asc()]
+    }
+}
+
+impl<M, const N: usize> IntoOrderBy<M> for [OrderBy<M>; N] {
+    fn into_order_by(self) -> Vec<OrderBy<M>> {
+        self.into_iter().collect()
+    }
+}
+
+impl<M> IntoOrderBy<M> for Vec<OrderBy<M>> {
+    fn into_order_by(self) -> Vec<OrderBy<M>> {
+        self
+    }
+}

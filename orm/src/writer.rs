@@ -1,0 +1,105 @@
+//! [`SqlWriter`]: the one place SQL text and binds are produced together.
+//!
+//! Statement builders write only through `push_sql` (trusted SQL text
+//! written by strata itself), `push_identifier` (quoted by the dialect) and
+//! `push_bind` (a placeholder plus a bound value), so user input can never
+//! become SQL text.
+
+use crate::dialect::Dialect;
+use crate::value::Value;
+use std::fmt;
+
+/// Builds one statement's SQL text and its binds in a single pass.
+pub struct SqlWriter {
+    dialect: Dialect,
+    sql: String,
+    binds: Vec<Value>,
+}
+
+impl SqlWriter {
+    /// A writer for `dialect`.
+    pub fn new(dialect: Dialect) -> Self {
+        SqlWriter {
+            dialect,
+            sql: String::with_capacity(128),
+            binds: Vec::new(),
+        }
+    }
+
+    /// The dialect being written.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// Appends SQL text written by strata (never user input).
+    pub fn push_sql(&mut self, sql: &str) {
+        self.sql.push_str(sql);
+    }
+
+    /// Appends an identifier, quoted by the dialect.
+    pub fn push_identifier(&mut self, name: &str) {
+        self.dialect.quote_identifier_into(&mut self.sql, name);
+    }
+
+    /// Appends a placeholder and records its value.
+    pub fn push_bind(&mut self, value: Value) {
+        self.binds.push(value);
+        self.dialect
+            .imp()
+            .write_placeholder(&mut self.sql, self.binds.len());
+    }
+
+    /// How many values are bound so far.
+    pub fn bind_count(&self) -> usize {
+        self.binds.len()
+    }
+
+    /// The finished statement.
+    pub fn finish(self) -> Statement {
+        Statement {
+            dialect: self.dialect,
+            sql: self.sql,
+            binds: self.binds,
+        }
+    }
+}
+
+/// SQL text with its bound values, ready to run or to show.
+///
+/// `Display` prints the SQL and then the binds, which is what
+/// [`QuerySet::sql`](crate::QuerySet::sql) is for: seeing what a queryset
+/// will run without a database.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    pub dialect: Dialect,
+    pub sql: String,
+    pub binds: Vec<Value>,
+}
+
+impl Statement {
+    /// A statement with no binds, e.g. DDL.
+    pub fn raw(dialect: Dialect, sql: impl Into<String>) -> Statement {
+        Statement {
+            dialect,
+            sql: sql.into(),
+            binds: Vec::new(),
+        }
+    }
+}
+
+impl fmt::Display for Statement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.sql)?;
+        if !self.binds.is_empty() {
+            f.write_str("\n  -- binds: [")?;
+            for (i, bind) in self.binds.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{bind}")?;
+            }
+            f.write_str("]")?;
+        }
+        Ok(())
+    }
+}
