@@ -1,1 +1,9 @@
-mod placeholder {}
+//! strata against real databases: SQLite always; PostgreSQL and
+//! MySQL/MariaDB when `STRATA_TEST_POSTGRES_URL` / `STRATA_TEST_MYSQL_URL`
+//! are set (see `strata_tests`). Every test runs on each of them with a
+//! fresh database.
+
+mod connect;
+mod instances;
+mod querysets;
+mod roundtrip;

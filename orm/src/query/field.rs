@@ -38,7 +38,7 @@ impl<M, T> std::fmt::Debug for Field<M, T> {
 #[diagnostic::on_unimplemented(
     message = "a `{Self}` cannot be compared with or stored in a field of type `{T}`",
     label = "expected a value of the field's type `{T}`",
-    note = "lookups take a value of the field's own type (or a reference to it; `&str` for text fields)"
+    note = "lookups (`eq`, `gt`, `is_in`, ...) and `set` take a value of the field's own type `{T}`, or a reference to one; text fields also take a `&str`, and `Option<T>` fields a plain `T`"
 )]
 pub trait IntoBind<T> {
     /// The bound value.
@@ -84,7 +84,9 @@ impl IntoBind<Option<String>> for &str {
 /// Field types the string lookups (`contains`, `startswith`, ...) apply to.
 #[diagnostic::on_unimplemented(
     message = "string lookups need a text field, not a field of type `{Self}`",
-    label = "not a `String` or `Option<String>` field"
+    label = "this lookup needs a `String` or `Option<String>` field",
+    note = "`contains`, `startswith`, `endswith`, `iexact` and their `i`-variants apply to `String` and `Option<String>` fields only",
+    note = "compare other fields with `eq`, `ne`, `gt`, `gte`, `lt`, `lte`, `between` or `is_in`"
 )]
 pub trait TextField: FieldType {}
 
@@ -206,41 +208,66 @@ impl<M, T: FieldType> Field<M, Option<T>> {
     }
 }
 
-impl<M, T: TextField> Field<M, T> {
+// The `TextField` bound sits on each method rather than on the impl: a
+// method-level bound that fails is reported with `TextField`'s own message
+// ("string lookups need a text field"), while an impl-level one only says
+// that the method's trait bounds were not satisfied.
+impl<M, T> Field<M, T> {
     /// Contains `text`, case-sensitively, on every database. `%` and `_`
     /// in `text` match themselves.
-    pub fn contains(self, text: &str) -> Q<M> {
+    pub fn contains(self, text: &str) -> Q<M>
+    where
+        T: TextField,
+    {
         self.text(TextLookup::Contains, false, text)
     }
 
     /// Contains `text`, ignoring case. Case folding beyond ASCII follows
     /// the database (SQLite folds ASCII only).
-    pub fn icontains(self, text: &str) -> Q<M> {
+    pub fn icontains(self, text: &str) -> Q<M>
+    where
+        T: TextField,
+    {
         self.text(TextLookup::Contains, true, text)
     }
 
     /// Starts with `text`, case-sensitively.
-    pub fn startswith(self, text: &str) -> Q<M> {
+    pub fn startswith(self, text: &str) -> Q<M>
+    where
+        T: TextField,
+    {
         self.text(TextLookup::StartsWith, false, text)
     }
 
     /// Starts with `text`, ignoring case.
-    pub fn istartswith(self, text: &str) -> Q<M> {
+    pub fn istartswith(self, text: &str) -> Q<M>
+    where
+        T: TextField,
+    {
         self.text(TextLookup::StartsWith, true, text)
     }
 
     /// Ends with `text`, case-sensitively.
-    pub fn endswith(self, text: &str) -> Q<M> {
+    pub fn endswith(self, text: &str) -> Q<M>
+    where
+        T: TextField,
+    {
         self.text(TextLookup::EndsWith, false, text)
     }
 
     /// Ends with `text`, ignoring case.
-    pub fn iendswith(self, text: &str) -> Q<M> {
+    pub fn iendswith(self, text: &str) -> Q<M>
+    where
+        T: TextField,
+    {
         self.text(TextLookup::EndsWith, true, text)
     }
 
     /// Equals `text`, ignoring case.
-    pub fn iexact(self, text: &str) -> Q<M> {
+    pub fn iexact(self, text: &str) -> Q<M>
+    where
+        T: TextField,
+    {
         self.text(TextLookup::Exact, true, text)
     }
 }

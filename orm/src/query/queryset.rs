@@ -251,27 +251,45 @@ impl<M: Model> QuerySet<M> {
             .await
     }
 
+    /// The query of [`first`](QuerySet::first): ordered by primary key
+    /// unless the queryset is ordered, one row.
+    pub fn first_sql(&self, dialect: Dialect) -> Statement {
+        let mut w = SqlWriter::new(dialect);
+        if self.order.is_empty() {
+            let mut qs = self.clone();
+            qs.order = vec![OrderBy::new(M::META.pk(), false)];
+            qs.write_select(&mut w, Some(1));
+        } else {
+            self.write_select(&mut w, Some(1));
+        }
+        w.finish()
+    }
+
+    /// The query of [`get`](QuerySet::get): enough rows to tell one from
+    /// several.
+    pub fn get_sql(&self, dialect: Dialect) -> Statement {
+        let limit = self
+            .limit
+            .map_or(MAX_GET_RESULTS, |l| l.min(MAX_GET_RESULTS));
+        let mut w = SqlWriter::new(dialect);
+        self.write_select(&mut w, Some(limit));
+        w.finish()
+    }
+
     /// The first row, ordered by primary key unless the queryset is ordered.
     pub async fn first(&self, db: &Db) -> Result<Option<M>> {
-        let mut qs = self.clone();
-        if qs.order.is_empty() {
-            qs.order = vec![OrderBy::new(M::META.pk(), false)];
-        }
-        let mut w = SqlWriter::new(db.dialect());
-        qs.write_select(&mut w, Some(1));
-        let rows = db.fetch(w.finish(), |row| M::from_row(row, 0)).await?;
+        let rows = db
+            .fetch(self.first_sql(db.dialect()), |row| M::from_row(row, 0))
+            .await?;
         Ok(rows.into_iter().next())
     }
 
     /// The one matching row: [`Error::DoesNotExist`] if there is none,
     /// [`Error::MultipleObjectsReturned`] if there are several.
     pub async fn get(&self, db: &Db) -> Result<M> {
-        let limit = self
-            .limit
-            .map_or(MAX_GET_RESULTS, |l| l.min(MAX_GET_RESULTS));
-        let mut w = SqlWriter::new(db.dialect());
-        self.write_select(&mut w, Some(limit));
-        let mut rows = db.fetch(w.finish(), |row| M::from_row(row, 0)).await?;
+        let mut rows = db
+            .fetch(self.get_sql(db.dialect()), |row| M::from_row(row, 0))
+            .await?;
         match rows.len() {
             0 => Err(Error::DoesNotExist {
                 model: M::META.name,
