@@ -1,1 +1,127 @@
-fn main() {}
+//! strata's quickstart: derive models, create their tables on embedded
+//! SQLite, write rows, and run typed queries, printing the SQL of each.
+//!
+//! Run it with `cargo run -p quickstart` (pass a URL such as
+//! `sqlite://blog.db` or `postgres://...` to use another database; the
+//! default is an in-memory SQLite database).
+
+use chrono::{TimeZone, Utc};
+use strata::prelude::*;
+
+#[derive(Model, Debug, Clone)]
+pub struct Author {
+    pub id: i64,
+    #[strata(max_length = 100, unique)]
+    pub name: String,
+    pub email: Option<String>,
+    pub joined: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Model, Debug, Clone)]
+#[strata(table = "blog_post", index(fields(author_name, created_at)))]
+pub struct Post {
+    pub id: i64,
+    #[strata(max_length = 200, index)]
+    pub title: String,
+    pub body: String,
+    #[strata(default = false)]
+    pub published: bool,
+    #[strata(max_length = 100)]
+    pub author_name: String,
+    pub rating: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn show(label: &str, stmt: strata::Statement) {
+    println!("\n-- {label}\n{stmt}");
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> strata::Result<()> {
+    let url = std::env::args().nth(1).unwrap_or_else(|| "sqlite::memory:".into());
+    let db = Db::connect(&url).await?;
+    println!("connected to {} ({})", url, db.dialect());
+
+    for sql in strata::schema::create_table_sql(Post::META, db.dialect())? {
+        println!("{sql};");
+    }
+    db.create_tables(&[Author::META, Post::META]).await?;
+
+    let mut ann = Author {
+        id: 0,
+        name: "Ann".into(),
+        email: Some("ann@example.com".into()),
+        joined: Utc.with_ymd_and_hms(2024, 1, 15, 9, 30, 0).unwrap(),
+    };
+    show("insert", ann.insert_sql(db.dialect()));
+    ann.insert(&db).await?;
+    println!("Ann got id {}", ann.id);
+
+    let titles = [
+        ("Rust ownership, explained", true, 5),
+        ("Why 100% coverage lies", true, 4),
+        ("Draft: async rust", false, 3),
+        ("snake_case or camelCase?", true, 2),
+    ];
+    let mut posts: Vec<Post> = titles
+        .iter()
+        .enumerate()
+        .map(|(i, (title, published, rating))| Post {
+            id: 0,
+            title: title.to_string(),
+            body: format!("Body of post {i}"),
+            published: *published,
+            author_name: ann.name.clone(),
+            rating: *rating,
+            created_at: Utc.with_ymd_and_hms(2024, 2, 1 + i as u32, 12, 0, 0).unwrap(),
+        })
+        .collect();
+    Post::bulk_create(&db, &mut posts).await?;
+    println!("bulk_create gave ids {:?}", posts.iter().map(|p| p.id).collect::<Vec<_>>());
+
+    // A typed queryset: a typo in a field name, a value of the wrong type or
+    // a field of another model would not compile.
+    let popular = Post::objects()
+        .filter(Post::title().icontains("rust").and(Post::published().eq(true)))
+        .filter(Post::author_name().eq("Ann"))
+        .order_by(Post::created_at().desc())
+        .limit(20);
+    show("popular rust posts", popular.sql(db.dialect()));
+    for post in popular.all(&db).await? {
+        println!("  #{} {:?} ({} stars)", post.id, post.title, post.rating);
+    }
+
+    // `%` and `_` in a lookup match themselves.
+    let literal = Post::objects().filter(Post::title().contains("100%"));
+    show("literal percent sign", literal.sql(db.dialect()));
+    println!("  {} post(s)", literal.count(&db).await?);
+
+    let drafts = Post::objects().exclude(Post::published().eq(true));
+    show("count drafts", drafts.count_sql(db.dialect()));
+    println!("  {} draft(s)", drafts.count(&db).await?);
+
+    let publish = [Post::published().set(true)];
+    show("publish drafts", drafts.update_sql(db.dialect(), publish)?);
+    let changed = drafts.update(&db, [Post::published().set(true)]).await?;
+    println!("  published {changed} draft(s)");
+
+    let mut best = Post::objects()
+        .order_by([Post::rating().desc(), Post::id().asc()])
+        .first(&db)
+        .await?
+        .expect("there are posts");
+    best.rating += 1;
+    show("save", best.save_sql(db.dialect()).expect("has columns"));
+    best.save(&db).await?;
+
+    match Post::objects().filter(Post::rating().gt(100)).get(&db).await {
+        Err(strata::Error::DoesNotExist { model }) => println!("\nno {model} rated above 100"),
+        other => println!("\nunexpected: {other:?}"),
+    }
+
+    let low = Post::objects().filter(Post::rating().lt(3));
+    show("delete", low.delete_sql(db.dialect())?);
+    println!("  deleted {}", low.delete(&db).await?);
+    println!("\n{} posts remain", Post::objects().count(&db).await?);
+    Ok(())
+}
