@@ -10,7 +10,20 @@ use syn::{Attribute, Expr, ExprLit, ExprUnary, Ident, Lit, LitInt, LitStr, UnOp}
 
 const MODEL_KEYS: &str =
     "table, index(fields(a, b), name = \"..\"), unique(fields(a, b), name = \"..\")";
+const MODEL_KEY_NAMES: &[&str] = &["table", "index", "unique"];
 const FIELD_KEYS: &str = "primary_key, column = \"..\", max_length = N, unique, index, default = <literal>, max_digits = N, decimal_places = N";
+const FIELD_KEY_NAMES: &[&str] = &[
+    "primary_key",
+    "column",
+    "max_length",
+    "unique",
+    "index",
+    "default",
+    "max_digits",
+    "decimal_places",
+];
+const COMPOSITE_KEYS: &str = "fields(a, b), name = \"..\"";
+const COMPOSITE_KEY_NAMES: &[&str] = &["fields", "name"];
 
 /// A value with the span it was written at.
 #[derive(Clone)]
@@ -69,14 +82,61 @@ fn key_name(meta: &ParseNestedMeta) -> String {
         })
 }
 
+/// The valid key a misspelt `name` most likely meant: at most two edits
+/// away (one for very short names).
+fn closest<'k>(name: &str, names: &[&'k str]) -> Option<&'k str> {
+    let limit = if name.chars().count() <= 3 { 1 } else { 2 };
+    names
+        .iter()
+        .map(|&candidate| (edit_distance(name, candidate), candidate))
+        .filter(|&(distance, _)| distance <= limit)
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance, counting a swap of two neighbours as one edit.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
 /// Records an unknown key and skips its value so parsing can go on.
-fn unknown_key(cx: &Ctxt, meta: &ParseNestedMeta, valid: &str, on: &str) -> syn::Result<()> {
+fn unknown_key(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    valid: &str,
+    names: &[&str],
+    on: &str,
+) -> syn::Result<()> {
     let path = &meta.path;
     let name = key_name(meta);
+    let suggestion = closest(&name, names)
+        .map(|key| format!("did you mean `{key}`? "))
+        .unwrap_or_default();
     cx.error(
         path,
         format!(
-            "unknown strata attribute `{name}` on a {on}\n  = help: valid keys on a {on}: {valid}"
+            "unknown strata attribute `{name}` on a {on}\n  = help: {suggestion}valid keys on a {on}: {valid}"
         ),
     );
     if meta.input.peek(syn::Token![=]) {
@@ -190,7 +250,7 @@ pub(crate) fn parse_model_attrs(cx: &Ctxt, attrs: &[Attribute]) -> ModelAttrs {
             } else if meta.path.is_ident("unique") {
                 out.uniques.push(parse_composite(cx, &meta, "unique")?);
             } else {
-                unknown_key(cx, &meta, MODEL_KEYS, "model")?;
+                unknown_key(cx, &meta, MODEL_KEYS, MODEL_KEY_NAMES, "model")?;
             }
             Ok(())
         });
@@ -224,7 +284,8 @@ fn parse_composite(cx: &Ctxt, meta: &ParseNestedMeta, what: &str) -> syn::Result
             unknown_key(
                 cx,
                 &inner,
-                "fields(a, b), name = \"..\"",
+                COMPOSITE_KEYS,
+                COMPOSITE_KEY_NAMES,
                 &format!("{what}(...)"),
             )?;
         }
@@ -258,6 +319,12 @@ pub(crate) fn parse_field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                 if v.value == 0 || v.value > 65_535 {
                     cx.error_at(v.span, "`max_length` must be from 1 to 65535");
                 }
+                // Later checks ("only applies to text fields") are about the
+                // key, not the number: keep the key's span.
+                let v = Spanned {
+                    value: v.value,
+                    span,
+                };
                 set_once(cx, &mut out.max_length, v, span, "max_length");
             } else if meta.path.is_ident("max_digits") {
                 let v = lit_int::<u8>(&meta, "max_digits", "from 1 to 65")?;
@@ -269,7 +336,7 @@ pub(crate) fn parse_field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                 let v = default_lit(&meta)?;
                 set_once(cx, &mut out.default, v, span, "default");
             } else {
-                unknown_key(cx, &meta, FIELD_KEYS, "field")?;
+                unknown_key(cx, &meta, FIELD_KEYS, FIELD_KEY_NAMES, "field")?;
             }
             Ok(())
         });

@@ -187,10 +187,10 @@ fn check_field(cx: &Ctxt, field: &Field) {
             ),
         );
     }
-    if let Some(hint) = known_unsupported(field.ty) {
+    if let Some(unsupported) = known_unsupported(field.ty) {
         cx.error(
             field.ty,
-            format!("unsupported field type\n  = help: {hint}"),
+            format!("{}\n  = help: {}", unsupported.problem, unsupported.help),
         );
     }
     let attrs = &field.attrs;
@@ -251,36 +251,58 @@ fn check_field(cx: &Ctxt, field: &Field) {
 
 fn check_default(cx: &Ctxt, field: &Field, default: &Spanned<DefaultLit>) {
     let base = field.shape.base;
-    let fits = match (&default.value, base) {
-        (_, Base::Other) => true,
-        (DefaultLit::Bool(_), Base::Bool) => true,
-        (DefaultLit::Int(_), Base::Int | Base::Float) => true,
-        (DefaultLit::Float(_), Base::Float) => true,
-        (
-            DefaultLit::Str(_),
-            Base::String
-            | Base::Date
-            | Base::Time
-            | Base::DateTime
-            | Base::DateTimeUtc
-            | Base::Uuid
-            | Base::Decimal
-            | Base::Json,
-        ) => true,
-        _ => false,
-    };
+    let fits = matches!(
+        (&default.value, base),
+        (_, Base::Other)
+            | (DefaultLit::Bool(_), Base::Bool)
+            | (DefaultLit::Int(_), Base::Int | Base::Float)
+            | (DefaultLit::Float(_), Base::Float)
+            | (
+                DefaultLit::Str(_),
+                Base::String
+                    | Base::Date
+                    | Base::Time
+                    | Base::DateTime
+                    | Base::DateTimeUtc
+                    | Base::Uuid
+                    | Base::Decimal
+                    | Base::Json,
+            )
+    );
     if !fits {
-        let expected = match base {
-            Base::Bool => "`true` or `false`",
-            Base::Int => "an integer, e.g. `0`",
-            Base::Float => "a number, e.g. `0.0`",
-            Base::Bytes => "nothing: byte fields cannot have a literal default",
-            _ => "a string, e.g. `\"2024-01-01\"`",
+        let given = match default.value {
+            DefaultLit::Bool(_) => "a bool",
+            DefaultLit::Int(_) => "an integer",
+            DefaultLit::Float(_) => "a decimal number",
+            DefaultLit::Str(_) => "a string",
         };
+        let help = match base {
+            Base::Bool => "write `default = true` or `default = false`",
+            Base::Int => "write an integer, e.g. `default = 0`",
+            Base::Float => "write a number, e.g. `default = 0.0`",
+            Base::Bytes => "byte fields cannot have a literal default; remove `default`",
+            Base::String => "write a string, e.g. `default = \"draft\"`",
+            Base::Date => "write the date as a string, e.g. `default = \"2024-01-01\"`",
+            Base::Time => "write the time as a string, e.g. `default = \"12:00:00\"`",
+            Base::DateTime => {
+                "write the date and time as a string, e.g. `default = \"2024-01-01 12:00:00\"`"
+            }
+            Base::DateTimeUtc => {
+                "write the date and time as a string, e.g. `default = \"2024-01-01 12:00:00+00:00\"`"
+            }
+            Base::Uuid => {
+                "write the UUID as a string, e.g. `default = \"00000000-0000-0000-0000-000000000000\"`"
+            }
+            Base::Decimal => "write the number as a string, e.g. `default = \"0.00\"`",
+            Base::Json => "write the JSON as a string, e.g. `default = \"{}\"`",
+            Base::Other => "write a literal of the field's type",
+        };
+        let ty = field.ty;
+        let ty = quote::quote!(#ty).to_string().replace(' ', "");
         cx.error_at(
             default.span,
             format!(
-                "this default does not fit field `{}`\n  = help: for this field's type, write {expected}",
+                "{given} default does not fit field `{}` of type `{ty}`\n  = help: {help}",
                 field_name(field.ident)
             ),
         );

@@ -109,16 +109,19 @@ fn expand(checked: &Checked) -> TokenStream {
         decoders.push(quote! {
             #field_ident: #p::decode_field::<Self, #ty>(row, offset + #i, #i)?
         });
+        // Spanned on the field's type, like every other use of `FieldType`,
+        // so an unsupported type is reported once, on the type.
         if !auto_increment {
-            insert_values.push(quote!(out.push(#p::FieldType::to_value(&self.#field_ident));));
+            insert_values.push(quote!(out.push(#field_type::to_value(&self.#field_ident));));
         }
         if !primary_key {
-            update_values.push(quote!(out.push(#p::FieldType::to_value(&self.#field_ident));));
+            update_values.push(quote!(out.push(#field_type::to_value(&self.#field_ident));));
         }
     }
 
     let pk_field = model.fields[pk].ident;
     let pk_ty = model.fields[pk].ty;
+    let pk_field_type = quote_spanned!(pk_ty.span()=> <#pk_ty as #p::FieldType>);
     let set_generated_pk = if checked.columns[pk].auto_increment {
         quote! {
             self.#pk_field = #p::generated_pk::<Self, #pk_ty>(id)?;
@@ -194,7 +197,7 @@ fn expand(checked: &Checked) -> TokenStream {
                 }
 
                 fn pk_value(&self) -> #p::Value {
-                    #p::FieldType::to_value(&self.#pk_field)
+                    #pk_field_type::to_value(&self.#pk_field)
                 }
 
                 fn set_generated_pk(&mut self, id: i64) -> #p::Result<()> {

@@ -106,35 +106,71 @@ fn is_serde_json(ty: &Type) -> bool {
     }
 }
 
-/// A hint for types that are never storable, given before the trait
-/// system reports them less helpfully.
-pub(crate) fn known_unsupported(ty: &Type) -> Option<String> {
+/// Why a type that is never storable is rejected, and what to use instead,
+/// given before the trait system reports it less helpfully.
+pub(crate) struct Unsupported {
+    /// What is wrong, e.g. "`u32` cannot be the type of a model field".
+    pub problem: String,
+    /// What to write instead.
+    pub help: String,
+}
+
+fn unsupported(problem: impl Into<String>, help: impl Into<String>) -> Option<Unsupported> {
+    Some(Unsupported {
+        problem: problem.into(),
+        help: help.into(),
+    })
+}
+
+/// The reason `ty` can never be a field type, if it is one strata knows.
+pub(crate) fn known_unsupported(ty: &Type) -> Option<Unsupported> {
     match ty {
         Type::Reference(_) => {
-            return Some("model fields must own their data: use `String` or `Vec<u8>` rather than a reference".into())
+            return unsupported(
+                "a model field cannot be a reference: a model owns its data",
+                "use `String` rather than `&str`, `Vec<u8>` rather than `&[u8]`",
+            )
         }
         Type::Tuple(_) | Type::Array(_) | Type::Slice(_) => {
-            return Some("tuples, arrays and slices cannot be columns; use `Vec<u8>` for bytes or `serde_json::Value` for structured data".into())
+            return unsupported(
+                "a tuple, array or slice cannot be the type of a model field",
+                "use `Vec<u8>` for bytes, `serde_json::Value` for structured data, or one field per column",
+            )
         }
         _ => {}
     }
     let segment = last_segment(ty)?;
     let name = segment.ident.to_string();
-    let hint = match name.as_str() {
+    let cannot = format!("`{name}` cannot be the type of a model field");
+    match name.as_str() {
         "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => {
-            format!("`{name}` is not supported: databases have no portable unsigned integers; use i16, i32 or i64")
+            let wider = match name.as_str() {
+                "u8" => "`i16` holds every `u8`",
+                "u16" => "`i32` holds every `u16`",
+                "u32" => "`i64` holds every `u32`",
+                _ => "`i64` is the widest portable integer",
+            };
+            unsupported(
+                format!("{cannot}: databases have no portable unsigned integers"),
+                format!("use i16, i32 or i64 ({wider})"),
+            )
         }
-        "i8" | "i128" | "isize" => format!("`{name}` is not supported; use i16, i32 or i64"),
-        "char" => "`char` is not supported; use `String` with `#[strata(max_length = 1)]`".into(),
+        "i8" | "i128" | "isize" => unsupported(
+            format!("{cannot}: databases have no portable column for it"),
+            "use i16, i32 or i64",
+        ),
+        "char" => unsupported(cannot, "use `String` with `#[strata(max_length = 1)]`"),
         "Option" => {
             let inner = single_generic(segment)?;
             if option_inner(inner).is_some() {
-                "`Option<Option<T>>` is not supported: a column is NULL or a value".into()
+                unsupported(
+                    "`Option<Option<T>>` cannot be the type of a model field: a column is NULL or a value",
+                    "use `Option<T>`",
+                )
             } else {
-                return known_unsupported(inner);
+                known_unsupported(inner)
             }
         }
-        _ => return None,
-    };
-    Some(hint)
+        _ => None,
+    }
 }

@@ -61,7 +61,9 @@ pub use dialect::Dialect;
 pub use error::{Error, Result};
 pub use meta::ModelMeta;
 pub use model::Model;
-pub use query::{Assignment, Field, IntoBind, IntoOrderBy, OrderBy, QuerySet, TextField, Q};
+pub use query::{
+    Assignment, Field, IntoBind, IntoCondition, IntoOrderBy, OrderBy, QuerySet, TextField, Q,
+};
 pub use types::{DecodeError, FieldType};
 pub use value::Value;
 pub use writer::{SqlWriter, Statement};

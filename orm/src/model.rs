@@ -257,11 +257,11 @@ async fn save<M: Model>(obj: &M, db: &Db) -> Result<()> {
 /// dialect's bind-parameter limit allows.
 fn bulk_batches<M: Model>(objects: &[M], dialect: Dialect) -> std::slice::Chunks<'_, M> {
     let per_row = M::META.insert_columns().count();
-    let rows_per_batch = if per_row == 0 {
-        1
-    } else {
-        (dialect.max_bind_params() / per_row).max(1)
-    };
+    let rows_per_batch = dialect
+        .max_bind_params()
+        .checked_div(per_row)
+        .unwrap_or(1)
+        .max(1);
     objects.chunks(rows_per_batch)
 }
 
@@ -270,10 +270,11 @@ async fn bulk_create<M: Model>(db: &Db, objects: &mut [M]) -> Result<()> {
     let auto = M::META.pk().auto_increment;
     let statements = M::bulk_create_sql(objects, dialect);
     let mut start = 0;
-    for (stmt, batch_len) in statements
-        .into_iter()
-        .zip(bulk_batches(objects, dialect).map(<[M]>::len).collect::<Vec<_>>())
-    {
+    for (stmt, batch_len) in statements.into_iter().zip(
+        bulk_batches(objects, dialect)
+            .map(<[M]>::len)
+            .collect::<Vec<_>>(),
+    ) {
         let batch = &mut objects[start..start + batch_len];
         start += batch_len;
         if !auto {

@@ -6,10 +6,15 @@ use strata_tests::models::Article;
 
 #[tokio::test]
 async fn unknown_url_schemes_are_rejected_clearly() {
-    let err = Db::connect("oracle://scott:tiger@db/orcl").await.unwrap_err();
+    let err = Db::connect("oracle://scott:tiger@db/orcl")
+        .await
+        .unwrap_err();
     let message = err.to_string();
     assert!(message.contains("unsupported database URL"), "{message}");
-    assert!(!message.contains("tiger"), "passwords never reach messages: {message}");
+    assert!(
+        !message.contains("tiger"),
+        "passwords never reach messages: {message}"
+    );
 }
 
 #[tokio::test]
@@ -34,7 +39,11 @@ async fn a_file_database_is_created_and_reopened() {
 async fn a_failing_statement_is_named_in_the_error() {
     each_db("failing_statement", |db| async move {
         // The table was never created.
-        let err = Article::objects().filter(Article::rating().gt(1)).all(&db).await.unwrap_err();
+        let err = Article::objects()
+            .filter(Article::rating().gt(1))
+            .all(&db)
+            .await
+            .unwrap_err();
         let message = err.to_string();
         assert!(message.contains("statement failed"), "{message}");
         assert!(message.contains("FROM"), "{message}");

@@ -15,7 +15,11 @@ async fn insert_fills_the_generated_key() {
         b.insert(&db).await.unwrap();
         assert!(a.id > 0);
         assert_eq!(b.id, a.id + 1);
-        let loaded = Article::objects().filter(Article::id().eq(b.id)).get(&db).await.unwrap();
+        let loaded = Article::objects()
+            .filter(Article::id().eq(b.id))
+            .get(&db)
+            .await
+            .unwrap();
         assert_eq!(loaded, b);
     })
     .await;
@@ -35,7 +39,10 @@ async fn save_writes_every_field_and_fails_for_a_missing_row() {
         a.save(&db).await.unwrap();
         let loaded = Article::objects().get(&db).await.unwrap();
         assert_eq!(loaded, a);
-        let ghost = Article { id: a.id + 100, ..a.clone() };
+        let ghost = Article {
+            id: a.id + 100,
+            ..a.clone()
+        };
         let err = ghost.save(&db).await.unwrap_err();
         assert!(matches!(err, strata::Error::DoesNotExist { .. }), "{err:?}");
     })
@@ -59,7 +66,10 @@ async fn delete_and_refresh_use_the_primary_key() {
         stale.refresh(&db).await.unwrap();
         assert_eq!(stale.rating, 42);
         assert!(a.delete(&db).await.unwrap());
-        assert!(!a.delete(&db).await.unwrap(), "a second delete finds nothing");
+        assert!(
+            !a.delete(&db).await.unwrap(),
+            "a second delete finds nothing"
+        );
         let err = a.clone().refresh(&db).await.unwrap_err();
         assert!(matches!(err, strata::Error::DoesNotExist { .. }));
         assert_eq!(Article::objects().all(&db).await.unwrap(), vec![b]);
@@ -73,12 +83,17 @@ async fn bulk_create_inserts_in_batches_and_fills_every_key() {
         db.create_tables(&[Article::META]).await.unwrap();
         // 12,000 rows x 6 columns = 72,000 binds: more than one statement
         // on every database.
-        let mut rows: Vec<Article> =
-            (0..12_000).map(|i| Article::new(&format!("title {i}"), "bulk", i % 7)).collect();
+        let mut rows: Vec<Article> = (0..12_000)
+            .map(|i| Article::new(&format!("title {i}"), "bulk", i % 7))
+            .collect();
         assert!(Article::bulk_create_sql(&rows, db.dialect()).len() > 1);
         Article::bulk_create(&db, &mut rows).await.unwrap();
         assert_eq!(Article::objects().count(&db).await.unwrap(), 12_000);
-        let loaded = Article::objects().order_by(Article::id()).all(&db).await.unwrap();
+        let loaded = Article::objects()
+            .order_by(Article::id())
+            .all(&db)
+            .await
+            .unwrap();
         assert_eq!(loaded, rows, "keys filled in insertion order");
         let mut ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         ids.dedup();
@@ -91,16 +106,33 @@ async fn bulk_create_inserts_in_batches_and_fills_every_key() {
 async fn natural_keys_and_renamed_columns_work() {
     each_db("natural_keys", |db| async move {
         db.create_tables(&[Country::META]).await.unwrap();
-        let mut fr = Country { code: "FR".into(), name: "France".into(), population: 68 };
+        let mut fr = Country {
+            code: "FR".into(),
+            name: "France".into(),
+            population: 68,
+        };
         fr.insert(&db).await.unwrap();
         assert_eq!(fr.code, "FR", "a natural key is kept as given");
         fr.population = 69;
         fr.save(&db).await.unwrap();
-        let loaded = Country::objects().filter(Country::name().eq("France")).get(&db).await.unwrap();
+        let loaded = Country::objects()
+            .filter(Country::name().eq("France"))
+            .get(&db)
+            .await
+            .unwrap();
         assert_eq!(loaded, fr);
-        let duplicate = Country { code: "FR".into(), name: "Other".into(), population: 1 }.insert(&db).await;
+        let duplicate = Country {
+            code: "FR".into(),
+            name: "Other".into(),
+            population: 1,
+        }
+        .insert(&db)
+        .await;
         let err = duplicate.unwrap_err();
-        assert!(err.to_string().contains("INSERT INTO"), "errors name the statement: {err}");
+        assert!(
+            err.to_string().contains("INSERT INTO"),
+            "errors name the statement: {err}"
+        );
     })
     .await;
 }
@@ -109,11 +141,19 @@ async fn natural_keys_and_renamed_columns_work() {
 async fn reserved_words_and_quotes_in_identifiers_are_quoted_everywhere() {
     each_db("quoting", |db| async move {
         db.create_tables(&[Keyword::META]).await.unwrap();
-        let mut k = Keyword { id: 0, order: "first".into(), from: "x \"y\" `z` 'w'".into() };
+        let mut k = Keyword {
+            id: 0,
+            order: "first".into(),
+            from: "x \"y\" `z` 'w'".into(),
+        };
         k.insert(&db).await.unwrap();
         assert!(k.id > 0);
         let got = Keyword::objects()
-            .filter(Keyword::order().eq("first").and(Keyword::from().contains("`z`")))
+            .filter(
+                Keyword::order()
+                    .eq("first")
+                    .and(Keyword::from().contains("`z`")),
+            )
             .order_by(Keyword::from().desc())
             .get(&db)
             .await
@@ -125,7 +165,11 @@ async fn reserved_words_and_quotes_in_identifiers_are_quoted_everywhere() {
         db.execute_raw_sql(&format!("INSERT INTO {table} ({order}) VALUES ('second')"))
             .await
             .unwrap();
-        let second = Keyword::objects().filter(Keyword::order().eq("second")).get(&db).await.unwrap();
+        let second = Keyword::objects()
+            .filter(Keyword::order().eq("second"))
+            .get(&db)
+            .await
+            .unwrap();
         assert_eq!(second.from, "it's");
     })
     .await;

@@ -18,7 +18,9 @@ fn time(h: u32, m: u32, s: u32, micro: u32) -> NaiveTime {
 }
 
 fn instant(rfc3339: &str) -> DateTime<Utc> {
-    DateTime::<FixedOffset>::parse_from_rfc3339(rfc3339).unwrap().with_timezone(&Utc)
+    DateTime::<FixedOffset>::parse_from_rfc3339(rfc3339)
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 /// Rows chosen to break naive storage: extremes, signs, unicode, quotes,
@@ -94,7 +96,11 @@ async fn every_field_type_round_trips_exactly() {
         for row in &mut rows {
             row.insert(&db).await.unwrap();
         }
-        let loaded = AllTypes::objects().order_by(AllTypes::id()).all(&db).await.unwrap();
+        let loaded = AllTypes::objects()
+            .order_by(AllTypes::id())
+            .all(&db)
+            .await
+            .unwrap();
         assert_eq!(loaded.len(), rows.len());
         for (got, want) in loaded.iter().zip(&rows) {
             assert_eq!(got, want, "on {}", db.dialect());
@@ -103,7 +109,11 @@ async fn every_field_type_round_trips_exactly() {
         AllTypes::objects().delete(&db).await.unwrap();
         let mut again = samples();
         AllTypes::bulk_create(&db, &mut again).await.unwrap();
-        let loaded = AllTypes::objects().order_by(AllTypes::id()).all(&db).await.unwrap();
+        let loaded = AllTypes::objects()
+            .order_by(AllTypes::id())
+            .all(&db)
+            .await
+            .unwrap();
         assert_eq!(loaded, again, "bulk_create on {}", db.dialect());
     })
     .await;
@@ -123,17 +133,53 @@ async fn every_field_type_can_be_filtered_on() {
             let db = db.clone();
             async move { qs.all(&db).await.unwrap() }
         };
-        assert_eq!(one(q().filter(AllTypes::small().eq(i16::MAX))).await, vec![target.clone()]);
-        assert_eq!(one(q().filter(AllTypes::big().eq(i64::MAX))).await, vec![target.clone()]);
-        assert_eq!(one(q().filter(AllTypes::flag().eq(true)).filter(AllTypes::int().gt(0))).await, vec![target.clone()]);
-        assert_eq!(one(q().filter(AllTypes::short_text().eq("O'Brien % _ \\"))).await, vec![target.clone()]);
-        assert_eq!(one(q().filter(AllTypes::bytes().eq(target.bytes.clone()))).await, vec![target.clone()]);
-        assert_eq!(one(q().filter(AllTypes::date().eq(target.date))).await, vec![target.clone()]);
-        assert_eq!(one(q().filter(AllTypes::time().eq(target.time))).await, vec![target.clone()]);
-        assert_eq!(one(q().filter(AllTypes::datetime().gte(target.datetime))).await, vec![target.clone()]);
-        assert_eq!(one(q().filter(AllTypes::instant().eq(target.instant))).await, vec![target.clone()]);
-        assert_eq!(one(q().filter(AllTypes::uuid().eq(Uuid::max()))).await, vec![target.clone()]);
-        assert_eq!(one(q().filter(AllTypes::money().gt(Decimal::from(1)))).await, vec![target.clone()]);
+        assert_eq!(
+            one(q().filter(AllTypes::small().eq(i16::MAX))).await,
+            vec![target.clone()]
+        );
+        assert_eq!(
+            one(q().filter(AllTypes::big().eq(i64::MAX))).await,
+            vec![target.clone()]
+        );
+        assert_eq!(
+            one(q()
+                .filter(AllTypes::flag().eq(true))
+                .filter(AllTypes::int().gt(0)))
+            .await,
+            vec![target.clone()]
+        );
+        assert_eq!(
+            one(q().filter(AllTypes::short_text().eq("O'Brien % _ \\"))).await,
+            vec![target.clone()]
+        );
+        assert_eq!(
+            one(q().filter(AllTypes::bytes().eq(target.bytes.clone()))).await,
+            vec![target.clone()]
+        );
+        assert_eq!(
+            one(q().filter(AllTypes::date().eq(target.date))).await,
+            vec![target.clone()]
+        );
+        assert_eq!(
+            one(q().filter(AllTypes::time().eq(target.time))).await,
+            vec![target.clone()]
+        );
+        assert_eq!(
+            one(q().filter(AllTypes::datetime().gte(target.datetime))).await,
+            vec![target.clone()]
+        );
+        assert_eq!(
+            one(q().filter(AllTypes::instant().eq(target.instant))).await,
+            vec![target.clone()]
+        );
+        assert_eq!(
+            one(q().filter(AllTypes::uuid().eq(Uuid::max()))).await,
+            vec![target.clone()]
+        );
+        assert_eq!(
+            one(q().filter(AllTypes::money().gt(Decimal::from(1)))).await,
+            vec![target.clone()]
+        );
         // Dates, times and decimals order as values, not as text.
         let by_money = one(q().order_by(AllTypes::money().asc())).await;
         let monies: Vec<Decimal> = by_money.iter().map(|r| r.money).collect();
@@ -191,13 +237,21 @@ async fn null_and_present_values_round_trip_for_every_optional_type() {
         };
         nulls.insert(&db).await.unwrap();
         present.insert(&db).await.unwrap();
-        let loaded = AllOptional::objects().order_by(AllOptional::id()).all(&db).await.unwrap();
+        let loaded = AllOptional::objects()
+            .order_by(AllOptional::id())
+            .all(&db)
+            .await
+            .unwrap();
         assert_eq!(loaded, vec![nulls.clone(), present.clone()]);
         // Setting every field to NULL through save().
         let mut cleared = nulls.clone();
         cleared.id = present.id;
         cleared.save(&db).await.unwrap();
-        let nulls_now = AllOptional::objects().filter(AllOptional::uuid().is_null(true)).count(&db).await.unwrap();
+        let nulls_now = AllOptional::objects()
+            .filter(AllOptional::uuid().is_null(true))
+            .count(&db)
+            .await
+            .unwrap();
         assert_eq!(nulls_now, 2);
     })
     .await;

@@ -39,7 +39,10 @@ struct Unindexable {
 fn mysql_refuses_to_index_unbounded_text_with_a_hint() {
     let err = create_table_sql(Unindexable::META, Dialect::MySql).unwrap_err();
     let message = err.to_string();
-    assert!(message.contains("give the field a `max_length`"), "{message}");
+    assert!(
+        message.contains("give the field a `max_length`"),
+        "{message}"
+    );
     assert!(create_table_sql(Unindexable::META, Dialect::Postgres).is_ok());
     assert!(create_table_sql(Unindexable::META, Dialect::Sqlite).is_ok());
 }
@@ -47,7 +50,14 @@ fn mysql_refuses_to_index_unbounded_text_with_a_hint() {
 #[test]
 fn every_model_is_in_the_registry() {
     let tables: Vec<&str> = strata::registry::models().iter().map(|m| m.table).collect();
-    for table in ["article", "all_types", "all_optional", "country", "select", "unindexable"] {
+    for table in [
+        "article",
+        "all_types",
+        "all_optional",
+        "country",
+        "select",
+        "unindexable",
+    ] {
         assert!(tables.contains(&table), "{table} missing from {tables:?}");
     }
 }

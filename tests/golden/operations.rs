@@ -36,7 +36,11 @@ fn save_delete_and_refresh_address_the_primary_key() {
 #[test]
 fn bulk_create_writes_multi_row_inserts() {
     with_snapshots(|| {
-        let rows = vec![Article::new("a", "x", 1), Article::new("b", "y", 2), Article::new("c", "z", 3)];
+        let rows = vec![
+            Article::new("a", "x", 1),
+            Article::new("b", "y", 2),
+            Article::new("c", "z", 3),
+        ];
         insta::assert_snapshot!(
             "bulk_create",
             per_dialect(|d| {
@@ -51,12 +55,20 @@ fn bulk_create_writes_multi_row_inserts() {
 #[test]
 fn bulk_create_batches_respect_each_databases_bind_limit() {
     // Article writes 6 columns per row.
-    let rows: Vec<Article> = (0..20_000).map(|i| Article::new(&format!("t{i}"), "a", i)).collect();
-    for (dialect, batches) in [(Dialect::Sqlite, 4), (Dialect::Postgres, 2), (Dialect::MySql, 2)] {
+    let rows: Vec<Article> = (0..20_000)
+        .map(|i| Article::new(&format!("t{i}"), "a", i))
+        .collect();
+    for (dialect, batches) in [
+        (Dialect::Sqlite, 4),
+        (Dialect::Postgres, 2),
+        (Dialect::MySql, 2),
+    ] {
         let statements = Article::bulk_create_sql(&rows, dialect);
         assert_eq!(statements.len(), batches, "{dialect}");
         let binds: usize = statements.iter().map(|s| s.binds.len()).sum();
         assert_eq!(binds, 20_000 * 6);
-        assert!(statements.iter().all(|s| s.binds.len() <= dialect.max_bind_params()));
+        assert!(statements
+            .iter()
+            .all(|s| s.binds.len() <= dialect.max_bind_params()));
     }
 }

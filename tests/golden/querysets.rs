@@ -28,9 +28,16 @@ fn count_is_a_plain_count_or_a_count_over_a_subquery_when_sliced() {
         insta::assert_snapshot!("count", per_dialect(|d| filtered().count_sql(d)));
         insta::assert_snapshot!(
             "count_sliced",
-            per_dialect(|d| filtered().order_by(Article::id()).limit(5).offset(1).count_sql(d))
+            per_dialect(|d| filtered()
+                .order_by(Article::id())
+                .limit(5)
+                .offset(1)
+                .count_sql(d))
         );
-        insta::assert_snapshot!("count_distinct", per_dialect(|d| filtered().distinct().count_sql(d)));
+        insta::assert_snapshot!(
+            "count_distinct",
+            per_dialect(|d| filtered().distinct().count_sql(d))
+        );
     });
 }
 
@@ -38,7 +45,10 @@ fn count_is_a_plain_count_or_a_count_over_a_subquery_when_sliced() {
 fn exists_reads_one_row() {
     with_snapshots(|| {
         insta::assert_snapshot!("exists", per_dialect(|d| filtered().exists_sql(d)));
-        insta::assert_snapshot!("exists_sliced", per_dialect(|d| filtered().offset(3).exists_sql(d)));
+        insta::assert_snapshot!(
+            "exists_sliced",
+            per_dialect(|d| filtered().offset(3).exists_sql(d))
+        );
     });
 }
 
@@ -60,12 +70,20 @@ fn update_and_delete_apply_the_filters() {
         insta::assert_snapshot!(
             "update",
             per_dialect(|d| filtered()
-                .update_sql(d, [Article::rating().set(9), Article::subtitle().set(None::<String>)])
+                .update_sql(
+                    d,
+                    [
+                        Article::rating().set(9),
+                        Article::subtitle().set(None::<String>)
+                    ]
+                )
                 .unwrap())
         );
         insta::assert_snapshot!(
             "update_all_rows",
-            per_dialect(|d| Article::objects().update_sql(d, [Article::published().set(true)]).unwrap())
+            per_dialect(|d| Article::objects()
+                .update_sql(d, [Article::published().set(true)])
+                .unwrap())
         );
         insta::assert_snapshot!("delete", per_dialect(|d| filtered().delete_sql(d).unwrap()));
     });
@@ -74,7 +92,10 @@ fn update_and_delete_apply_the_filters() {
 #[test]
 fn update_and_delete_refuse_sliced_querysets() {
     for d in Dialect::ALL {
-        let err = filtered().limit(1).update_sql(d, [Article::rating().set(1)]).unwrap_err();
+        let err = filtered()
+            .limit(1)
+            .update_sql(d, [Article::rating().set(1)])
+            .unwrap_err();
         assert!(err.to_string().contains("cannot follow limit()"), "{err}");
         let err = filtered().distinct().delete_sql(d).unwrap_err();
         assert!(err.to_string().contains("delete()"), "{err}");

@@ -38,7 +38,9 @@ fn show(label: &str, stmt: strata::Statement) {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> strata::Result<()> {
-    let url = std::env::args().nth(1).unwrap_or_else(|| "sqlite::memory:".into());
+    let url = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "sqlite::memory:".into());
     let db = Db::connect(&url).await?;
     println!("connected to {} ({})", url, db.dialect());
 
@@ -73,16 +75,25 @@ async fn main() -> strata::Result<()> {
             published: *published,
             author_name: ann.name.clone(),
             rating: *rating,
-            created_at: Utc.with_ymd_and_hms(2024, 2, 1 + i as u32, 12, 0, 0).unwrap(),
+            created_at: Utc
+                .with_ymd_and_hms(2024, 2, 1 + i as u32, 12, 0, 0)
+                .unwrap(),
         })
         .collect();
     Post::bulk_create(&db, &mut posts).await?;
-    println!("bulk_create gave ids {:?}", posts.iter().map(|p| p.id).collect::<Vec<_>>());
+    println!(
+        "bulk_create gave ids {:?}",
+        posts.iter().map(|p| p.id).collect::<Vec<_>>()
+    );
 
     // A typed queryset: a typo in a field name, a value of the wrong type or
     // a field of another model would not compile.
     let popular = Post::objects()
-        .filter(Post::title().icontains("rust").and(Post::published().eq(true)))
+        .filter(
+            Post::title()
+                .icontains("rust")
+                .and(Post::published().eq(true)),
+        )
         .filter(Post::author_name().eq("Ann"))
         .order_by(Post::created_at().desc())
         .limit(20);
@@ -114,7 +125,11 @@ async fn main() -> strata::Result<()> {
     show("save", best.save_sql(db.dialect()).expect("has columns"));
     best.save(&db).await?;
 
-    match Post::objects().filter(Post::rating().gt(100)).get(&db).await {
+    match Post::objects()
+        .filter(Post::rating().gt(100))
+        .get(&db)
+        .await
+    {
         Err(strata::Error::DoesNotExist { model }) => println!("\nno {model} rated above 100"),
         other => println!("\nunexpected: {other:?}"),
     }

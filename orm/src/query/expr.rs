@@ -78,6 +78,24 @@ impl<M> Q<M> {
     }
 }
 
+/// What [`QuerySet::filter`](super::QuerySet::filter) and `exclude`
+/// accept: a condition on the queryset's own model.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a condition on `{M}`",
+    label = "this condition is on another model's fields",
+    note = "a `QuerySet<{M}>` is filtered with lookups on `{M}`'s own fields, e.g. `{M}::field().eq(value)`"
+)]
+pub trait IntoCondition<M> {
+    /// The condition.
+    fn into_condition(self) -> Q<M>;
+}
+
+impl<M> IntoCondition<M> for Q<M> {
+    fn into_condition(self) -> Q<M> {
+        self
+    }
+}
+
 impl<M> std::ops::BitAnd for Q<M> {
     type Output = Q<M>;
     fn bitand(self, rhs: Q<M>) -> Q<M> {

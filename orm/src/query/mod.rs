@@ -9,7 +9,7 @@ mod order;
 mod queryset;
 
 pub use assign::Assignment;
-pub use expr::Q;
+pub use expr::{IntoCondition, Q};
 pub use field::{Field, IntoBind, TextField};
 pub use order::{IntoOrderBy, OrderBy};
 pub use queryset::QuerySet;

@@ -37,6 +37,11 @@ impl<M> OrderBy<M> {
 /// What [`QuerySet::order_by`](super::QuerySet::order_by) accepts: one
 /// term (`Post::created_at().desc()`), a bare field (ascending), or an
 /// array or `Vec` of terms.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot order a queryset of `{M}`",
+    label = "not an ordering on `{M}`'s fields",
+    note = "order_by takes `{M}::field().asc()` / `.desc()`, a bare `{M}::field()`, or an array or Vec of those; every term must be a field of `{M}`"
+)]
 pub trait IntoOrderBy<M> {
     /// The terms, most significant first.
     fn into_order_by(self) -> Vec<OrderBy<M>>;

@@ -2,7 +2,7 @@
 
 use super::assign::Assignment;
 use super::compile::{write_order_by, write_where};
-use super::expr::{Expr, Q};
+use super::expr::{Expr, IntoCondition};
 use super::order::{IntoOrderBy, OrderBy};
 use crate::db::Db;
 use crate::dialect::Dialect;
@@ -95,15 +95,15 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// Keeps the rows matching `condition` (and every earlier filter).
-    pub fn filter(mut self, condition: Q<M>) -> Self {
-        self.filters.push(condition.expr);
+    pub fn filter(mut self, condition: impl IntoCondition<M>) -> Self {
+        self.filters.push(condition.into_condition().expr);
         self
     }
 
     /// Drops the rows matching `condition`. Rows where a compared nullable
     /// field is `NULL` are kept, as in Django.
-    pub fn exclude(mut self, condition: Q<M>) -> Self {
-        self.filters.push(condition.not().expr);
+    pub fn exclude(mut self, condition: impl IntoCondition<M>) -> Self {
+        self.filters.push(condition.into_condition().not().expr);
         self
     }
 

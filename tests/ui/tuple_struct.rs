@@ -1,0 +1,6 @@
+use strata::prelude::*;
+
+#[derive(Model)]
+struct Post(i64, String);
+
+fn main() {}
