@@ -11,7 +11,7 @@ use syn::{Attribute, Expr, ExprLit, ExprUnary, Ident, Lit, LitInt, LitStr, UnOp}
 const MODEL_KEYS: &str =
     "table, index(fields(a, b), name = \"..\"), unique(fields(a, b), name = \"..\")";
 const MODEL_KEY_NAMES: &[&str] = &["table", "index", "unique"];
-const FIELD_KEYS: &str = "primary_key, column = \"..\", max_length = N, unique, index, default = <literal>, max_digits = N, decimal_places = N";
+const FIELD_KEYS: &str = "primary_key, column = \"..\", max_length = N, unique, index, default = <literal>, max_digits = N, decimal_places = N, on_delete = cascade|set_null|set_default|restrict|protect|do_nothing, related_name = \"..\"";
 const FIELD_KEY_NAMES: &[&str] = &[
     "primary_key",
     "column",
@@ -21,6 +21,18 @@ const FIELD_KEY_NAMES: &[&str] = &[
     "default",
     "max_digits",
     "decimal_places",
+    "on_delete",
+    "related_name",
+];
+
+/// The `on_delete` behaviours, as written in the attribute.
+pub(crate) const ON_DELETE: &[&str] = &[
+    "cascade",
+    "set_null",
+    "set_default",
+    "restrict",
+    "protect",
+    "do_nothing",
 ];
 const COMPOSITE_KEYS: &str = "fields(a, b), name = \"..\"";
 const COMPOSITE_KEY_NAMES: &[&str] = &["fields", "name"];
@@ -66,6 +78,8 @@ pub(crate) struct FieldAttrs {
     pub default: Option<Spanned<DefaultLit>>,
     pub max_digits: Option<Spanned<u8>>,
     pub decimal_places: Option<Spanned<u8>>,
+    pub on_delete: Option<Spanned<String>>,
+    pub related_name: Option<Spanned<String>>,
 }
 
 fn strata_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
@@ -335,6 +349,34 @@ pub(crate) fn parse_field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             } else if meta.path.is_ident("default") {
                 let v = default_lit(&meta)?;
                 set_once(cx, &mut out.default, v, span, "default");
+            } else if meta.path.is_ident("on_delete") {
+                let expr: Expr = meta.value()?.parse()?;
+                let name = match &expr {
+                    Expr::Path(p) => p.path.get_ident().map(|i| i.to_string()),
+                    _ => None,
+                };
+                match name.filter(|n| ON_DELETE.contains(&n.as_str())) {
+                    Some(value) => set_once(
+                        cx,
+                        &mut out.on_delete,
+                        Spanned {
+                            value,
+                            span: expr.span(),
+                        },
+                        span,
+                        "on_delete",
+                    ),
+                    None => cx.error(
+                        &expr,
+                        format!(
+                            "unknown on_delete behaviour\n  = help: write one of: {}",
+                            ON_DELETE.join(", ")
+                        ),
+                    ),
+                }
+            } else if meta.path.is_ident("related_name") {
+                let v = lit_str(&meta, "related_name")?;
+                set_once(cx, &mut out.related_name, v, span, "related_name");
             } else {
                 unknown_key(cx, &meta, FIELD_KEYS, FIELD_KEY_NAMES, "field")?;
             }

@@ -5,7 +5,7 @@ use crate::ast::{field_name, Field, Model};
 use crate::attr::{DefaultLit, Spanned};
 use crate::ctxt::Ctxt;
 use crate::naming::{constraint_name, snake_case};
-use crate::types::{known_unsupported, Base};
+use crate::types::{known_unsupported, relation, Base};
 use std::collections::HashMap;
 
 /// A model that passed every check.
@@ -22,6 +22,15 @@ pub(crate) struct Column {
     pub name: String,
     pub primary_key: bool,
     pub auto_increment: bool,
+    pub relation: Option<Relation>,
+}
+
+/// A checked `ForeignKey` / `OneToOne` field.
+pub(crate) struct Relation {
+    pub one_to_one: bool,
+    /// `cascade`, `set_null`, ... (validated).
+    pub on_delete: String,
+    pub related_name: String,
 }
 
 pub(crate) struct Index {
@@ -50,11 +59,13 @@ pub(crate) fn check<'a>(cx: &Ctxt, model: Model<'a>) -> Option<Checked<'a>> {
     let mut by_column: HashMap<String, &Field> = HashMap::new();
     for field in &model.fields {
         check_field(cx, field);
+        let relation = check_relation(cx, model.ident, field);
         let name = match &field.attrs.column {
             Some(c) => {
                 check_identifier(cx, c, "column");
                 c.value.clone()
             }
+            None if relation.is_some() => format!("{}_id", field_name(field.ident)),
             None => field_name(field.ident),
         };
         if let Some(previous) = by_column.get(&name) {
@@ -71,6 +82,7 @@ pub(crate) fn check<'a>(cx: &Ctxt, model: Model<'a>) -> Option<Checked<'a>> {
             name,
             primary_key: false,
             auto_increment: false,
+            relation,
         });
     }
 
@@ -84,7 +96,10 @@ pub(crate) fn check<'a>(cx: &Ctxt, model: Model<'a>) -> Option<Checked<'a>> {
         .collect();
     let mut indexes = Vec::new();
     for (i, field) in model.fields.iter().enumerate() {
-        if field.attrs.index.is_some() {
+        // A foreign key is indexed unless it is already unique.
+        let auto_index = columns[i].relation.as_ref().is_some_and(|r| !r.one_to_one)
+            && field.attrs.unique.is_none();
+        if field.attrs.index.is_some() || auto_index {
             let cols = vec![columns[i].name.clone()];
             indexes.push(Index {
                 name: constraint_name(&table, &cols, "idx"),
@@ -175,6 +190,92 @@ fn check_identifier(cx: &Ctxt, name: &Spanned<String>, what: &str) {
             format!("the {what} name is longer than 63 bytes, the most PostgreSQL accepts"),
         );
     }
+}
+
+const ON_DELETE_HELP: &str =
+    "add #[strata(on_delete = cascade)] (or set_null, set_default, restrict, protect, do_nothing)";
+
+/// Checks a relation field's attributes; `None` for other fields (whose
+/// relation attributes are reported as misplaced).
+fn check_relation(cx: &Ctxt, model: &syn::Ident, field: &Field) -> Option<Relation> {
+    let attrs = &field.attrs;
+    let Some(shape) = relation(field.ty) else {
+        for (attr, key) in [
+            (&attrs.on_delete, "on_delete"),
+            (&attrs.related_name, "related_name"),
+        ] {
+            if let Some(attr) = attr {
+                cx.error_at(
+                    attr.span,
+                    format!("`{key}` only applies to `ForeignKey<T>` and `OneToOne<T>` fields"),
+                );
+            }
+        }
+        return None;
+    };
+    let name = field_name(field.ident);
+    let kind = if shape.one_to_one {
+        "OneToOne"
+    } else {
+        "ForeignKey"
+    };
+    for (attr, key) in [
+        (attrs.max_length.as_ref().map(|a| a.span), "max_length"),
+        (attrs.max_digits.as_ref().map(|a| a.span), "max_digits"),
+        (
+            attrs.decimal_places.as_ref().map(|a| a.span),
+            "decimal_places",
+        ),
+    ] {
+        if let Some(span) = attr {
+            cx.error_at(
+                span,
+                format!("`{key}` does not apply to a {kind}: its column takes the type of the target's primary key"),
+            );
+        }
+    }
+    if let Some(pk) = attrs.primary_key {
+        cx.error_at(pk, format!("a {kind} cannot be the primary key\n  = help: add an `id: i64` field and make the relation `unique`"));
+    }
+    let Some(on_delete) = &attrs.on_delete else {
+        cx.error(
+            field.ident,
+            format!(
+                "{kind} field `{name}` needs an on_delete behaviour\n  = help: {ON_DELETE_HELP}"
+            ),
+        );
+        return None;
+    };
+    if on_delete.value == "set_null" && !shape.optional {
+        cx.error_at(
+            on_delete.span,
+            format!("on_delete = set_null needs a nullable relation, and `{name}` is not an `Option`\n  = help: declare it as `Option<{kind}<...>>`, or choose another on_delete"),
+        );
+    }
+    if on_delete.value == "set_default" && attrs.default.is_none() {
+        cx.error_at(
+            on_delete.span,
+            format!("on_delete = set_default needs a default for `{name}`\n  = help: add the key of the default row, e.g. #[strata(default = 1)]"),
+        );
+    }
+    let related_name = match &attrs.related_name {
+        Some(r) => {
+            check_identifier(cx, r, "related_name");
+            if syn::parse_str::<syn::Ident>(&r.value).is_err() {
+                cx.error_at(
+                    r.span,
+                    "`related_name` must be a Rust identifier, e.g. \"posts\"",
+                );
+            }
+            r.value.clone()
+        }
+        None => format!("{}_set", snake_case(&model.to_string())),
+    };
+    Some(Relation {
+        one_to_one: shape.one_to_one,
+        on_delete: on_delete.value.clone(),
+        related_name,
+    })
 }
 
 fn check_field(cx: &Ctxt, field: &Field) {

@@ -8,7 +8,7 @@ use crate::ctxt::Ctxt;
 use crate::naming::quoted;
 use crate::types::Base;
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::DeriveInput;
 
@@ -38,6 +38,8 @@ fn expand(checked: &Checked) -> TokenStream {
     let mut decoders = Vec::new();
     let mut insert_values = Vec::new();
     let mut update_values = Vec::new();
+    let mut relation_statics = Vec::new();
+    let mut path_methods = Vec::new();
     for (i, (field, column)) in model.fields.iter().zip(&checked.columns).enumerate() {
         let ty = field.ty;
         let field_ident = field.ident;
@@ -65,7 +67,8 @@ fn expand(checked: &Checked) -> TokenStream {
         }
         let primary_key = column.primary_key;
         let auto_increment = column.auto_increment;
-        let unique = field.attrs.unique.is_some() && !primary_key;
+        let one_to_one = column.relation.as_ref().is_some_and(|r| r.one_to_one);
+        let unique = (field.attrs.unique.is_some() || one_to_one) && !primary_key;
         let index = field.attrs.index.is_some();
         let default = match field.attrs.default.as_ref().map(|d| &d.value) {
             None => quote!(::core::option::Option::None),
@@ -83,6 +86,21 @@ fn expand(checked: &Checked) -> TokenStream {
                 quote!(::core::option::Option::Some(#p::DefaultValue::Str(#s)))
             }
         };
+        let foreign_key = match &column.relation {
+            None => quote!(::core::option::Option::None),
+            Some(relation) => {
+                let target = relation_target(field.ty);
+                let on_delete = format_ident!("{}", on_delete_variant(&relation.on_delete));
+                let related_name = lit(&relation.related_name);
+                let one_to_one = relation.one_to_one;
+                quote!(::core::option::Option::Some(#p::ForeignKeyMeta {
+                    target: || <#target as #p::Model>::META,
+                    on_delete: #p::OnDelete::#on_delete,
+                    related_name: #related_name,
+                    one_to_one: #one_to_one,
+                }))
+            }
+        };
         column_metas.push(quote! {
             #p::ColumnMeta {
                 field: #field_lit,
@@ -94,18 +112,63 @@ fn expand(checked: &Checked) -> TokenStream {
                 unique: #unique,
                 index: #index,
                 default: #default,
-                foreign_key: ::core::option::Option::None,
+                foreign_key: #foreign_key,
             }
         });
-        let doc = format!("The `{}` field, for queries.", field_name(field_ident));
-        accessors.push(quote! {
-            #[doc = #doc]
-            #[inline]
-            #[allow(dead_code)]
-            #vis const fn #field_ident() -> #p::Field<#ident, #ty> {
-                #p::Field::new(&__STRATA_COLUMNS[#i])
-            }
-        });
+        if column.relation.is_some() {
+            let target = relation_target(field.ty);
+            let rel_static = format_ident!("__STRATA_REL_{}", field_name(field_ident));
+            relation_statics.push(quote! {
+                static #rel_static: #p::RelationMeta = #p::RelationMeta {
+                    name: #field_lit,
+                    kind: #p::RelationKind::Forward,
+                    from: || <#ident as #p::Model>::META,
+                    to: || <#target as #p::Model>::META,
+                    column: #column_lit,
+                    nullable: #field_type::NULLABLE,
+                    decode_target: #p::decode_related::<#target>,
+                    attach: |obj, value| {
+                        #p::attach::<#ident, #target>(obj, value, |m| {
+                            &mut m.#field_ident as &mut dyn #p::HoldsRelated<#target>
+                        })
+                    },
+                };
+            });
+            let doc = format!(
+                "The `{}` relation, for queries: its fields, or `select_related`.",
+                field_name(field_ident)
+            );
+            accessors.push(quote! {
+                #[doc = #doc]
+                #[inline]
+                #[allow(dead_code)]
+                #vis fn #field_ident() -> <#target as #p::Model>::Path<#ident, #p::One> {
+                    <#target as #p::Model>::__path(#p::JoinPath::EMPTY.then(&#rel_static))
+                }
+            });
+            path_methods.push(quote! {
+                #[inline]
+                #vis fn #field_ident(self) -> <#target as #p::Model>::Path<R, C> {
+                    <#target as #p::Model>::__path(self.path.then(&#rel_static))
+                }
+            });
+        } else {
+            let doc = format!("The `{}` field, for queries.", field_name(field_ident));
+            accessors.push(quote! {
+                #[doc = #doc]
+                #[inline]
+                #[allow(dead_code)]
+                #vis const fn #field_ident() -> #p::Field<#ident, #ty> {
+                    #p::Field::new(&__STRATA_COLUMNS[#i])
+                }
+            });
+            path_methods.push(quote! {
+                #[inline]
+                #vis fn #field_ident(self) -> #p::Field<R, #ty> {
+                    #p::Field::joined(&__STRATA_COLUMNS[#i], self.path)
+                }
+            });
+        }
         decoders.push(quote! {
             #field_ident: #p::decode_field::<Self, #ty>(row, offset + #i, #i)?
         });
@@ -177,12 +240,44 @@ fn expand(checked: &Checked) -> TokenStream {
                 select_list: #p::QuotedList { ansi: #ansi, mysql: #mysql },
             };
 
+            #(#relation_statics)*
+
             #(#assertions)*
 
             #p::inventory::submit! { #p::Registration(&__STRATA_META) }
 
+            /// `#ident`'s fields seen through a relation path from a
+            /// queryset of `R`.
+            pub struct __StrataPath<R, C> {
+                path: #p::JoinPath,
+                _marker: ::core::marker::PhantomData<fn() -> (R, C)>,
+            }
+
+            #[allow(dead_code)]
+            impl<R: 'static, C: #p::Cardinality> __StrataPath<R, C> {
+                #(#path_methods)*
+            }
+
+            impl<R> #p::SelectRelated<R> for __StrataPath<R, #p::One> {
+                fn join_path(&self) -> #p::JoinPath {
+                    self.path
+                }
+            }
+
             impl #p::Model for #ident {
                 const META: &'static #p::ModelMeta = &__STRATA_META;
+
+                type Key = #pk_ty;
+
+                type Path<R: 'static, C: #p::Cardinality> = __StrataPath<R, C>;
+
+                fn __path<R: 'static, C: #p::Cardinality>(path: #p::JoinPath) -> __StrataPath<R, C> {
+                    __StrataPath { path, _marker: ::core::marker::PhantomData }
+                }
+
+                fn pk(&self) -> #pk_ty {
+                    ::core::clone::Clone::clone(&self.#pk_field)
+                }
 
                 fn from_row(row: &#p::Row, offset: usize) -> #p::Result<Self> {
                     ::core::result::Result::Ok(#ident { #(#decoders),* })
@@ -210,4 +305,22 @@ fn expand(checked: &Checked) -> TokenStream {
             }
         };
     }
+}
+
+/// The `T` of `ForeignKey<T>` / `OneToOne<T>` (inside an `Option` or not).
+fn relation_target(ty: &syn::Type) -> &syn::Type {
+    crate::types::relation(ty).map_or(ty, |r| r.target)
+}
+
+/// `set_null` -> `SetNull`.
+fn on_delete_variant(name: &str) -> String {
+    name.split('_')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
 }

@@ -174,3 +174,29 @@ pub(crate) fn known_unsupported(ty: &Type) -> Option<Unsupported> {
         _ => None,
     }
 }
+
+/// A `ForeignKey<T>` / `OneToOne<T>` field, optionally in an `Option`.
+pub(crate) struct RelationShape<'a> {
+    pub target: &'a Type,
+    pub one_to_one: bool,
+    pub optional: bool,
+}
+
+/// The relation a field's type declares, if any.
+pub(crate) fn relation(ty: &Type) -> Option<RelationShape<'_>> {
+    let (inner, optional) = match option_inner(ty) {
+        Some(inner) => (inner, true),
+        None => (ty, false),
+    };
+    let segment = last_segment(inner)?;
+    let one_to_one = match segment.ident.to_string().as_str() {
+        "ForeignKey" => false,
+        "OneToOne" => true,
+        _ => return None,
+    };
+    Some(RelationShape {
+        target: single_generic(segment)?,
+        one_to_one,
+        optional,
+    })
+}

@@ -61,6 +61,26 @@ pub enum Error {
     #[error("invalid query on {model}: {reason}")]
     InvalidQuery { model: &'static str, reason: String },
 
+    /// A relation was read without being loaded.
+    #[error("the related {model} was not loaded: {hint}")]
+    NotLoaded {
+        model: &'static str,
+        hint: &'static str,
+    },
+
+    /// A delete was refused because `on_delete = protect` rows refer to
+    /// the rows being deleted.
+    #[error(
+        "cannot delete {model}: {count} {protected_by} row(s) refer to it with on_delete = protect; \
+         delete or reassign them first"
+    )]
+    Protected {
+        model: &'static str,
+        /// `Model.field` of the protecting foreign key.
+        protected_by: String,
+        count: u64,
+    },
+
     /// The schema cannot be created on this database as declared.
     #[error("{dialect} cannot create `{table}`: {reason}")]
     Schema {

@@ -50,6 +50,7 @@ pub mod meta;
 mod model;
 pub mod query;
 pub mod registry;
+pub mod relation;
 pub mod schema;
 pub mod types;
 mod value;
@@ -64,6 +65,7 @@ pub use model::Model;
 pub use query::{
     Assignment, Field, IntoBind, IntoCondition, IntoOrderBy, OrderBy, QuerySet, TextField, Q,
 };
+pub use relation::{ForeignKey, OneToOne};
 pub use types::{DecodeError, FieldType};
 pub use value::Value;
 pub use writer::{SqlWriter, Statement};
@@ -73,7 +75,7 @@ pub use strata_derive::Model;
 
 /// Everything a module that defines or queries models needs.
 pub mod prelude {
-    pub use crate::{Db, Dialect, Field, FieldType, Model, QuerySet, Q};
+    pub use crate::{Db, Dialect, Field, FieldType, ForeignKey, Model, OneToOne, QuerySet, Q};
 }
 
 /// Used by code that `#[derive(Model)]` generates. Not public API.
@@ -86,7 +88,51 @@ pub mod __private {
         ColumnMeta, DefaultValue, ForeignKeyMeta, IndexMeta, ManyToManyMeta, ModelMeta, OnDelete,
         QuotedList, UniqueMeta,
     };
-    pub use crate::model::{decode_field, generated_pk, Model};
+    pub use crate::model::{decode_field, decode_related, generated_pk, Model};
+    pub use crate::relation::{
+        Cardinality, JoinPath, Many, One, RelationKind, RelationMeta, SelectRelated,
+    };
+    pub use std::any::Any;
+    pub use std::boxed::Box;
+    pub use std::option::Option;
+
+    /// A field that can hold a loaded related row: `ForeignKey<T>`,
+    /// `OneToOne<T>`, or an `Option` of either.
+    pub trait HoldsRelated<T> {
+        fn set_loaded(&mut self, target: Option<Box<T>>);
+    }
+
+    impl<T: Model> HoldsRelated<T> for crate::ForeignKey<T> {
+        fn set_loaded(&mut self, target: Option<Box<T>>) {
+            crate::ForeignKey::set_loaded(self, target)
+        }
+    }
+
+    impl<T: Model> HoldsRelated<T> for crate::OneToOne<T> {
+        fn set_loaded(&mut self, target: Option<Box<T>>) {
+            crate::ForeignKey::set_loaded(self, target)
+        }
+    }
+
+    impl<T, H: HoldsRelated<T>> HoldsRelated<T> for Option<H> {
+        fn set_loaded(&mut self, target: Option<Box<T>>) {
+            if let Some(holder) = self {
+                holder.set_loaded(target)
+            }
+        }
+    }
+
+    /// Stores a decoded related row into `field` of the model in `obj`.
+    pub fn attach<M: Model, T: Model>(
+        obj: &mut (dyn Any + Send),
+        value: Option<Box<dyn Any + Send>>,
+        field: impl FnOnce(&mut M) -> &mut dyn HoldsRelated<T>,
+    ) {
+        if let Some(model) = obj.downcast_mut::<M>() {
+            let target = value.and_then(|v| v.downcast::<T>().ok());
+            field(model).set_loaded(target);
+        }
+    }
     pub use crate::query::Field;
     pub use crate::registry::Registration;
     pub use crate::types::FieldType;

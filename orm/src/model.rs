@@ -7,15 +7,37 @@ use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::meta::ModelMeta;
 use crate::query::QuerySet;
+use crate::relation::{Cardinality, JoinPath};
 use crate::types::{decode_value, FieldType};
 use crate::value::Value;
 use crate::writer::{SqlWriter, Statement};
 use std::future::Future;
 
 /// A struct stored as a table row. Derive it; do not implement it by hand.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a strata model",
+    label = "not a model",
+    note = "relations and querysets need a struct with #[derive(strata::Model)]"
+)]
 pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// Table, columns, types, indexes and constraints.
     const META: &'static ModelMeta;
+
+    /// The primary key's Rust type.
+    type Key: FieldType + Clone + PartialEq + Send + Sync + 'static;
+
+    /// This model's fields seen from a queryset of `R` through a relation
+    /// path of cardinality `C`: `Post::author()` is
+    /// `<Author as Model>::Path<Post, One>`, whose methods are `Author`'s
+    /// fields.
+    type Path<R: 'static, C: Cardinality>;
+
+    /// Starts a path at this model. Used by generated code.
+    #[doc(hidden)]
+    fn __path<R: 'static, C: Cardinality>(path: JoinPath) -> Self::Path<R, C>;
+
+    /// The primary key's value.
+    fn pk(&self) -> Self::Key;
 
     /// Decodes a model from `row`, its first column at `offset`.
     fn from_row(row: &Row, offset: usize) -> Result<Self>;
@@ -102,6 +124,18 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     fn delete(&self, db: &Db) -> impl Future<Output = Result<bool>> + Send {
         async move {
             let stmt = self.delete_sql(db.dialect());
+            let pk = self.pk_value();
+            crate::relation::deletion::before_delete(db, Self::META, &|w| {
+                w.push_sql("SELECT ");
+                w.push_identifier(Self::META.pk().column);
+                w.push_sql(" FROM ");
+                w.push_identifier(Self::META.table);
+                w.push_sql(" WHERE ");
+                w.push_identifier(Self::META.pk().column);
+                w.push_sql(" = ");
+                w.push_bind(pk.clone());
+            })
+            .await?;
             Ok(db.execute(stmt).await?.rows_affected > 0)
         }
     }
@@ -325,6 +359,26 @@ pub fn decode_field<M: Model, T: FieldType>(row: &Row, index: usize, column: usi
         dialect: row.dialect(),
         message: e.to_string(),
     })
+}
+
+/// Decodes a related model joined at `offset`, or `None` when the join
+/// found no row (its primary key is `NULL`). Used by generated code.
+#[doc(hidden)]
+pub fn decode_related<T: Model>(
+    row: &Row,
+    offset: usize,
+) -> Result<Option<Box<dyn std::any::Any + Send>>> {
+    let pk_index = offset + T::META.primary_key;
+    let missing = row.is_null(pk_index).map_err(|e| Error::Decode {
+        model: T::META.name,
+        column: T::META.pk().column,
+        dialect: row.dialect(),
+        message: e.to_string(),
+    })?;
+    if missing {
+        return Ok(None);
+    }
+    Ok(Some(Box::new(T::from_row(row, offset)?)))
 }
 
 /// Converts a generated key to the key field's integer type.

@@ -4,7 +4,7 @@
 use crate::db::Db;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
-use crate::meta::{ColumnMeta, ModelMeta};
+use crate::meta::{ColumnMeta, ForeignKeyMeta, ModelMeta, OnDelete};
 use crate::writer::Statement;
 
 /// The statements that create `model`'s table and indexes on `dialect`.
@@ -54,6 +54,16 @@ pub fn create_table_sql(model: &ModelMeta, dialect: Dialect) -> Result<Vec<Strin
         push_column_list(&mut sql, dialect, unique.columns);
         sql.push(')');
     }
+    if dialect == Dialect::Sqlite {
+        // SQLite cannot add a constraint later; it accepts a reference to
+        // a table that does not exist yet.
+        for column in model.columns {
+            if let Some(fk) = &column.foreign_key {
+                sql.push_str(", ");
+                write_foreign_key(&mut sql, dialect, model, column, fk);
+            }
+        }
+    }
     sql.push(')');
     sql.push_str(imp.table_options());
 
@@ -79,6 +89,81 @@ pub fn create_table_sql(model: &ModelMeta, dialect: Dialect) -> Result<Vec<Strin
         statements.push(sql);
     }
     Ok(statements)
+}
+
+/// The `ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY` statements of
+/// `model` on PostgreSQL and MySQL, run once every table exists (SQLite
+/// declares them inside `CREATE TABLE`, so this is empty there).
+pub fn foreign_keys_sql(model: &ModelMeta, dialect: Dialect) -> Vec<String> {
+    if dialect == Dialect::Sqlite {
+        return Vec::new();
+    }
+    model
+        .columns
+        .iter()
+        .filter_map(|column| {
+            let fk = column.foreign_key.as_ref()?;
+            let mut sql = String::from("ALTER TABLE ");
+            dialect.quote_identifier_into(&mut sql, model.table);
+            sql.push_str(" ADD ");
+            write_foreign_key(&mut sql, dialect, model, column, fk);
+            Some(sql)
+        })
+        .collect()
+}
+
+/// The name of a foreign-key constraint: `<table>_<column>_fk`, shortened
+/// with a stable hash past 63 bytes.
+pub fn foreign_key_name(table: &str, column: &str) -> String {
+    let full = format!("{table}_{column}_fk");
+    if full.len() <= 63 {
+        return full;
+    }
+    let hash = full.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    }) as u32;
+    let mut cut = 63 - 12;
+    while !full.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}_{hash:08x}_fk", &full[..cut])
+}
+
+/// The `ON DELETE` action a dialect enforces for `on_delete`; `None` when
+/// the database takes no action and strata enforces it before deleting
+/// (`protect` everywhere, `set_default` on MySQL, whose InnoDB rejects
+/// `SET DEFAULT`).
+pub fn on_delete_sql(dialect: Dialect, on_delete: OnDelete) -> Option<&'static str> {
+    match on_delete {
+        OnDelete::Cascade => Some("CASCADE"),
+        OnDelete::SetNull => Some("SET NULL"),
+        OnDelete::SetDefault if dialect != Dialect::MySql => Some("SET DEFAULT"),
+        OnDelete::Restrict => Some("RESTRICT"),
+        OnDelete::SetDefault | OnDelete::Protect | OnDelete::DoNothing => None,
+    }
+}
+
+fn write_foreign_key(
+    sql: &mut String,
+    dialect: Dialect,
+    model: &ModelMeta,
+    column: &ColumnMeta,
+    fk: &ForeignKeyMeta,
+) {
+    let target = (fk.target)();
+    sql.push_str("CONSTRAINT ");
+    dialect.quote_identifier_into(sql, &foreign_key_name(model.table, column.column));
+    sql.push_str(" FOREIGN KEY (");
+    dialect.quote_identifier_into(sql, column.column);
+    sql.push_str(") REFERENCES ");
+    dialect.quote_identifier_into(sql, target.table);
+    sql.push_str(" (");
+    dialect.quote_identifier_into(sql, target.pk().column);
+    sql.push(')');
+    if let Some(action) = on_delete_sql(dialect, fk.on_delete) {
+        sql.push_str(" ON DELETE ");
+        sql.push_str(action);
+    }
 }
 
 /// Appends `"name" TYPE [NOT NULL] [UNIQUE] [DEFAULT ...]`.
@@ -128,20 +213,28 @@ pub fn drop_table_sql(model: &ModelMeta, dialect: Dialect) -> String {
 }
 
 impl Db {
-    /// Creates the tables and indexes of `models`, in the order given.
+    /// Creates the tables and indexes of `models`, then their foreign
+    /// keys, so models may refer to each other in any order (cycles too).
     ///
     /// This is for tests and prototypes; projects manage their schema with
     /// migrations (`strata-migrate`).
     pub async fn create_tables(&self, models: &[&ModelMeta]) -> Result<()> {
+        let dialect = self.dialect();
         for model in models {
-            for sql in create_table_sql(model, self.dialect())? {
-                self.execute(Statement::raw(self.dialect(), sql)).await?;
+            for sql in create_table_sql(model, dialect)? {
+                self.execute(Statement::raw(dialect, sql)).await?;
+            }
+        }
+        for model in models {
+            for sql in foreign_keys_sql(model, dialect) {
+                self.execute(Statement::raw(dialect, sql)).await?;
             }
         }
         Ok(())
     }
 
-    /// Drops the tables of `models` that exist, in reverse order.
+    /// Drops the tables of `models` that exist, in reverse order (drop
+    /// the models that hold foreign keys before their targets).
     pub async fn drop_tables(&self, models: &[&ModelMeta]) -> Result<()> {
         for model in models.iter().rev() {
             self.execute(Statement::raw(

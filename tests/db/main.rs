@@ -6,4 +6,5 @@
 mod connect;
 mod instances;
 mod querysets;
+mod relations;
 mod roundtrip;

@@ -5,6 +5,7 @@
 mod ddl;
 mod operations;
 mod querysets;
+mod relations;
 
 use strata::{Dialect, Statement};
 

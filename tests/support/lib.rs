@@ -6,6 +6,7 @@
 //! an unreachable server fails the test instead of skipping it.
 
 pub mod models;
+pub mod relations;
 pub mod shapes;
 
 use futures_util::FutureExt;

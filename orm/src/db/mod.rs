@@ -12,6 +12,7 @@ use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::writer::Statement;
 use futures_util::TryStreamExt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -34,6 +35,8 @@ pub struct Db {
 struct Inner {
     pool: Pool,
     dialect: Dialect,
+    /// Statements run through this handle (and its clones).
+    queries: AtomicU64,
 }
 
 pub(crate) enum Pool {
@@ -70,13 +73,33 @@ impl Db {
     pub async fn connect(url: &str) -> Result<Db> {
         let (pool, dialect) = connect::connect(url).await?;
         Ok(Db {
-            inner: Arc::new(Inner { pool, dialect }),
+            inner: Arc::new(Inner {
+                pool,
+                dialect,
+                queries: AtomicU64::new(0),
+            }),
         })
     }
 
     /// The dialect of the connected database.
     pub fn dialect(&self) -> Dialect {
         self.inner.dialect
+    }
+
+    /// How many statements this handle and its clones have run: the tool
+    /// for pinning query counts in tests and hunting N+1 queries.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> strata::Result<()> {
+    /// let db = strata::Db::connect("sqlite::memory:").await?;
+    /// let before = db.query_count();
+    /// db.execute_raw_sql("CREATE TABLE t (x INTEGER)").await?;
+    /// assert_eq!(db.query_count() - before, 1);
+    /// # Ok(()) }
+    /// ```
+    pub fn query_count(&self) -> u64 {
+        self.inner.queries.load(Ordering::Relaxed)
     }
 
     /// Closes every connection of the pool.
@@ -181,7 +204,10 @@ impl Db {
         Ok(out)
     }
 
+    /// Counts the statement and logs it with its duration through
+    /// `tracing` (target `strata::sql`, level DEBUG).
     fn log(&self, sql: &str, started: Instant) {
+        self.inner.queries.fetch_add(1, Ordering::Relaxed);
         tracing::debug!(
             target: "strata::sql",
             dialect = %self.inner.dialect,

@@ -8,14 +8,18 @@ use std::marker::PhantomData;
 pub struct Assignment<M> {
     pub(crate) column: &'static ColumnMeta,
     pub(crate) value: Value,
+    /// Set when the field was reached through a relation, which an
+    /// `UPDATE` of this model cannot write.
+    pub(crate) joined: bool,
     _model: PhantomData<fn() -> M>,
 }
 
 impl<M> Assignment<M> {
-    pub(crate) fn new(column: &'static ColumnMeta, value: Value) -> Self {
+    pub(crate) fn new(column: &'static ColumnMeta, value: Value, joined: bool) -> Self {
         Assignment {
             column,
             value,
+            joined,
             _model: PhantomData,
         }
     }

@@ -3,6 +3,7 @@
 
 use crate::dialect::TextLookup;
 use crate::meta::ColumnMeta;
+use crate::relation::JoinPath;
 use crate::value::Value;
 use std::marker::PhantomData;
 
@@ -96,6 +97,16 @@ impl<M> IntoCondition<M> for Q<M> {
     }
 }
 
+/// `primary key = value` on model `M`.
+pub(crate) fn pk_eq<M: crate::Model>(value: Value) -> Q<M> {
+    Q::new(Expr::Compare {
+        column: M::META.pk(),
+        path: JoinPath::EMPTY,
+        op: CompareOp::Eq,
+        value,
+    })
+}
+
 impl<M> std::ops::BitAnd for Q<M> {
     type Output = Q<M>;
     fn bitand(self, rhs: Q<M>) -> Q<M> {
@@ -138,29 +149,41 @@ impl CompareOp {
     }
 }
 
+/// A column reached from the queryset's model through `path`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ColRef {
+    pub column: &'static ColumnMeta,
+    pub path: JoinPath,
+}
+
 /// The untyped condition tree.
 #[derive(Debug, Clone)]
 pub(crate) enum Expr {
     Compare {
         column: &'static ColumnMeta,
+        path: JoinPath,
         op: CompareOp,
         value: Value,
     },
     IsNull {
         column: &'static ColumnMeta,
+        path: JoinPath,
         negated: bool,
     },
     In {
         column: &'static ColumnMeta,
+        path: JoinPath,
         values: Vec<Value>,
     },
     Between {
         column: &'static ColumnMeta,
+        path: JoinPath,
         low: Value,
         high: Value,
     },
     Text {
         column: &'static ColumnMeta,
+        path: JoinPath,
         lookup: TextLookup,
         case_insensitive: bool,
         text: String,
@@ -168,4 +191,26 @@ pub(crate) enum Expr {
     And(Vec<Expr>),
     Or(Vec<Expr>),
     Not(Box<Expr>),
+}
+
+impl Expr {
+    /// Calls `f` with every column reference of the tree.
+    pub(crate) fn for_each_column(&self, f: &mut impl FnMut(ColRef)) {
+        match self {
+            Expr::Compare { column, path, .. }
+            | Expr::IsNull { column, path, .. }
+            | Expr::In { column, path, .. }
+            | Expr::Between { column, path, .. }
+            | Expr::Text { column, path, .. } => f(ColRef {
+                column,
+                path: *path,
+            }),
+            Expr::And(items) | Expr::Or(items) => {
+                for item in items {
+                    item.for_each_column(f);
+                }
+            }
+            Expr::Not(inner) => inner.for_each_column(f),
+        }
+    }
 }

@@ -5,6 +5,7 @@ use super::expr::{CompareOp, Expr, Q};
 use super::order::OrderBy;
 use crate::dialect::TextLookup;
 use crate::meta::ColumnMeta;
+use crate::relation::JoinPath;
 use crate::types::FieldType;
 use crate::value::Value;
 use std::marker::PhantomData;
@@ -16,6 +17,7 @@ use std::marker::PhantomData;
 /// wrong type or a field of another model does not compile.
 pub struct Field<M, T> {
     column: &'static ColumnMeta,
+    path: JoinPath,
     _marker: PhantomData<fn() -> (M, T)>,
 }
 
@@ -99,8 +101,25 @@ impl<M, T> Field<M, T> {
     pub const fn new(column: &'static ColumnMeta) -> Self {
         Field {
             column,
+            path: JoinPath::EMPTY,
             _marker: PhantomData,
         }
+    }
+
+    /// A column of a related model, reached through `path`. Used by
+    /// `#[derive(Model)]`.
+    #[doc(hidden)]
+    pub const fn joined(column: &'static ColumnMeta, path: JoinPath) -> Self {
+        Field {
+            column,
+            path,
+            _marker: PhantomData,
+        }
+    }
+
+    /// The relations this field is reached through.
+    pub fn path(&self) -> JoinPath {
+        self.path
     }
 
     /// The column's metadata.
@@ -111,6 +130,7 @@ impl<M, T> Field<M, T> {
     fn compare(self, op: CompareOp, value: Value) -> Q<M> {
         Q::new(Expr::Compare {
             column: self.column,
+            path: self.path,
             op,
             value,
         })
@@ -119,6 +139,7 @@ impl<M, T> Field<M, T> {
     fn text(self, lookup: TextLookup, case_insensitive: bool, text: &str) -> Q<M> {
         Q::new(Expr::Text {
             column: self.column,
+            path: self.path,
             lookup,
             case_insensitive,
             text: text.to_owned(),
@@ -127,12 +148,12 @@ impl<M, T> Field<M, T> {
 
     /// Ascending order on this field (`NULL`s first, on every database).
     pub fn asc(self) -> OrderBy<M> {
-        OrderBy::new(self.column, false)
+        OrderBy::joined(self.column, self.path, false)
     }
 
     /// Descending order on this field (`NULL`s last, on every database).
     pub fn desc(self) -> OrderBy<M> {
-        OrderBy::new(self.column, true)
+        OrderBy::joined(self.column, self.path, true)
     }
 }
 
@@ -143,6 +164,7 @@ impl<M, T: FieldType> Field<M, T> {
         if value.is_null() {
             return Q::new(Expr::IsNull {
                 column: self.column,
+                path: self.path,
                 negated: false,
             });
         }
@@ -179,6 +201,7 @@ impl<M, T: FieldType> Field<M, T> {
     pub fn is_in<V: IntoBind<T>>(self, values: impl IntoIterator<Item = V>) -> Q<M> {
         Q::new(Expr::In {
             column: self.column,
+            path: self.path,
             values: values.into_iter().map(IntoBind::into_bind).collect(),
         })
     }
@@ -187,6 +210,7 @@ impl<M, T: FieldType> Field<M, T> {
     pub fn between(self, low: impl IntoBind<T>, high: impl IntoBind<T>) -> Q<M> {
         Q::new(Expr::Between {
             column: self.column,
+            path: self.path,
             low: low.into_bind(),
             high: high.into_bind(),
         })
@@ -194,7 +218,7 @@ impl<M, T: FieldType> Field<M, T> {
 
     /// Sets the field to `value` in [`QuerySet::update`](super::QuerySet::update).
     pub fn set(self, value: impl IntoBind<T>) -> Assignment<M> {
-        Assignment::new(self.column, value.into_bind())
+        Assignment::new(self.column, value.into_bind(), !self.path.is_empty())
     }
 }
 
@@ -203,6 +227,7 @@ impl<M, T: FieldType> Field<M, Option<T>> {
     pub fn is_null(self, is_null: bool) -> Q<M> {
         Q::new(Expr::IsNull {
             column: self.column,
+            path: self.path,
             negated: !is_null,
         })
     }

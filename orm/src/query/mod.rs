@@ -10,6 +10,8 @@ mod queryset;
 
 pub use assign::Assignment;
 pub use expr::{IntoCondition, Q};
+
+pub(crate) use expr::pk_eq;
 pub use field::{Field, IntoBind, TextField};
 pub use order::{IntoOrderBy, OrderBy};
 pub use queryset::QuerySet;

@@ -2,18 +2,20 @@
 
 use super::field::Field;
 use crate::meta::ColumnMeta;
+use crate::relation::JoinPath;
 use std::marker::PhantomData;
 
 /// One `ORDER BY` term on a field of model `M`.
 pub struct OrderBy<M> {
     pub(crate) column: &'static ColumnMeta,
+    pub(crate) path: JoinPath,
     pub(crate) descending: bool,
     _model: PhantomData<fn() -> M>,
 }
 
 impl<M> Clone for OrderBy<M> {
     fn clone(&self) -> Self {
-        OrderBy::new(self.column, self.descending)
+        OrderBy::joined(self.column, self.path, self.descending)
     }
 }
 
@@ -26,8 +28,13 @@ impl<M> std::fmt::Debug for OrderBy<M> {
 
 impl<M> OrderBy<M> {
     pub(crate) fn new(column: &'static ColumnMeta, descending: bool) -> Self {
+        OrderBy::joined(column, JoinPath::EMPTY, descending)
+    }
+
+    pub(crate) fn joined(column: &'static ColumnMeta, path: JoinPath, descending: bool) -> Self {
         OrderBy {
             column,
+            path,
             descending,
             _model: PhantomData,
         }

@@ -1,15 +1,17 @@
 //! [`QuerySet`]: a lazy, typed query on one model.
 
 use super::assign::Assignment;
-use super::compile::{write_order_by, write_where};
-use super::expr::{Expr, IntoCondition};
+use super::compile::{write_order_by, write_where, JoinPlan};
+use super::expr::{ColRef, Expr, IntoCondition};
 use super::order::{IntoOrderBy, OrderBy};
-use crate::db::Db;
+use crate::db::{Db, Row};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::model::Model;
+use crate::relation::{JoinPath, SelectRelated};
 use crate::types::FieldType;
 use crate::writer::{SqlWriter, Statement};
+use std::any::Any;
 use std::marker::PhantomData;
 
 /// How many rows `get()` reads at most to tell "one" from "several".
@@ -46,6 +48,8 @@ pub struct QuerySet<M: Model> {
     limit: Option<u64>,
     offset: Option<u64>,
     distinct: bool,
+    /// Paths loaded in the same query by `select_related`.
+    related: Vec<JoinPath>,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -57,6 +61,7 @@ impl<M: Model> Clone for QuerySet<M> {
             limit: self.limit,
             offset: self.offset,
             distinct: self.distinct,
+            related: self.related.clone(),
             _model: PhantomData,
         }
     }
@@ -71,6 +76,7 @@ impl<M: Model> std::fmt::Debug for QuerySet<M> {
             .field("limit", &self.limit)
             .field("offset", &self.offset)
             .field("distinct", &self.distinct)
+            .field("select_related", &self.related)
             .finish()
     }
 }
@@ -90,6 +96,7 @@ impl<M: Model> QuerySet<M> {
             limit: None,
             offset: None,
             distinct: false,
+            related: Vec::new(),
             _model: PhantomData,
         }
     }
@@ -131,6 +138,113 @@ impl<M: Model> QuerySet<M> {
         self
     }
 
+    /// Loads the related rows along `path` in the same query, with a
+    /// `LEFT JOIN` per relation: `Post::objects().select_related(Post::author())`
+    /// fills `post.author.get()`. Only forward `ForeignKey` / `OneToOne`
+    /// paths are accepted (anything else does not compile); a `NULL`
+    /// foreign key leaves the relation empty.
+    pub fn select_related(mut self, path: impl SelectRelated<M>) -> Self {
+        let path = path.join_path();
+        if !self.related.contains(&path) {
+            self.related.push(path);
+        }
+        self
+    }
+
+    /// The joins this queryset needs, select_related paths first.
+    fn plan(&self, with_related: bool) -> JoinPlan {
+        let mut plan = JoinPlan::new(M::META);
+        if with_related {
+            for path in &self.related {
+                plan.add(*path);
+            }
+        }
+        for filter in &self.filters {
+            filter.for_each_column(&mut |c| plan.add_column(c));
+        }
+        for term in &self.order {
+            plan.add_column(ColRef {
+                column: term.column,
+                path: term.path,
+            });
+        }
+        plan
+    }
+
+    /// The select_related paths (with their prefixes), in column order.
+    fn selected_paths(&self, plan: &JoinPlan) -> Vec<JoinPath> {
+        plan.joins()
+            .iter()
+            .filter(|p| {
+                self.related
+                    .iter()
+                    .any(|r| r.len() >= p.len() && r.prefix(p.len()) == **p)
+            })
+            .copied()
+            .collect()
+    }
+
+    /// An error for paths deeper than a query can follow.
+    fn check_paths(&self) -> Result<()> {
+        let mut deep = self.related.iter().any(JoinPath::overflowed);
+        for filter in &self.filters {
+            filter.for_each_column(&mut |c| deep |= c.path.overflowed());
+        }
+        deep |= self.order.iter().any(|o| o.path.overflowed());
+        if deep {
+            return Err(Error::InvalidQuery {
+                model: M::META.name,
+                reason: format!(
+                    "a relation path is longer than {} hops",
+                    crate::relation::MAX_HOPS
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// Decodes one row: the model, then every select_related target,
+    /// attached deepest first.
+    fn decode(&self, row: &Row, selected: &[JoinPath]) -> Result<M> {
+        let mut root = M::from_row(row, 0)?;
+        if selected.is_empty() {
+            return Ok(root);
+        }
+        let mut offset = M::META.columns.len();
+        let mut loaded: Vec<Option<Box<dyn Any + Send>>> = Vec::with_capacity(selected.len());
+        for path in selected {
+            let hop = path.last().expect("joined paths are not empty");
+            loaded.push((hop.decode_target)(row, offset)?);
+            offset += (hop.to)().columns.len();
+        }
+        let mut order: Vec<usize> = (0..selected.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(selected[i].len()));
+        for i in order {
+            let path = selected[i];
+            let hop = path.last().expect("joined paths are not empty");
+            let value = loaded[i].take();
+            if path.len() == 1 {
+                (hop.attach)(&mut root, value);
+                continue;
+            }
+            let parent = path.prefix(path.len() - 1);
+            if let Some(p) = selected.iter().position(|s| *s == parent) {
+                if let Some(parent_value) = loaded[p].as_mut() {
+                    (hop.attach)(parent_value.as_mut(), value);
+                }
+            }
+        }
+        Ok(root)
+    }
+
+    /// Runs a `SELECT` of this queryset and decodes every row.
+    async fn fetch_models(&self, db: &Db, stmt: Statement) -> Result<Vec<M>> {
+        self.check_paths()?;
+        let plan = self.plan(true);
+        let selected = self.selected_paths(&plan);
+        db.fetch(stmt, |row| self.decode(row, &selected)).await
+    }
+
     fn is_sliced(&self) -> bool {
         self.limit.is_some() || self.offset.is_some()
     }
@@ -149,12 +263,62 @@ impl<M: Model> QuerySet<M> {
         } else {
             "SELECT "
         });
-        w.push_sql(M::META.select_list.get(w.dialect()));
-        w.push_sql(" FROM ");
-        w.push_identifier(M::META.table);
-        write_where(w, &self.filters);
-        write_order_by(w, &self.order);
+        let plan = self.plan(true);
+        if plan.has_joins() {
+            plan.write_all_columns(w, M::META, &JoinPath::EMPTY);
+            for path in self.selected_paths(&plan) {
+                let target = (path.last().expect("not empty").to)();
+                w.push_sql(", ");
+                plan.write_all_columns(w, target, &path);
+            }
+        } else {
+            w.push_sql(M::META.select_list.get(w.dialect()));
+        }
+        plan.write_from(w);
+        write_where(w, &plan, &self.filters);
+        write_order_by(w, &plan, &self.order);
         w.dialect().imp().write_limit_offset(w, limit, self.offset);
+    }
+
+    /// Writes `SELECT <primary key> FROM ... WHERE <filters>`.
+    fn write_keys(&self, w: &mut SqlWriter) {
+        let plan = self.plan(false);
+        w.push_sql("SELECT ");
+        plan.write_column(
+            w,
+            ColRef {
+                column: M::META.pk(),
+                path: JoinPath::EMPTY,
+            },
+        );
+        plan.write_from(w);
+        write_where(w, &plan, &self.filters);
+    }
+
+    /// Appends ` WHERE ...` for an `UPDATE` / `DELETE`, whose statement
+    /// cannot join: with joins the filter becomes a key subquery (wrapped
+    /// once more, which MySQL requires to read the table it changes).
+    fn write_mutation_where(&self, w: &mut SqlWriter) {
+        let plan = self.plan(false);
+        if !plan.has_joins() {
+            write_where(w, &plan, &self.filters);
+            return;
+        }
+        let pk = ColRef {
+            column: M::META.pk(),
+            path: JoinPath::EMPTY,
+        };
+        w.push_sql(" WHERE ");
+        w.push_identifier(M::META.pk().column);
+        w.push_sql(" IN (SELECT ");
+        w.push_identifier(M::META.pk().column);
+        w.push_sql(" FROM (SELECT ");
+        plan.write_column(w, pk);
+        plan.write_from(w);
+        write_where(w, &plan, &self.filters);
+        w.push_sql(") ");
+        w.push_identifier("subquery");
+        w.push_sql(")");
     }
 
     /// The `SELECT COUNT(*)` of [`count`](QuerySet::count).
@@ -166,9 +330,10 @@ impl<M: Model> QuerySet<M> {
             w.push_sql(") ");
             w.push_identifier("subquery");
         } else {
-            w.push_sql("SELECT COUNT(*) FROM ");
-            w.push_identifier(M::META.table);
-            write_where(&mut w, &self.filters);
+            let plan = self.plan(false);
+            w.push_sql("SELECT COUNT(*)");
+            plan.write_from(&mut w);
+            write_where(&mut w, &plan, &self.filters);
         }
         w.finish()
     }
@@ -183,9 +348,10 @@ impl<M: Model> QuerySet<M> {
             w.push_identifier("subquery");
             dialect.imp().write_limit_offset(&mut w, Some(1), None);
         } else {
-            w.push_sql("SELECT 1 FROM ");
-            w.push_identifier(M::META.table);
-            write_where(&mut w, &self.filters);
+            let plan = self.plan(false);
+            w.push_sql("SELECT 1");
+            plan.write_from(&mut w);
+            write_where(&mut w, &plan, &self.filters);
             dialect.imp().write_limit_offset(&mut w, Some(1), None);
         }
         w.finish()
@@ -217,6 +383,16 @@ impl<M: Model> QuerySet<M> {
         w.push_sql(" SET ");
         let mut any = false;
         for (i, assignment) in assignments.into_iter().enumerate() {
+            if assignment.joined {
+                return Err(Error::InvalidQuery {
+                    model: M::META.name,
+                    reason: format!(
+                        "update() can only set fields of {} itself, not `{}` of a related model",
+                        M::META.name,
+                        assignment.column.field
+                    ),
+                });
+            }
             if i > 0 {
                 w.push_sql(", ");
             }
@@ -231,7 +407,7 @@ impl<M: Model> QuerySet<M> {
                 reason: "update() needs at least one field to set".into(),
             });
         }
-        write_where(&mut w, &self.filters);
+        self.write_mutation_where(&mut w);
         Ok(w.finish())
     }
 
@@ -241,14 +417,13 @@ impl<M: Model> QuerySet<M> {
         let mut w = SqlWriter::new(dialect);
         w.push_sql("DELETE FROM ");
         w.push_identifier(M::META.table);
-        write_where(&mut w, &self.filters);
+        self.write_mutation_where(&mut w);
         Ok(w.finish())
     }
 
     /// Runs the query and returns every matching row.
     pub async fn all(&self, db: &Db) -> Result<Vec<M>> {
-        db.fetch(self.sql(db.dialect()), |row| M::from_row(row, 0))
-            .await
+        self.fetch_models(db, self.sql(db.dialect())).await
     }
 
     /// The query of [`first`](QuerySet::first): ordered by primary key
@@ -278,18 +453,14 @@ impl<M: Model> QuerySet<M> {
 
     /// The first row, ordered by primary key unless the queryset is ordered.
     pub async fn first(&self, db: &Db) -> Result<Option<M>> {
-        let rows = db
-            .fetch(self.first_sql(db.dialect()), |row| M::from_row(row, 0))
-            .await?;
+        let rows = self.fetch_models(db, self.first_sql(db.dialect())).await?;
         Ok(rows.into_iter().next())
     }
 
     /// The one matching row: [`Error::DoesNotExist`] if there is none,
     /// [`Error::MultipleObjectsReturned`] if there are several.
     pub async fn get(&self, db: &Db) -> Result<M> {
-        let mut rows = db
-            .fetch(self.get_sql(db.dialect()), |row| M::from_row(row, 0))
-            .await?;
+        let mut rows = self.fetch_models(db, self.get_sql(db.dialect())).await?;
         match rows.len() {
             0 => Err(Error::DoesNotExist {
                 model: M::META.name,
@@ -339,9 +510,12 @@ impl<M: Model> QuerySet<M> {
         Ok(db.execute(stmt).await?.rows_affected)
     }
 
-    /// Deletes every matching row; returns how many were deleted.
+    /// Deletes every matching row; returns how many were deleted. Rows
+    /// that refer to them follow their `on_delete`; a `protect` reference
+    /// refuses the whole delete with [`Error::Protected`].
     pub async fn delete(&self, db: &Db) -> Result<u64> {
         let stmt = self.delete_sql(db.dialect())?;
+        crate::relation::deletion::before_delete(db, M::META, &|w| self.write_keys(w)).await?;
         Ok(db.execute(stmt).await?.rows_affected)
     }
 }

@@ -1,0 +1,194 @@
+//! `ForeignKey<T>` and `OneToOne<T>` fields.
+
+use crate::column_type::ColumnType;
+use crate::db::{Db, Row};
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::types::{DecodeError, FieldType};
+use crate::value::Value;
+
+/// A column referring to a row of model `T` by its primary key, with a
+/// real foreign-key constraint. Declare it as `author: ForeignKey<Author>`
+/// (column `author_id`), or `Option<ForeignKey<Author>>` for a nullable
+/// one, with `#[strata(on_delete = cascade)]` (or `set_null`,
+/// `set_default`, `restrict`, `protect`, `do_nothing`).
+///
+/// The related row is never loaded behind your back: [`get`](Self::get)
+/// returns it only if the query asked for it with `select_related`, and
+/// [`fetch`](Self::fetch) runs one query, visibly, at the call site.
+pub struct ForeignKey<T: Model> {
+    key: T::Key,
+    loaded: Option<Box<T>>,
+}
+
+impl<T: Model> ForeignKey<T> {
+    /// A reference to the row with primary key `key`.
+    pub fn new(key: T::Key) -> Self {
+        ForeignKey { key, loaded: None }
+    }
+
+    /// A reference to `target` (by its current primary key).
+    pub fn to(target: &T) -> Self {
+        ForeignKey::new(target.pk())
+    }
+
+    /// The referenced primary key.
+    pub fn key(&self) -> &T::Key {
+        &self.key
+    }
+
+    /// The related row, if the query loaded it (`select_related`).
+    pub fn get(&self) -> Option<&T> {
+        self.loaded.as_deref()
+    }
+
+    /// The related row, or [`Error::NotLoaded`] naming the relation.
+    pub fn loaded(&self) -> Result<&T> {
+        self.get().ok_or(Error::NotLoaded {
+            model: T::META.name,
+            hint: "load it with select_related(...) or call fetch(&db)",
+        })
+    }
+
+    /// Runs one query for the related row. Nothing is cached; see
+    /// [`load`](Self::load) to keep it.
+    pub async fn fetch(&self, db: &Db) -> Result<T> {
+        T::objects()
+            .filter(crate::query::pk_eq::<T>(self.key.to_value()))
+            .get(db)
+            .await
+    }
+
+    /// Fetches the related row (one query) and keeps it for `get`.
+    pub async fn load(&mut self, db: &Db) -> Result<&T> {
+        let target = self.fetch(db).await?;
+        self.loaded = Some(Box::new(target));
+        Ok(self.loaded.as_deref().expect("just stored"))
+    }
+
+    /// Stores a row loaded by a join. Used by generated code.
+    #[doc(hidden)]
+    pub fn set_loaded(&mut self, target: Option<Box<T>>) {
+        self.loaded = target;
+    }
+}
+
+impl<T: Model> Clone for ForeignKey<T>
+where
+    T: Clone,
+{
+    fn clone(&self) -> Self {
+        ForeignKey {
+            key: self.key.clone(),
+            loaded: self.loaded.clone(),
+        }
+    }
+}
+
+impl<T: Model> std::fmt::Debug for ForeignKey<T>
+where
+    T: std::fmt::Debug,
+{
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut s = f.debug_struct("ForeignKey");
+        s.field("key", &self.key.to_value());
+        match &self.loaded {
+            Some(t) => s.field("loaded", t),
+            None => s.field("loaded", &"<not loaded>"),
+        };
+        s.finish()
+    }
+}
+
+/// Two references are equal when they point at the same key, whether or
+/// not the target was loaded.
+impl<T: Model> PartialEq for ForeignKey<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+/// The column of a reference to `T`: the same type as `T`'s primary key
+/// (an auto-increment key is referenced by a plain integer).
+const fn key_column<T: Model>() -> ColumnType {
+    T::META.columns[T::META.primary_key].ty
+}
+
+impl<T: Model> FieldType for ForeignKey<T> {
+    const COLUMN: ColumnType = key_column::<T>();
+
+    fn to_value(&self) -> Value {
+        self.key.to_value()
+    }
+
+    fn from_value(value: Value) -> std::result::Result<Self, DecodeError> {
+        T::Key::from_value(value).map(ForeignKey::new)
+    }
+
+    fn decode(row: &Row, index: usize) -> std::result::Result<Self, DecodeError> {
+        T::Key::decode(row, index).map(ForeignKey::new)
+    }
+}
+
+/// A unique foreign key: each `T` is referred to by at most one row.
+/// Same API as [`ForeignKey`].
+pub struct OneToOne<T: Model>(ForeignKey<T>);
+
+impl<T: Model> OneToOne<T> {
+    /// A reference to the row with primary key `key`.
+    pub fn new(key: T::Key) -> Self {
+        OneToOne(ForeignKey::new(key))
+    }
+
+    /// A reference to `target`.
+    pub fn to(target: &T) -> Self {
+        OneToOne(ForeignKey::to(target))
+    }
+}
+
+impl<T: Model> std::ops::Deref for OneToOne<T> {
+    type Target = ForeignKey<T>;
+    fn deref(&self) -> &ForeignKey<T> {
+        &self.0
+    }
+}
+
+impl<T: Model> std::ops::DerefMut for OneToOne<T> {
+    fn deref_mut(&mut self) -> &mut ForeignKey<T> {
+        &mut self.0
+    }
+}
+
+impl<T: Model + Clone> Clone for OneToOne<T> {
+    fn clone(&self) -> Self {
+        OneToOne(self.0.clone())
+    }
+}
+
+impl<T: Model + std::fmt::Debug> std::fmt::Debug for OneToOne<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<T: Model> PartialEq for OneToOne<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl<T: Model> FieldType for OneToOne<T> {
+    const COLUMN: ColumnType = key_column::<T>();
+
+    fn to_value(&self) -> Value {
+        self.0.to_value()
+    }
+
+    fn from_value(value: Value) -> std::result::Result<Self, DecodeError> {
+        ForeignKey::from_value(value).map(OneToOne)
+    }
+
+    fn decode(row: &Row, index: usize) -> std::result::Result<Self, DecodeError> {
+        ForeignKey::decode(row, index).map(OneToOne)
+    }
+}

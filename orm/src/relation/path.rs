@@ -1,0 +1,168 @@
+//! Join paths: the chain of relations a field reference walks through.
+
+use crate::db::Row;
+use crate::error::Result;
+use crate::meta::ModelMeta;
+use std::any::Any;
+
+/// A related row decoded from a join, type-erased until it is attached to
+/// the field that holds it; `None` when the join found no row.
+pub type LoadedRelated = Option<Box<dyn Any + Send>>;
+
+/// How a relation is walked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelationKind {
+    /// From the model holding a `ForeignKey` / `OneToOne` to its target:
+    /// at most one row.
+    Forward,
+}
+
+/// A relation as the query compiler needs it. Written by
+/// `#[derive(Model)]`, one static per relation field.
+pub struct RelationMeta {
+    /// The field name on the declaring model (`author`).
+    pub name: &'static str,
+    pub kind: RelationKind,
+    /// The model the path starts from.
+    pub from: fn() -> &'static ModelMeta,
+    /// The model the path arrives at.
+    pub to: fn() -> &'static ModelMeta,
+    /// The foreign-key column on `from` (`author_id`).
+    pub column: &'static str,
+    /// Whether the foreign key may be `NULL` (the join is then optional).
+    pub nullable: bool,
+    /// Decodes the target from a joined row whose first target column is
+    /// at the given offset; `None` when the join found no row.
+    #[doc(hidden)]
+    pub decode_target: fn(&Row, usize) -> Result<LoadedRelated>,
+    /// Stores a decoded target into the declaring model's field.
+    #[doc(hidden)]
+    pub attach: fn(&mut (dyn Any + Send), LoadedRelated),
+}
+
+impl std::fmt::Debug for RelationMeta {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", (self.from)().name, self.name)
+    }
+}
+
+/// The longest chain of relations one field reference may follow.
+pub const MAX_HOPS: usize = 6;
+
+/// The relations a field reference walks, from the queryset's model.
+/// `Copy` and allocation-free; paths longer than [`MAX_HOPS`] are
+/// reported as an error when the query is built.
+#[derive(Clone, Copy, Default)]
+pub struct JoinPath {
+    hops: [Option<&'static RelationMeta>; MAX_HOPS],
+    len: u8,
+    overflow: bool,
+}
+
+impl JoinPath {
+    /// The empty path: a column of the queryset's own model.
+    pub const EMPTY: JoinPath = JoinPath {
+        hops: [None; MAX_HOPS],
+        len: 0,
+        overflow: false,
+    };
+
+    /// This path followed by `relation`.
+    pub const fn then(mut self, relation: &'static RelationMeta) -> JoinPath {
+        if (self.len as usize) < MAX_HOPS {
+            self.hops[self.len as usize] = Some(relation);
+            self.len += 1;
+        } else {
+            self.overflow = true;
+        }
+        self
+    }
+
+    /// The relations, first hop first.
+    pub fn hops(&self) -> impl Iterator<Item = &'static RelationMeta> + '_ {
+        self.hops[..self.len as usize].iter().flatten().copied()
+    }
+
+    /// The number of hops.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// Whether this is the empty path.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Whether the path was longer than [`MAX_HOPS`].
+    pub fn overflowed(&self) -> bool {
+        self.overflow
+    }
+
+    /// The first `n` hops.
+    pub fn prefix(&self, n: usize) -> JoinPath {
+        let mut out = JoinPath::EMPTY;
+        for hop in self.hops().take(n) {
+            out = out.then(hop);
+        }
+        out
+    }
+
+    /// The last hop.
+    pub fn last(&self) -> Option<&'static RelationMeta> {
+        self.hops().last()
+    }
+}
+
+impl PartialEq for JoinPath {
+    fn eq(&self, other: &JoinPath) -> bool {
+        self.len == other.len
+            && self.overflow == other.overflow
+            && self
+                .hops()
+                .zip(other.hops())
+                .all(|(a, b)| std::ptr::eq(a, b))
+    }
+}
+
+impl Eq for JoinPath {}
+
+impl std::fmt::Debug for JoinPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.hops().map(|h| h.name).collect();
+        write!(f, "{}", names.join("."))
+    }
+}
+
+/// Marks a path that reaches at most one row per starting row.
+#[derive(Debug, Clone, Copy)]
+pub enum One {}
+
+/// Marks a path that may reach several rows per starting row.
+#[derive(Debug, Clone, Copy)]
+pub enum Many {}
+
+/// `One` or `Many`; following a hop combines them.
+pub trait Cardinality: 'static {
+    /// The cardinality after a hop of cardinality `H`.
+    type Then<H: Cardinality>: Cardinality;
+}
+
+impl Cardinality for One {
+    type Then<H: Cardinality> = H;
+}
+
+impl Cardinality for Many {
+    type Then<H: Cardinality> = Many;
+}
+
+/// A path [`QuerySet::select_related`](crate::QuerySet::select_related)
+/// can load in the same query: forward `ForeignKey` / `OneToOne` hops only.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be loaded with select_related on `{M}`",
+    label = "not a single-valued relation path starting at `{M}`",
+    note = "select_related follows ForeignKey and OneToOne fields from the queryset's model, e.g. `Post::author()` or `Post::author().country()`"
+)]
+pub trait SelectRelated<M> {
+    /// The relations to join.
+    fn join_path(&self) -> JoinPath;
+}

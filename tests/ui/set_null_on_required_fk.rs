@@ -1,0 +1,15 @@
+use strata::prelude::*;
+
+#[derive(Model)]
+struct Author {
+    id: i64,
+}
+
+#[derive(Model)]
+struct Post {
+    id: i64,
+    #[strata(on_delete = set_null)]
+    author: ForeignKey<Author>,
+}
+
+fn main() {}
