@@ -18,7 +18,7 @@ pub struct Author {
 }
 
 #[derive(Model, Debug, Clone)]
-#[strata(table = "blog_post", index(fields(author_name, created_at)))]
+#[strata(table = "blog_post", index(fields(author, created_at)))]
 pub struct Post {
     pub id: i64,
     #[strata(max_length = 200, index)]
@@ -26,8 +26,8 @@ pub struct Post {
     pub body: String,
     #[strata(default = false)]
     pub published: bool,
-    #[strata(max_length = 100)]
-    pub author_name: String,
+    #[strata(on_delete = cascade, related_name = "posts")]
+    pub author: ForeignKey<Author>, // column author_id, a real foreign key
     pub rating: i32,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
@@ -73,7 +73,7 @@ async fn main() -> strata::Result<()> {
             title: title.to_string(),
             body: format!("Body of post {i}"),
             published: *published,
-            author_name: ann.name.clone(),
+            author: ForeignKey::to(&ann),
             rating: *rating,
             created_at: Utc
                 .with_ymd_and_hms(2024, 2, 1 + i as u32, 12, 0, 0)
@@ -94,12 +94,41 @@ async fn main() -> strata::Result<()> {
                 .icontains("rust")
                 .and(Post::published().eq(true)),
         )
-        .filter(Post::author_name().eq("Ann"))
+        .filter(Post::author().name().eq("Ann")) // a typed path across the FK
         .order_by(Post::created_at().desc())
         .limit(20);
     show("popular rust posts", popular.sql(db.dialect()));
     for post in popular.all(&db).await? {
         println!("  #{} {:?} ({} stars)", post.id, post.title, post.rating);
+    }
+
+    // Related rows are loaded only when asked for, with a known number of
+    // queries: the naive loop runs one query per post (N+1)...
+    let before = db.query_count();
+    let posts = Post::objects().order_by(Post::id()).all(&db).await?;
+    for post in &posts {
+        let _author = post.author.fetch(&db).await?; // visible, explicit query
+    }
+    println!(
+        "\nnaive loop over {} posts: {} queries",
+        posts.len(),
+        db.query_count() - before
+    );
+    // ...select_related loads posts and their authors in one query.
+    let with_authors = Post::objects()
+        .select_related(Post::author())
+        .order_by(Post::id());
+    show("select_related", with_authors.sql(db.dialect()));
+    let before = db.query_count();
+    let posts = with_authors.all(&db).await?;
+    println!(
+        "select_related over {} posts: {} query",
+        posts.len(),
+        db.query_count() - before
+    );
+    for post in &posts {
+        let author = post.author.get().expect("loaded by select_related");
+        println!("  {:?} by {}", post.title, author.name);
     }
 
     // `%` and `_` in a lookup match themselves.
