@@ -8,29 +8,7 @@
 use chrono::{TimeZone, Utc};
 use strata::prelude::*;
 
-#[derive(Model, Debug, Clone)]
-pub struct Author {
-    pub id: i64,
-    #[strata(max_length = 100, unique)]
-    pub name: String,
-    pub email: Option<String>,
-    pub joined: chrono::DateTime<chrono::Utc>,
-}
-
-#[derive(Model, Debug, Clone)]
-#[strata(table = "blog_post", index(fields(author, created_at)))]
-pub struct Post {
-    pub id: i64,
-    #[strata(max_length = 200, index)]
-    pub title: String,
-    pub body: String,
-    #[strata(default = false)]
-    pub published: bool,
-    #[strata(on_delete = cascade, related_name = "posts")]
-    pub author: ForeignKey<Author>, // column author_id, a real foreign key
-    pub rating: i32,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-}
+use quickstart::{Author, Post};
 
 fn show(label: &str, stmt: strata::Statement) {
     println!("\n-- {label}\n{stmt}");
@@ -47,7 +25,7 @@ async fn main() -> strata::Result<()> {
     for sql in strata::schema::create_table_sql(Post::META, db.dialect())? {
         println!("{sql};");
     }
-    db.create_tables(&[Author::META, Post::META]).await?;
+    db.create_tables(&quickstart::models()).await?;
 
     let mut ann = Author {
         id: 0,

@@ -1,0 +1,177 @@
+//! The commands behind the CLI, as library functions: `makemigrations` and
+//! `sqlmigrate`.
+
+use crate::autodetect::autodetect;
+use crate::error::{Error, Result};
+use crate::loader::MigrationSet;
+use crate::questioner::Questioner;
+use crate::state::ProjectState;
+use crate::writer::{self, RenderedMigration};
+use std::path::{Path, PathBuf};
+use strata::Dialect;
+
+/// What `makemigrations` is asked to do.
+#[derive(Debug, Clone)]
+pub struct MakeOptions {
+    /// The migrations directory.
+    pub dir: PathBuf,
+    /// The name to use instead of one made from the content.
+    pub name: Option<String>,
+    /// Write a migration with no operations (to fill in by hand).
+    pub empty: bool,
+    /// Show what would be written without writing.
+    pub dry_run: bool,
+    /// Only report whether the models and migrations disagree.
+    pub check: bool,
+    /// Write a merge migration for conflicting branches.
+    pub merge: bool,
+}
+
+impl MakeOptions {
+    /// Default options for `dir`.
+    pub fn new(dir: impl Into<PathBuf>) -> MakeOptions {
+        MakeOptions {
+            dir: dir.into(),
+            name: None,
+            empty: false,
+            dry_run: false,
+            check: false,
+            merge: false,
+        }
+    }
+}
+
+/// What `makemigrations` did.
+#[derive(Debug, Clone)]
+pub struct MakeReport {
+    /// The migration made (written unless `dry_run` or `check`), if any.
+    pub migration: Option<RenderedMigration>,
+    /// Its file text.
+    pub text: Option<String>,
+    /// Where it was written.
+    pub path: Option<PathBuf>,
+    /// A line for the user ("No changes detected", ...).
+    pub message: String,
+}
+
+impl MakeReport {
+    /// Whether models and migrations disagree (what `--check` reports).
+    pub fn has_changes(&self) -> bool {
+        self.migration.is_some()
+    }
+}
+
+/// Compares `new_state` (the models) with the state the migrations in
+/// `options.dir` replay to, and writes a migration for the difference.
+pub fn makemigrations(
+    options: &MakeOptions,
+    new_state: &ProjectState,
+    questioner: &mut dyn Questioner,
+) -> Result<MakeReport> {
+    let set = MigrationSet::load(&options.dir)?;
+    let leaves = set.leaves();
+    if options.merge {
+        return merge(options, &set, leaves);
+    }
+    if leaves.len() > 1 {
+        return Err(Error::Conflict { leaves });
+    }
+    let old_state = set.replay()?;
+    let operations = if options.empty {
+        Vec::new()
+    } else {
+        autodetect(&old_state, new_state, questioner)?
+    };
+    if operations.is_empty() && !options.empty {
+        return Ok(MakeReport {
+            migration: None,
+            text: None,
+            path: None,
+            message: "No changes detected".into(),
+        });
+    }
+    let fragment = match &options.name {
+        Some(name) => writer::sanitize_name(name),
+        None => writer::suggest_name(&operations, set.is_empty()),
+    };
+    let name = format!("{:04}_{fragment}", set.next_number());
+    let rendered = writer::render(&name, leaves, operations, &old_state)?;
+    finish(options, rendered)
+}
+
+fn finish(options: &MakeOptions, rendered: RenderedMigration) -> Result<MakeReport> {
+    let text = writer::to_toml(&rendered)?;
+    let mut message = format!("Migration {}:", rendered.migration.name);
+    for (description, destructive) in &rendered.summary {
+        message.push_str("\n  - ");
+        message.push_str(description);
+        if *destructive {
+            message.push_str(" (destroys data)");
+        }
+    }
+    let path = if options.dry_run || options.check {
+        None
+    } else {
+        Some(writer::write(&options.dir, &rendered)?)
+    };
+    if let Some(path) = &path {
+        message = format!("Wrote {}\n{message}", path.display());
+    }
+    Ok(MakeReport {
+        migration: Some(rendered),
+        text: Some(text),
+        path,
+        message,
+    })
+}
+
+fn merge(options: &MakeOptions, set: &MigrationSet, leaves: Vec<String>) -> Result<MakeReport> {
+    if leaves.len() < 2 {
+        return Ok(MakeReport {
+            migration: None,
+            text: None,
+            path: None,
+            message: "No conflicts detected to merge".into(),
+        });
+    }
+    // Every branch must replay on top of the others.
+    let state = set.replay()?;
+    let fragment = match &options.name {
+        Some(name) => writer::sanitize_name(name),
+        None => {
+            let numbers: Vec<&str> = leaves.iter().map(|l| &l[..4]).collect();
+            format!("merge_{}", numbers.join("_"))
+        }
+    };
+    let name = format!("{:04}_{fragment}", set.next_number());
+    let rendered = writer::render(&name, leaves, Vec::new(), &state)?;
+    finish(options, rendered)
+}
+
+/// The SQL of migration `name` (or a unique prefix such as `0002`) for
+/// `dialect`, as stored in the file, one statement per line group, each
+/// ending with `;`.
+pub fn sqlmigrate(dir: &Path, name: &str, dialect: Dialect, backwards: bool) -> Result<String> {
+    let set = MigrationSet::load(dir)?;
+    let migration = set.find(name)?;
+    let script = migration.sql.get(dialect);
+    let (statements, error, direction) = if backwards {
+        (&script.backward, &script.backward_error, "backward")
+    } else {
+        (&script.forward, &script.forward_error, "forward")
+    };
+    if let Some(reason) = error {
+        return Err(Error::NoSql {
+            migration: migration.name.clone(),
+            dialect,
+            direction,
+            reason: reason.clone(),
+        });
+    }
+    let mut out = String::new();
+    for statement in statements {
+        out.push_str(statement);
+        out.push_str(";\n");
+    }
+    Ok(out)
+}

@@ -1,0 +1,79 @@
+//! [`Migration`]: one migration file in memory.
+
+use crate::operations::Operation;
+use serde::{Deserialize, Serialize};
+use strata::Dialect;
+
+/// One migration: its place in the graph, the operations the schema state
+/// is replayed from, and the SQL that is executed for each dialect.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Migration {
+    /// The file stem: `0002_add_post_tags`.
+    pub name: String,
+    /// The migrations this one comes after.
+    pub dependencies: Vec<String>,
+    /// The dialect-neutral operations.
+    pub operations: Vec<Operation>,
+    /// The SQL per dialect.
+    pub sql: MigrationSql,
+}
+
+/// The SQL of a migration for each dialect.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationSql {
+    #[serde(default)]
+    pub postgres: DialectScript,
+    #[serde(default)]
+    pub mysql: DialectScript,
+    #[serde(default)]
+    pub sqlite: DialectScript,
+}
+
+impl MigrationSql {
+    /// The script of `dialect`.
+    pub fn get(&self, dialect: Dialect) -> &DialectScript {
+        match dialect {
+            Dialect::Postgres => &self.postgres,
+            Dialect::MySql => &self.mysql,
+            Dialect::Sqlite => &self.sqlite,
+        }
+    }
+
+    pub(crate) fn get_mut(&mut self, dialect: Dialect) -> &mut DialectScript {
+        match dialect {
+            Dialect::Postgres => &mut self.postgres,
+            Dialect::MySql => &mut self.mysql,
+            Dialect::Sqlite => &mut self.sqlite,
+        }
+    }
+}
+
+/// The statements that apply (`forward`) and unapply (`backward`) a
+/// migration on one dialect, each statement one string without a trailing
+/// `;`. When the dialect cannot express an operation, the direction holds
+/// no statements and `*_error` says why.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DialectScript {
+    #[serde(default)]
+    pub forward: Vec<String>,
+    #[serde(default)]
+    pub backward: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forward_error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backward_error: Option<String>,
+}
+
+/// The serialized shape of a migration file (the name is the file's).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MigrationFile {
+    #[serde(default)]
+    pub dependencies: Vec<String>,
+    #[serde(default)]
+    pub operations: Vec<Operation>,
+    #[serde(default)]
+    pub sql: MigrationSql,
+}

@@ -1,0 +1,444 @@
+//! DDL pieces shared by the operations: column definitions, `CREATE TABLE`,
+//! foreign keys, unique constraints, indexes and SQLite's table rebuild.
+//!
+//! Every identifier goes through [`Dialect::quote_identifier`] and every
+//! literal through [`Dialect::literal_sql`] / [`Dialect::default_clause`],
+//! so names and defaults from the state can never become SQL text.
+//!
+//! Choices that hold on every dialect:
+//! - Foreign keys are table constraints named `<table>_<column>_fk`;
+//!   `protect` and `do_nothing` are `NO ACTION` in the database (strata
+//!   enforces `protect` itself).
+//! - A field's `unique` is a constraint named `<table>_<column>_uniq`. On
+//!   SQLite every unique constraint is a `CREATE UNIQUE INDEX` (equivalent,
+//!   and droppable without rebuilding the table).
+
+use crate::naming;
+use crate::state::{
+    ConstraintKind, DefaultValue, FieldState, IndexState, ModelState, ProjectState,
+};
+use strata::meta::OnDelete;
+use strata::Dialect;
+
+/// Renders DDL for one dialect, resolving foreign-key targets in `state`
+/// (and in `extra`, a model not yet in the state: the one being created).
+pub(crate) struct Ddl<'a> {
+    pub dialect: Dialect,
+    pub state: &'a ProjectState,
+    pub extra: Option<&'a ModelState>,
+}
+
+pub(crate) type DdlResult<T> = std::result::Result<T, String>;
+
+impl<'a> Ddl<'a> {
+    pub fn new(dialect: Dialect, state: &'a ProjectState) -> Ddl<'a> {
+        Ddl {
+            dialect,
+            state,
+            extra: None,
+        }
+    }
+
+    pub fn with_extra(mut self, model: &'a ModelState) -> Ddl<'a> {
+        self.extra = Some(model);
+        self
+    }
+
+    pub fn q(&self, name: &str) -> String {
+        self.dialect.quote_identifier(name)
+    }
+
+    pub fn is(&self, dialect: Dialect) -> bool {
+        self.dialect == dialect
+    }
+
+    fn model(&self, name: &str) -> DdlResult<&'a ModelState> {
+        if let Some(extra) = self.extra.filter(|m| m.name == name) {
+            return Ok(extra);
+        }
+        self.state
+            .models
+            .get(name)
+            .ok_or_else(|| format!("there is no model `{name}`"))
+    }
+
+    /// `"a", "b"`.
+    pub fn column_list<S: AsRef<str>>(&self, columns: &[S]) -> String {
+        columns
+            .iter()
+            .map(|c| self.q(c.as_ref()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    pub fn check_indexable(&self, model: &ModelState, columns: &[String]) -> DdlResult<()> {
+        for column in columns {
+            if let Some(field) = model.get_field(column) {
+                self.dialect.check_indexable(column, &field.ty)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `TYPE [NOT NULL] [PRIMARY KEY] [DEFAULT x]`, after the column name.
+    /// `default` replaces the field's own default (a one-off default).
+    pub fn column_spec(
+        &self,
+        field: &FieldState,
+        default: Option<&DefaultValue>,
+    ) -> DdlResult<String> {
+        if field.auto_increment {
+            return Ok(self.dialect.auto_pk_sql(&field.ty).into_owned());
+        }
+        let mut sql = self.dialect.column_type_sql(&field.ty).into_owned();
+        if !field.null {
+            sql.push_str(" NOT NULL");
+        } else if self.is(Dialect::MySql) {
+            // Explicit, so that `MODIFY` never inherits a TIMESTAMP quirk.
+            sql.push_str(" NULL");
+        }
+        if field.primary_key {
+            self.dialect.check_indexable(&field.column, &field.ty)?;
+            sql.push_str(" PRIMARY KEY");
+        }
+        if let Some(value) = default.or(field.default.as_ref()) {
+            sql.push_str(&self.dialect.default_clause(&field.ty, value.as_literal()));
+        }
+        Ok(sql)
+    }
+
+    /// `"name" TYPE ...`.
+    pub fn column_def(
+        &self,
+        field: &FieldState,
+        default: Option<&DefaultValue>,
+    ) -> DdlResult<String> {
+        Ok(format!(
+            "{} {}",
+            self.q(&field.column),
+            self.column_spec(field, default)?
+        ))
+    }
+
+    /// The `ON DELETE` action, as strata's ORM expects it: where the
+    /// database takes no action (`protect`, `do_nothing`, and `set_default`
+    /// on MySQL, whose InnoDB rejects `SET DEFAULT`), the ORM enforces the
+    /// behaviour before deleting (see `strata::schema::on_delete_sql`).
+    pub fn on_delete_sql(&self, on_delete: OnDelete) -> DdlResult<&'static str> {
+        Ok(strata::schema::on_delete_sql(self.dialect, on_delete).unwrap_or("NO ACTION"))
+    }
+
+    /// `FOREIGN KEY ("c") REFERENCES "t" ("pk") ON DELETE ...`, or `None`
+    /// for a column without a foreign key.
+    pub fn fk_body(&self, field: &FieldState) -> DdlResult<Option<String>> {
+        let Some(fk) = &field.foreign_key else {
+            return Ok(None);
+        };
+        let target = self.model(&fk.to)?;
+        let pk = target
+            .primary_key()
+            .ok_or_else(|| format!("model `{}` has no primary key", target.name))?;
+        Ok(Some(format!(
+            "FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {}",
+            self.q(&field.column),
+            self.q(&target.table),
+            self.q(&pk.column),
+            self.on_delete_sql(fk.on_delete)?
+        )))
+    }
+
+    /// `ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY ...` (PostgreSQL, MySQL).
+    pub fn add_fk(&self, table: &str, field: &FieldState) -> DdlResult<Option<String>> {
+        Ok(self.fk_body(field)?.map(|body| {
+            format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} {body}",
+                self.q(table),
+                self.q(&naming::foreign_key_name(table, &field.column))
+            )
+        }))
+    }
+
+    /// Drops the foreign key of `table.column` (PostgreSQL, MySQL).
+    pub fn drop_fk(&self, table: &str, column: &str) -> String {
+        let name = self.q(&naming::foreign_key_name(table, column));
+        match self.dialect {
+            Dialect::MySql => format!("ALTER TABLE {} DROP FOREIGN KEY {name}", self.q(table)),
+            _ => format!("ALTER TABLE {} DROP CONSTRAINT {name}", self.q(table)),
+        }
+    }
+
+    /// Adds a unique constraint: a table constraint, or a unique index on
+    /// SQLite.
+    pub fn add_unique(
+        &self,
+        model: &ModelState,
+        name: &str,
+        columns: &[String],
+    ) -> DdlResult<String> {
+        self.check_indexable(model, columns)?;
+        Ok(match self.dialect {
+            Dialect::Sqlite => format!(
+                "CREATE UNIQUE INDEX {} ON {} ({})",
+                self.q(name),
+                self.q(&model.table),
+                self.column_list(columns)
+            ),
+            _ => format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})",
+                self.q(&model.table),
+                self.q(name),
+                self.column_list(columns)
+            ),
+        })
+    }
+
+    /// Drops a unique constraint made by [`Ddl::add_unique`].
+    pub fn drop_unique(&self, table: &str, name: &str) -> String {
+        match self.dialect {
+            Dialect::Sqlite => format!("DROP INDEX {}", self.q(name)),
+            Dialect::MySql => format!("ALTER TABLE {} DROP INDEX {}", self.q(table), self.q(name)),
+            Dialect::Postgres => {
+                format!(
+                    "ALTER TABLE {} DROP CONSTRAINT {}",
+                    self.q(table),
+                    self.q(name)
+                )
+            }
+        }
+    }
+
+    pub fn create_index(&self, model: &ModelState, index: &IndexState) -> DdlResult<String> {
+        self.check_indexable(model, &index.columns)?;
+        Ok(format!(
+            "CREATE {}INDEX {} ON {} ({})",
+            if index.unique { "UNIQUE " } else { "" },
+            self.q(&index.name),
+            self.q(&model.table),
+            self.column_list(&index.columns)
+        ))
+    }
+
+    pub fn drop_index(&self, table: &str, name: &str) -> String {
+        match self.dialect {
+            Dialect::MySql => format!("DROP INDEX {} ON {}", self.q(name), self.q(table)),
+            _ => format!("DROP INDEX {}", self.q(name)),
+        }
+    }
+
+    /// `CREATE TABLE` for `model` under the name `table`, without the
+    /// statements that follow it.
+    pub fn create_table_statement(&self, model: &ModelState, table: &str) -> DdlResult<String> {
+        let mut lines = Vec::with_capacity(model.fields.len() + 4);
+        for field in &model.fields {
+            lines.push(self.column_def(field, None)?);
+        }
+        for field in &model.fields {
+            if let Some(body) = self.fk_body(field)? {
+                lines.push(format!(
+                    "CONSTRAINT {} {body}",
+                    self.q(&naming::foreign_key_name(table, &field.column))
+                ));
+            }
+        }
+        if !self.is(Dialect::Sqlite) {
+            for field in model.fields.iter().filter(|f| f.unique) {
+                self.dialect.check_indexable(&field.column, &field.ty)?;
+                lines.push(format!(
+                    "CONSTRAINT {} UNIQUE ({})",
+                    self.q(&naming::unique_name(table, &field.column)),
+                    self.q(&field.column)
+                ));
+            }
+        }
+        for constraint in &model.constraints {
+            match &constraint.kind {
+                ConstraintKind::Unique(columns) if !self.is(Dialect::Sqlite) => {
+                    self.check_indexable(model, columns)?;
+                    lines.push(format!(
+                        "CONSTRAINT {} UNIQUE ({})",
+                        self.q(&constraint.name),
+                        self.column_list(columns)
+                    ));
+                }
+                ConstraintKind::Unique(_) => {}
+                ConstraintKind::Check(expression) => lines.push(format!(
+                    "CONSTRAINT {} CHECK ({expression})",
+                    self.q(&constraint.name)
+                )),
+            }
+        }
+        Ok(format!(
+            "CREATE TABLE {} (\n    {}\n){}",
+            self.q(table),
+            lines.join(",\n    "),
+            self.dialect.table_options_sql()
+        ))
+    }
+
+    /// The statements after `CREATE TABLE`: SQLite's unique indexes, then
+    /// the model's indexes.
+    pub fn table_indexes(&self, model: &ModelState) -> DdlResult<Vec<String>> {
+        let mut out = Vec::new();
+        if self.is(Dialect::Sqlite) {
+            for field in model.fields.iter().filter(|f| f.unique) {
+                out.push(self.add_unique(
+                    model,
+                    &naming::unique_name(&model.table, &field.column),
+                    std::slice::from_ref(&field.column),
+                )?);
+            }
+            for constraint in &model.constraints {
+                if let ConstraintKind::Unique(columns) = &constraint.kind {
+                    out.push(self.add_unique(model, &constraint.name, columns)?);
+                }
+            }
+        }
+        for index in &model.indexes {
+            out.push(self.create_index(model, index)?);
+        }
+        Ok(out)
+    }
+
+    /// `CREATE TABLE` and its indexes.
+    pub fn create_table(&self, model: &ModelState) -> DdlResult<Vec<String>> {
+        let mut out = vec![self.create_table_statement(model, &model.table)?];
+        out.extend(self.table_indexes(model)?);
+        Ok(out)
+    }
+
+    pub fn drop_table(&self, table: &str) -> String {
+        format!("DROP TABLE {}", self.q(table))
+    }
+
+    /// SQLite's way to make a change `ALTER TABLE` cannot: create the new
+    /// table, copy every row, drop the old table, rename, recreate the
+    /// indexes and check the foreign keys. `copies` lists, for each column
+    /// of `after` that takes data, the SQL expression over the old table
+    /// that fills it.
+    ///
+    /// The statements switch foreign-key enforcement off around the
+    /// rebuild, so that dropping the old table neither fails nor cascades;
+    /// SQLite ignores that pragma inside a transaction, so an executor runs
+    /// these statements outside one (or switches enforcement off before
+    /// `BEGIN`). `PRAGMA foreign_key_check` returns the rows that violate a
+    /// foreign key; an executor treats any row as a failure.
+    pub fn sqlite_rebuild(
+        &self,
+        after: &ModelState,
+        old_table: &str,
+        copies: &[(String, String)],
+    ) -> DdlResult<Vec<String>> {
+        let temp = format!("new__{}", after.table);
+        let mut out = vec!["PRAGMA foreign_keys = OFF".to_string()];
+        out.push(self.create_table_statement(after, &temp)?);
+        if !copies.is_empty() {
+            let targets: Vec<&str> = copies.iter().map(|(c, _)| c.as_str()).collect();
+            let sources: Vec<&str> = copies.iter().map(|(_, e)| e.as_str()).collect();
+            out.push(format!(
+                "INSERT INTO {} ({}) SELECT {} FROM {}",
+                self.q(&temp),
+                self.column_list(&targets),
+                sources.join(", "),
+                self.q(old_table)
+            ));
+        }
+        out.push(self.drop_table(old_table));
+        out.push(format!(
+            "ALTER TABLE {} RENAME TO {}",
+            self.q(&temp),
+            self.q(&after.table)
+        ));
+        out.extend(self.table_indexes(after)?);
+        out.push(format!(
+            "PRAGMA foreign_key_check({})",
+            self.q(&after.table)
+        ));
+        out.push("PRAGMA foreign_keys = ON".to_string());
+        Ok(out)
+    }
+
+    /// Copies that keep every column `after` shares with `before` by name.
+    pub fn same_name_copies(
+        &self,
+        before: &ModelState,
+        after: &ModelState,
+    ) -> Vec<(String, String)> {
+        after
+            .fields
+            .iter()
+            .filter(|f| before.get_field(&f.column).is_some())
+            .map(|f| (f.column.clone(), self.q(&f.column)))
+            .collect()
+    }
+
+    /// The statements that rename the constraints whose names derive from
+    /// the table and column names (foreign keys, single-column uniques),
+    /// after a table or column rename turned `before` into `after`. Fields
+    /// are matched by position.
+    pub fn rename_derived_constraints(
+        &self,
+        before: &ModelState,
+        after: &ModelState,
+    ) -> DdlResult<Vec<String>> {
+        let mut out = Vec::new();
+        for (old, new) in before.fields.iter().zip(&after.fields) {
+            if new.foreign_key.is_some() {
+                let (old_name, new_name) = (
+                    naming::foreign_key_name(&before.table, &old.column),
+                    naming::foreign_key_name(&after.table, &new.column),
+                );
+                if old_name != new_name {
+                    match self.dialect {
+                        Dialect::Postgres => out.push(format!(
+                            "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
+                            self.q(&after.table),
+                            self.q(&old_name),
+                            self.q(&new_name)
+                        )),
+                        Dialect::MySql => {
+                            out.push(format!(
+                                "ALTER TABLE {} DROP FOREIGN KEY {}",
+                                self.q(&after.table),
+                                self.q(&old_name)
+                            ));
+                            out.extend(self.add_fk(&after.table, new)?);
+                        }
+                        // SQLite never refers to a foreign key by name.
+                        Dialect::Sqlite => {}
+                    }
+                }
+            }
+            if new.unique {
+                let (old_name, new_name) = (
+                    naming::unique_name(&before.table, &old.column),
+                    naming::unique_name(&after.table, &new.column),
+                );
+                if old_name != new_name {
+                    match self.dialect {
+                        Dialect::Postgres => out.push(format!(
+                            "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
+                            self.q(&after.table),
+                            self.q(&old_name),
+                            self.q(&new_name)
+                        )),
+                        Dialect::MySql => out.push(format!(
+                            "ALTER TABLE {} RENAME INDEX {} TO {}",
+                            self.q(&after.table),
+                            self.q(&old_name),
+                            self.q(&new_name)
+                        )),
+                        Dialect::Sqlite => {
+                            out.push(format!("DROP INDEX {}", self.q(&old_name)));
+                            out.push(self.add_unique(
+                                after,
+                                &new_name,
+                                std::slice::from_ref(&new.column),
+                            )?);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}

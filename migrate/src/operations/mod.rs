@@ -1,0 +1,178 @@
+//! Operations: the dialect-neutral steps a migration is made of.
+//!
+//! Each operation knows
+//! - its effect on the [`ProjectState`] ([`Operation::apply`]),
+//! - its forward SQL for each dialect, given the state before it
+//!   ([`Operation::forward_sql`]),
+//! - its inverse, whose forward SQL is the operation's backward SQL
+//!   ([`Operation::backward_sql`]),
+//! - a one-line description ([`Operation::describe`]) and whether it
+//!   destroys data ([`Operation::is_destructive`]).
+//!
+//! The groups live in one file each: [`models`], [`fields`], [`indexes`]
+//! (indexes and constraints), [`relations`] (many-to-many join tables) and
+//! [`special`] (`RunSql`). Shared DDL is in `ddl`.
+
+pub(crate) mod ddl;
+pub mod fields;
+pub mod indexes;
+pub mod models;
+pub mod relations;
+pub mod special;
+
+use crate::error::{Error, Result};
+use crate::state::ProjectState;
+use ddl::{Ddl, DdlResult};
+use serde::{Deserialize, Serialize};
+use strata::Dialect;
+
+pub use fields::{AddField, AlterField, RemoveField, RenameField};
+pub use indexes::{AddConstraint, AddIndex, RemoveConstraint, RemoveIndex, RenameIndex};
+pub use models::{AlterModelTable, CreateModel, DeleteModel, RenameModel};
+pub use relations::{AddManyToMany, AlterManyToManyTable, RemoveManyToMany};
+pub use special::{DialectSql, RunSql};
+
+/// One step of a migration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Operation {
+    CreateModel(CreateModel),
+    DeleteModel(DeleteModel),
+    RenameModel(RenameModel),
+    AlterModelTable(AlterModelTable),
+    AddField(AddField),
+    RemoveField(RemoveField),
+    AlterField(AlterField),
+    RenameField(RenameField),
+    AddIndex(AddIndex),
+    RemoveIndex(RemoveIndex),
+    RenameIndex(RenameIndex),
+    AddConstraint(AddConstraint),
+    RemoveConstraint(RemoveConstraint),
+    AddManyToMany(AddManyToMany),
+    RemoveManyToMany(RemoveManyToMany),
+    AlterManyToManyTable(AlterManyToManyTable),
+    RunSql(RunSql),
+}
+
+/// What every operation implements; [`Operation`] dispatches to it.
+pub(crate) trait Op {
+    /// One human line: `Add field title to Post`.
+    fn describe(&self) -> String;
+    /// A short snake_case fragment for migration names: `add_post_title`.
+    fn name_fragment(&self) -> String;
+    /// Changes the state, or says why it cannot.
+    fn apply(&self, state: &mut ProjectState) -> std::result::Result<(), String>;
+    /// The forward statements; `ddl.state` is the state before the
+    /// operation.
+    fn sql(&self, ddl: &Ddl<'_>) -> DdlResult<Vec<String>>;
+    /// The operation that undoes this one, given the state before it.
+    fn inverse(&self, from: &ProjectState) -> Result<Operation>;
+    /// Whether running it forward can lose data.
+    fn is_destructive(&self, _from: &ProjectState) -> bool {
+        false
+    }
+}
+
+macro_rules! dispatch {
+    ($self:ident, $op:ident => $body:expr) => {
+        match $self {
+            Operation::CreateModel($op) => $body,
+            Operation::DeleteModel($op) => $body,
+            Operation::RenameModel($op) => $body,
+            Operation::AlterModelTable($op) => $body,
+            Operation::AddField($op) => $body,
+            Operation::RemoveField($op) => $body,
+            Operation::AlterField($op) => $body,
+            Operation::RenameField($op) => $body,
+            Operation::AddIndex($op) => $body,
+            Operation::RemoveIndex($op) => $body,
+            Operation::RenameIndex($op) => $body,
+            Operation::AddConstraint($op) => $body,
+            Operation::RemoveConstraint($op) => $body,
+            Operation::AddManyToMany($op) => $body,
+            Operation::RemoveManyToMany($op) => $body,
+            Operation::AlterManyToManyTable($op) => $body,
+            Operation::RunSql($op) => $body,
+        }
+    };
+}
+
+impl Operation {
+    fn op(&self) -> &dyn Op {
+        dispatch!(self, op => op)
+    }
+
+    /// One human line, e.g. `Add field title to Post`.
+    pub fn describe(&self) -> String {
+        self.op().describe()
+    }
+
+    /// A snake_case fragment used to name migrations.
+    pub fn name_fragment(&self) -> String {
+        self.op().name_fragment()
+    }
+
+    /// Applies the operation to `state`.
+    pub fn apply(&self, state: &mut ProjectState) -> Result<()> {
+        self.op().apply(state).map_err(|reason| Error::Apply {
+            migration: None,
+            operation: self.describe(),
+            reason,
+        })
+    }
+
+    /// The forward SQL on `dialect`; `from` is the state before the
+    /// operation.
+    pub fn forward_sql(&self, dialect: Dialect, from: &ProjectState) -> Result<Vec<String>> {
+        self.op()
+            .sql(&Ddl::new(dialect, from))
+            .map_err(|reason| Error::Unsupported {
+                dialect,
+                operation: self.describe(),
+                reason,
+            })
+    }
+
+    /// The operation that undoes this one; `from` is the state before it.
+    pub fn inverse(&self, from: &ProjectState) -> Result<Operation> {
+        self.op().inverse(from)
+    }
+
+    /// The backward SQL on `dialect`, which undoes the forward SQL; `from`
+    /// is the state before the operation (as for
+    /// [`forward_sql`](Self::forward_sql)).
+    pub fn backward_sql(&self, dialect: Dialect, from: &ProjectState) -> Result<Vec<String>> {
+        let inverse = self.inverse(from)?;
+        let mut after = from.clone();
+        self.apply(&mut after)?;
+        inverse.forward_sql(dialect, &after)
+    }
+
+    /// Whether running the operation forward can lose data (dropping a
+    /// table or column, narrowing a type); `from` is the state before it.
+    pub fn is_destructive(&self, from: &ProjectState) -> bool {
+        self.op().is_destructive(from)
+    }
+}
+
+/// `Err` with the model's name when `cond` is false.
+pub(crate) fn ensure(
+    cond: bool,
+    reason: impl FnOnce() -> String,
+) -> std::result::Result<(), String> {
+    if cond {
+        Ok(())
+    } else {
+        Err(reason())
+    }
+}
+
+/// `name` in snake_case, for migration names.
+pub(crate) fn fragment_name(name: &str) -> String {
+    crate::naming::snake_case(name)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}

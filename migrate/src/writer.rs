@@ -1,0 +1,256 @@
+//! Writing migrations: the SQL of every dialect from the operations, the
+//! migration's name from its content, and the TOML file.
+//!
+//! A file looks like this (abridged):
+//!
+//! ```toml
+//! # Migration 0002_add_post_title, written by strata-migrate 0.1.0.
+//! # ... (what the sections mean, which operations destroy data)
+//! dependencies = ["0001_initial"]
+//!
+//! [[operations]]
+//! op = "add_field"
+//! model = "Post"
+//! field = { column = "title", type = "varchar(200)", null = true }
+//!
+//! [sql.postgres]
+//! forward = ['ALTER TABLE "post" ADD COLUMN "title" VARCHAR(200)']
+//! backward = ['ALTER TABLE "post" DROP COLUMN "title"']
+//! ```
+//!
+//! The `operations` are what the schema state is replayed from; the
+//! `[sql.<dialect>]` sections are what an executor runs, and may be edited
+//! by hand (a data migration, a concurrent index) as long as the schema
+//! they produce still matches the operations.
+
+use crate::error::{Error, Result};
+use crate::migration::{DialectScript, Migration, MigrationFile, MigrationSql};
+use crate::operations::Operation;
+use crate::state::ProjectState;
+use std::path::{Path, PathBuf};
+use strata::Dialect;
+
+/// A migration with what a reviewer needs to know about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedMigration {
+    pub migration: Migration,
+    /// One line per operation: its description, and whether it destroys
+    /// data.
+    pub summary: Vec<(String, bool)>,
+}
+
+/// Renders `operations` into a migration named `name`, computing the
+/// forward and backward SQL of every dialect from `from` (the state before
+/// the migration). A dialect that cannot express an operation gets an
+/// `*_error` instead of SQL; an operation that does not apply to the state
+/// is an error.
+pub fn render(
+    name: &str,
+    dependencies: Vec<String>,
+    operations: Vec<Operation>,
+    from: &ProjectState,
+) -> Result<RenderedMigration> {
+    let mut state = from.clone();
+    let mut sql = MigrationSql::default();
+    let mut backward: Vec<Vec<(Dialect, Result<Vec<String>>)>> = Vec::new();
+    let mut summary = Vec::with_capacity(operations.len());
+    let mut forward_errors: Vec<Option<String>> = vec![None; 3];
+    for op in &operations {
+        summary.push((op.describe(), op.is_destructive(&state)));
+        let mut op_backward = Vec::with_capacity(3);
+        let inverse = op.inverse(&state);
+        for (i, dialect) in Dialect::ALL.into_iter().enumerate() {
+            match op.forward_sql(dialect, &state) {
+                Ok(statements) => sql.get_mut(dialect).forward.extend(statements),
+                Err(e) => {
+                    forward_errors[i].get_or_insert_with(|| e.to_string());
+                }
+            }
+        }
+        op.apply(&mut state).map_err(|e| with_migration(e, name))?;
+        for dialect in Dialect::ALL {
+            let statements = match &inverse {
+                Ok(inv) => inv.forward_sql(dialect, &state),
+                Err(e) => Err(Error::Irreversible {
+                    operation: op.describe(),
+                    reason: e.to_string(),
+                }),
+            };
+            op_backward.push((dialect, statements));
+        }
+        backward.push(op_backward);
+    }
+    for (i, dialect) in Dialect::ALL.into_iter().enumerate() {
+        let script: &mut DialectScript = sql.get_mut(dialect);
+        if let Some(error) = forward_errors[i].take() {
+            script.forward.clear();
+            script.forward_error = Some(error);
+        }
+        for op_backward in backward.iter_mut().rev() {
+            let (_, result) = &mut op_backward[i];
+            match std::mem::replace(result, Ok(Vec::new())) {
+                Ok(statements) if script.backward_error.is_none() => {
+                    script.backward.extend(statements)
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    script.backward_error.get_or_insert_with(|| e.to_string());
+                }
+            }
+        }
+        if script.backward_error.is_some() {
+            script.backward.clear();
+        }
+    }
+    Ok(RenderedMigration {
+        migration: Migration {
+            name: name.to_string(),
+            dependencies,
+            operations,
+            sql,
+        },
+        summary,
+    })
+}
+
+fn with_migration(error: Error, name: &str) -> Error {
+    match error {
+        Error::Apply {
+            operation, reason, ..
+        } => Error::Apply {
+            migration: Some(name.to_string()),
+            operation,
+            reason,
+        },
+        other => other,
+    }
+}
+
+/// A name for a migration of `operations`: `initial` for the first one,
+/// else from the operations (`add_post_title`, `delete_post_and_more`).
+pub fn suggest_name(operations: &[Operation], initial: bool) -> String {
+    if initial {
+        return "initial".to_string();
+    }
+    if operations.is_empty() {
+        return "empty".to_string();
+    }
+    if operations
+        .iter()
+        .all(|op| matches!(op, Operation::CreateModel(_)))
+    {
+        let names: Vec<String> = operations.iter().map(|op| op.name_fragment()).collect();
+        let joined = names.join("_");
+        if joined.len() <= 40 {
+            return joined;
+        }
+    }
+    let first = operations[0].name_fragment();
+    let mut name = first.clone();
+    if operations.len() == 2 {
+        let both = format!("{first}_and_{}", operations[1].name_fragment());
+        if both.len() <= 52 {
+            return both;
+        }
+    }
+    if operations.len() > 1 {
+        name.push_str("_and_more");
+    }
+    if name.len() > 60 {
+        name.truncate(51);
+        name.push_str("_and_more");
+    }
+    name
+}
+
+/// Turns a user-given name into a safe file-name fragment.
+pub fn sanitize_name(name: &str) -> String {
+    let cleaned: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let trimmed = cleaned.trim_matches('_');
+    if trimmed.is_empty() {
+        "migration".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// The file text of a rendered migration.
+pub fn to_toml(rendered: &RenderedMigration) -> Result<String> {
+    let migration = &rendered.migration;
+    let file = MigrationFile {
+        dependencies: migration.dependencies.clone(),
+        operations: migration.operations.clone(),
+        sql: migration.sql.clone(),
+    };
+    let body = toml::to_string_pretty(&file).map_err(|e| Error::InvalidState {
+        reason: format!("cannot serialize migration {}: {e}", migration.name),
+    })?;
+    let mut out = format!(
+        "# Migration {}, written by strata-migrate {}.\n#\n",
+        migration.name,
+        env!("CARGO_PKG_VERSION")
+    );
+    if rendered.summary.is_empty() {
+        out.push_str("# No operations.\n");
+    } else {
+        out.push_str("# Operations:\n");
+        for (description, destructive) in &rendered.summary {
+            out.push_str("#   - ");
+            out.push_str(description);
+            if *destructive {
+                out.push_str("   [DESTRUCTIVE: data is lost]");
+            }
+            out.push('\n');
+        }
+    }
+    out.push_str(HEADER_HELP);
+    out.push('\n');
+    out.push_str(&body);
+    Ok(out)
+}
+
+const HEADER_HELP: &str = "\
+#
+# `operations` are what the schema state is replayed from; leave them as
+# they are. The [sql.<dialect>] sections are what is executed: `forward`
+# applies the migration, `backward` reverts it. They may be edited by hand
+# (a data migration, a different index method) as long as the resulting
+# schema matches the operations. A dialect that cannot express an operation
+# has `forward_error`/`backward_error` instead of statements. On SQLite,
+# statements between `PRAGMA foreign_keys = OFF` and `ON` run outside a
+# transaction, and rows returned by `PRAGMA foreign_key_check` are errors.
+";
+
+/// Writes `rendered` to `<dir>/<name>.toml`, creating `dir` if needed, and
+/// returns the path. An existing file is never overwritten.
+pub fn write(dir: &Path, rendered: &RenderedMigration) -> Result<PathBuf> {
+    let text = to_toml(rendered)?;
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let path = dir.join(format!("{}.toml", rendered.migration.name));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|source| Error::Io {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(path)
+}

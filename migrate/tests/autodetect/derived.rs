@@ -1,0 +1,139 @@
+//! The migration engine and the ORM agree: migrations made from derived
+//! models with relations create a schema the ORM then works on, on every
+//! database, and replaying them gives back the models' state.
+
+use std::path::Path;
+use strata::prelude::*;
+use strata_migrate::commands::{makemigrations, MakeOptions};
+use strata_migrate::loader::MigrationSet;
+use strata_migrate::*;
+use strata_tests::each_db;
+use strata_tests::relations::*;
+
+/// Makes the initial migration of `models` in `dir`.
+fn make_initial(dir: &Path, models: &[&'static strata::ModelMeta]) -> ProjectState {
+    let state = ProjectState::from_models(models).unwrap();
+    let mut questioner = ScriptedQuestioner::new();
+    makemigrations(&MakeOptions::new(dir), &state, &mut questioner).unwrap();
+    let set = MigrationSet::load(dir).unwrap();
+    assert!(
+        set.replay().unwrap().same_schema(&state),
+        "replay gives the models' state"
+    );
+    // A second run finds nothing to do.
+    let again = makemigrations(&MakeOptions::new(dir), &state, &mut questioner).unwrap();
+    assert!(!again.has_changes());
+    state
+}
+
+/// Runs every migration's forward SQL for the database's dialect.
+async fn apply(db: &Db, dir: &Path) {
+    let set = MigrationSet::load(dir).unwrap();
+    for migration in set.ordered().unwrap() {
+        let script = migration.sql.get(db.dialect());
+        assert!(script.forward_error.is_none(), "{:?}", script.forward_error);
+        for sql in &script.forward {
+            db.execute_raw_sql(sql)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        }
+    }
+}
+
+#[test]
+fn relation_models_become_tables_with_foreign_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = make_initial(dir.path(), &library());
+    let book = state.model("Book").unwrap();
+    let writer_id = book.get_field("writer_id").unwrap();
+    let fk = writer_id
+        .foreign_key
+        .as_ref()
+        .expect("writer_id is a foreign key");
+    assert_eq!(fk.to, "Writer");
+    assert_eq!(fk.on_delete, strata::meta::OnDelete::Cascade);
+    assert!(
+        state
+            .model("Bio")
+            .unwrap()
+            .get_field("writer_id")
+            .unwrap()
+            .unique
+    );
+}
+
+#[tokio::test]
+async fn the_orm_works_on_a_schema_made_by_migrations() {
+    let dir = tempfile::tempdir().unwrap();
+    make_initial(dir.path(), &library());
+    let path = dir.path().to_path_buf();
+    each_db("orm_on_migrated_schema", |db| {
+        let path = path.clone();
+        async move {
+            apply(&db, &path).await;
+            let mut writer = Writer {
+                id: 0,
+                name: "Ann".into(),
+                publisher: None,
+            };
+            writer.insert(&db).await.unwrap();
+            let mut book = Book {
+                id: 0,
+                title: "T".into(),
+                writer: ForeignKey::to(&writer),
+                pages: 1,
+            };
+            book.insert(&db).await.unwrap();
+            let loaded = Book::objects()
+                .select_related(Book::writer())
+                .get(&db)
+                .await
+                .unwrap();
+            assert_eq!(loaded.writer.get(), Some(&writer));
+            // The foreign key's cascade is real.
+            writer.delete(&db).await.unwrap();
+            assert_eq!(Book::objects().count(&db).await.unwrap(), 0);
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn on_delete_behaviours_hold_on_a_migrated_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    make_initial(dir.path(), &on_delete_models());
+    let path = dir.path().to_path_buf();
+    each_db("on_delete_migrated", |db| {
+        let path = path.clone();
+        async move {
+            apply(&db, &path).await;
+            let mut fallback = Owner {
+                id: 0,
+                name: "fallback".into(),
+            };
+            fallback.insert(&db).await.unwrap();
+            let mut owner = Owner {
+                id: 0,
+                name: "owner".into(),
+            };
+            owner.insert(&db).await.unwrap();
+            let mut r = SetDefaultRef {
+                id: 0,
+                owner: ForeignKey::to(&owner),
+            };
+            r.insert(&db).await.unwrap();
+            let mut p = ProtectRef {
+                id: 0,
+                owner: ForeignKey::to(&owner),
+            };
+            p.insert(&db).await.unwrap();
+            let err = owner.delete(&db).await.unwrap_err();
+            assert!(matches!(err, strata::Error::Protected { .. }), "{err}");
+            p.delete(&db).await.unwrap();
+            owner.delete(&db).await.unwrap();
+            r.refresh(&db).await.unwrap();
+            assert_eq!(*r.owner.key(), fallback.id);
+        }
+    })
+    .await;
+}
