@@ -551,7 +551,7 @@ impl ModelState {
                     through: m.through.map(|t| t().name.to_string()),
                 })
                 .collect(),
-            renamed_from: None,
+            renamed_from: meta.renamed_from.map(str::to_string),
         }
     }
 
@@ -740,7 +740,7 @@ impl FieldState {
                 to: (fk.target)().name.to_string(),
                 on_delete: fk.on_delete,
             }),
-            renamed_from: None,
+            renamed_from: c.renamed_from.map(str::to_string),
         }
     }
 

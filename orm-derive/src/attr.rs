@@ -9,9 +9,9 @@ use syn::spanned::Spanned as _;
 use syn::{Attribute, Expr, ExprLit, ExprUnary, Ident, Lit, LitInt, LitStr, UnOp};
 
 const MODEL_KEYS: &str =
-    "table, index(fields(a, b), name = \"..\"), unique(fields(a, b), name = \"..\")";
-const MODEL_KEY_NAMES: &[&str] = &["table", "index", "unique"];
-const FIELD_KEYS: &str = "primary_key, column = \"..\", max_length = N, unique, index, default = <literal>, max_digits = N, decimal_places = N, on_delete = cascade|set_null|set_default|restrict|protect|do_nothing, related_name = \"..\"";
+    "table, index(fields(a, b), name = \"..\"), unique(fields(a, b), name = \"..\"), renamed_from = \"OldName\"";
+const MODEL_KEY_NAMES: &[&str] = &["table", "index", "unique", "renamed_from"];
+const FIELD_KEYS: &str = "primary_key, column = \"..\", max_length = N, unique, index, default = <literal>, max_digits = N, decimal_places = N, on_delete = cascade|set_null|set_default|restrict|protect|do_nothing, related_name = \"..\", renamed_from = \"old_column\"";
 const FIELD_KEY_NAMES: &[&str] = &[
     "primary_key",
     "column",
@@ -23,6 +23,7 @@ const FIELD_KEY_NAMES: &[&str] = &[
     "decimal_places",
     "on_delete",
     "related_name",
+    "renamed_from",
 ];
 
 /// The `on_delete` behaviours, as written in the attribute.
@@ -48,6 +49,7 @@ pub(crate) struct Spanned<T> {
 #[derive(Default)]
 pub(crate) struct ModelAttrs {
     pub table: Option<Spanned<String>>,
+    pub renamed_from: Option<Spanned<String>>,
     pub indexes: Vec<CompositeAttr>,
     pub uniques: Vec<CompositeAttr>,
 }
@@ -80,6 +82,7 @@ pub(crate) struct FieldAttrs {
     pub decimal_places: Option<Spanned<u8>>,
     pub on_delete: Option<Spanned<String>>,
     pub related_name: Option<Spanned<String>>,
+    pub renamed_from: Option<Spanned<String>>,
 }
 
 fn strata_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
@@ -259,6 +262,10 @@ pub(crate) fn parse_model_attrs(cx: &Ctxt, attrs: &[Attribute]) -> ModelAttrs {
                 let value = lit_str(&meta, "table")?;
                 let span = value.span;
                 set_once(cx, &mut out.table, value, span, "table");
+            } else if meta.path.is_ident("renamed_from") {
+                let value = lit_str(&meta, "renamed_from")?;
+                let span = value.span;
+                set_once(cx, &mut out.renamed_from, value, span, "renamed_from");
             } else if meta.path.is_ident("index") {
                 out.indexes.push(parse_composite(cx, &meta, "index")?);
             } else if meta.path.is_ident("unique") {
@@ -377,6 +384,9 @@ pub(crate) fn parse_field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             } else if meta.path.is_ident("related_name") {
                 let v = lit_str(&meta, "related_name")?;
                 set_once(cx, &mut out.related_name, v, span, "related_name");
+            } else if meta.path.is_ident("renamed_from") {
+                let v = lit_str(&meta, "renamed_from")?;
+                set_once(cx, &mut out.renamed_from, v, span, "renamed_from");
             } else {
                 unknown_key(cx, &meta, FIELD_KEYS, FIELD_KEY_NAMES, "field")?;
             }

@@ -101,6 +101,8 @@ fn expand(checked: &Checked) -> TokenStream {
                 }))
             }
         };
+        let renamed_from =
+            optional_str(field.attrs.renamed_from.as_ref().map(|r| r.value.as_str()));
         column_metas.push(quote! {
             #p::ColumnMeta {
                 field: #field_lit,
@@ -113,6 +115,7 @@ fn expand(checked: &Checked) -> TokenStream {
                 index: #index,
                 default: #default,
                 foreign_key: #foreign_key,
+                renamed_from: #renamed_from,
             }
         });
         if column.relation.is_some() {
@@ -210,6 +213,8 @@ fn expand(checked: &Checked) -> TokenStream {
     });
     let unique_count = checked.uniques.len();
 
+    let model_renamed_from =
+        optional_str(model.attrs.renamed_from.as_ref().map(|r| r.value.as_str()));
     let names: Vec<&str> = checked.columns.iter().map(|c| c.name.as_str()).collect();
     let ansi = lit(&names
         .iter()
@@ -237,6 +242,7 @@ fn expand(checked: &Checked) -> TokenStream {
                 indexes: &__STRATA_INDEXES,
                 unique_constraints: &__STRATA_UNIQUES,
                 many_to_many: &[],
+                renamed_from: #model_renamed_from,
                 select_list: #p::QuotedList { ansi: #ansi, mysql: #mysql },
             };
 
@@ -323,4 +329,15 @@ fn on_delete_variant(name: &str) -> String {
                 .unwrap_or_default()
         })
         .collect()
+}
+
+/// `Some("...")` or `None` as tokens.
+fn optional_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(v) => {
+            let v = lit(v);
+            quote!(::core::option::Option::Some(#v))
+        }
+        None => quote!(::core::option::Option::None),
+    }
 }

@@ -25,6 +25,9 @@ pub struct ModelMeta {
     pub unique_constraints: &'static [UniqueMeta],
     /// Many-to-many relations declared on this model.
     pub many_to_many: &'static [ManyToManyMeta],
+    /// The model's previous name, from `#[strata(renamed_from = "...")]`:
+    /// tells `makemigrations` this is a rename, without asking.
+    pub renamed_from: Option<&'static str>,
     /// The column list of a `SELECT`, quoted for each dialect, computed by
     /// the derive so a query does not re-quote it at run time.
     pub select_list: QuotedList,
@@ -72,6 +75,9 @@ pub struct ColumnMeta {
     pub default: Option<DefaultValue>,
     /// Set when this column is a `ForeignKey<T>` / `OneToOne<T>`.
     pub foreign_key: Option<ForeignKeyMeta>,
+    /// The column's previous name, from `#[strata(renamed_from = "...")]`:
+    /// tells `makemigrations` this is a rename, without asking.
+    pub renamed_from: Option<&'static str>,
 }
 
 /// The target and behaviour of a foreign-key column.

@@ -137,3 +137,47 @@ async fn on_delete_behaviours_hold_on_a_migrated_schema() {
     })
     .await;
 }
+
+mod before {
+    use strata::prelude::*;
+
+    #[derive(Model, Debug)]
+    #[strata(table = "essay")]
+    pub struct Essay {
+        pub id: i64,
+        #[strata(max_length = 100)]
+        pub title: String,
+    }
+}
+
+mod after {
+    use strata::prelude::*;
+
+    /// The same table, renamed model and column, told by attributes.
+    #[derive(Model, Debug)]
+    #[strata(table = "essay", renamed_from = "Essay")]
+    pub struct Article {
+        pub id: i64,
+        #[strata(max_length = 100, renamed_from = "title")]
+        pub headline: String,
+    }
+}
+
+#[test]
+fn renamed_from_attributes_make_renames_without_asking() {
+    let old = ProjectState::from_models(&[before::Essay::META]).unwrap();
+    let new = ProjectState::from_models(&[after::Article::META]).unwrap();
+    // The scripted questioner declines every rename it is asked about, so
+    // only the attributes can produce these renames.
+    let ops = crate::support::detect(&old, &new);
+    let described = crate::support::described(&ops);
+    assert_eq!(described.len(), 2, "{described:?}");
+    assert!(
+        described[0].contains("Rename model Essay to Article"),
+        "{described:?}"
+    );
+    assert!(
+        described[1].contains("title") && described[1].contains("headline"),
+        "{described:?}"
+    );
+}
