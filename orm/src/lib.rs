@@ -48,6 +48,7 @@ pub mod dialect;
 mod error;
 pub mod meta;
 mod model;
+pub mod naming;
 pub mod query;
 pub mod registry;
 pub mod relation;

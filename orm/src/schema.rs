@@ -115,18 +115,7 @@ pub fn foreign_keys_sql(model: &ModelMeta, dialect: Dialect) -> Vec<String> {
 /// The name of a foreign-key constraint: `<table>_<column>_fk`, shortened
 /// with a stable hash past 63 bytes.
 pub fn foreign_key_name(table: &str, column: &str) -> String {
-    let full = format!("{table}_{column}_fk");
-    if full.len() <= 63 {
-        return full;
-    }
-    let hash = full.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    }) as u32;
-    let mut cut = 63 - 12;
-    while !full.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    format!("{}_{hash:08x}_fk", &full[..cut])
+    crate::naming::constraint_name(table, &[column], "fk")
 }
 
 /// The `ON DELETE` action a dialect enforces for `on_delete`; `None` when

@@ -96,8 +96,9 @@ async fn bulk_create_inserts_in_batches_and_fills_every_key() {
             .unwrap();
         assert_eq!(loaded, rows, "keys filled in insertion order");
         let mut ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), 12_000);
+        assert_eq!(ids.len(), 12_000, "every row got its own key");
     })
     .await;
 }

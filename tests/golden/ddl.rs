@@ -61,3 +61,43 @@ fn every_model_is_in_the_registry() {
         assert!(tables.contains(&table), "{table} missing from {tables:?}");
     }
 }
+
+/// Long enough that every generated name needs the hash shortening.
+#[derive(Model, Debug)]
+#[strata(index(fields(a_rather_long_column_name, another_long_column_name)))]
+struct AModelWhoseTableNameIsLongEnoughToNeedShortening {
+    id: i64,
+    #[strata(index)]
+    a_rather_long_column_name: i32,
+    another_long_column_name: i32,
+}
+
+#[test]
+fn the_derive_names_things_as_strata_naming_does() {
+    use strata::naming::{constraint_name, snake_case};
+    let meta = AModelWhoseTableNameIsLongEnoughToNeedShortening::META;
+    assert_eq!(
+        meta.table,
+        snake_case("AModelWhoseTableNameIsLongEnoughToNeedShortening")
+    );
+    let names: Vec<&str> = meta.indexes.iter().map(|i| i.name).collect();
+    assert_eq!(
+        names,
+        [
+            constraint_name(meta.table, &["a_rather_long_column_name"], "idx"),
+            constraint_name(
+                meta.table,
+                &["a_rather_long_column_name", "another_long_column_name"],
+                "idx"
+            ),
+        ]
+    );
+    assert!(names
+        .iter()
+        .all(|n| n.len() <= strata::naming::MAX_IDENTIFIER));
+    let unique = &Article::META.unique_constraints[0];
+    assert_eq!(
+        unique.name,
+        constraint_name("article", &["title", "author"], "uniq")
+    );
+}

@@ -10,24 +10,7 @@ use strata_migrate::commands::{makemigrations, sqlmigrate, MakeOptions};
 use strata_migrate::loader::MigrationSet;
 use strata_migrate::*;
 
-fn author() -> ModelState {
-    ModelState::new("Author")
-        .pk("id")
-        .field("name", ColumnType::Varchar(100))
-}
-
-fn post() -> ModelState {
-    ModelState::new("Post")
-        .pk("id")
-        .field("title", ColumnType::Varchar(200))
-        .fk("author_id", "Author", OnDelete::Cascade)
-}
-
-fn tag() -> ModelState {
-    ModelState::new("Tag")
-        .pk("id")
-        .field("label", ColumnType::Varchar(50))
-}
+use crate::support::{author, post, tag};
 
 fn make(dir: &Path, state: &ProjectState, q: &mut ScriptedQuestioner) -> Option<String> {
     let report = makemigrations(&MakeOptions::new(dir), state, q).expect("makemigrations");

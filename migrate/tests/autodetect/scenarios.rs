@@ -7,24 +7,7 @@ use strata::ColumnType;
 use strata_migrate::operations::*;
 use strata_migrate::*;
 
-fn author() -> ModelState {
-    ModelState::new("Author")
-        .pk("id")
-        .field("name", ColumnType::Varchar(100))
-}
-
-fn post() -> ModelState {
-    ModelState::new("Post")
-        .pk("id")
-        .field("title", ColumnType::Varchar(200))
-        .fk("author_id", "Author", OnDelete::Cascade)
-}
-
-fn tag() -> ModelState {
-    ModelState::new("Tag")
-        .pk("id")
-        .field("label", ColumnType::Varchar(50))
-}
+use crate::support::{author, post, tag};
 
 fn project(models: Vec<ModelState>) -> ProjectState {
     models

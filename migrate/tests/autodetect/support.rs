@@ -1,6 +1,8 @@
 //! Helpers shared by the autodetector tests.
 
-use strata_migrate::{autodetect, Operation, ProjectState, ScriptedQuestioner};
+use strata::meta::OnDelete;
+use strata::ColumnType;
+use strata_migrate::{autodetect, ModelState, Operation, ProjectState, ScriptedQuestioner};
 
 /// The operations between two states, with renames and values scripted.
 pub fn detect_with(
@@ -29,4 +31,26 @@ pub fn detect(old: &ProjectState, new: &ProjectState) -> Vec<Operation> {
 /// One description per operation.
 pub fn described(ops: &[Operation]) -> Vec<String> {
     ops.iter().map(Operation::describe).collect()
+}
+
+/// `Author(id, name)`.
+pub fn author() -> ModelState {
+    ModelState::new("Author")
+        .pk("id")
+        .field("name", ColumnType::Varchar(100))
+}
+
+/// `Post(id, title, author_id -> Author cascade)`.
+pub fn post() -> ModelState {
+    ModelState::new("Post")
+        .pk("id")
+        .field("title", ColumnType::Varchar(200))
+        .fk("author_id", "Author", OnDelete::Cascade)
+}
+
+/// `Tag(id, label)`.
+pub fn tag() -> ModelState {
+    ModelState::new("Tag")
+        .pk("id")
+        .field("label", ColumnType::Varchar(50))
 }

@@ -222,13 +222,13 @@ pub(crate) trait SqlDialect: Sync {
         write_default_literal(self, out, value);
     }
 
-    /// Writes a string lookup on `column_sql` (a quoted, possibly
-    /// qualified column reference). The default uses `LIKE`, which is
+    /// Writes a string lookup on the column that `column` writes (quoted,
+    /// qualified when the query joins). The default uses `LIKE`, which is
     /// case-sensitive on PostgreSQL and on MySQL's `utf8mb4_bin` tables.
     fn write_text_lookup(
         &self,
         w: &mut SqlWriter,
-        column_sql: &str,
+        column: &dyn Fn(&mut SqlWriter),
         lookup: TextLookup,
         case_insensitive: bool,
         text: &str,
@@ -236,12 +236,12 @@ pub(crate) trait SqlDialect: Sync {
         let pattern = like_pattern(lookup, text);
         if case_insensitive {
             w.push_sql("LOWER(");
-            w.push_sql(column_sql);
+            column(w);
             w.push_sql(") LIKE LOWER(");
             w.push_bind(crate::Value::String(Some(pattern)));
             w.push_sql(")");
         } else {
-            w.push_sql(column_sql);
+            column(w);
             w.push_sql(" LIKE ");
             w.push_bind(crate::Value::String(Some(pattern)));
         }

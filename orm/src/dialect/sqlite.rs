@@ -71,7 +71,7 @@ impl SqlDialect for Sqlite {
     fn write_text_lookup(
         &self,
         w: &mut SqlWriter,
-        column_sql: &str,
+        column: &dyn Fn(&mut SqlWriter),
         lookup: TextLookup,
         case_insensitive: bool,
         text: &str,
@@ -79,7 +79,7 @@ impl SqlDialect for Sqlite {
         if case_insensitive {
             let pattern = super::like_pattern(lookup, text);
             w.push_sql("LOWER(");
-            w.push_sql(column_sql);
+            column(w);
             w.push_sql(") LIKE LOWER(");
             w.push_bind(Value::String(Some(pattern)));
             w.push_sql(") ESCAPE '!'");
@@ -92,7 +92,7 @@ impl SqlDialect for Sqlite {
             TextLookup::EndsWith => format!("*{escaped}"),
             TextLookup::Exact => escaped,
         };
-        w.push_sql(column_sql);
+        column(w);
         w.push_sql(" GLOB ");
         w.push_bind(Value::String(Some(pattern)));
     }

@@ -15,6 +15,8 @@ pub(crate) struct JoinPlan {
     root: &'static ModelMeta,
     /// Joined paths in alias order: `t1`, `t2`, ...
     joins: Vec<JoinPath>,
+    /// The alias of each joined path, made once when it is joined.
+    aliases: Vec<String>,
 }
 
 impl JoinPlan {
@@ -22,6 +24,7 @@ impl JoinPlan {
         JoinPlan {
             root,
             joins: Vec::new(),
+            aliases: Vec::new(),
         }
     }
 
@@ -41,6 +44,7 @@ impl JoinPlan {
             let prefix = path.prefix(n);
             if !self.joins.contains(&prefix) {
                 self.joins.push(prefix);
+                self.aliases.push(format!("t{}", self.joins.len()));
             }
         }
     }
@@ -51,18 +55,18 @@ impl JoinPlan {
     }
 
     /// The alias of a joined path (`t1`, ...).
-    fn alias(&self, path: &JoinPath) -> Option<String> {
+    fn alias(&self, path: &JoinPath) -> Option<&str> {
         self.joins
             .iter()
             .position(|p| p == path)
-            .map(|i| format!("t{}", i + 1))
+            .map(|i| self.aliases[i].as_str())
     }
 
     /// Appends the table or alias that qualifies columns reached through
     /// `path`, followed by a dot.
     fn write_qualifier(&self, w: &mut SqlWriter, path: &JoinPath) {
         match self.alias(path) {
-            Some(alias) if !path.is_empty() => w.push_identifier(&alias),
+            Some(alias) if !path.is_empty() => w.push_identifier(alias),
             _ => w.push_identifier(self.root.table),
         }
         w.push_sql(".");
@@ -103,7 +107,7 @@ impl JoinPlan {
                     w.push_sql(" LEFT JOIN ");
                     w.push_identifier(target.table);
                     w.push_sql(" AS ");
-                    w.push_identifier(&self.alias(path).unwrap_or_default());
+                    w.push_identifier(self.alias(path).unwrap_or_default());
                     w.push_sql(" ON ");
                     self.write_qualifier(w, path);
                     w.push_identifier(target.pk().column);
@@ -184,56 +188,32 @@ fn nullable(column: ColRef) -> bool {
 /// around a compound condition.
 fn write_expr(w: &mut SqlWriter, plan: &JoinPlan, expr: &Expr, negated: bool, nested: bool) {
     match expr {
-        Expr::Compare {
-            column,
-            path,
-            op,
-            value,
-        } => {
-            let col = ColRef {
-                column,
-                path: *path,
-            };
-            guard_null(w, plan, col, negated, |w| {
-                plan.write_column(w, col);
+        Expr::Compare { column, op, value } => {
+            guard_null(w, plan, *column, negated, |w| {
+                plan.write_column(w, *column);
                 w.push_sql(op.sql());
                 w.push_bind(value.clone());
             });
         }
         Expr::IsNull {
             column,
-            path,
             negated: not_null,
         } => {
-            plan.write_column(
-                w,
-                ColRef {
-                    column,
-                    path: *path,
-                },
-            );
+            plan.write_column(w, *column);
             w.push_sql(if *not_null {
                 " IS NOT NULL"
             } else {
                 " IS NULL"
             });
         }
-        Expr::In {
-            column,
-            path,
-            values,
-        } => {
+        Expr::In { column, values } => {
             if values.is_empty() {
                 // IN () is not valid SQL; nothing is in an empty list.
                 w.push_sql("1 = 0");
                 return;
             }
-            let col = ColRef {
-                column,
-                path: *path,
-            };
-            guard_null(w, plan, col, negated, |w| {
-                plan.write_column(w, col);
+            guard_null(w, plan, *column, negated, |w| {
+                plan.write_column(w, *column);
                 w.push_sql(" IN (");
                 for (i, value) in values.iter().enumerate() {
                     if i > 0 {
@@ -244,18 +224,9 @@ fn write_expr(w: &mut SqlWriter, plan: &JoinPlan, expr: &Expr, negated: bool, ne
                 w.push_sql(")");
             });
         }
-        Expr::Between {
-            column,
-            path,
-            low,
-            high,
-        } => {
-            let col = ColRef {
-                column,
-                path: *path,
-            };
-            guard_null(w, plan, col, negated, |w| {
-                plan.write_column(w, col);
+        Expr::Between { column, low, high } => {
+            guard_null(w, plan, *column, negated, |w| {
+                plan.write_column(w, *column);
                 w.push_sql(" BETWEEN ");
                 w.push_bind(low.clone());
                 w.push_sql(" AND ");
@@ -264,20 +235,14 @@ fn write_expr(w: &mut SqlWriter, plan: &JoinPlan, expr: &Expr, negated: bool, ne
         }
         Expr::Text {
             column,
-            path,
             lookup,
             case_insensitive,
             text,
         } => {
-            let col = ColRef {
-                column,
-                path: *path,
-            };
-            guard_null(w, plan, col, negated, |w| {
-                let mut target = SqlWriter::new(w.dialect());
-                plan.write_column(&mut target, col);
+            guard_null(w, plan, *column, negated, |w| {
                 let imp = w.dialect().imp();
-                imp.write_text_lookup(w, &target.finish().sql, *lookup, *case_insensitive, text);
+                let write_column = |w: &mut SqlWriter| plan.write_column(w, *column);
+                imp.write_text_lookup(w, &write_column, *lookup, *case_insensitive, text);
             });
         }
         Expr::And(items) => write_compound(w, plan, items, " AND ", negated, nested),

@@ -100,8 +100,10 @@ impl<M> IntoCondition<M> for Q<M> {
 /// `primary key = value` on model `M`.
 pub(crate) fn pk_eq<M: crate::Model>(value: Value) -> Q<M> {
     Q::new(Expr::Compare {
-        column: M::META.pk(),
-        path: JoinPath::EMPTY,
+        column: ColRef {
+            column: M::META.pk(),
+            path: JoinPath::EMPTY,
+        },
         op: CompareOp::Eq,
         value,
     })
@@ -160,30 +162,25 @@ pub(crate) struct ColRef {
 #[derive(Debug, Clone)]
 pub(crate) enum Expr {
     Compare {
-        column: &'static ColumnMeta,
-        path: JoinPath,
+        column: ColRef,
         op: CompareOp,
         value: Value,
     },
     IsNull {
-        column: &'static ColumnMeta,
-        path: JoinPath,
+        column: ColRef,
         negated: bool,
     },
     In {
-        column: &'static ColumnMeta,
-        path: JoinPath,
+        column: ColRef,
         values: Vec<Value>,
     },
     Between {
-        column: &'static ColumnMeta,
-        path: JoinPath,
+        column: ColRef,
         low: Value,
         high: Value,
     },
     Text {
-        column: &'static ColumnMeta,
-        path: JoinPath,
+        column: ColRef,
         lookup: TextLookup,
         case_insensitive: bool,
         text: String,
@@ -197,14 +194,11 @@ impl Expr {
     /// Calls `f` with every column reference of the tree.
     pub(crate) fn for_each_column(&self, f: &mut impl FnMut(ColRef)) {
         match self {
-            Expr::Compare { column, path, .. }
-            | Expr::IsNull { column, path, .. }
-            | Expr::In { column, path, .. }
-            | Expr::Between { column, path, .. }
-            | Expr::Text { column, path, .. } => f(ColRef {
-                column,
-                path: *path,
-            }),
+            Expr::Compare { column, .. }
+            | Expr::IsNull { column, .. }
+            | Expr::In { column, .. }
+            | Expr::Between { column, .. }
+            | Expr::Text { column, .. } => f(*column),
             Expr::And(items) | Expr::Or(items) => {
                 for item in items {
                     item.for_each_column(f);

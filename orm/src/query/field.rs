@@ -1,7 +1,7 @@
 //! [`Field`]: a typed handle on a model's column, and its lookups.
 
 use super::assign::Assignment;
-use super::expr::{CompareOp, Expr, Q};
+use super::expr::{ColRef, CompareOp, Expr, Q};
 use super::order::OrderBy;
 use crate::dialect::TextLookup;
 use crate::meta::ColumnMeta;
@@ -117,6 +117,13 @@ impl<M, T> Field<M, T> {
         }
     }
 
+    fn col_ref(&self) -> ColRef {
+        ColRef {
+            column: self.column,
+            path: self.path,
+        }
+    }
+
     /// The relations this field is reached through.
     pub fn path(&self) -> JoinPath {
         self.path
@@ -129,8 +136,7 @@ impl<M, T> Field<M, T> {
 
     fn compare(self, op: CompareOp, value: Value) -> Q<M> {
         Q::new(Expr::Compare {
-            column: self.column,
-            path: self.path,
+            column: self.col_ref(),
             op,
             value,
         })
@@ -138,8 +144,7 @@ impl<M, T> Field<M, T> {
 
     fn text(self, lookup: TextLookup, case_insensitive: bool, text: &str) -> Q<M> {
         Q::new(Expr::Text {
-            column: self.column,
-            path: self.path,
+            column: self.col_ref(),
             lookup,
             case_insensitive,
             text: text.to_owned(),
@@ -163,8 +168,7 @@ impl<M, T: FieldType> Field<M, T> {
         let value = value.into_bind();
         if value.is_null() {
             return Q::new(Expr::IsNull {
-                column: self.column,
-                path: self.path,
+                column: self.col_ref(),
                 negated: false,
             });
         }
@@ -200,8 +204,7 @@ impl<M, T: FieldType> Field<M, T> {
     /// `field IN (...)`. An empty list matches no row.
     pub fn is_in<V: IntoBind<T>>(self, values: impl IntoIterator<Item = V>) -> Q<M> {
         Q::new(Expr::In {
-            column: self.column,
-            path: self.path,
+            column: self.col_ref(),
             values: values.into_iter().map(IntoBind::into_bind).collect(),
         })
     }
@@ -209,8 +212,7 @@ impl<M, T: FieldType> Field<M, T> {
     /// `field BETWEEN low AND high`, both ends included.
     pub fn between(self, low: impl IntoBind<T>, high: impl IntoBind<T>) -> Q<M> {
         Q::new(Expr::Between {
-            column: self.column,
-            path: self.path,
+            column: self.col_ref(),
             low: low.into_bind(),
             high: high.into_bind(),
         })
@@ -226,8 +228,7 @@ impl<M, T: FieldType> Field<M, Option<T>> {
     /// `field IS NULL` (`true`) or `field IS NOT NULL` (`false`).
     pub fn is_null(self, is_null: bool) -> Q<M> {
         Q::new(Expr::IsNull {
-            column: self.column,
-            path: self.path,
+            column: self.col_ref(),
             negated: !is_null,
         })
     }

@@ -204,8 +204,8 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// Decodes one row: the model, then every select_related target,
-    /// attached deepest first.
-    fn decode(&self, row: &Row, selected: &[JoinPath]) -> Result<M> {
+    /// attached in `attach_order` (deepest first).
+    fn decode(&self, row: &Row, selected: &[JoinPath], attach_order: &[usize]) -> Result<M> {
         let mut root = M::from_row(row, 0)?;
         if selected.is_empty() {
             return Ok(root);
@@ -217,9 +217,7 @@ impl<M: Model> QuerySet<M> {
             loaded.push((hop.decode_target)(row, offset)?);
             offset += (hop.to)().columns.len();
         }
-        let mut order: Vec<usize> = (0..selected.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(selected[i].len()));
-        for i in order {
+        for &i in attach_order {
             let path = selected[i];
             let hop = path.last().expect("joined paths are not empty");
             let value = loaded[i].take();
@@ -242,7 +240,12 @@ impl<M: Model> QuerySet<M> {
         self.check_paths()?;
         let plan = self.plan(true);
         let selected = self.selected_paths(&plan);
-        db.fetch(stmt, |row| self.decode(row, &selected)).await
+        // Children attach to their parents before the parents attach to
+        // theirs; the order is the same for every row.
+        let mut attach_order: Vec<usize> = (0..selected.len()).collect();
+        attach_order.sort_by_key(|&i| std::cmp::Reverse(selected[i].len()));
+        db.fetch(stmt, |row| self.decode(row, &selected, &attach_order))
+            .await
     }
 
     fn is_sliced(&self) -> bool {
