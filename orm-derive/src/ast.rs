@@ -2,13 +2,33 @@
 
 use crate::attr::{parse_field_attrs, parse_model_attrs, FieldAttrs, ModelAttrs};
 use crate::ctxt::Ctxt;
-use crate::types::{shape, Shape};
+use crate::types::{holder, shape, Shape};
 use syn::{Data, DeriveInput, Fields, Ident, Type, Visibility};
 
 pub(crate) struct Model<'a> {
     pub ident: &'a Ident,
+    pub vis: &'a Visibility,
     pub attrs: ModelAttrs,
+    /// The fields stored in columns.
     pub fields: Vec<Field<'a>>,
+    /// `ManyToMany<T>` and `Reverse<T>` fields: related rows, no column.
+    pub holders: Vec<Holder<'a>>,
+}
+
+/// What a holder field holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HolderKind {
+    ManyToMany,
+    Reverse,
+}
+
+/// A `ManyToMany<T>` / `Reverse<T>` field.
+pub(crate) struct Holder<'a> {
+    pub ident: &'a Ident,
+    pub vis: &'a Visibility,
+    pub kind: HolderKind,
+    pub target: &'a Type,
+    pub attrs: FieldAttrs,
 }
 
 pub(crate) struct Field<'a> {
@@ -63,24 +83,36 @@ impl<'a> Model<'a> {
                 return None;
             }
         };
-        let fields = named
-            .named
-            .iter()
-            .filter_map(|f| {
-                let ident = f.ident.as_ref()?;
-                Some(Field {
+        let mut fields = Vec::new();
+        let mut holders = Vec::new();
+        for f in &named.named {
+            let Some(ident) = f.ident.as_ref() else {
+                continue;
+            };
+            let attrs = parse_field_attrs(cx, &f.attrs);
+            match holder(&f.ty) {
+                Some((kind, target)) => holders.push(Holder {
+                    ident,
+                    vis: &f.vis,
+                    kind,
+                    target,
+                    attrs,
+                }),
+                None => fields.push(Field {
                     ident,
                     vis: &f.vis,
                     ty: &f.ty,
                     shape: shape(&f.ty),
-                    attrs: parse_field_attrs(cx, &f.attrs),
-                })
-            })
-            .collect();
+                    attrs,
+                }),
+            }
+        }
         Some(Model {
             ident: &input.ident,
+            vis: &input.vis,
             attrs,
             fields,
+            holders,
         })
     }
 }

@@ -11,7 +11,7 @@ use syn::{Attribute, Expr, ExprLit, ExprUnary, Ident, Lit, LitInt, LitStr, UnOp}
 const MODEL_KEYS: &str =
     "table, index(fields(a, b), name = \"..\"), unique(fields(a, b), name = \"..\"), renamed_from = \"OldName\"";
 const MODEL_KEY_NAMES: &[&str] = &["table", "index", "unique", "renamed_from"];
-const FIELD_KEYS: &str = "primary_key, column = \"..\", max_length = N, unique, index, default = <literal>, max_digits = N, decimal_places = N, on_delete = cascade|set_null|set_default|restrict|protect|do_nothing, related_name = \"..\", renamed_from = \"old_column\"";
+const FIELD_KEYS: &str = "primary_key, column = \"..\", max_length = N, unique, index, default = <literal>, max_digits = N, decimal_places = N, on_delete = cascade|set_null|set_default|restrict|protect|do_nothing, related_name = \"..\", renamed_from = \"old_column\", through = Model";
 const FIELD_KEY_NAMES: &[&str] = &[
     "primary_key",
     "column",
@@ -24,6 +24,7 @@ const FIELD_KEY_NAMES: &[&str] = &[
     "on_delete",
     "related_name",
     "renamed_from",
+    "through",
 ];
 
 /// The `on_delete` behaviours, as written in the attribute.
@@ -83,6 +84,8 @@ pub(crate) struct FieldAttrs {
     pub on_delete: Option<Spanned<String>>,
     pub related_name: Option<Spanned<String>>,
     pub renamed_from: Option<Spanned<String>>,
+    /// `through = PostTag` on a `ManyToMany` field.
+    pub through: Option<Spanned<syn::Path>>,
 }
 
 fn strata_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
@@ -387,6 +390,13 @@ pub(crate) fn parse_field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             } else if meta.path.is_ident("renamed_from") {
                 let v = lit_str(&meta, "renamed_from")?;
                 set_once(cx, &mut out.renamed_from, v, span, "renamed_from");
+            } else if meta.path.is_ident("through") {
+                let path: syn::Path = meta.value()?.parse()?;
+                let value = Spanned {
+                    span: syn::spanned::Spanned::span(&path),
+                    value: path,
+                };
+                set_once(cx, &mut out.through, value, span, "through");
             } else {
                 unknown_key(cx, &meta, FIELD_KEYS, FIELD_KEY_NAMES, "field")?;
             }

@@ -1,11 +1,12 @@
 //! Validation of the model as a whole, producing the resolved model that
 //! code generation reads. Nothing unvalidated reaches `expand`.
 
-use crate::ast::{field_name, Field, Model};
+use crate::ast::{field_name, Field, Holder, HolderKind, Model};
 use crate::attr::{DefaultLit, Spanned};
 use crate::ctxt::Ctxt;
 use crate::naming::{constraint_name, snake_case};
-use crate::types::{known_unsupported, relation, Base};
+use crate::types::{known_unsupported, relation, type_name, Base};
+use proc_macro2::Span;
 use std::collections::HashMap;
 
 /// A model that passed every check.
@@ -16,6 +17,19 @@ pub(crate) struct Checked<'a> {
     pub primary_key: usize,
     pub indexes: Vec<Index>,
     pub uniques: Vec<Unique>,
+    /// One per `model.holders`, in order.
+    pub holders: Vec<CheckedHolder>,
+}
+
+/// A checked `ManyToMany<T>` / `Reverse<T>` field.
+pub(crate) struct CheckedHolder {
+    /// Many-to-many only: the reverse accessor on the target (`None` for
+    /// `"+"`, or for a `Reverse` holder).
+    pub related_name: Option<Spanned<String>>,
+    /// Many-to-many only: the join table and its two columns.
+    pub join_table: String,
+    pub source_column: String,
+    pub target_column: String,
 }
 
 pub(crate) struct Column {
@@ -30,7 +44,9 @@ pub(crate) struct Relation {
     pub one_to_one: bool,
     /// `cascade`, `set_null`, ... (validated).
     pub on_delete: String,
-    pub related_name: String,
+    /// The reverse accessor's name, spanned on the attribute (or on the
+    /// field for the default `<model>_set`); `"+"` for none.
+    pub related_name: Spanned<String>,
 }
 
 pub(crate) struct Index {
@@ -45,6 +61,9 @@ pub(crate) struct Unique {
 
 /// Field names that would shadow `Model`'s own associated functions.
 const RESERVED: &[&str] = &["objects"];
+
+/// Field names that would clash with the methods every relation path has.
+const PATH_METHODS: &[&str] = &["then", "any"];
 
 pub(crate) fn check<'a>(cx: &Ctxt, model: Model<'a>) -> Option<Checked<'a>> {
     let table = match &model.attrs.table {
@@ -165,6 +184,12 @@ pub(crate) fn check<'a>(cx: &Ctxt, model: Model<'a>) -> Option<Checked<'a>> {
         }
     }
 
+    let holders = model
+        .holders
+        .iter()
+        .map(|h| check_holder(cx, &model, &table, h))
+        .collect();
+
     let primary_key = primary_key?;
     Some(Checked {
         model,
@@ -173,7 +198,118 @@ pub(crate) fn check<'a>(cx: &Ctxt, model: Model<'a>) -> Option<Checked<'a>> {
         primary_key,
         indexes,
         uniques,
+        holders,
     })
+}
+
+/// Checks a `ManyToMany<T>` / `Reverse<T>` field and names its join table.
+fn check_holder(cx: &Ctxt, model: &Model, table: &str, holder: &Holder) -> CheckedHolder {
+    let name = field_name(holder.ident);
+    check_name(cx, holder.ident, &name);
+    let attrs = &holder.attrs;
+    let misplaced: [(Option<Span>, &str); 11] = [
+        (attrs.primary_key, "primary_key"),
+        (attrs.column.as_ref().map(|a| a.span), "column"),
+        (attrs.max_length.as_ref().map(|a| a.span), "max_length"),
+        (attrs.unique, "unique"),
+        (attrs.index, "index"),
+        (attrs.default.as_ref().map(|a| a.span), "default"),
+        (attrs.max_digits.as_ref().map(|a| a.span), "max_digits"),
+        (attrs.decimal_places.as_ref().map(|a| a.span), "decimal_places"),
+        (attrs.on_delete.as_ref().map(|a| a.span), "on_delete"),
+        (attrs.renamed_from.as_ref().map(|a| a.span), "renamed_from"),
+        (
+            match holder.kind {
+                HolderKind::Reverse => attrs.related_name.as_ref().map(|a| a.span),
+                HolderKind::ManyToMany => None,
+            },
+            "related_name",
+        ),
+    ];
+    let what = match holder.kind {
+        HolderKind::ManyToMany => "a ManyToMany field: it has no column of its own (the join table's rows are removed with either side)",
+        HolderKind::Reverse => "a Reverse field: it only holds the rows prefetch_related loads; its name must be the related_name of the relation it holds",
+    };
+    for (span, key) in misplaced {
+        if let Some(span) = span {
+            cx.error_at(span, format!("`{key}` does not apply to {what}"));
+        }
+    }
+    if holder.kind == HolderKind::Reverse {
+        if let Some(through) = &attrs.through {
+            cx.error_at(through.span, format!("`through` does not apply to {what}"));
+        }
+        return CheckedHolder {
+            related_name: None,
+            join_table: String::new(),
+            source_column: String::new(),
+            target_column: String::new(),
+        };
+    }
+    let source = snake_case(&model.ident.to_string());
+    let target_name = type_name(holder.target).unwrap_or_default();
+    let target = if target_name == "Self" {
+        source.clone()
+    } else {
+        snake_case(&target_name)
+    };
+    let (source_column, target_column) = if source == target {
+        (format!("from_{source}_id"), format!("to_{target}_id"))
+    } else {
+        (format!("{source}_id"), format!("{target}_id"))
+    };
+    let related_name = check_related_name(cx, model.ident, holder.ident, attrs);
+    let join_table = format!("{table}_{name}");
+    if attrs.through.is_none() && join_table.len() > 63 {
+        cx.error(
+            holder.ident,
+            format!("the join table name `{join_table}` is longer than 63 bytes, the most PostgreSQL accepts\n  = help: shorten the table or field name, or declare a `through` model"),
+        );
+    }
+    CheckedHolder {
+        related_name: (related_name.value != "+").then_some(related_name),
+        join_table,
+        source_column,
+        target_column,
+    }
+}
+
+/// The related_name of a relation: the attribute's (checked), or
+/// `<model>_set`.
+fn check_related_name(
+    cx: &Ctxt,
+    model: &syn::Ident,
+    field: &syn::Ident,
+    attrs: &crate::attr::FieldAttrs,
+) -> Spanned<String> {
+    match &attrs.related_name {
+        Some(r) => {
+            if r.value != "+" {
+                check_identifier(cx, r, "related_name");
+                if syn::parse_str::<syn::Ident>(&r.value).is_err() {
+                    cx.error_at(
+                        r.span,
+                        "`related_name` must be a Rust identifier, e.g. \"posts\" (or \"+\" for no reverse accessor)",
+                    );
+                } else if RESERVED.contains(&r.value.as_str())
+                    || PATH_METHODS.contains(&r.value.as_str())
+                {
+                    cx.error_at(
+                        r.span,
+                        format!("`{}` cannot be a related_name: it is a method every model has\n  = help: choose another name", r.value),
+                    );
+                }
+            }
+            Spanned {
+                value: r.value.clone(),
+                span: r.span,
+            }
+        }
+        None => Spanned {
+            value: format!("{}_set", snake_case(&model.to_string())),
+            span: field.span(),
+        },
+    }
 }
 
 fn check_identifier(cx: &Ctxt, name: &Spanned<String>, what: &str) {
@@ -258,19 +394,7 @@ fn check_relation(cx: &Ctxt, model: &syn::Ident, field: &Field) -> Option<Relati
             format!("on_delete = set_default needs a default for `{name}`\n  = help: add the key of the default row, e.g. #[strata(default = 1)]"),
         );
     }
-    let related_name = match &attrs.related_name {
-        Some(r) => {
-            check_identifier(cx, r, "related_name");
-            if syn::parse_str::<syn::Ident>(&r.value).is_err() {
-                cx.error_at(
-                    r.span,
-                    "`related_name` must be a Rust identifier, e.g. \"posts\"",
-                );
-            }
-            r.value.clone()
-        }
-        None => format!("{}_set", snake_case(&model.to_string())),
-    };
+    let related_name = check_related_name(cx, model, field.ident, attrs);
     Some(Relation {
         one_to_one: shape.one_to_one,
         on_delete: on_delete.value.clone(),
@@ -278,14 +402,33 @@ fn check_relation(cx: &Ctxt, model: &syn::Ident, field: &Field) -> Option<Relati
     })
 }
 
-fn check_field(cx: &Ctxt, field: &Field) {
-    let name = field_name(field.ident);
-    if RESERVED.contains(&name.as_str()) {
+/// Field names that clash with generated methods.
+fn check_name(cx: &Ctxt, ident: &syn::Ident, name: &str) {
+    if RESERVED.contains(&name) {
         cx.error(
-            field.ident,
+            ident,
             format!(
                 "a field named `{name}` would hide `Model::{name}()`\n  = help: rename the field and keep the column with #[strata(column = \"{name}\")]"
             ),
+        );
+    }
+    if PATH_METHODS.contains(&name) {
+        cx.error(
+            ident,
+            format!(
+                "a field named `{name}` would clash with the `{name}(...)` method of relation paths\n  = help: rename the field and keep the column with #[strata(column = \"{name}\")]"
+            ),
+        );
+    }
+}
+
+fn check_field(cx: &Ctxt, field: &Field) {
+    let name = field_name(field.ident);
+    check_name(cx, field.ident, &name);
+    if let Some(through) = &field.attrs.through {
+        cx.error_at(
+            through.span,
+            "`through` only applies to `ManyToMany<T>` fields",
         );
     }
     if let Some(unsupported) = known_unsupported(field.ty) {

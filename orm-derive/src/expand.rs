@@ -1,9 +1,9 @@
 //! Code generation from a checked model. Everything is named through
 //! `::strata::__private` and lives inside `const _: () = { ... };`.
 
-use crate::ast::{field_name, Model};
+use crate::ast::{field_name, Holder, HolderKind, Model};
 use crate::attr::{lit, DefaultLit};
-use crate::check::{check, Checked};
+use crate::check::{check, Checked, CheckedHolder};
 use crate::ctxt::Ctxt;
 use crate::naming::quoted;
 use crate::types::Base;
@@ -27,6 +27,7 @@ fn expand(checked: &Checked) -> TokenStream {
     let p = quote!(::strata::__private);
     let model = &checked.model;
     let ident = model.ident;
+    let model_vis = model.vis;
     let name = lit(&ident.to_string());
     let table = lit(&checked.table);
     let column_count = checked.columns.len();
@@ -40,6 +41,7 @@ fn expand(checked: &Checked) -> TokenStream {
     let mut update_values = Vec::new();
     let mut relation_statics = Vec::new();
     let mut path_methods = Vec::new();
+    let mut reverse_impls = Vec::new();
     for (i, (field, column)) in model.fields.iter().zip(&checked.columns).enumerate() {
         let ty = field.ty;
         let field_ident = field.ident;
@@ -91,7 +93,7 @@ fn expand(checked: &Checked) -> TokenStream {
             Some(relation) => {
                 let target = relation_target(field.ty);
                 let on_delete = format_ident!("{}", on_delete_variant(&relation.on_delete));
-                let related_name = lit(&relation.related_name);
+                let related_name = lit(&relation.related_name.value);
                 let one_to_one = relation.one_to_one;
                 quote!(::core::option::Option::Some(#p::ForeignKeyMeta {
                     target: || <#target as #p::Model>::META,
@@ -118,7 +120,7 @@ fn expand(checked: &Checked) -> TokenStream {
                 renamed_from: #renamed_from,
             }
         });
-        if column.relation.is_some() {
+        if let Some(relation) = &column.relation {
             let target = relation_target(field.ty);
             let rel_static = format_ident!("__STRATA_REL_{}", field_name(field_ident));
             relation_statics.push(quote! {
@@ -129,9 +131,25 @@ fn expand(checked: &Checked) -> TokenStream {
                     to: || <#target as #p::Model>::META,
                     column: #column_lit,
                     nullable: #field_type::NULLABLE,
+                    join_table: "",
+                    join_from: "",
+                    join_to: "",
                     decode_target: #p::decode_related::<#target>,
                     attach: |obj, value| {
                         #p::attach::<#ident, #target>(obj, value, |m| {
+                            &mut m.#field_ident as &mut dyn #p::HoldsRelated<#target>
+                        })
+                    },
+                    parent_key: #p::pk_of::<#ident>,
+                    decode_key: #p::decode_pk::<#ident>,
+                    query: #p::default_query::<#target>,
+                    store: |obj, items| {
+                        #p::store_one::<#ident, #target>(obj, items, |m| {
+                            &mut m.#field_ident as &mut dyn #p::HoldsRelated<#target>
+                        })
+                    },
+                    children: |obj| {
+                        #p::children_one::<#ident, #target>(obj, |m| {
                             &mut m.#field_ident as &mut dyn #p::HoldsRelated<#target>
                         })
                     },
@@ -155,6 +173,46 @@ fn expand(checked: &Checked) -> TokenStream {
                     <#target as #p::Model>::__path(self.path.then(&#rel_static))
                 }
             });
+            if relation.related_name.value != "+" {
+                let rev_static = format_ident!("__STRATA_REV_{}", field_name(field_ident));
+                let rn = &relation.related_name;
+                let rn_lit = lit(&rn.value);
+                let rn_ident = syn::Ident::new(&rn.value, rn.span);
+                relation_statics.push(quote! {
+                    static #rev_static: #p::RelationMeta = #p::RelationMeta {
+                        name: #rn_lit,
+                        kind: #p::RelationKind::Reverse,
+                        from: || <#target as #p::Model>::META,
+                        to: || <#ident as #p::Model>::META,
+                        column: #column_lit,
+                        nullable: true,
+                        join_table: "",
+                        join_from: "",
+                        join_to: "",
+                        decode_target: #p::decode_related::<#ident>,
+                        attach: |_, _| {},
+                        parent_key: #p::pk_of::<#target>,
+                        decode_key: #p::decode_pk::<#target>,
+                        query: #p::default_query::<#ident>,
+                        store: |obj, items| #p::store_reverse::<#target, #ident>(obj, items, #rn_lit),
+                        children: |obj| #p::children_reverse::<#target, #ident>(obj, #rn_lit),
+                    };
+                });
+                let doc = format!(
+                    "The `{}` rows referring to this one through `{}.{}` (reverse relation), for queries and `prefetch_related`.",
+                    ident, ident, field_name(field_ident)
+                );
+                reverse_impls.push(quote_spanned! {rn.span=>
+                    impl #target {
+                        #[doc = #doc]
+                        #[inline]
+                        #[allow(dead_code)]
+                        #vis fn #rn_ident() -> <#ident as #p::Model>::Path<#target, #p::Many> {
+                            <#ident as #p::Model>::__path(#p::JoinPath::EMPTY.then(&#rev_static))
+                        }
+                    }
+                });
+            }
         } else {
             let doc = format!("The `{}` field, for queries.", field_name(field_ident));
             accessors.push(quote! {
@@ -167,7 +225,7 @@ fn expand(checked: &Checked) -> TokenStream {
             });
             path_methods.push(quote! {
                 #[inline]
-                #vis fn #field_ident(self) -> #p::Field<R, #ty> {
+                #vis fn #field_ident(self) -> #p::Field<R, #ty, C> {
                     #p::Field::joined(&__STRATA_COLUMNS[#i], self.path)
                 }
             });
@@ -184,6 +242,43 @@ fn expand(checked: &Checked) -> TokenStream {
             update_values.push(quote!(out.push(#field_type::to_value(&self.#field_ident));));
         }
     }
+
+    let mut m2m_metas = Vec::new();
+    let mut holder_inits = Vec::new();
+    let mut holder_arms = Vec::new();
+    for (holder, checked_holder) in model.holders.iter().zip(&checked.holders) {
+        let field_ident = holder.ident;
+        let field_lit = lit(&field_name(field_ident));
+        holder_inits.push(quote!(#field_ident: #p::Related::new()));
+        holder_arms.push(quote!(#field_lit => ::core::option::Option::Some(&mut self.#field_ident as &mut (dyn #p::Any + ::core::marker::Send))));
+        if holder.kind != HolderKind::ManyToMany {
+            continue;
+        }
+        expand_many_to_many(
+            &p,
+            checked,
+            holder,
+            checked_holder,
+            &mut m2m_metas,
+            &mut relation_statics,
+            &mut accessors,
+            &mut path_methods,
+            &mut reverse_impls,
+            &mut assertions,
+        );
+    }
+    let holder_fn = if holder_arms.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            fn __holder(&mut self, name: &str) -> ::core::option::Option<&mut (dyn #p::Any + ::core::marker::Send)> {
+                match name {
+                    #(#holder_arms,)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
+    };
 
     let pk_field = model.fields[pk].ident;
     let pk_ty = model.fields[pk].ty;
@@ -241,7 +336,7 @@ fn expand(checked: &Checked) -> TokenStream {
                 primary_key: #pk,
                 indexes: &__STRATA_INDEXES,
                 unique_constraints: &__STRATA_UNIQUES,
-                many_to_many: &[],
+                many_to_many: &[#(#m2m_metas),*],
                 renamed_from: #model_renamed_from,
                 select_list: #p::QuotedList { ansi: #ansi, mysql: #mysql },
             };
@@ -254,7 +349,7 @@ fn expand(checked: &Checked) -> TokenStream {
 
             /// `#ident`'s fields seen through a relation path from a
             /// queryset of `R`.
-            pub struct __StrataPath<R, C> {
+            #model_vis struct __StrataPath<R, C> {
                 path: #p::JoinPath,
                 _marker: ::core::marker::PhantomData<fn() -> (R, C)>,
             }
@@ -262,6 +357,38 @@ fn expand(checked: &Checked) -> TokenStream {
             #[allow(dead_code)]
             impl<R: 'static, C: #p::Cardinality> __StrataPath<R, C> {
                 #(#path_methods)*
+
+                /// Continues the path with `next`, a relation path that
+                /// starts at this model: `Author::posts().then(Post::tags())`.
+                #[inline]
+                #model_vis fn then<P: #p::RelationPath<#ident>>(
+                    self,
+                    next: P,
+                ) -> <P::Target as #p::Model>::Path<R, <C as #p::Cardinality>::Then<P::Card>> {
+                    <P::Target as #p::Model>::__path(self.path.join(&next.join_path()))
+                }
+
+                /// Some row reached through this path satisfies the whole of
+                /// `condition` (an `EXISTS` subquery): Django's several
+                /// lookups in one `filter()` call on a multi-valued relation.
+                #[inline]
+                #model_vis fn any(self, condition: impl #p::IntoCondition<#ident>) -> #p::Q<R> {
+                    #p::exists(self.path, #p::IntoCondition::into_condition(condition))
+                }
+            }
+
+            impl<R: 'static, C: #p::Cardinality> #p::RelationPath<R> for __StrataPath<R, C> {
+                type Target = #ident;
+                type Card = C;
+                fn join_path(&self) -> #p::JoinPath {
+                    self.path
+                }
+            }
+
+            impl<R: 'static, C: #p::Cardinality> #p::IntoPrefetch<R> for __StrataPath<R, C> {
+                fn into_prefetch(self) -> #p::Prefetch<R> {
+                    #p::Prefetch::new(self)
+                }
             }
 
             impl<R> #p::SelectRelated<R> for __StrataPath<R, #p::One> {
@@ -286,8 +413,10 @@ fn expand(checked: &Checked) -> TokenStream {
                 }
 
                 fn from_row(row: &#p::Row, offset: usize) -> #p::Result<Self> {
-                    ::core::result::Result::Ok(#ident { #(#decoders),* })
+                    ::core::result::Result::Ok(#ident { #(#decoders,)* #(#holder_inits,)* })
                 }
+
+                #holder_fn
 
                 fn write_insert_values(&self, out: &mut #p::Vec<#p::Value>) {
                     #(#insert_values)*
@@ -309,6 +438,8 @@ fn expand(checked: &Checked) -> TokenStream {
             impl #ident {
                 #(#accessors)*
             }
+
+            #(#reverse_impls)*
         };
     }
 }
@@ -340,4 +471,149 @@ fn optional_str(value: Option<&str>) -> TokenStream {
         }
         None => quote!(::core::option::Option::None),
     }
+}
+
+/// The metadata, relation statics and accessors of a `ManyToMany<T>`
+/// field, and of its reverse accessor on `T`.
+#[allow(clippy::too_many_arguments)]
+fn expand_many_to_many(
+    p: &TokenStream,
+    checked: &Checked,
+    holder: &Holder,
+    info: &CheckedHolder,
+    m2m_metas: &mut Vec<TokenStream>,
+    relation_statics: &mut Vec<TokenStream>,
+    accessors: &mut Vec<TokenStream>,
+    path_methods: &mut Vec<TokenStream>,
+    reverse_impls: &mut Vec<TokenStream>,
+    assertions: &mut Vec<TokenStream>,
+) {
+    let ident = checked.model.ident;
+    let target = holder.target;
+    let field_ident = holder.ident;
+    let vis = holder.vis;
+    let field_lit = lit(&field_name(field_ident));
+    let source = lit(&info.source_column);
+    let target_column = lit(&info.target_column);
+    let (join_table, through) = match &holder.attrs.through {
+        None => {
+            let table = lit(&info.join_table);
+            (quote!(#table), quote!(::core::option::Option::None))
+        }
+        Some(through) => {
+            let path = &through.value;
+            for column in [&info.source_column, &info.target_column] {
+                let column_lit = lit(column);
+                let message = lit(&format!(
+                    "the `through` model of `{}.{}` needs a foreign key column `{column}` (the field `{}`)",
+                    ident,
+                    field_name(field_ident),
+                    column.trim_end_matches("_id")
+                ));
+                assertions.push(quote_spanned! {through.span=>
+                    const _: () = ::core::assert!(
+                        #p::has_column(<#path as #p::Model>::META, #column_lit),
+                        #message
+                    );
+                });
+            }
+            (
+                quote_spanned!(through.span=> <#path as #p::Model>::META.table),
+                quote_spanned!(through.span=> ::core::option::Option::Some(|| <#path as #p::Model>::META)),
+            )
+        }
+    };
+    let related_name = lit(info.related_name.as_ref().map_or("+", |r| r.value.as_str()));
+    m2m_metas.push(quote! {
+        #p::ManyToManyMeta {
+            field: #field_lit,
+            target: || <#target as #p::Model>::META,
+            join_table: #join_table,
+            source_column: #source,
+            target_column: #target_column,
+            through: #through,
+            related_name: #related_name,
+        }
+    });
+    let rel_static = format_ident!("__STRATA_M2M_{}", field_name(field_ident));
+    relation_statics.push(quote! {
+        static #rel_static: #p::RelationMeta = #p::RelationMeta {
+            name: #field_lit,
+            kind: #p::RelationKind::ManyToMany,
+            from: || <#ident as #p::Model>::META,
+            to: || <#target as #p::Model>::META,
+            column: "",
+            nullable: true,
+            join_table: #join_table,
+            join_from: #source,
+            join_to: #target_column,
+            decode_target: #p::decode_related::<#target>,
+            attach: |_, _| {},
+            parent_key: #p::pk_of::<#ident>,
+            decode_key: #p::decode_pk::<#ident>,
+            query: #p::default_query::<#target>,
+            store: |obj, items| #p::store_many::<#ident, #target>(obj, items, |m| &mut m.#field_ident),
+            children: |obj| #p::children_many::<#ident, #target>(obj, |m| &mut m.#field_ident),
+        };
+    });
+    let doc = format!(
+        "The `{}` many-to-many relation, for queries and `prefetch_related`.",
+        field_name(field_ident)
+    );
+    accessors.push(quote! {
+        #[doc = #doc]
+        #[inline]
+        #[allow(dead_code)]
+        #vis fn #field_ident() -> <#target as #p::Model>::Path<#ident, #p::Many> {
+            <#target as #p::Model>::__path(#p::JoinPath::EMPTY.then(&#rel_static))
+        }
+    });
+    path_methods.push(quote! {
+        #[inline]
+        #vis fn #field_ident(self) -> <#target as #p::Model>::Path<R, #p::Many> {
+            <#target as #p::Model>::__path(self.path.then(&#rel_static))
+        }
+    });
+    let Some(rn) = &info.related_name else {
+        return;
+    };
+    let rev_static = format_ident!("__STRATA_M2M_REV_{}", field_name(field_ident));
+    let rn_lit = lit(&rn.value);
+    let rn_ident = syn::Ident::new(&rn.value, rn.span);
+    relation_statics.push(quote! {
+        static #rev_static: #p::RelationMeta = #p::RelationMeta {
+            name: #rn_lit,
+            kind: #p::RelationKind::ManyToMany,
+            from: || <#target as #p::Model>::META,
+            to: || <#ident as #p::Model>::META,
+            column: "",
+            nullable: true,
+            join_table: #join_table,
+            join_from: #target_column,
+            join_to: #source,
+            decode_target: #p::decode_related::<#ident>,
+            attach: |_, _| {},
+            parent_key: #p::pk_of::<#target>,
+            decode_key: #p::decode_pk::<#target>,
+            query: #p::default_query::<#ident>,
+            store: |obj, items| #p::store_reverse::<#target, #ident>(obj, items, #rn_lit),
+            children: |obj| #p::children_reverse::<#target, #ident>(obj, #rn_lit),
+        };
+    });
+    let doc = format!(
+        "The `{}` rows related to this one through `{}.{}` (reverse many-to-many), for queries and `prefetch_related`.",
+        ident,
+        ident,
+        field_name(field_ident)
+    );
+    reverse_impls.push(quote_spanned! {rn.span=>
+        impl #target {
+            #[doc = #doc]
+            #[inline]
+            #[allow(dead_code)]
+            #vis fn #rn_ident() -> <#ident as #p::Model>::Path<#target, #p::Many> {
+                <#ident as #p::Model>::__path(#p::JoinPath::EMPTY.then(&#rev_static))
+            }
+        }
+    });
 }

@@ -200,3 +200,19 @@ pub(crate) fn relation(ty: &Type) -> Option<RelationShape<'_>> {
         optional,
     })
 }
+
+/// The kind and `T` of a `ManyToMany<T>` / `Reverse<T>` field.
+pub(crate) fn holder(ty: &Type) -> Option<(crate::ast::HolderKind, &Type)> {
+    let segment = last_segment(ty)?;
+    let kind = match segment.ident.to_string().as_str() {
+        "ManyToMany" => crate::ast::HolderKind::ManyToMany,
+        "Reverse" => crate::ast::HolderKind::Reverse,
+        _ => return None,
+    };
+    Some((kind, single_generic(segment)?))
+}
+
+/// The name of the type a path ends with (`Tag` for `crate::tags::Tag`).
+pub(crate) fn type_name(ty: &Type) -> Option<String> {
+    last_segment(ty).map(|s| s.ident.to_string())
+}

@@ -59,6 +59,7 @@ mod writer;
 
 pub use column_type::{ColumnType, CustomColumnType};
 pub use db::{Db, ExecResult, Row};
+pub use db::{Conn, Transaction};
 pub use dialect::Dialect;
 pub use error::{Error, Result};
 pub use meta::ModelMeta;
@@ -66,7 +67,7 @@ pub use model::Model;
 pub use query::{
     Assignment, Field, IntoBind, IntoCondition, IntoOrderBy, OrderBy, QuerySet, TextField, Q,
 };
-pub use relation::{ForeignKey, OneToOne};
+pub use relation::{ForeignKey, ManyToMany, OneToOne, Reverse};
 pub use types::{DecodeError, FieldType};
 pub use value::Value;
 pub use writer::{SqlWriter, Statement};
@@ -76,7 +77,11 @@ pub use strata_derive::Model;
 
 /// Everything a module that defines or queries models needs.
 pub mod prelude {
-    pub use crate::{Db, Dialect, Field, FieldType, ForeignKey, Model, OneToOne, QuerySet, Q};
+    pub use crate::relation::Prefetch;
+    pub use crate::{
+        Db, Dialect, Field, FieldType, ForeignKey, ManyToMany, Model, OneToOne, QuerySet, Reverse,
+        Q,
+    };
 }
 
 /// Used by code that `#[derive(Model)]` generates. Not public API.
@@ -97,43 +102,12 @@ pub mod __private {
     pub use std::boxed::Box;
     pub use std::option::Option;
 
-    /// A field that can hold a loaded related row: `ForeignKey<T>`,
-    /// `OneToOne<T>`, or an `Option` of either.
-    pub trait HoldsRelated<T> {
-        fn set_loaded(&mut self, target: Option<Box<T>>);
-    }
-
-    impl<T: Model> HoldsRelated<T> for crate::ForeignKey<T> {
-        fn set_loaded(&mut self, target: Option<Box<T>>) {
-            crate::ForeignKey::set_loaded(self, target)
-        }
-    }
-
-    impl<T: Model> HoldsRelated<T> for crate::OneToOne<T> {
-        fn set_loaded(&mut self, target: Option<Box<T>>) {
-            crate::ForeignKey::set_loaded(self, target)
-        }
-    }
-
-    impl<T, H: HoldsRelated<T>> HoldsRelated<T> for Option<H> {
-        fn set_loaded(&mut self, target: Option<Box<T>>) {
-            if let Some(holder) = self {
-                holder.set_loaded(target)
-            }
-        }
-    }
-
-    /// Stores a decoded related row into `field` of the model in `obj`.
-    pub fn attach<M: Model, T: Model>(
-        obj: &mut (dyn Any + Send),
-        value: Option<Box<dyn Any + Send>>,
-        field: impl FnOnce(&mut M) -> &mut dyn HoldsRelated<T>,
-    ) {
-        if let Some(model) = obj.downcast_mut::<M>() {
-            let target = value.and_then(|v| v.downcast::<T>().ok());
-            field(model).set_loaded(target);
-        }
-    }
+    pub use crate::meta::has_column;
+    pub use crate::query::{exists, IntoCondition, Q};
+    pub use crate::relation::Prefetch;
+    pub use crate::relation::glue::*;
+    pub use crate::relation::prefetch::default_query;
+    pub use crate::relation::{IntoPrefetch, Related, RelationPath};
     pub use crate::query::Field;
     pub use crate::registry::Registration;
     pub use crate::types::FieldType;

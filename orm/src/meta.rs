@@ -220,3 +220,25 @@ impl ModelMeta {
         self.columns.iter().filter(|c| !c.auto_increment)
     }
 }
+
+/// Whether `meta` has a column named `column`; usable in constants, so the
+/// derive can check a `through` model at compile time.
+#[doc(hidden)]
+pub const fn has_column(meta: &ModelMeta, column: &str) -> bool {
+    let mut i = 0;
+    while i < meta.columns.len() {
+        let name = meta.columns[i].column.as_bytes();
+        let wanted = column.as_bytes();
+        if name.len() == wanted.len() {
+            let mut j = 0;
+            while j < name.len() && name[j] == wanted[j] {
+                j += 1;
+            }
+            if j == name.len() {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    false
+}

@@ -7,7 +7,7 @@ use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::meta::ModelMeta;
 use crate::query::QuerySet;
-use crate::relation::{Cardinality, JoinPath};
+use crate::relation::{Cardinality, JoinPath, RelatedRows, RelationPath};
 use crate::types::{decode_value, FieldType};
 use crate::value::Value;
 use crate::writer::{SqlWriter, Statement};
@@ -58,6 +58,22 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// A queryset over every row of this model.
     fn objects() -> QuerySet<Self> {
         QuerySet::new()
+    }
+
+    /// The rows related to this one through `path`, as a queryset, with
+    /// `add` / `remove` / `set` / `clear` for a many-to-many relation:
+    /// `author.related(Author::posts()).objects()` is Django's
+    /// `author.post_set.all()`. Nothing runs until a terminal call.
+    fn related<P: RelationPath<Self>>(&self, path: P) -> RelatedRows<Self, P::Target> {
+        RelatedRows::new(path.join_path(), self.pk_value())
+    }
+
+    /// The field named `name` if it holds loaded related rows
+    /// (`Reverse<T>` or `ManyToMany<T>`). Generated.
+    #[doc(hidden)]
+    fn __holder(&mut self, name: &str) -> Option<&mut (dyn std::any::Any + Send)> {
+        let _ = name;
+        None
     }
 
     /// The statement [`insert`](Model::insert) runs on `dialect`.

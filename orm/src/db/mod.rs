@@ -2,10 +2,12 @@
 //! time from a URL.
 
 mod bind;
+mod conn;
 mod connect;
 mod row;
 
 pub(crate) use row::decode_native;
+pub use conn::{Conn, Transaction};
 pub use row::Row;
 
 use crate::dialect::Dialect;
@@ -172,6 +174,18 @@ impl Db {
     where
         T: Send,
     {
+        self.fetch_owned(stmt, |row| decode(&row)).await
+    }
+
+    /// Runs a query and hands each row, owned, to `decode`.
+    pub(crate) async fn fetch_owned<T>(
+        &self,
+        stmt: Statement,
+        mut decode: impl FnMut(Row) -> Result<T> + Send,
+    ) -> Result<Vec<T>>
+    where
+        T: Send,
+    {
         let started = Instant::now();
         let Statement { sql, binds, .. } = stmt;
         let mut out = Vec::new();
@@ -184,7 +198,7 @@ impl Db {
                 let mut rows = q.fetch($pool);
                 loop {
                     match rows.try_next().await {
-                        Ok(Some(row)) => out.push(decode(&Row::$variant(row))?),
+                        Ok(Some(row)) => out.push(decode(Row::$variant(row))?),
                         Ok(None) => break Ok(()),
                         Err(e) => break Err(e),
                     }

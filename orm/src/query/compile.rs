@@ -5,18 +5,33 @@
 use super::expr::{ColRef, Expr};
 use super::order::OrderBy;
 use crate::meta::ModelMeta;
-use crate::relation::{JoinPath, RelationKind};
+use crate::meta::ColumnMeta;
+use crate::relation::{JoinPath, RelationKind, RelationMeta};
+use crate::value::Value;
 use crate::writer::SqlWriter;
 
-/// The joins of one query. Without joins, columns are written unqualified
-/// (the common case, and the cheapest SQL); with joins, every column is
-/// qualified by its table or alias.
+/// The joins of one query (or of one subquery). In the outer query,
+/// columns are written unqualified without joins (the common case, and the
+/// cheapest SQL) and qualified by table or alias with joins; paths are
+/// joined only up to their first multi-valued hop, the rest becoming an
+/// `EXISTS` subquery so that rows are never duplicated. A subquery's plan
+/// aliases its root and joins every hop (duplicates do not matter inside
+/// `EXISTS` / `IN`).
 pub(crate) struct JoinPlan {
     root: &'static ModelMeta,
-    /// Joined paths in alias order: `t1`, `t2`, ...
+    /// Joined paths in alias order.
     joins: Vec<JoinPath>,
     /// The alias of each joined path, made once when it is joined.
     aliases: Vec<String>,
+    /// A subquery's root alias (`s1`); `None` for the outer query.
+    root_alias: Option<String>,
+    /// How deeply nested this plan's query is (0 for the outer query).
+    depth: usize,
+    /// A subquery reached through a many-to-many hop starts from that
+    /// hop's join table.
+    via: Option<&'static RelationMeta>,
+    /// Qualify every column even without joins.
+    force_qualify: bool,
 }
 
 impl JoinPlan {
@@ -25,12 +40,41 @@ impl JoinPlan {
             root,
             joins: Vec::new(),
             aliases: Vec::new(),
+            root_alias: None,
+            depth: 0,
+            via: None,
+            force_qualify: false,
+        }
+    }
+
+    /// Makes the plan qualify every column (the query joins more than the
+    /// plan knows of).
+    pub(crate) fn force_qualify(&mut self) {
+        self.force_qualify = true;
+    }
+
+    /// The plan of a subquery one level below `self`, rooted at `root`.
+    fn subquery(&self, root: &'static ModelMeta, via: Option<&'static RelationMeta>) -> JoinPlan {
+        let depth = self.depth + 1;
+        JoinPlan {
+            root,
+            joins: Vec::new(),
+            aliases: Vec::new(),
+            root_alias: Some(format!("s{depth}")),
+            depth,
+            via,
+            force_qualify: false,
         }
     }
 
     /// Whether any relation is joined.
     pub(crate) fn has_joins(&self) -> bool {
         !self.joins.is_empty()
+    }
+
+    /// Whether columns are written with their table or alias.
+    fn qualifies(&self) -> bool {
+        self.force_qualify || self.root_alias.is_some() || self.has_joins()
     }
 
     /// The joined paths, in alias order.
@@ -44,17 +88,34 @@ impl JoinPlan {
             let prefix = path.prefix(n);
             if !self.joins.contains(&prefix) {
                 self.joins.push(prefix);
-                self.aliases.push(format!("t{}", self.joins.len()));
+                self.aliases.push(match &self.root_alias {
+                    None => format!("t{}", self.joins.len()),
+                    Some(root) => format!("{root}_{}", self.joins.len()),
+                });
             }
         }
     }
 
-    /// Joins the relations a column reference needs.
+    /// Joins the relations a column reference needs: in the outer query,
+    /// up to the first multi-valued hop.
     pub(crate) fn add_column(&mut self, column: ColRef) {
-        self.add(normalize(column).path);
+        let path = normalize(column).path;
+        match path.first_many() {
+            Some(k) if self.root_alias.is_none() => self.add(path.prefix(k)),
+            _ => self.add(path),
+        }
     }
 
-    /// The alias of a joined path (`t1`, ...).
+    /// Joins what a condition needs in this query.
+    pub(crate) fn add_condition(&mut self, expr: &Expr) {
+        expr.for_each_column(&mut |c| self.add_column(c));
+        expr.for_each_exists(&mut |path| {
+            let k = path.first_many().unwrap_or(0);
+            self.add(path.prefix(k));
+        });
+    }
+
+    /// The alias of a joined path.
     fn alias(&self, path: &JoinPath) -> Option<&str> {
         self.joins
             .iter()
@@ -67,7 +128,10 @@ impl JoinPlan {
     fn write_qualifier(&self, w: &mut SqlWriter, path: &JoinPath) {
         match self.alias(path) {
             Some(alias) if !path.is_empty() => w.push_identifier(alias),
-            _ => w.push_identifier(self.root.table),
+            _ => match &self.root_alias {
+                Some(alias) => w.push_identifier(alias),
+                None => w.push_identifier(self.root.table),
+            },
         }
         w.push_sql(".");
     }
@@ -75,9 +139,18 @@ impl JoinPlan {
     /// Appends a column reference, qualified when the query joins.
     pub(crate) fn write_column(&self, w: &mut SqlWriter, column: ColRef) {
         let column = normalize(column);
-        if self.has_joins() {
+        if self.qualifies() {
             self.write_qualifier(w, &column.path);
         }
+        w.push_identifier(column.column.column);
+    }
+
+    /// Appends a column reference, always qualified (it is read from a
+    /// subquery, where an unqualified name could mean the subquery's own
+    /// column).
+    fn write_qualified_column(&self, w: &mut SqlWriter, column: ColRef) {
+        let column = normalize(column);
+        self.write_qualifier(w, &column.path);
         w.push_identifier(column.column.column);
     }
 
@@ -87,7 +160,7 @@ impl JoinPlan {
             if i > 0 {
                 w.push_sql(", ");
             }
-            if self.has_joins() {
+            if self.qualifies() {
                 self.write_qualifier(w, path);
             }
             w.push_identifier(column.column);
@@ -97,26 +170,82 @@ impl JoinPlan {
     /// Appends ` FROM "root"` and a `LEFT JOIN` per joined path.
     pub(crate) fn write_from(&self, w: &mut SqlWriter) {
         w.push_sql(" FROM ");
-        w.push_identifier(self.root.table);
+        match (&self.root_alias, self.via) {
+            (None, _) => w.push_identifier(self.root.table),
+            (Some(alias), None) => {
+                w.push_identifier(self.root.table);
+                w.push_sql(" AS ");
+                w.push_identifier(alias);
+            }
+            (Some(alias), Some(via)) => {
+                let link = format!("{alias}_j");
+                w.push_identifier(via.join_table);
+                w.push_sql(" AS ");
+                w.push_identifier(&link);
+                w.push_sql(" INNER JOIN ");
+                w.push_identifier(self.root.table);
+                w.push_sql(" AS ");
+                w.push_identifier(alias);
+                w.push_sql(" ON ");
+                w.push_identifier(alias);
+                w.push_sql(".");
+                w.push_identifier(self.root.pk().column);
+                w.push_sql(" = ");
+                w.push_identifier(&link);
+                w.push_sql(".");
+                w.push_identifier(via.join_to);
+            }
+        }
         for path in &self.joins {
             let Some(hop) = path.last() else { continue };
             let target = (hop.to)();
             let parent = path.prefix(path.len() - 1);
+            let alias = self.alias(path).unwrap_or_default();
             match hop.kind {
                 RelationKind::Forward => {
-                    w.push_sql(" LEFT JOIN ");
-                    w.push_identifier(target.table);
-                    w.push_sql(" AS ");
-                    w.push_identifier(self.alias(path).unwrap_or_default());
-                    w.push_sql(" ON ");
+                    self.write_join(w, target.table, alias);
                     self.write_qualifier(w, path);
                     w.push_identifier(target.pk().column);
                     w.push_sql(" = ");
                     self.write_qualifier(w, &parent);
                     w.push_identifier(hop.column);
                 }
+                RelationKind::Reverse => {
+                    self.write_join(w, target.table, alias);
+                    self.write_qualifier(w, path);
+                    w.push_identifier(hop.column);
+                    w.push_sql(" = ");
+                    self.write_qualifier(w, &parent);
+                    w.push_identifier((hop.from)().pk().column);
+                }
+                RelationKind::ManyToMany => {
+                    let link = format!("{alias}_j");
+                    self.write_join(w, hop.join_table, &link);
+                    w.push_identifier(&link);
+                    w.push_sql(".");
+                    w.push_identifier(hop.join_from);
+                    w.push_sql(" = ");
+                    self.write_qualifier(w, &parent);
+                    w.push_identifier((hop.from)().pk().column);
+                    self.write_join(w, target.table, alias);
+                    self.write_qualifier(w, path);
+                    w.push_identifier(target.pk().column);
+                    w.push_sql(" = ");
+                    w.push_identifier(&link);
+                    w.push_sql(".");
+                    w.push_identifier(hop.join_to);
+                }
             }
         }
+    }
+
+    /// ` LEFT JOIN "table" AS "alias" ON `
+    fn write_join(&self, w: &mut SqlWriter, table: &str, alias: &str) {
+        w.push_sql(" LEFT JOIN ");
+        w.push_identifier(table);
+        w.push_sql(" AS ");
+        w.push_identifier(alias);
+        w.push_sql(" ON ");
     }
 }
 
@@ -144,12 +273,17 @@ pub(crate) fn write_where(w: &mut SqlWriter, plan: &JoinPlan, filters: &[Expr]) 
         return;
     }
     w.push_sql(" WHERE ");
+    write_conditions(w, plan, filters, filters.len() > 1);
+}
+
+/// Appends the conjunction of `filters`; `nested` puts parentheses around
+/// a top-level OR (needed when other conditions sit beside it).
+pub(crate) fn write_conditions(w: &mut SqlWriter, plan: &JoinPlan, filters: &[Expr], nested: bool) {
     for (i, expr) in filters.iter().enumerate() {
         if i > 0 {
             w.push_sql(" AND ");
         }
-        // A lone top-level OR needs parentheses next to its siblings.
-        write_expr(w, plan, expr, false, filters.len() > 1);
+        write_expr(w, plan, expr, false, nested);
     }
 }
 
@@ -187,6 +321,18 @@ fn nullable(column: ColRef) -> bool {
 /// three-valued logic would drop them). `nested` asks for parentheses
 /// around a compound condition.
 fn write_expr(w: &mut SqlWriter, plan: &JoinPlan, expr: &Expr, negated: bool, nested: bool) {
+    if plan.root_alias.is_none() {
+        if let Some(column) = expr.leaf_column() {
+            if let Some(k) = normalize(column).path.first_many() {
+                // A lookup through a multi-valued relation: "some related
+                // row matches", so that no parent row is repeated.
+                let path = column.path.prefix(k + 1);
+                let inner = expr.rebased_leaf(column.path.suffix(k + 1));
+                write_exists(w, plan, path, &inner);
+                return;
+            }
+        }
+    }
     match expr {
         Expr::Compare { column, op, value } => {
             guard_null(w, plan, *column, negated, |w| {
@@ -252,7 +398,115 @@ fn write_expr(w: &mut SqlWriter, plan: &JoinPlan, expr: &Expr, negated: bool, ne
             write_expr(w, plan, inner, !negated, false);
             w.push_sql(")");
         }
+        Expr::Exists { path, condition } => write_exists(w, plan, *path, condition),
+        Expr::ReachedFrom { path, key } => write_reached_from(w, plan, *path, key),
     }
+}
+
+/// The foreign-key column `hop` follows on its `from` model.
+fn forward_column(hop: &RelationMeta) -> Option<&'static ColumnMeta> {
+    (hop.from)().columns.iter().find(|c| c.column == hop.column)
+}
+
+/// `EXISTS (SELECT 1 FROM ... WHERE <correlation> AND <condition>)`: some
+/// row reached through `path` satisfies `condition` (relative to the
+/// path's last model). The subquery starts at the first multi-valued hop
+/// (or the first hop); the hops before it are joined in `outer`.
+fn write_exists(w: &mut SqlWriter, outer: &JoinPlan, path: JoinPath, condition: &Expr) {
+    let k = path.first_many().unwrap_or(0);
+    let Some(hop) = path.hops().nth(k) else {
+        // An empty path reaches the row itself.
+        write_expr(w, outer, condition, false, true);
+        return;
+    };
+    let before = path.prefix(k);
+    let via = (hop.kind == RelationKind::ManyToMany).then_some(hop);
+    let mut sub = outer.subquery((hop.to)(), via);
+    let condition = condition.rebased(&path.suffix(k + 1));
+    sub.add_condition(&condition);
+    w.push_sql("EXISTS (SELECT 1");
+    sub.write_from(w);
+    w.push_sql(" WHERE ");
+    let alias = sub.root_alias.clone().unwrap_or_default();
+    let from_pk = ColRef {
+        column: (hop.from)().pk(),
+        path: before,
+    };
+    match hop.kind {
+        RelationKind::Forward => {
+            w.push_identifier(&alias);
+            w.push_sql(".");
+            w.push_identifier((hop.to)().pk().column);
+            w.push_sql(" = ");
+            match forward_column(hop) {
+                Some(column) => outer.write_qualified_column(
+                    w,
+                    ColRef {
+                        column,
+                        path: before,
+                    },
+                ),
+                None => w.push_sql("NULL"),
+            }
+        }
+        RelationKind::Reverse => {
+            w.push_identifier(&alias);
+            w.push_sql(".");
+            w.push_identifier(hop.column);
+            w.push_sql(" = ");
+            outer.write_qualified_column(w, from_pk);
+        }
+        RelationKind::ManyToMany => {
+            w.push_identifier(&format!("{alias}_j"));
+            w.push_sql(".");
+            w.push_identifier(hop.join_from);
+            w.push_sql(" = ");
+            outer.write_qualified_column(w, from_pk);
+        }
+    }
+    w.push_sql(" AND ");
+    write_expr(w, &sub, &condition, false, true);
+    w.push_sql(")");
+}
+
+/// `pk IN (SELECT <pk at the end of path> FROM <path's first model> AS s1
+/// LEFT JOIN ... WHERE s1.pk = key)`: the rows `path` reaches from one
+/// row.
+fn write_reached_from(w: &mut SqlWriter, plan: &JoinPlan, path: JoinPath, key: &Value) {
+    let (Some(first), Some(last)) = (path.hops().next(), path.last()) else {
+        w.push_sql("1 = 0");
+        return;
+    };
+    let target = (last.to)();
+    let mut sub = plan.subquery((first.from)(), None);
+    sub.add(path);
+    plan.write_column(
+        w,
+        ColRef {
+            column: target.pk(),
+            path: JoinPath::EMPTY,
+        },
+    );
+    w.push_sql(" IN (SELECT ");
+    let reached = ColRef {
+        column: target.pk(),
+        path,
+    };
+    sub.write_qualified_column(w, reached);
+    sub.write_from(w);
+    w.push_sql(" WHERE ");
+    sub.write_qualified_column(
+        w,
+        ColRef {
+            column: (first.from)().pk(),
+            path: JoinPath::EMPTY,
+        },
+    );
+    w.push_sql(" = ");
+    w.push_bind(key.clone());
+    w.push_sql(" AND ");
+    sub.write_qualified_column(w, reached);
+    w.push_sql(" IS NOT NULL)");
 }
 
 fn write_compound(

@@ -97,6 +97,18 @@ impl<M> IntoCondition<M> for Q<M> {
     }
 }
 
+/// `column = value` on model `M`'s own column.
+pub(crate) fn column_eq<M>(column: &'static ColumnMeta, value: Value) -> Q<M> {
+    Q::new(Expr::Compare {
+        column: ColRef {
+            column,
+            path: JoinPath::EMPTY,
+        },
+        op: CompareOp::Eq,
+        value,
+    })
+}
+
 /// `primary key = value` on model `M`.
 pub(crate) fn pk_eq<M: crate::Model>(value: Value) -> Q<M> {
     Q::new(Expr::Compare {
@@ -188,6 +200,18 @@ pub(crate) enum Expr {
     And(Vec<Expr>),
     Or(Vec<Expr>),
     Not(Box<Expr>),
+    /// Some row reached through `path` satisfies `condition`, whose
+    /// columns are relative to the path's last model: an `EXISTS`
+    /// subquery. Made by a path's `any(...)`, and by the compiler for a
+    /// lookup through a multi-valued relation.
+    Exists {
+        path: JoinPath,
+        condition: Box<Expr>,
+    },
+    /// The row is reached by walking `path` from the row of the path's
+    /// first model whose primary key is `key`: `pk IN (SELECT ...)`. Made
+    /// by [`Model::related`](crate::Model::related).
+    ReachedFrom { path: JoinPath, key: Value },
 }
 
 impl Expr {
@@ -205,6 +229,150 @@ impl Expr {
                 }
             }
             Expr::Not(inner) => inner.for_each_column(f),
+            // Their columns live in a subquery of their own.
+            Expr::Exists { .. } | Expr::ReachedFrom { .. } => {}
         }
     }
+
+    /// The column of a lookup (a leaf of the tree).
+    pub(crate) fn leaf_column(&self) -> Option<ColRef> {
+        match self {
+            Expr::Compare { column, .. }
+            | Expr::IsNull { column, .. }
+            | Expr::In { column, .. }
+            | Expr::Between { column, .. }
+            | Expr::Text { column, .. } => Some(*column),
+            _ => None,
+        }
+    }
+
+    /// A lookup with its column reached through `path` instead.
+    pub(crate) fn rebased_leaf(&self, path: JoinPath) -> Expr {
+        let mut out = self.clone();
+        match &mut out {
+            Expr::Compare { column, .. }
+            | Expr::IsNull { column, .. }
+            | Expr::In { column, .. }
+            | Expr::Between { column, .. }
+            | Expr::Text { column, .. } => column.path = path,
+            _ => {}
+        }
+        out
+    }
+
+    /// Calls `f` with the path of every `EXISTS` of this query level.
+    pub(crate) fn for_each_exists(&self, f: &mut impl FnMut(JoinPath)) {
+        match self {
+            Expr::And(items) | Expr::Or(items) => {
+                for item in items {
+                    item.for_each_exists(f);
+                }
+            }
+            Expr::Not(inner) => inner.for_each_exists(f),
+            Expr::Exists { path, .. } => f(*path),
+            _ => {}
+        }
+    }
+
+    /// Calls `f` with every relation path of the tree, subqueries
+    /// included, as walked from the queryset's model.
+    pub(crate) fn for_each_path(&self, f: &mut dyn FnMut(JoinPath)) {
+        match self {
+            Expr::Compare { column, .. }
+            | Expr::IsNull { column, .. }
+            | Expr::In { column, .. }
+            | Expr::Between { column, .. }
+            | Expr::Text { column, .. } => f(column.path),
+            Expr::And(items) | Expr::Or(items) => {
+                for item in items {
+                    item.for_each_path(f);
+                }
+            }
+            Expr::Not(inner) => inner.for_each_path(f),
+            Expr::Exists { path, condition } => {
+                f(*path);
+                condition.for_each_path(&mut |inner| f(path.join(&inner)));
+            }
+            Expr::ReachedFrom { path, .. } => f(*path),
+        }
+    }
+
+    /// Whether writing the tree needs a subquery (which MySQL forbids
+    /// next to an `UPDATE` / `DELETE` of a table it reads).
+    pub(crate) fn has_subquery(&self) -> bool {
+        match self {
+            Expr::Compare { column, .. }
+            | Expr::IsNull { column, .. }
+            | Expr::In { column, .. }
+            | Expr::Between { column, .. }
+            | Expr::Text { column, .. } => column.path.first_many().is_some(),
+            Expr::And(items) | Expr::Or(items) => items.iter().any(Expr::has_subquery),
+            Expr::Not(inner) => inner.has_subquery(),
+            Expr::Exists { .. } | Expr::ReachedFrom { .. } => true,
+        }
+    }
+
+    /// The same tree with every column path prefixed by `prefix`.
+    pub(crate) fn rebased(&self, prefix: &JoinPath) -> Expr {
+        let col = |c: &ColRef| ColRef {
+            column: c.column,
+            path: prefix.join(&c.path),
+        };
+        match self {
+            Expr::Compare { column, op, value } => Expr::Compare {
+                column: col(column),
+                op: *op,
+                value: value.clone(),
+            },
+            Expr::IsNull { column, negated } => Expr::IsNull {
+                column: col(column),
+                negated: *negated,
+            },
+            Expr::In { column, values } => Expr::In {
+                column: col(column),
+                values: values.clone(),
+            },
+            Expr::Between { column, low, high } => Expr::Between {
+                column: col(column),
+                low: low.clone(),
+                high: high.clone(),
+            },
+            Expr::Text {
+                column,
+                lookup,
+                case_insensitive,
+                text,
+            } => Expr::Text {
+                column: col(column),
+                lookup: *lookup,
+                case_insensitive: *case_insensitive,
+                text: text.clone(),
+            },
+            Expr::And(items) => Expr::And(items.iter().map(|e| e.rebased(prefix)).collect()),
+            Expr::Or(items) => Expr::Or(items.iter().map(|e| e.rebased(prefix)).collect()),
+            Expr::Not(inner) => Expr::Not(Box::new(inner.rebased(prefix))),
+            Expr::Exists { path, condition } => Expr::Exists {
+                path: prefix.join(path),
+                condition: condition.clone(),
+            },
+            // Only ever a top-level filter of a `related()` queryset, which
+            // no condition of another model can contain.
+            Expr::ReachedFrom { .. } => self.clone(),
+        }
+    }
+}
+
+/// `EXISTS` over the rows `path` reaches from a row of `R`, one of which
+/// must satisfy `condition`. Used by generated `any(...)` methods.
+pub fn exists<R, T>(path: JoinPath, condition: Q<T>) -> Q<R> {
+    Q::new(Expr::Exists {
+        path,
+        condition: Box::new(condition.expr),
+    })
+}
+
+/// The rows of `T` reached by walking `path` from the row of the path's
+/// first model whose primary key is `key`.
+pub(crate) fn reached_from<T>(path: JoinPath, key: Value) -> Q<T> {
+    Q::new(Expr::ReachedFrom { path, key })
 }

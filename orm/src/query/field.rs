@@ -5,7 +5,7 @@ use super::expr::{ColRef, CompareOp, Expr, Q};
 use super::order::OrderBy;
 use crate::dialect::TextLookup;
 use crate::meta::ColumnMeta;
-use crate::relation::JoinPath;
+use crate::relation::{JoinPath, One};
 use crate::types::FieldType;
 use crate::value::Value;
 use std::marker::PhantomData;
@@ -15,21 +15,27 @@ use std::marker::PhantomData;
 /// `#[derive(Model)]` writes one accessor per field (`Post::title()`), so
 /// queries name fields through the type system: a typo, a value of the
 /// wrong type or a field of another model does not compile.
-pub struct Field<M, T> {
+///
+/// `C` is [`One`] for the model's own fields and fields reached through
+/// `ForeignKey` / `OneToOne` hops, and [`Many`](crate::relation::Many)
+/// for fields reached through a reverse or many-to-many relation: those
+/// can be filtered on (each condition becomes an `EXISTS` subquery, so
+/// parent rows are never duplicated) but not ordered by or set.
+pub struct Field<M, T, C = One> {
     column: &'static ColumnMeta,
     path: JoinPath,
-    _marker: PhantomData<fn() -> (M, T)>,
+    _marker: PhantomData<fn() -> (M, T, C)>,
 }
 
-impl<M, T> Clone for Field<M, T> {
+impl<M, T, C> Clone for Field<M, T, C> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<M, T> Copy for Field<M, T> {}
+impl<M, T, C> Copy for Field<M, T, C> {}
 
-impl<M, T> std::fmt::Debug for Field<M, T> {
+impl<M, T, C> std::fmt::Debug for Field<M, T, C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Field({})", self.column.field)
     }
@@ -95,7 +101,7 @@ pub trait TextField: FieldType {}
 impl TextField for String {}
 impl TextField for Option<String> {}
 
-impl<M, T> Field<M, T> {
+impl<M, T, C> Field<M, T, C> {
     /// Used by `#[derive(Model)]`.
     #[doc(hidden)]
     pub const fn new(column: &'static ColumnMeta) -> Self {
@@ -151,6 +157,9 @@ impl<M, T> Field<M, T> {
         })
     }
 
+}
+
+impl<M, T> Field<M, T, One> {
     /// Ascending order on this field (`NULL`s first, on every database).
     pub fn asc(self) -> OrderBy<M> {
         OrderBy::joined(self.column, self.path, false)
@@ -162,7 +171,7 @@ impl<M, T> Field<M, T> {
     }
 }
 
-impl<M, T: FieldType> Field<M, T> {
+impl<M, T: FieldType, C> Field<M, T, C> {
     /// `field = value`; with a `None` value, `field IS NULL`.
     pub fn eq(self, value: impl IntoBind<T>) -> Q<M> {
         let value = value.into_bind();
@@ -218,13 +227,16 @@ impl<M, T: FieldType> Field<M, T> {
         })
     }
 
+}
+
+impl<M, T: FieldType> Field<M, T, One> {
     /// Sets the field to `value` in [`QuerySet::update`](super::QuerySet::update).
     pub fn set(self, value: impl IntoBind<T>) -> Assignment<M> {
         Assignment::new(self.column, value.into_bind(), !self.path.is_empty())
     }
 }
 
-impl<M, T: FieldType> Field<M, Option<T>> {
+impl<M, T: FieldType, C> Field<M, Option<T>, C> {
     /// `field IS NULL` (`true`) or `field IS NOT NULL` (`false`).
     pub fn is_null(self, is_null: bool) -> Q<M> {
         Q::new(Expr::IsNull {
@@ -238,7 +250,7 @@ impl<M, T: FieldType> Field<M, Option<T>> {
 // method-level bound that fails is reported with `TextField`'s own message
 // ("string lookups need a text field"), while an impl-level one only says
 // that the method's trait bounds were not satisfied.
-impl<M, T> Field<M, T> {
+impl<M, T, C> Field<M, T, C> {
     /// Contains `text`, case-sensitively, on every database. `%` and `_`
     /// in `text` match themselves.
     pub fn contains(self, text: &str) -> Q<M>

@@ -1,14 +1,16 @@
 //! [`QuerySet`]: a lazy, typed query on one model.
 
 use super::assign::Assignment;
-use super::compile::{write_order_by, write_where, JoinPlan};
+use super::compile::{write_conditions, write_order_by, write_where, JoinPlan};
 use super::expr::{ColRef, Expr, IntoCondition};
 use super::order::{IntoOrderBy, OrderBy};
 use crate::db::{Db, Row};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::relation::{JoinPath, SelectRelated};
+use crate::relation::prefetch::{self, PrefetchQuery, PrefetchSpec, RowDecoder};
+use crate::relation::{IntoPrefetch, JoinPath, RelationKind, RelationMeta, SelectRelated};
+use crate::value::Value;
 use crate::types::FieldType;
 use crate::writer::{SqlWriter, Statement};
 use std::any::Any;
@@ -50,6 +52,8 @@ pub struct QuerySet<M: Model> {
     distinct: bool,
     /// Paths loaded in the same query by `select_related`.
     related: Vec<JoinPath>,
+    /// Paths loaded by one more query each, by `prefetch_related`.
+    prefetch: Vec<PrefetchSpec>,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -62,6 +66,7 @@ impl<M: Model> Clone for QuerySet<M> {
             offset: self.offset,
             distinct: self.distinct,
             related: self.related.clone(),
+            prefetch: self.prefetch.clone(),
             _model: PhantomData,
         }
     }
@@ -77,6 +82,7 @@ impl<M: Model> std::fmt::Debug for QuerySet<M> {
             .field("offset", &self.offset)
             .field("distinct", &self.distinct)
             .field("select_related", &self.related)
+            .field("prefetch_related", &self.prefetch)
             .finish()
     }
 }
@@ -97,6 +103,7 @@ impl<M: Model> QuerySet<M> {
             offset: None,
             distinct: false,
             related: Vec::new(),
+            prefetch: Vec::new(),
             _model: PhantomData,
         }
     }
@@ -151,6 +158,25 @@ impl<M: Model> QuerySet<M> {
         self
     }
 
+    /// Loads the rows of a relation for every result with one more query
+    /// per relation level, and stores them in the results: reverse
+    /// foreign keys into a [`Reverse`](crate::relation::Reverse) field
+    /// named after the `related_name`, many-to-many relations into their
+    /// [`ManyToMany`](crate::relation::ManyToMany) field, forward foreign
+    /// keys into their `ForeignKey` field. Nested paths
+    /// (`Author::posts().then(Post::tags())`) load level by level; a
+    /// [`Prefetch`](crate::relation::Prefetch) gives the last level its own
+    /// queryset. Parent keys beyond the database's bind limit are sent in
+    /// several chunks.
+    ///
+    /// A reverse relation needs its holder field on the parent model;
+    /// without one, the query fails with [`Error::InvalidQuery`] naming the
+    /// field to add.
+    pub fn prefetch_related(mut self, prefetch: impl IntoPrefetch<M>) -> Self {
+        self.prefetch.push(prefetch.into_prefetch().spec);
+        self
+    }
+
     /// The joins this queryset needs, select_related paths first.
     fn plan(&self, with_related: bool) -> JoinPlan {
         let mut plan = JoinPlan::new(M::META);
@@ -160,7 +186,7 @@ impl<M: Model> QuerySet<M> {
             }
         }
         for filter in &self.filters {
-            filter.for_each_column(&mut |c| plan.add_column(c));
+            plan.add_condition(filter);
         }
         for term in &self.order {
             plan.add_column(ColRef {
@@ -188,7 +214,7 @@ impl<M: Model> QuerySet<M> {
     fn check_paths(&self) -> Result<()> {
         let mut deep = self.related.iter().any(JoinPath::overflowed);
         for filter in &self.filters {
-            filter.for_each_column(&mut |c| deep |= c.path.overflowed());
+            filter.for_each_path(&mut |p| deep |= p.overflowed());
         }
         deep |= self.order.iter().any(|o| o.path.overflowed());
         if deep {
@@ -244,8 +270,110 @@ impl<M: Model> QuerySet<M> {
         // theirs; the order is the same for every row.
         let mut attach_order: Vec<usize> = (0..selected.len()).collect();
         attach_order.sort_by_key(|&i| std::cmp::Reverse(selected[i].len()));
-        db.fetch(stmt, |row| self.decode(row, &selected, &attach_order))
-            .await
+        let mut rows = db
+            .fetch(stmt, |row| self.decode(row, &selected, &attach_order))
+            .await?;
+        self.check_prefetch()?;
+        prefetch::prefetch(db, &mut rows, &self.prefetch).await?;
+        Ok(rows)
+    }
+
+    /// An error for prefetch paths too deep to follow.
+    fn check_prefetch(&self) -> Result<()> {
+        if self.prefetch.iter().any(|p| p.path.overflowed()) {
+            return Err(Error::InvalidQuery {
+                model: M::META.name,
+                reason: format!(
+                    "a prefetch path is longer than {} hops",
+                    crate::relation::MAX_HOPS
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// The `SELECT` of one prefetch level: the rows `hop` reaches from the
+    /// parents with primary keys `keys`, this queryset's filters, order and
+    /// select_related applied, the parent key selected last.
+    fn write_prefetch_select(&self, w: &mut SqlWriter, hop: &'static RelationMeta, keys: &[Value]) {
+        const LINK: &str = "strata_link";
+        w.push_sql(if self.distinct {
+            "SELECT DISTINCT "
+        } else {
+            "SELECT "
+        });
+        let mut plan = self.plan(true);
+        plan.force_qualify();
+        plan.write_all_columns(w, M::META, &JoinPath::EMPTY);
+        for path in self.selected_paths(&plan) {
+            let target = (path.last().expect("not empty").to)();
+            w.push_sql(", ");
+            plan.write_all_columns(w, target, &path);
+        }
+        w.push_sql(", ");
+        let root = M::META.table;
+        let write_key = |w: &mut SqlWriter| match hop.kind {
+            RelationKind::Reverse => {
+                w.push_identifier(root);
+                w.push_sql(".");
+                w.push_identifier(hop.column);
+            }
+            RelationKind::ManyToMany => {
+                w.push_identifier(LINK);
+                w.push_sql(".");
+                w.push_identifier(hop.join_from);
+            }
+            RelationKind::Forward => {
+                w.push_identifier(LINK);
+                w.push_sql(".");
+                w.push_identifier((hop.from)().pk().column);
+            }
+        };
+        write_key(w);
+        plan.write_from(w);
+        let (link_table, link_column) = match hop.kind {
+            RelationKind::Reverse => ("", ""),
+            RelationKind::ManyToMany => (hop.join_table, hop.join_to),
+            RelationKind::Forward => ((hop.from)().table, hop.column),
+        };
+        if !link_table.is_empty() {
+            w.push_sql(" INNER JOIN ");
+            w.push_identifier(link_table);
+            w.push_sql(" AS ");
+            w.push_identifier(LINK);
+            w.push_sql(" ON ");
+            w.push_identifier(LINK);
+            w.push_sql(".");
+            w.push_identifier(link_column);
+            w.push_sql(" = ");
+            w.push_identifier(root);
+            w.push_sql(".");
+            w.push_identifier(M::META.pk().column);
+        }
+        w.push_sql(" WHERE ");
+        write_key(w);
+        w.push_sql(" IN (");
+        for (i, key) in keys.iter().enumerate() {
+            if i > 0 {
+                w.push_sql(", ");
+            }
+            w.push_bind(key.clone());
+        }
+        w.push_sql(")");
+        if !self.filters.is_empty() {
+            w.push_sql(" AND ");
+            write_conditions(w, &plan, &self.filters, true);
+        }
+        write_order_by(w, &plan, &self.order);
+    }
+
+    /// The statement one prefetch level runs: the rows `hop` reaches from
+    /// the parents with primary keys `keys`. Shows what
+    /// `prefetch_related` sends, without a database.
+    pub fn prefetch_sql(&self, dialect: Dialect, hop: &'static RelationMeta, keys: &[Value]) -> Statement {
+        let mut w = SqlWriter::new(dialect);
+        self.write_prefetch_select(&mut w, hop, keys);
+        w.finish()
     }
 
     fn is_sliced(&self) -> bool {
@@ -303,7 +431,7 @@ impl<M: Model> QuerySet<M> {
     /// once more, which MySQL requires to read the table it changes).
     fn write_mutation_where(&self, w: &mut SqlWriter) {
         let plan = self.plan(false);
-        if !plan.has_joins() {
+        if !plan.has_joins() && !self.filters.iter().any(Expr::has_subquery) {
             write_where(w, &plan, &self.filters);
             return;
         }
@@ -520,5 +648,29 @@ impl<M: Model> QuerySet<M> {
         let stmt = self.delete_sql(db.dialect())?;
         crate::relation::deletion::before_delete(db, M::META, &|w| self.write_keys(w)).await?;
         Ok(db.execute(stmt).await?.rows_affected)
+    }
+}
+
+impl<M: Model> PrefetchQuery for QuerySet<M> {
+    fn statement(&self, dialect: Dialect, hop: &'static RelationMeta, keys: &[Value]) -> Statement {
+        self.prefetch_sql(dialect, hop, keys)
+    }
+
+    fn decoder(&self) -> Box<RowDecoder<'_>> {
+        let plan = self.plan(true);
+        let selected = self.selected_paths(&plan);
+        let mut attach_order: Vec<usize> = (0..selected.len()).collect();
+        attach_order.sort_by_key(|&i| std::cmp::Reverse(selected[i].len()));
+        Box::new(move |row| {
+            let model = self.decode(row, &selected, &attach_order)?;
+            Ok(Box::new(model) as Box<dyn Any + Send>)
+        })
+    }
+
+    fn extra_binds(&self, dialect: Dialect) -> usize {
+        let mut w = SqlWriter::new(dialect);
+        let plan = self.plan(true);
+        write_where(&mut w, &plan, &self.filters);
+        w.finish().binds.len()
     }
 }

@@ -66,6 +66,12 @@ impl<T: Model> ForeignKey<T> {
         Ok(self.loaded.as_deref().expect("just stored"))
     }
 
+    /// The loaded row, mutably. Used by nested prefetches.
+    #[doc(hidden)]
+    pub fn loaded_mut(&mut self) -> Option<&mut T> {
+        self.loaded.as_deref_mut()
+    }
+
     /// Stores a row loaded by a join. Used by generated code.
     #[doc(hidden)]
     pub fn set_loaded(&mut self, target: Option<Box<T>>) {

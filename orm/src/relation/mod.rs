@@ -1,12 +1,22 @@
-//! Relations between models: [`ForeignKey`] and [`OneToOne`] fields, the
+//! Relations between models: [`ForeignKey`], [`OneToOne`] and
+//! [`ManyToMany`] fields, [`Reverse`] holders, `prefetch_related`, the
 //! typed paths that follow them in queries (`Post::author().name()`), and
 //! the static [`RelationMeta`] the compiler joins through.
 
 pub(crate) mod deletion;
 mod foreign_key;
+#[doc(hidden)]
+pub mod glue;
+mod holders;
 mod path;
+pub(crate) mod prefetch;
+mod related;
 
 pub use foreign_key::{ForeignKey, OneToOne};
+pub use holders::{ManyToMany, Related, Reverse};
 pub use path::{
-    Cardinality, JoinPath, Many, One, RelationKind, RelationMeta, SelectRelated, MAX_HOPS,
+    Cardinality, JoinPath, Many, One, RelationKind, RelationMeta, RelationPath, SelectRelated,
+    MAX_HOPS,
 };
+pub use prefetch::{IntoPrefetch, Prefetch};
+pub use related::RelatedRows;

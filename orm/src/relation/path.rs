@@ -3,6 +3,7 @@
 use crate::db::Row;
 use crate::error::Result;
 use crate::meta::ModelMeta;
+use crate::value::Value;
 use std::any::Any;
 
 /// A related row decoded from a join, type-erased until it is attached to
@@ -15,6 +16,19 @@ pub enum RelationKind {
     /// From the model holding a `ForeignKey` / `OneToOne` to its target:
     /// at most one row.
     Forward,
+    /// From the target of a `ForeignKey` / `OneToOne` back to the rows
+    /// that refer to it (`Author::posts()`): any number of rows.
+    Reverse,
+    /// Through a join table, in either direction (`Post::tags()`,
+    /// `Tag::posts()`): any number of rows.
+    ManyToMany,
+}
+
+impl RelationKind {
+    /// Whether the relation may reach several rows per starting row.
+    pub fn is_many(self) -> bool {
+        !matches!(self, RelationKind::Forward)
+    }
 }
 
 /// A relation as the query compiler needs it. Written by
@@ -27,10 +41,16 @@ pub struct RelationMeta {
     pub from: fn() -> &'static ModelMeta,
     /// The model the path arrives at.
     pub to: fn() -> &'static ModelMeta,
-    /// The foreign-key column on `from` (`author_id`).
+    /// The foreign-key column: on `from` for a forward relation
+    /// (`author_id`), on `to` for a reverse one; empty for many-to-many.
     pub column: &'static str,
     /// Whether the foreign key may be `NULL` (the join is then optional).
     pub nullable: bool,
+    /// Many-to-many only: the join table, its column referring to `from`,
+    /// and its column referring to `to`.
+    pub join_table: &'static str,
+    pub join_from: &'static str,
+    pub join_to: &'static str,
     /// Decodes the target from a joined row whose first target column is
     /// at the given offset; `None` when the join found no row.
     #[doc(hidden)]
@@ -38,6 +58,29 @@ pub struct RelationMeta {
     /// Stores a decoded target into the declaring model's field.
     #[doc(hidden)]
     pub attach: fn(&mut (dyn Any + Send), LoadedRelated),
+    /// Prefetching: the key a `from` row is matched on: its primary key.
+    #[doc(hidden)]
+    pub parent_key: fn(&(dyn Any + Send)) -> Option<Value>,
+    /// Prefetching: decodes the key column selected after `to`'s columns.
+    #[doc(hidden)]
+    pub decode_key: fn(&Row, usize) -> Result<Value>,
+    /// Prefetching: the query of `to`'s rows when no custom one is given.
+    #[doc(hidden)]
+    pub query: fn() -> std::sync::Arc<dyn super::prefetch::PrefetchQuery>,
+    /// Prefetching: stores the loaded `to` rows into the `from` row.
+    #[doc(hidden)]
+    pub store: fn(&mut (dyn Any + Send), Vec<Box<dyn Any + Send>>) -> Result<()>,
+    /// Prefetching: the loaded `to` rows of a `from` row, for the next
+    /// level of a nested prefetch.
+    #[doc(hidden)]
+    pub children: for<'a> fn(&'a mut (dyn Any + Send)) -> Vec<&'a mut (dyn Any + Send)>,
+}
+
+impl RelationMeta {
+    /// Whether the relation may reach several rows per starting row.
+    pub fn is_many(&self) -> bool {
+        self.kind.is_many()
+    }
 }
 
 impl std::fmt::Debug for RelationMeta {
@@ -111,6 +154,31 @@ impl JoinPath {
     pub fn last(&self) -> Option<&'static RelationMeta> {
         self.hops().last()
     }
+
+    /// The hops after the first `n`.
+    pub fn suffix(&self, n: usize) -> JoinPath {
+        let mut out = JoinPath::EMPTY;
+        for hop in self.hops().skip(n) {
+            out = out.then(hop);
+        }
+        out.overflow = self.overflow;
+        out
+    }
+
+    /// This path followed by every hop of `next`.
+    pub fn join(&self, next: &JoinPath) -> JoinPath {
+        let mut out = *self;
+        for hop in next.hops() {
+            out = out.then(hop);
+        }
+        out.overflow |= next.overflow;
+        out
+    }
+
+    /// The index of the first hop that may reach several rows.
+    pub fn first_many(&self) -> Option<usize> {
+        self.hops().position(RelationMeta::is_many)
+    }
 }
 
 impl PartialEq for JoinPath {
@@ -164,5 +232,22 @@ impl Cardinality for Many {
 )]
 pub trait SelectRelated<M> {
     /// The relations to join.
+    fn join_path(&self) -> JoinPath;
+}
+
+/// Any relation path starting at model `M`, whatever its cardinality:
+/// what [`QuerySet::prefetch_related`](crate::QuerySet::prefetch_related),
+/// [`Model::related`](crate::Model::related) and `then` accept.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a relation path starting at `{M}`",
+    label = "expected a relation of `{M}`, e.g. `{M}::<relation>()`",
+    note = "relation paths are written from the model's own relation accessors, e.g. `Author::posts()` or `Post::tags()`"
+)]
+pub trait RelationPath<M> {
+    /// The model the path arrives at.
+    type Target: crate::Model;
+    /// One or Many.
+    type Card: Cardinality;
+    /// The relations walked.
     fn join_path(&self) -> JoinPath;
 }

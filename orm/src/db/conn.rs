@@ -1,0 +1,466 @@
+//! [`Conn`] and [`Transaction`]: one connection taken from a [`Db`]'s pool,
+//! for work that must stay on a single session (session locks, `PRAGMA`s,
+//! several statements in one transaction).
+//!
+//! Statements run here are counted by [`Db::query_count`] and logged through
+//! `tracing` (target `strata::sql`) exactly like those of [`Db::execute`];
+//! `BEGIN`, `COMMIT` and `ROLLBACK` count as statements too.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> strata::Result<()> {
+//! use strata::{Db, Dialect, FieldType, Statement};
+//!
+//! let db = Db::connect("sqlite::memory:").await?;
+//! db.execute_raw_sql("CREATE TABLE t (x INTEGER)").await?;
+//!
+//! let mut conn = db.acquire().await?;
+//! let mut tx = conn.begin().await?;
+//! tx.execute_raw_sql("INSERT INTO t (x) VALUES (1)").await?;
+//! tx.rollback().await?;                       // the insert is gone
+//!
+//! let mut tx = conn.begin().await?;
+//! tx.execute_raw_sql("INSERT INTO t (x) VALUES (2)").await?;
+//! tx.commit().await?;
+//!
+//! let xs = conn
+//!     .fetch(Statement::raw(Dialect::Sqlite, "SELECT x FROM t"), |row| {
+//!         i64::decode(row, 0).map_err(|e| strata::Error::Decode {
+//!             model: "t",
+//!             column: "x",
+//!             dialect: Dialect::Sqlite,
+//!             message: e.to_string(),
+//!         })
+//!     })
+//!     .await?;
+//! assert_eq!(xs, vec![2]);
+//! # Ok(()) }
+//! ```
+
+use super::{bind, Db, ExecResult, Pool, Row};
+use crate::dialect::Dialect;
+use crate::error::Result;
+use crate::writer::Statement;
+use futures_util::TryStreamExt;
+use std::time::Instant;
+
+/// One connection held out of a [`Db`]'s pool until it is dropped.
+///
+/// Everything run through it happens on the same database session, so
+/// session state (advisory locks, `SET`, SQLite `PRAGMA`s) carries from one
+/// statement to the next.
+pub struct Conn {
+    db: Db,
+    inner: PooledConn,
+}
+
+enum PooledConn {
+    #[cfg(feature = "sqlite")]
+    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+    #[cfg(feature = "postgres")]
+    Postgres(sqlx::pool::PoolConnection<sqlx::Postgres>),
+    #[cfg(feature = "mysql")]
+    MySql(sqlx::pool::PoolConnection<sqlx::MySql>),
+}
+
+/// A database transaction on one connection.
+///
+/// Ends with [`commit`](Transaction::commit) or
+/// [`rollback`](Transaction::rollback); dropped without either, it is rolled
+/// back.
+pub struct Transaction<'c> {
+    db: Db,
+    inner: Tx<'c>,
+}
+
+enum Tx<'c> {
+    #[cfg(feature = "sqlite")]
+    Sqlite(sqlx::Transaction<'c, sqlx::Sqlite>),
+    #[cfg(feature = "postgres")]
+    Postgres(sqlx::Transaction<'c, sqlx::Postgres>),
+    #[cfg(feature = "mysql")]
+    MySql(sqlx::Transaction<'c, sqlx::MySql>),
+}
+
+/// A borrowed driver connection of whichever backend: what both [`Conn`]
+/// and [`Transaction`] run statements on.
+enum Session<'a> {
+    #[cfg(feature = "sqlite")]
+    Sqlite(&'a mut sqlx::SqliteConnection),
+    #[cfg(feature = "postgres")]
+    Postgres(&'a mut sqlx::PgConnection),
+    #[cfg(feature = "mysql")]
+    MySql(&'a mut sqlx::MySqlConnection),
+}
+
+impl Db {
+    /// Takes one connection out of the pool, waiting for a free one.
+    ///
+    /// The connection goes back to the pool when the [`Conn`] is dropped.
+    pub async fn acquire(&self) -> Result<Conn> {
+        let started = Instant::now();
+        let inner = match &self.inner.pool {
+            #[cfg(feature = "sqlite")]
+            Pool::Sqlite(pool) => pool.acquire().await.map(PooledConn::Sqlite),
+            #[cfg(feature = "postgres")]
+            Pool::Postgres(pool) => pool.acquire().await.map(PooledConn::Postgres),
+            #[cfg(feature = "mysql")]
+            Pool::MySql(pool) => pool.acquire().await.map(PooledConn::MySql),
+        }
+        .map_err(|source| self.query_error("-- acquire a connection".into(), source))?;
+        tracing::trace!(
+            target: "strata::sql",
+            elapsed_us = started.elapsed().as_micros() as u64,
+            "acquired a connection"
+        );
+        Ok(Conn {
+            db: self.clone(),
+            inner,
+        })
+    }
+
+    /// Starts a transaction on a connection of its own, which returns to
+    /// the pool when the transaction ends.
+    pub async fn begin(&self) -> Result<Transaction<'static>> {
+        let started = Instant::now();
+        let result = match &self.inner.pool {
+            #[cfg(feature = "sqlite")]
+            Pool::Sqlite(pool) => pool.begin().await.map(Tx::Sqlite),
+            #[cfg(feature = "postgres")]
+            Pool::Postgres(pool) => pool.begin().await.map(Tx::Postgres),
+            #[cfg(feature = "mysql")]
+            Pool::MySql(pool) => pool.begin().await.map(Tx::MySql),
+        };
+        self.log("BEGIN", started);
+        let inner = result.map_err(|source| self.query_error("BEGIN".into(), source))?;
+        Ok(Transaction {
+            db: self.clone(),
+            inner,
+        })
+    }
+}
+
+impl Conn {
+    /// The dialect of the database.
+    pub fn dialect(&self) -> Dialect {
+        self.db.dialect()
+    }
+
+    /// The [`Db`] this connection came from.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    fn session(&mut self) -> Session<'_> {
+        match &mut self.inner {
+            #[cfg(feature = "sqlite")]
+            PooledConn::Sqlite(c) => Session::Sqlite(&mut **c),
+            #[cfg(feature = "postgres")]
+            PooledConn::Postgres(c) => Session::Postgres(&mut **c),
+            #[cfg(feature = "mysql")]
+            PooledConn::MySql(c) => Session::MySql(&mut **c),
+        }
+    }
+
+    /// Runs raw SQL with no binds (see [`Db::execute_raw_sql`]).
+    pub async fn execute_raw_sql(&mut self, sql: &str) -> Result<ExecResult> {
+        let stmt = Statement::raw(self.dialect(), sql);
+        self.execute(stmt).await
+    }
+
+    /// Runs a statement that returns no rows.
+    pub async fn execute(&mut self, stmt: Statement) -> Result<ExecResult> {
+        let db = self.db.clone();
+        execute(&db, self.session(), stmt).await
+    }
+
+    /// Runs a query and turns each row into a `T` with `decode`.
+    pub async fn fetch<T: Send>(
+        &mut self,
+        stmt: Statement,
+        decode: impl FnMut(&Row) -> Result<T> + Send,
+    ) -> Result<Vec<T>> {
+        let db = self.db.clone();
+        fetch(&db, self.session(), stmt, decode).await
+    }
+
+    /// Starts a transaction on this connection.
+    pub async fn begin(&mut self) -> Result<Transaction<'_>> {
+        self.begin_with("BEGIN").await
+    }
+
+    /// Starts a transaction with a statement of the caller's choice, such
+    /// as SQLite's `BEGIN IMMEDIATE`. The statement must open a
+    /// transaction.
+    pub async fn begin_with(&mut self, begin: &'static str) -> Result<Transaction<'_>> {
+        use sqlx::Connection as _;
+        let started = Instant::now();
+        let db = self.db.clone();
+        let result = match &mut self.inner {
+            #[cfg(feature = "sqlite")]
+            PooledConn::Sqlite(c) => c.begin_with(begin).await.map(Tx::Sqlite),
+            #[cfg(feature = "postgres")]
+            PooledConn::Postgres(c) => c.begin_with(begin).await.map(Tx::Postgres),
+            #[cfg(feature = "mysql")]
+            PooledConn::MySql(c) => c.begin_with(begin).await.map(Tx::MySql),
+        };
+        db.log(begin, started);
+        let inner = result.map_err(|source| db.query_error(begin.into(), source))?;
+        Ok(Transaction { db, inner })
+    }
+
+    /// Closes the connection when it is dropped instead of returning it to
+    /// the pool: for a session whose state (a lock, a setting) must not
+    /// leak to the next user of the pool, even if the holder is cancelled.
+    ///
+    /// Do not use it on an in-memory SQLite database, which lives only as
+    /// long as its one connection.
+    pub fn close_on_drop(&mut self) {
+        match &mut self.inner {
+            #[cfg(feature = "sqlite")]
+            PooledConn::Sqlite(c) => c.close_on_drop(),
+            #[cfg(feature = "postgres")]
+            PooledConn::Postgres(c) => c.close_on_drop(),
+            #[cfg(feature = "mysql")]
+            PooledConn::MySql(c) => c.close_on_drop(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Conn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Conn")
+            .field("dialect", &self.dialect())
+            .finish()
+    }
+}
+
+impl Transaction<'_> {
+    /// The dialect of the database.
+    pub fn dialect(&self) -> Dialect {
+        self.db.dialect()
+    }
+
+    fn session(&mut self) -> Session<'_> {
+        match &mut self.inner {
+            #[cfg(feature = "sqlite")]
+            Tx::Sqlite(t) => Session::Sqlite(&mut **t),
+            #[cfg(feature = "postgres")]
+            Tx::Postgres(t) => Session::Postgres(&mut **t),
+            #[cfg(feature = "mysql")]
+            Tx::MySql(t) => Session::MySql(&mut **t),
+        }
+    }
+
+    /// Runs raw SQL with no binds (see [`Db::execute_raw_sql`]).
+    pub async fn execute_raw_sql(&mut self, sql: &str) -> Result<ExecResult> {
+        let stmt = Statement::raw(self.dialect(), sql);
+        self.execute(stmt).await
+    }
+
+    /// Runs a statement that returns no rows.
+    pub async fn execute(&mut self, stmt: Statement) -> Result<ExecResult> {
+        let db = self.db.clone();
+        execute(&db, self.session(), stmt).await
+    }
+
+    /// Runs a query and turns each row into a `T` with `decode`.
+    pub async fn fetch<T: Send>(
+        &mut self,
+        stmt: Statement,
+        decode: impl FnMut(&Row) -> Result<T> + Send,
+    ) -> Result<Vec<T>> {
+        let db = self.db.clone();
+        fetch(&db, self.session(), stmt, decode).await
+    }
+
+    /// Makes the transaction's changes permanent.
+    pub async fn commit(self) -> Result<()> {
+        let started = Instant::now();
+        let result = match self.inner {
+            #[cfg(feature = "sqlite")]
+            Tx::Sqlite(t) => t.commit().await,
+            #[cfg(feature = "postgres")]
+            Tx::Postgres(t) => t.commit().await,
+            #[cfg(feature = "mysql")]
+            Tx::MySql(t) => t.commit().await,
+        };
+        self.db.log("COMMIT", started);
+        result.map_err(|source| self.db.query_error("COMMIT".into(), source))
+    }
+
+    /// Discards the transaction's changes.
+    pub async fn rollback(self) -> Result<()> {
+        let started = Instant::now();
+        let result = match self.inner {
+            #[cfg(feature = "sqlite")]
+            Tx::Sqlite(t) => t.rollback().await,
+            #[cfg(feature = "postgres")]
+            Tx::Postgres(t) => t.rollback().await,
+            #[cfg(feature = "mysql")]
+            Tx::MySql(t) => t.rollback().await,
+        };
+        self.db.log("ROLLBACK", started);
+        result.map_err(|source| self.db.query_error("ROLLBACK".into(), source))
+    }
+}
+
+impl std::fmt::Debug for Transaction<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transaction")
+            .field("dialect", &self.dialect())
+            .finish()
+    }
+}
+
+async fn execute(db: &Db, session: Session<'_>, stmt: Statement) -> Result<ExecResult> {
+    let started = Instant::now();
+    let Statement { sql, binds, .. } = stmt;
+    let result = match session {
+        #[cfg(feature = "sqlite")]
+        Session::Sqlite(conn) => {
+            let mut q = sqlx::query(&sql);
+            for v in binds {
+                q = bind::sqlite(q, v);
+            }
+            q.execute(conn).await.map(|r| ExecResult {
+                rows_affected: r.rows_affected(),
+                last_insert_id: Some(r.last_insert_rowid()),
+            })
+        }
+        #[cfg(feature = "postgres")]
+        Session::Postgres(conn) => {
+            let mut q = sqlx::query(&sql);
+            for v in binds {
+                q = bind::postgres(q, v);
+            }
+            q.execute(conn).await.map(|r| ExecResult {
+                rows_affected: r.rows_affected(),
+                last_insert_id: None,
+            })
+        }
+        #[cfg(feature = "mysql")]
+        Session::MySql(conn) => {
+            let mut q = sqlx::query(&sql);
+            for v in binds {
+                q = bind::mysql(q, v);
+            }
+            q.execute(conn).await.map(|r| ExecResult {
+                rows_affected: r.rows_affected(),
+                last_insert_id: i64::try_from(r.last_insert_id()).ok(),
+            })
+        }
+    };
+    db.log(&sql, started);
+    result.map_err(|source| db.query_error(sql, source))
+}
+
+async fn fetch<T: Send>(
+    db: &Db,
+    session: Session<'_>,
+    stmt: Statement,
+    mut decode: impl FnMut(&Row) -> Result<T> + Send,
+) -> Result<Vec<T>> {
+    let started = Instant::now();
+    let Statement { sql, binds, .. } = stmt;
+    let mut out = Vec::new();
+    macro_rules! drain {
+        ($conn:expr, $bind:path, $variant:ident) => {{
+            let mut q = sqlx::query(&sql);
+            for v in binds {
+                q = $bind(q, v);
+            }
+            let mut rows = q.fetch($conn);
+            loop {
+                match rows.try_next().await {
+                    Ok(Some(row)) => out.push(decode(&Row::$variant(row))?),
+                    Ok(None) => break Ok(()),
+                    Err(e) => break Err(e),
+                }
+            }
+        }};
+    }
+    let result: std::result::Result<(), sqlx::Error> = match session {
+        #[cfg(feature = "sqlite")]
+        Session::Sqlite(conn) => drain!(conn, bind::sqlite, Sqlite),
+        #[cfg(feature = "postgres")]
+        Session::Postgres(conn) => drain!(conn, bind::postgres, Postgres),
+        #[cfg(feature = "mysql")]
+        Session::MySql(conn) => drain!(conn, bind::mysql, MySql),
+    };
+    db.log(&sql, started);
+    result.map_err(|source| db.query_error(sql, source))?;
+    Ok(out)
+}
+
+#[cfg(all(test, feature = "sqlite"))]
+mod tests {
+    use crate::{Db, Error, FieldType, Row, Statement};
+
+    fn int(row: &Row) -> crate::Result<i64> {
+        i64::decode(row, 0).map_err(|e| Error::Decode {
+            model: "t",
+            column: "x",
+            dialect: row.dialect(),
+            message: e.to_string(),
+        })
+    }
+
+    async fn count(db: &Db) -> i64 {
+        db.fetch(
+            Statement::raw(db.dialect(), "SELECT COUNT(*) FROM t"),
+            int,
+        )
+        .await
+        .unwrap()[0]
+    }
+
+    #[tokio::test]
+    async fn a_dropped_transaction_is_rolled_back_and_statements_are_counted() {
+        let db = Db::connect("sqlite::memory:").await.unwrap();
+        db.execute_raw_sql("CREATE TABLE t (x INTEGER)").await.unwrap();
+        let before = db.query_count();
+        {
+            let mut conn = db.acquire().await.unwrap();
+            let mut tx = conn.begin().await.unwrap();
+            tx.execute_raw_sql("INSERT INTO t (x) VALUES (1)")
+                .await
+                .unwrap();
+            // Dropped without commit.
+        }
+        assert_eq!(count(&db).await, 0);
+        // BEGIN, INSERT, then the COUNT.
+        assert_eq!(db.query_count() - before, 3);
+
+        let mut tx = db.begin().await.unwrap();
+        tx.execute_raw_sql("INSERT INTO t (x) VALUES (1)")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(count(&db).await, 1);
+    }
+
+    #[tokio::test]
+    async fn session_state_stays_on_one_connection() {
+        let db = Db::connect("sqlite::memory:").await.unwrap();
+        let mut conn = db.acquire().await.unwrap();
+        conn.execute_raw_sql("PRAGMA foreign_keys = OFF")
+            .await
+            .unwrap();
+        let on = conn
+            .fetch(
+                Statement::raw(db.dialect(), "PRAGMA foreign_keys"),
+                int,
+            )
+            .await
+            .unwrap();
+        assert_eq!(on, vec![0]);
+        conn.execute_raw_sql("PRAGMA foreign_keys = ON")
+            .await
+            .unwrap();
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.unwrap();
+        let err = tx.execute_raw_sql("SELECT * FROM missing").await.unwrap_err();
+        assert!(err.to_string().contains("missing"), "{err}");
+        tx.rollback().await.unwrap();
+    }
+}

@@ -1,0 +1,282 @@
+//! `prefetch_related`: each relation level loaded with one query (more
+//! only when the parent keys exceed the database's bind limit), matched to
+//! its parents in memory, and stored in the parents' holder fields.
+
+use super::path::{JoinPath, RelationMeta, RelationPath};
+use crate::db::{Db, Row};
+use crate::dialect::Dialect;
+use crate::error::Result;
+use crate::model::Model;
+use crate::query::QuerySet;
+use crate::value::Value;
+use crate::writer::Statement;
+use std::any::Any;
+use std::collections::HashMap;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// Decodes one prefetched row into its (type-erased) model.
+pub type RowDecoder<'a> = dyn Fn(&Row) -> Result<Box<dyn Any + Send>> + Send + Sync + 'a;
+
+/// A boxed future that may cross threads.
+pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The query of one prefetch level, with its model's type erased: the
+/// default `T::objects()`, or the queryset of a custom [`Prefetch`].
+#[doc(hidden)]
+pub trait PrefetchQuery: Send + Sync {
+    /// The `SELECT` of the rows `hop` reaches from the parents with
+    /// primary keys `keys`, the parent key selected last.
+    fn statement(&self, dialect: Dialect, hop: &'static RelationMeta, keys: &[Value]) -> Statement;
+
+    /// A decoder for the rows of that statement.
+    fn decoder(&self) -> Box<RowDecoder<'_>>;
+
+    /// How many binds the query needs besides the keys.
+    fn extra_binds(&self, dialect: Dialect) -> usize;
+}
+
+/// The default query of a relation's target: every row. Used by
+/// generated [`RelationMeta`]s.
+#[doc(hidden)]
+pub fn default_query<T: Model>() -> Arc<dyn PrefetchQuery> {
+    Arc::new(QuerySet::<T>::new())
+}
+
+/// One path to prefetch, optionally with its own queryset for the last
+/// level (filtered, ordered, with its own `select_related`).
+///
+/// ```
+/// # use strata::prelude::*;
+/// # use strata::relation::{Prefetch, Reverse};
+/// #[derive(Model, Debug)]
+/// struct Author {
+///     id: i64,
+///     name: String,
+///     posts: Reverse<Post>,
+/// }
+///
+/// #[derive(Model, Debug)]
+/// struct Post {
+///     id: i64,
+///     #[strata(on_delete = cascade, related_name = "posts")]
+///     author: ForeignKey<Author>,
+///     published: bool,
+///     title: String,
+/// }
+///
+/// // Each author's published posts, newest first: two queries in all.
+/// let authors = Author::objects().prefetch_related(Prefetch::with_queryset(
+///     Author::posts(),
+///     Post::objects()
+///         .filter(Post::published().eq(true))
+///         .order_by(Post::id().desc()),
+/// ));
+/// ```
+pub struct Prefetch<M> {
+    pub(crate) spec: PrefetchSpec,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M> Prefetch<M> {
+    /// Prefetches `path` with every related row.
+    pub fn new<P: RelationPath<M>>(path: P) -> Self {
+        Prefetch {
+            spec: PrefetchSpec {
+                path: path.join_path(),
+                query: None,
+            },
+            _model: PhantomData,
+        }
+    }
+
+    /// Prefetches `path`, loading its last level with `queryset`: only the
+    /// rows it matches, in its order. Its `limit` / `offset` are not
+    /// supported (they would apply to all parents together).
+    pub fn with_queryset<P: RelationPath<M>>(path: P, queryset: QuerySet<P::Target>) -> Self {
+        Prefetch {
+            spec: PrefetchSpec {
+                path: path.join_path(),
+                query: Some(Arc::new(queryset)),
+            },
+            _model: PhantomData,
+        }
+    }
+}
+
+impl<M> Clone for Prefetch<M> {
+    fn clone(&self) -> Self {
+        Prefetch {
+            spec: self.spec.clone(),
+            _model: PhantomData,
+        }
+    }
+}
+
+impl<M> std::fmt::Debug for Prefetch<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.spec.fmt(f)
+    }
+}
+
+/// What [`QuerySet::prefetch_related`] accepts: a relation path from the
+/// queryset's model (`Author::posts()`, `Author::posts().then(Post::tags())`)
+/// or a [`Prefetch`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be prefetched on `{M}`",
+    label = "not a relation path starting at `{M}`",
+    note = "prefetch_related takes a relation of `{M}`, e.g. `{M}::<relation>()`, a nested path made with `.then(...)`, or a `Prefetch`"
+)]
+pub trait IntoPrefetch<M> {
+    /// The prefetch.
+    fn into_prefetch(self) -> Prefetch<M>;
+}
+
+impl<M> IntoPrefetch<M> for Prefetch<M> {
+    fn into_prefetch(self) -> Prefetch<M> {
+        self
+    }
+}
+
+/// A prefetch with its model erased.
+#[derive(Clone)]
+pub(crate) struct PrefetchSpec {
+    pub path: JoinPath,
+    pub query: Option<Arc<dyn PrefetchQuery>>,
+}
+
+impl std::fmt::Debug for PrefetchSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.path)?;
+        if self.query.is_some() {
+            f.write_str(" (custom queryset)")?;
+        }
+        Ok(())
+    }
+}
+
+/// A key usable in a hash map: values of one key column always have the
+/// same variant, so their debug form identifies them.
+fn key_string(value: &Value) -> String {
+    format!("{value:?}")
+}
+
+/// Loads every prefetch of `specs` into `rows`.
+pub(crate) async fn prefetch<M: Model>(db: &Db, rows: &mut [M], specs: &[PrefetchSpec]) -> Result<()> {
+    if specs.is_empty() || rows.is_empty() {
+        return Ok(());
+    }
+    let parents: Vec<&mut (dyn Any + Send)> = rows
+        .iter_mut()
+        .map(|m| m as &mut (dyn Any + Send))
+        .collect();
+    load_level(db, parents, specs.to_vec()).await
+}
+
+/// Loads the first hop of every spec (one query per distinct hop, per
+/// chunk of keys), then recurses into the loaded rows for longer paths.
+fn load_level<'a>(
+    db: &'a Db,
+    mut parents: Vec<&'a mut (dyn Any + Send)>,
+    specs: Vec<PrefetchSpec>,
+) -> BoxFuture<'a, Result<()>> {
+    Box::pin(async move {
+        let mut groups: Vec<(&'static RelationMeta, Vec<PrefetchSpec>)> = Vec::new();
+        for spec in specs {
+            let Some(hop) = spec.path.hops().next() else {
+                continue;
+            };
+            match groups.iter_mut().find(|(h, _)| std::ptr::eq(*h, hop)) {
+                Some((_, group)) => group.push(spec),
+                None => groups.push((hop, vec![spec])),
+            }
+        }
+        for (hop, group) in groups {
+            let query = group
+                .iter()
+                .filter(|s| s.path.len() == 1)
+                .find_map(|s| s.query.clone())
+                .unwrap_or_else(|| (hop.query)());
+            let keys = distinct_keys(&parents, hop);
+            let rows = fetch_level(db, keys, hop, query.as_ref()).await?;
+            let decode = query.decoder();
+            for parent in parents.iter_mut() {
+                let mut children = Vec::new();
+                if let Some(key) = (hop.parent_key)(&**parent) {
+                    if let Some(rows) = rows.get(&key_string(&key)) {
+                        for row in rows {
+                            children.push(decode(row)?);
+                        }
+                    }
+                }
+                (hop.store)(&mut **parent, children)?;
+            }
+            let deeper: Vec<PrefetchSpec> = group
+                .iter()
+                .filter(|s| s.path.len() > 1)
+                .map(|s| PrefetchSpec {
+                    path: s.path.suffix(1),
+                    query: s.query.clone(),
+                })
+                .collect();
+            if !deeper.is_empty() {
+                let children: Vec<&mut (dyn Any + Send)> = parents
+                    .iter_mut()
+                    .flat_map(|p| (hop.children)(&mut **p))
+                    .collect();
+                load_level(db, children, deeper).await?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The parents' keys, each once, in order.
+fn distinct_keys(parents: &[&mut (dyn Any + Send)], hop: &RelationMeta) -> Vec<Value> {
+    let mut seen = std::collections::HashSet::new();
+    let mut keys = Vec::new();
+    for parent in parents {
+        if let Some(key) = (hop.parent_key)(&**parent) {
+            if seen.insert(key_string(&key)) {
+                keys.push(key);
+            }
+        }
+    }
+    keys
+}
+
+/// Runs the query of one level for the parents' distinct keys, in chunks
+/// that fit the bind limit, and groups the rows by parent key. Rows are
+/// kept undecoded: a parent that appears several times (reached through a
+/// forward relation) decodes its own copy.
+async fn fetch_level(
+    db: &Db,
+    keys: Vec<Value>,
+    hop: &'static RelationMeta,
+    query: &dyn PrefetchQuery,
+) -> Result<HashMap<String, Vec<Row>>> {
+    let mut by_key: HashMap<String, Vec<Row>> = HashMap::new();
+    if keys.is_empty() {
+        return Ok(by_key);
+    }
+    let dialect = db.dialect();
+    let chunk = dialect
+        .max_bind_params()
+        .saturating_sub(query.extra_binds(dialect))
+        .max(1);
+    for keys in keys.chunks(chunk) {
+        let stmt = query.statement(dialect, hop, keys);
+        let rows = db
+            .fetch_owned(stmt, |row| {
+                let key = (hop.decode_key)(&row, row.len().saturating_sub(1))?;
+                Ok((key_string(&key), row))
+            })
+            .await?;
+        for (key, row) in rows {
+            by_key.entry(key).or_default().push(row);
+        }
+    }
+    Ok(by_key)
+}

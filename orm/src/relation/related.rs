@@ -1,0 +1,207 @@
+//! [`RelatedRows`]: the rows related to one model instance, from
+//! [`Model::related`](crate::Model::related).
+
+use super::path::{JoinPath, RelationKind, RelationMeta};
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::query::{reached_from, QuerySet};
+use crate::value::Value;
+use crate::writer::{SqlWriter, Statement};
+use std::collections::HashSet;
+use std::marker::PhantomData;
+
+/// The rows of `T` reached from one row of `M` along a relation path.
+pub struct RelatedRows<M, T> {
+    path: JoinPath,
+    key: Value,
+    _marker: PhantomData<fn() -> (M, T)>,
+}
+
+impl<M: Model, T: Model> RelatedRows<M, T> {
+    pub(crate) fn new(path: JoinPath, key: Value) -> Self {
+        RelatedRows {
+            path,
+            key,
+            _marker: PhantomData,
+        }
+    }
+
+    /// A queryset of the related rows, to filter, order and run.
+    pub fn objects(&self) -> QuerySet<T> {
+        let mut hops = self.path.hops();
+        if let (Some(hop), None) = (hops.next(), hops.next()) {
+            if hop.kind == RelationKind::Reverse {
+                if let Some(column) = T::META.columns.iter().find(|c| c.column == hop.column) {
+                    return T::objects().filter(crate::query::column_eq::<T>(column, self.key.clone()));
+                }
+            }
+        }
+        T::objects().filter(reached_from::<T>(self.path, self.key.clone()))
+    }
+
+    /// Runs [`objects`](Self::objects) and returns every related row.
+    pub async fn all(&self, db: &Db) -> Result<Vec<T>> {
+        self.objects().all(db).await
+    }
+
+    /// The many-to-many hop whose join table strata manages, or an error.
+    fn join(&self, what: &str) -> Result<&'static RelationMeta> {
+        let mut hops = self.path.hops();
+        let hop = match (hops.next(), hops.next()) {
+            (Some(hop), None) if hop.kind == RelationKind::ManyToMany => hop,
+            _ => {
+                return Err(Error::InvalidQuery {
+                    model: M::META.name,
+                    reason: format!(
+                        "{what}() works on one many-to-many relation, not on `{:?}`",
+                        self.path
+                    ),
+                })
+            }
+        };
+        let through = [(hop.from)(), (hop.to)()]
+            .iter()
+            .flat_map(|m| m.many_to_many.iter())
+            .find(|r| r.join_table == hop.join_table)
+            .and_then(|r| r.through);
+        if let Some(through) = through {
+            return Err(Error::InvalidQuery {
+                model: M::META.name,
+                reason: format!(
+                    "`{}` goes through the model `{}`: create or delete `{}` rows instead of {what}()",
+                    hop.name,
+                    through().name,
+                    through().name
+                ),
+            });
+        }
+        Ok(hop)
+    }
+
+    /// The keys of the rows currently related.
+    async fn current(&self, db: &Db, hop: &'static RelationMeta) -> Result<HashSet<String>> {
+        let mut w = SqlWriter::new(db.dialect());
+        w.push_sql("SELECT ");
+        w.push_identifier(hop.join_to);
+        w.push_sql(" FROM ");
+        w.push_identifier(hop.join_table);
+        w.push_sql(" WHERE ");
+        w.push_identifier(hop.join_from);
+        w.push_sql(" = ");
+        w.push_bind(self.key.clone());
+        db.fetch(w.finish(), |row| {
+            let key = crate::model::decode_field::<T, T::Key>(row, 0, T::META.primary_key)?;
+            Ok(format!("{:?}", crate::types::FieldType::to_value(&key)))
+        })
+            .await
+            .map(|keys| keys.into_iter().collect())
+    }
+
+    /// Relates `targets` to this row; pairs that already exist are left
+    /// alone. Two queries: one to read the existing pairs, one insert.
+    pub async fn add(&self, db: &Db, targets: &[&T]) -> Result<()> {
+        let hop = self.join("add")?;
+        let existing = self.current(db, hop).await?;
+        let mut seen = HashSet::new();
+        let new: Vec<Value> = targets
+            .iter()
+            .map(|t| t.pk_value())
+            .filter(|k| {
+                let s = format!("{k:?}");
+                !existing.contains(&s) && seen.insert(s)
+            })
+            .collect();
+        for chunk in new.chunks((db.dialect().max_bind_params() / 2).max(1)) {
+            db.execute(self.insert_pairs(db, hop, chunk)).await?;
+        }
+        Ok(())
+    }
+
+    fn insert_pairs(&self, db: &Db, hop: &RelationMeta, targets: &[Value]) -> Statement {
+        let mut w = SqlWriter::new(db.dialect());
+        w.push_sql("INSERT INTO ");
+        w.push_identifier(hop.join_table);
+        w.push_sql(" (");
+        w.push_identifier(hop.join_from);
+        w.push_sql(", ");
+        w.push_identifier(hop.join_to);
+        w.push_sql(") VALUES ");
+        for (i, target) in targets.iter().enumerate() {
+            if i > 0 {
+                w.push_sql(", ");
+            }
+            w.push_sql("(");
+            w.push_bind(self.key.clone());
+            w.push_sql(", ");
+            w.push_bind(target.clone());
+            w.push_sql(")");
+        }
+        w.finish()
+    }
+
+    /// Unrelates `targets` from this row (the rows themselves stay).
+    pub async fn remove(&self, db: &Db, targets: &[&T]) -> Result<u64> {
+        let hop = self.join("remove")?;
+        let keys: Vec<Value> = targets.iter().map(|t| t.pk_value()).collect();
+        let mut removed = 0;
+        for chunk in keys.chunks((db.dialect().max_bind_params() - 1).max(1)) {
+            let mut w = self.delete_pairs(db, hop);
+            w.push_sql(" AND ");
+            w.push_identifier(hop.join_to);
+            w.push_sql(" IN (");
+            for (i, key) in chunk.iter().enumerate() {
+                if i > 0 {
+                    w.push_sql(", ");
+                }
+                w.push_bind(key.clone());
+            }
+            w.push_sql(")");
+            removed += db.execute(w.finish()).await?.rows_affected;
+        }
+        Ok(removed)
+    }
+
+    fn delete_pairs(&self, db: &Db, hop: &RelationMeta) -> SqlWriter {
+        let mut w = SqlWriter::new(db.dialect());
+        w.push_sql("DELETE FROM ");
+        w.push_identifier(hop.join_table);
+        w.push_sql(" WHERE ");
+        w.push_identifier(hop.join_from);
+        w.push_sql(" = ");
+        w.push_bind(self.key.clone());
+        w
+    }
+
+    /// Unrelates every row from this one.
+    pub async fn clear(&self, db: &Db) -> Result<u64> {
+        let hop = self.join("clear")?;
+        Ok(db.execute(self.delete_pairs(db, hop).finish()).await?.rows_affected)
+    }
+
+    /// Makes `targets` exactly the related rows: removes the others, adds
+    /// the missing ones.
+    pub async fn set(&self, db: &Db, targets: &[&T]) -> Result<()> {
+        let hop = self.join("set")?;
+        let existing = self.current(db, hop).await?;
+        let wanted: HashSet<String> = targets.iter().map(|t| format!("{:?}", t.pk_value())).collect();
+        if existing.iter().any(|k| !wanted.contains(k)) {
+            let mut w = self.delete_pairs(db, hop);
+            let keep: Vec<Value> = targets.iter().map(|t| t.pk_value()).collect();
+            if !keep.is_empty() {
+                w.push_sql(" AND ");
+                w.push_identifier(hop.join_to);
+                w.push_sql(" NOT IN (");
+                for (i, key) in keep.iter().enumerate() {
+                    if i > 0 {
+                        w.push_sql(", ");
+                    }
+                    w.push_bind(key.clone());
+                }
+                w.push_sql(")");
+            }
+            db.execute(w.finish()).await?;
+        }
+        self.add(db, targets).await
+    }
+}
