@@ -545,7 +545,7 @@ impl ModelState {
                 .map(|m| ManyToManyState {
                     field: m.field.to_string(),
                     to: (m.target)().name.to_string(),
-                    join_table: m.join_table.to_string(),
+                    join_table: m.table().to_string(),
                     source_column: m.source_column.to_string(),
                     target_column: m.target_column.to_string(),
                     through: m.through.map(|t| t().name.to_string()),

@@ -134,6 +134,7 @@ fn expand(checked: &Checked) -> TokenStream {
                     join_table: "",
                     join_from: "",
                     join_to: "",
+                    through: ::core::option::Option::None,
                     decode_target: #p::decode_related::<#target>,
                     attach: |obj, value| {
                         #p::attach::<#ident, #target>(obj, value, |m| {
@@ -189,6 +190,7 @@ fn expand(checked: &Checked) -> TokenStream {
                         join_table: "",
                         join_from: "",
                         join_to: "",
+                        through: ::core::option::Option::None,
                         decode_target: #p::decode_related::<#ident>,
                         attach: |_, _| {},
                         parent_key: #p::pk_of::<#target>,
@@ -518,7 +520,7 @@ fn expand_many_to_many(
                 });
             }
             (
-                quote_spanned!(through.span=> <#path as #p::Model>::META.table),
+                quote!(""),
                 quote_spanned!(through.span=> ::core::option::Option::Some(|| <#path as #p::Model>::META)),
             )
         }
@@ -547,6 +549,7 @@ fn expand_many_to_many(
             join_table: #join_table,
             join_from: #source,
             join_to: #target_column,
+            through: #through,
             decode_target: #p::decode_related::<#target>,
             attach: |_, _| {},
             parent_key: #p::pk_of::<#ident>,
@@ -591,6 +594,7 @@ fn expand_many_to_many(
             join_table: #join_table,
             join_from: #target_column,
             join_to: #source,
+            through: #through,
             decode_target: #p::decode_related::<#ident>,
             attach: |_, _| {},
             parent_key: #p::pk_of::<#target>,

@@ -142,8 +142,9 @@ pub struct ManyToManyMeta {
     pub field: &'static str,
     /// The related model.
     pub target: fn() -> &'static ModelMeta,
-    /// The join table: automatic (named `<table>_<field>`) or the table of
-    /// an explicit `through` model.
+    /// The automatic join table (`<table>_<field>`); empty when the
+    /// relation goes `through` a model, whose table is the join table (see
+    /// [`ManyToManyMeta::table`]).
     pub join_table: &'static str,
     /// The join table's column pointing at the declaring model.
     pub source_column: &'static str,
@@ -241,4 +242,14 @@ pub const fn has_column(meta: &ModelMeta, column: &str) -> bool {
         i += 1;
     }
     false
+}
+
+impl ManyToManyMeta {
+    /// The join table: the automatic one, or the `through` model's table.
+    pub fn table(&self) -> &'static str {
+        match self.through {
+            Some(through) => through().table,
+            None => self.join_table,
+        }
+    }
 }

@@ -4,7 +4,8 @@
 use crate::db::Db;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
-use crate::meta::{ColumnMeta, ForeignKeyMeta, ModelMeta, OnDelete};
+use crate::meta::{ColumnMeta, ForeignKeyMeta, ManyToManyMeta, ModelMeta, OnDelete};
+use crate::types::FieldType;
 use crate::writer::Statement;
 
 /// The statements that create `model`'s table and indexes on `dialect`.
@@ -194,6 +195,124 @@ fn push_column_list(sql: &mut String, dialect: Dialect, columns: &[&str]) {
     }
 }
 
+/// A column of an automatic join table.
+fn join_column(column: &'static str, ty: crate::ColumnType, key: bool) -> ColumnMeta {
+    ColumnMeta {
+        field: column,
+        column,
+        ty,
+        nullable: false,
+        primary_key: key,
+        auto_increment: key,
+        unique: false,
+        index: false,
+        default: None,
+        foreign_key: None,
+        renamed_from: None,
+    }
+}
+
+/// The automatic join tables of `model`'s many-to-many fields (those
+/// without a `through` model): an `id` key, a column per side with a
+/// foreign key that cascades, a unique pair and an index on the target
+/// column. Returns the statements that create them, then the statements
+/// that add their foreign keys (empty on SQLite, which declares them
+/// inline).
+pub fn join_tables_sql(
+    model: &'static ModelMeta,
+    dialect: Dialect,
+) -> Result<(Vec<String>, Vec<String>)> {
+    let mut create = Vec::new();
+    let mut keys = Vec::new();
+    for m2m in model.many_to_many.iter().filter(|r| r.through.is_none()) {
+        let (table_sql, fk_sql) = join_table_sql(model, m2m, dialect)?;
+        create.extend(table_sql);
+        keys.extend(fk_sql);
+    }
+    Ok((create, keys))
+}
+
+fn join_table_sql(
+    model: &'static ModelMeta,
+    m2m: &ManyToManyMeta,
+    dialect: Dialect,
+) -> Result<(Vec<String>, Vec<String>)> {
+    let target = (m2m.target)();
+    let table = m2m.join_table;
+    let schema_error = |reason: String| Error::Schema {
+        dialect,
+        table,
+        reason,
+    };
+    let columns = [
+        join_column("id", <i64 as FieldType>::COLUMN, true),
+        join_column(m2m.source_column, model.pk().ty, false),
+        join_column(m2m.target_column, target.pk().ty, false),
+    ];
+    let sides = [(m2m.source_column, model), (m2m.target_column, target)];
+    let write_fk = |sql: &mut String, column: &str, to: &ModelMeta| {
+        sql.push_str("CONSTRAINT ");
+        dialect.quote_identifier_into(sql, &foreign_key_name(table, column));
+        sql.push_str(" FOREIGN KEY (");
+        dialect.quote_identifier_into(sql, column);
+        sql.push_str(") REFERENCES ");
+        dialect.quote_identifier_into(sql, to.table);
+        sql.push_str(" (");
+        dialect.quote_identifier_into(sql, to.pk().column);
+        sql.push_str(") ON DELETE CASCADE");
+    };
+    let mut sql = String::from("CREATE TABLE ");
+    dialect.quote_identifier_into(&mut sql, table);
+    sql.push_str(" (");
+    for (i, column) in columns.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        write_column_definition(&mut sql, dialect, column).map_err(schema_error)?;
+        if i > 0 {
+            dialect
+                .imp()
+                .check_indexable(column.column, &column.ty)
+                .map_err(schema_error)?;
+        }
+    }
+    let pair = [m2m.source_column, m2m.target_column];
+    sql.push_str(", CONSTRAINT ");
+    dialect.quote_identifier_into(
+        &mut sql,
+        &crate::naming::constraint_name(table, &pair, "uniq"),
+    );
+    sql.push_str(" UNIQUE (");
+    push_column_list(&mut sql, dialect, &pair);
+    sql.push(')');
+    let mut fks = Vec::new();
+    for (column, to) in sides {
+        if dialect == Dialect::Sqlite {
+            sql.push_str(", ");
+            write_fk(&mut sql, column, to);
+        } else {
+            let mut alter = String::from("ALTER TABLE ");
+            dialect.quote_identifier_into(&mut alter, table);
+            alter.push_str(" ADD ");
+            write_fk(&mut alter, column, to);
+            fks.push(alter);
+        }
+    }
+    sql.push(')');
+    sql.push_str(dialect.imp().table_options());
+    let mut index = String::from("CREATE INDEX ");
+    dialect.quote_identifier_into(
+        &mut index,
+        &crate::naming::constraint_name(table, &[m2m.target_column], "idx"),
+    );
+    index.push_str(" ON ");
+    dialect.quote_identifier_into(&mut index, table);
+    index.push_str(" (");
+    dialect.quote_identifier_into(&mut index, m2m.target_column);
+    index.push(')');
+    Ok((vec![sql, index], fks))
+}
+
 /// `DROP TABLE IF EXISTS` for `model`.
 pub fn drop_table_sql(model: &ModelMeta, dialect: Dialect) -> String {
     let mut sql = String::from("DROP TABLE IF EXISTS ");
@@ -207,17 +326,28 @@ impl Db {
     ///
     /// This is for tests and prototypes; projects manage their schema with
     /// migrations (`strata-migrate`).
-    pub async fn create_tables(&self, models: &[&ModelMeta]) -> Result<()> {
+    pub async fn create_tables(&self, models: &[&'static ModelMeta]) -> Result<()> {
         let dialect = self.dialect();
+        let mut join_keys = Vec::new();
         for model in models {
             for sql in create_table_sql(model, dialect)? {
                 self.execute(Statement::raw(dialect, sql)).await?;
             }
         }
         for model in models {
+            let (create, keys) = join_tables_sql(model, dialect)?;
+            for sql in create {
+                self.execute(Statement::raw(dialect, sql)).await?;
+            }
+            join_keys.extend(keys);
+        }
+        for model in models {
             for sql in foreign_keys_sql(model, dialect) {
                 self.execute(Statement::raw(dialect, sql)).await?;
             }
+        }
+        for sql in join_keys {
+            self.execute(Statement::raw(dialect, sql)).await?;
         }
         Ok(())
     }
@@ -225,6 +355,13 @@ impl Db {
     /// Drops the tables of `models` that exist, in reverse order (drop
     /// the models that hold foreign keys before their targets).
     pub async fn drop_tables(&self, models: &[&ModelMeta]) -> Result<()> {
+        for model in models.iter().rev() {
+            for m2m in model.many_to_many.iter().filter(|r| r.through.is_none()) {
+                let mut sql = String::from("DROP TABLE IF EXISTS ");
+                self.dialect().quote_identifier_into(&mut sql, m2m.join_table);
+                self.execute(Statement::raw(self.dialect(), sql)).await?;
+            }
+        }
         for model in models.iter().rev() {
             self.execute(Statement::raw(
                 self.dialect(),

@@ -5,6 +5,7 @@
 
 mod connect;
 mod instances;
+mod multi_valued;
 mod querysets;
 mod relations;
 mod roundtrip;

@@ -179,7 +179,7 @@ impl JoinPlan {
             }
             (Some(alias), Some(via)) => {
                 let link = format!("{alias}_j");
-                w.push_identifier(via.join_table);
+                w.push_identifier(via.join_table());
                 w.push_sql(" AS ");
                 w.push_identifier(&link);
                 w.push_sql(" INNER JOIN ");
@@ -220,7 +220,7 @@ impl JoinPlan {
                 }
                 RelationKind::ManyToMany => {
                     let link = format!("{alias}_j");
-                    self.write_join(w, hop.join_table, &link);
+                    self.write_join(w, hop.join_table(), &link);
                     w.push_identifier(&link);
                     w.push_sql(".");
                     w.push_identifier(hop.join_from);

@@ -333,7 +333,7 @@ impl<M: Model> QuerySet<M> {
         plan.write_from(w);
         let (link_table, link_column) = match hop.kind {
             RelationKind::Reverse => ("", ""),
-            RelationKind::ManyToMany => (hop.join_table, hop.join_to),
+            RelationKind::ManyToMany => (hop.join_table(), hop.join_to),
             RelationKind::Forward => ((hop.from)().table, hop.column),
         };
         if !link_table.is_empty() {

@@ -48,9 +48,13 @@ pub struct RelationMeta {
     pub nullable: bool,
     /// Many-to-many only: the join table, its column referring to `from`,
     /// and its column referring to `to`.
+    /// (empty when the relation goes `through` a model: the join table is
+    /// then that model's table, see [`RelationMeta::join_table`]).
     pub join_table: &'static str,
     pub join_from: &'static str,
     pub join_to: &'static str,
+    /// Many-to-many only: the explicit `through` model, if any.
+    pub through: Option<fn() -> &'static ModelMeta>,
     /// Decodes the target from a joined row whose first target column is
     /// at the given offset; `None` when the join found no row.
     #[doc(hidden)]
@@ -77,6 +81,14 @@ pub struct RelationMeta {
 }
 
 impl RelationMeta {
+    /// Many-to-many only: the join table's name.
+    pub fn join_table(&self) -> &'static str {
+        match self.through {
+            Some(through) => through().table,
+            None => self.join_table,
+        }
+    }
+
     /// Whether the relation may reach several rows per starting row.
     pub fn is_many(&self) -> bool {
         self.kind.is_many()

@@ -60,12 +60,7 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
                 })
             }
         };
-        let through = [(hop.from)(), (hop.to)()]
-            .iter()
-            .flat_map(|m| m.many_to_many.iter())
-            .find(|r| r.join_table == hop.join_table)
-            .and_then(|r| r.through);
-        if let Some(through) = through {
+        if let Some(through) = hop.through {
             return Err(Error::InvalidQuery {
                 model: M::META.name,
                 reason: format!(
@@ -85,7 +80,7 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
         w.push_sql("SELECT ");
         w.push_identifier(hop.join_to);
         w.push_sql(" FROM ");
-        w.push_identifier(hop.join_table);
+        w.push_identifier(hop.join_table());
         w.push_sql(" WHERE ");
         w.push_identifier(hop.join_from);
         w.push_sql(" = ");
@@ -121,7 +116,7 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
     fn insert_pairs(&self, db: &Db, hop: &RelationMeta, targets: &[Value]) -> Statement {
         let mut w = SqlWriter::new(db.dialect());
         w.push_sql("INSERT INTO ");
-        w.push_identifier(hop.join_table);
+        w.push_identifier(hop.join_table());
         w.push_sql(" (");
         w.push_identifier(hop.join_from);
         w.push_sql(", ");
@@ -165,7 +160,7 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
     fn delete_pairs(&self, db: &Db, hop: &RelationMeta) -> SqlWriter {
         let mut w = SqlWriter::new(db.dialect());
         w.push_sql("DELETE FROM ");
-        w.push_identifier(hop.join_table);
+        w.push_identifier(hop.join_table());
         w.push_sql(" WHERE ");
         w.push_identifier(hop.join_from);
         w.push_sql(" = ");
