@@ -4,6 +4,7 @@
 
 mod ddl;
 mod operations;
+mod multi_valued;
 mod querysets;
 mod relations;
 
