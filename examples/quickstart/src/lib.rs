@@ -11,6 +11,9 @@ pub struct Author {
     pub name: String,
     pub email: Option<String>,
     pub joined: chrono::DateTime<chrono::Utc>,
+    /// Not a column: holds the posts `prefetch_related(Author::posts())`
+    /// loads (`posts` is the related_name of `Post::author`).
+    pub posts: Reverse<Post>,
 }
 
 #[derive(Model, Debug, Clone)]

@@ -32,6 +32,7 @@ async fn main() -> strata::Result<()> {
         name: "Ann".into(),
         email: Some("ann@example.com".into()),
         joined: Utc.with_ymd_and_hms(2024, 1, 15, 9, 30, 0).unwrap(),
+        posts: Reverse::new(),
     };
     show("insert", ann.insert_sql(db.dialect()));
     ann.insert(&db).await?;
@@ -107,6 +108,25 @@ async fn main() -> strata::Result<()> {
     for post in &posts {
         let author = post.author.get().expect("loaded by select_related");
         println!("  {:?} by {}", post.title, author.name);
+    }
+
+    // The other way round: authors with their posts. Filtering across the
+    // reverse relation is an EXISTS (no author repeated), and
+    // prefetch_related loads every author's posts with one more query.
+    let prolific = Author::objects()
+        .filter(Author::posts().published().eq(true))
+        .prefetch_related(Author::posts());
+    show("filter across posts", prolific.sql(db.dialect()));
+    let before = db.query_count();
+    let authors = prolific.all(&db).await?;
+    println!(
+        "prefetch_related over {} author(s): {} queries",
+        authors.len(),
+        db.query_count() - before
+    );
+    for author in &authors {
+        let posts = author.posts.loaded()?;
+        println!("  {} wrote {} post(s)", author.name, posts.len());
     }
 
     // `%` and `_` in a lookup match themselves.
