@@ -181,3 +181,76 @@ fn renamed_from_attributes_make_renames_without_asking() {
         "{described:?}"
     );
 }
+
+#[tokio::test]
+async fn many_to_many_relations_migrate_to_the_join_tables_the_orm_uses() {
+    use strata::relation::Related;
+    use strata_tests::blog::*;
+    let dir = tempfile::tempdir().unwrap();
+    let state = make_initial(dir.path(), &blog());
+    let post = state.model("Post").unwrap();
+    assert_eq!(post.many_to_many[0].join_table, "blog_post_tags");
+    let student = state.model("Student").unwrap();
+    assert_eq!(
+        student.many_to_many[0].join_table, "school_enrollment",
+        "a through relation's join table is the through model's"
+    );
+    // The migrated schema is the one create_tables makes.
+    for dialect in strata::Dialect::ALL {
+        let (create, _) = strata::schema::join_tables_sql(Post::META, dialect).unwrap();
+        let set = MigrationSet::load(dir.path()).unwrap();
+        let forward = &set.ordered().unwrap()[0].sql.get(dialect).forward;
+        let table = create[0].split(" (").next().unwrap();
+        assert!(
+            forward.iter().any(|s| s.starts_with(table)),
+            "{dialect}: {table} in {forward:?}"
+        );
+    }
+    each_db("migrated_m2m", |db| {
+        let dir = dir.path().to_path_buf();
+        async move {
+            apply(&db, &dir).await;
+            let mut ann = Author {
+                id: 0,
+                name: "Ann".into(),
+                posts: Related::new(),
+            };
+            ann.insert(&db).await.unwrap();
+            let mut post = Post {
+                id: 0,
+                author: ForeignKey::to(&ann),
+                title: "t".into(),
+                published: true,
+                tags: Related::new(),
+                comments: Related::new(),
+            };
+            post.insert(&db).await.unwrap();
+            let mut tag = Tag {
+                id: 0,
+                name: "rust".into(),
+                posts: Related::new(),
+            };
+            tag.insert(&db).await.unwrap();
+            post.related(Post::tags()).add(&db, &[&tag]).await.unwrap();
+            // The unique pair holds: adding again changes nothing.
+            post.related(Post::tags()).add(&db, &[&tag]).await.unwrap();
+            let posts = Post::objects()
+                .filter(Post::tags().name().eq("rust"))
+                .prefetch_related(Post::tags())
+                .all(&db)
+                .await
+                .unwrap();
+            assert_eq!(posts.len(), 1);
+            assert_eq!(posts[0].tags.loaded().unwrap().len(), 1);
+            // Deleting the post cascades to its pairs.
+            post.delete(&db).await.unwrap();
+            let tags = Tag::objects()
+                .prefetch_related(Tag::posts())
+                .all(&db)
+                .await
+                .unwrap();
+            assert!(tags[0].posts.loaded().unwrap().is_empty());
+        }
+    })
+    .await;
+}
