@@ -215,7 +215,10 @@ fn check_holder(cx: &Ctxt, model: &Model, table: &str, holder: &Holder) -> Check
         (attrs.index, "index"),
         (attrs.default.as_ref().map(|a| a.span), "default"),
         (attrs.max_digits.as_ref().map(|a| a.span), "max_digits"),
-        (attrs.decimal_places.as_ref().map(|a| a.span), "decimal_places"),
+        (
+            attrs.decimal_places.as_ref().map(|a| a.span),
+            "decimal_places",
+        ),
         (attrs.on_delete.as_ref().map(|a| a.span), "on_delete"),
         (attrs.renamed_from.as_ref().map(|a| a.span), "renamed_from"),
         (

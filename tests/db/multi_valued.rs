@@ -72,7 +72,11 @@ async fn blog_db(db: &Db) -> Blog {
     let tags_of = [vec![0, 2], vec![0], vec![1]];
     for (p, tag_ids) in tags_of.iter().enumerate() {
         let wanted: Vec<&Tag> = tag_ids.iter().map(|&i| &tags[i]).collect();
-        posts[p].related(Post::tags()).add(db, &wanted).await.unwrap();
+        posts[p]
+            .related(Post::tags())
+            .add(db, &wanted)
+            .await
+            .unwrap();
     }
     Blog {
         authors,
@@ -177,7 +181,14 @@ async fn filters_follow_many_to_many_relations_both_ways_and_several_hops() {
         assert_eq!(names(&meh), ["Bob"]);
         // Forward then reverse: comments on posts by authors who tagged "db".
         let count = Comment::objects()
-            .filter(Comment::post().author().then(Author::posts()).tags().name().eq("db"))
+            .filter(
+                Comment::post()
+                    .author()
+                    .then(Author::posts())
+                    .tags()
+                    .name()
+                    .eq("db"),
+            )
             .count(&db)
             .await
             .unwrap();
@@ -253,7 +264,13 @@ async fn prefetching_many_to_many_works_from_both_sides() {
             .unwrap();
         assert_eq!(db.query_count() - before, 2);
         let tag_names = |p: &Post| {
-            let mut v: Vec<String> = p.tags.loaded().unwrap().iter().map(|t| t.name.clone()).collect();
+            let mut v: Vec<String> = p
+                .tags
+                .loaded()
+                .unwrap()
+                .iter()
+                .map(|t| t.name.clone())
+                .collect();
             v.sort();
             v
         };
@@ -268,7 +285,10 @@ async fn prefetching_many_to_many_works_from_both_sides() {
             .await
             .unwrap();
         assert_eq!(db.query_count() - before, 2);
-        assert_eq!(titles(tags[0].posts.loaded().unwrap()), ["Draft", "Rust tips"]);
+        assert_eq!(
+            titles(tags[0].posts.loaded().unwrap()),
+            ["Draft", "Rust tips"]
+        );
         assert!(tags[3].posts.loaded().unwrap().is_empty());
     })
     .await;
@@ -290,7 +310,13 @@ async fn nested_prefetch_loads_each_level_with_one_query() {
         assert_eq!(db.query_count() - before, 4);
         let ann_posts = authors[0].posts.loaded().unwrap();
         let tips = ann_posts.iter().find(|p| p.title == "Rust tips").unwrap();
-        let mut bodies: Vec<&str> = tips.comments.loaded().unwrap().iter().map(|c| c.body.as_str()).collect();
+        let mut bodies: Vec<&str> = tips
+            .comments
+            .loaded()
+            .unwrap()
+            .iter()
+            .map(|c| c.body.as_str())
+            .collect();
         bodies.sort();
         assert_eq!(bodies, ["great", "thanks"]);
         assert_eq!(tips.tags.loaded().unwrap().len(), 2);
@@ -315,7 +341,17 @@ async fn prefetching_a_forward_foreign_key_and_through_it() {
         let post = comments[0].post.loaded().unwrap();
         assert_eq!(post.title, "Rust tips");
         assert_eq!(post.author.loaded().unwrap().name, "Ann");
-        assert_eq!(comments[2].post.loaded().unwrap().author.loaded().unwrap().name, "Bob");
+        assert_eq!(
+            comments[2]
+                .post
+                .loaded()
+                .unwrap()
+                .author
+                .loaded()
+                .unwrap()
+                .name,
+            "Bob"
+        );
     })
     .await;
 }
@@ -338,9 +374,26 @@ async fn a_custom_prefetch_filters_and_orders_the_last_level() {
             .await
             .unwrap();
         assert_eq!(db.query_count() - before, 2);
-        let ann: Vec<&str> = authors[0].posts.loaded().unwrap().iter().map(|p| p.title.as_str()).collect();
-        assert_eq!(ann, ["Rust tips", "Draft"], "in the custom queryset's order");
-        assert_eq!(authors[0].posts.loaded().unwrap()[0].author.loaded().unwrap().name, "Ann");
+        let ann: Vec<&str> = authors[0]
+            .posts
+            .loaded()
+            .unwrap()
+            .iter()
+            .map(|p| p.title.as_str())
+            .collect();
+        assert_eq!(
+            ann,
+            ["Rust tips", "Draft"],
+            "in the custom queryset's order"
+        );
+        assert_eq!(
+            authors[0].posts.loaded().unwrap()[0]
+                .author
+                .loaded()
+                .unwrap()
+                .name,
+            "Ann"
+        );
         let published_only = Author::objects()
             .prefetch_related(Prefetch::with_queryset(
                 Author::posts(),
@@ -348,7 +401,10 @@ async fn a_custom_prefetch_filters_and_orders_the_last_level() {
             ))
             .get(&db.clone())
             .await;
-        assert!(matches!(published_only, Err(Error::MultipleObjectsReturned { .. })));
+        assert!(matches!(
+            published_only,
+            Err(Error::MultipleObjectsReturned { .. })
+        ));
     })
     .await;
 }
@@ -369,9 +425,15 @@ async fn prefetch_chunks_parent_keys_past_the_bind_limit() {
             .all(&db)
             .await
             .unwrap();
-        assert_eq!(db.query_count() - before, 3, "authors, then two chunks of keys");
+        assert_eq!(
+            db.query_count() - before,
+            3,
+            "authors, then two chunks of keys"
+        );
         assert_eq!(loaded.len(), limit + 10);
-        assert!(loaded[..limit + 9].iter().all(|a| a.posts.loaded().unwrap().is_empty()));
+        assert!(loaded[..limit + 9]
+            .iter()
+            .all(|a| a.posts.loaded().unwrap().is_empty()));
         assert_eq!(loaded[limit + 9].posts.loaded().unwrap()[0].title, "last");
     })
     .await;
@@ -391,16 +453,38 @@ async fn related_rows_are_a_queryset_and_many_to_many_pairs_can_change() {
         assert_eq!(titles(&ann_posts), ["Draft", "Rust tips"]);
         let draft = &blog.posts[1];
         let tags = |db: Db, p: Post| async move {
-            let mut v: Vec<String> = p.related(Post::tags()).all(&db).await.unwrap().into_iter().map(|t| t.name).collect();
+            let mut v: Vec<String> = p
+                .related(Post::tags())
+                .all(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|t| t.name)
+                .collect();
             v.sort();
             v
         };
         // add() leaves existing pairs alone.
-        draft.related(Post::tags()).add(&db, &[&blog.tags[0], &blog.tags[1]]).await.unwrap();
+        draft
+            .related(Post::tags())
+            .add(&db, &[&blog.tags[0], &blog.tags[1]])
+            .await
+            .unwrap();
         assert_eq!(tags(db.clone(), draft.clone()).await, ["go", "rust"]);
-        assert_eq!(draft.related(Post::tags()).remove(&db, &[&blog.tags[0]]).await.unwrap(), 1);
+        assert_eq!(
+            draft
+                .related(Post::tags())
+                .remove(&db, &[&blog.tags[0]])
+                .await
+                .unwrap(),
+            1
+        );
         assert_eq!(tags(db.clone(), draft.clone()).await, ["go"]);
-        draft.related(Post::tags()).set(&db, &[&blog.tags[2], &blog.tags[3]]).await.unwrap();
+        draft
+            .related(Post::tags())
+            .set(&db, &[&blog.tags[2], &blog.tags[3]])
+            .await
+            .unwrap();
         assert_eq!(tags(db.clone(), draft.clone()).await, ["db", "unused"]);
         assert_eq!(draft.related(Post::tags()).clear(&db).await.unwrap(), 2);
         assert!(tags(db.clone(), draft.clone()).await.is_empty());
@@ -420,15 +504,31 @@ async fn a_through_model_relation_filters_and_prefetches_but_refuses_add() {
     each_db("through_model", |db| async move {
         db.create_tables(&blog()).await.unwrap();
         let mut students = vec![
-            Student { id: 0, name: "Ida".into(), courses: Related::new() },
-            Student { id: 0, name: "Jo".into(), courses: Related::new() },
+            Student {
+                id: 0,
+                name: "Ida".into(),
+                courses: Related::new(),
+            },
+            Student {
+                id: 0,
+                name: "Jo".into(),
+                courses: Related::new(),
+            },
         ];
         for s in &mut students {
             s.insert(&db).await.unwrap();
         }
         let mut courses = vec![
-            Course { id: 0, title: "Algebra".into(), students: Related::new() },
-            Course { id: 0, title: "Biology".into(), students: Related::new() },
+            Course {
+                id: 0,
+                title: "Algebra".into(),
+                students: Related::new(),
+            },
+            Course {
+                id: 0,
+                title: "Biology".into(),
+                students: Related::new(),
+            },
         ];
         for c in &mut courses {
             c.insert(&db).await.unwrap();
@@ -450,7 +550,13 @@ async fn a_through_model_relation_filters_and_prefetches_but_refuses_add() {
             .all(&db)
             .await
             .unwrap();
-        assert_eq!(in_biology.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["Ida", "Jo"]);
+        assert_eq!(
+            in_biology
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>(),
+            ["Ida", "Jo"]
+        );
         let good = Student::objects()
             .filter(Student::enrollment_set().grade().gte(5))
             .all(&db)
@@ -477,7 +583,9 @@ async fn a_through_model_relation_filters_and_prefetches_but_refuses_add() {
             .await
             .unwrap_err();
         assert!(
-            err.to_string().contains("add `enrollment_set: strata::relation::Reverse<Enrollment>` to `Student`"),
+            err.to_string().contains(
+                "add `enrollment_set: strata::relation::Reverse<Enrollment>` to `Student`"
+            ),
             "{err}"
         );
     })
@@ -490,20 +598,39 @@ async fn a_many_to_many_relation_to_the_same_model_has_two_directions() {
         db.create_tables(&blog()).await.unwrap();
         let mut people: Vec<Person> = ["Kim", "Lee", "Max"]
             .iter()
-            .map(|n| Person { id: 0, name: n.to_string(), follows: Related::new(), followers: Related::new() })
+            .map(|n| Person {
+                id: 0,
+                name: n.to_string(),
+                follows: Related::new(),
+                followers: Related::new(),
+            })
             .collect();
         for p in &mut people {
             p.insert(&db).await.unwrap();
         }
-        people[0].related(Person::follows()).add(&db, &[&people[1], &people[2]]).await.unwrap();
-        people[1].related(Person::follows()).add(&db, &[&people[2]]).await.unwrap();
+        people[0]
+            .related(Person::follows())
+            .add(&db, &[&people[1], &people[2]])
+            .await
+            .unwrap();
+        people[1]
+            .related(Person::follows())
+            .add(&db, &[&people[2]])
+            .await
+            .unwrap();
         let followed_by_kim = Person::objects()
             .filter(Person::followers().name().eq("Kim"))
             .order_by(Person::name())
             .all(&db)
             .await
             .unwrap();
-        assert_eq!(followed_by_kim.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["Lee", "Max"]);
+        assert_eq!(
+            followed_by_kim
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>(),
+            ["Lee", "Max"]
+        );
         let loaded = Person::objects()
             .order_by(Person::id())
             .prefetch_related(Person::followers())

@@ -3,8 +3,8 @@
 //! `snapshots/` lists the PostgreSQL, MySQL and SQLite statement and binds.
 
 mod ddl;
-mod operations;
 mod multi_valued;
+mod operations;
 mod querysets;
 mod relations;
 

@@ -30,7 +30,10 @@ fn filters_across_multi_valued_relations_are_exists_subqueries() {
         insta::assert_snapshot!(
             "any_on_one_related_row",
             per_dialect(|d| Author::objects()
-                .filter(Author::posts().any(Post::published().eq(false) & Post::title().contains("Rust")))
+                .filter(
+                    Author::posts()
+                        .any(Post::published().eq(false) & Post::title().contains("Rust"))
+                )
                 .sql(d))
         );
         insta::assert_snapshot!(
@@ -43,7 +46,14 @@ fn filters_across_multi_valued_relations_are_exists_subqueries() {
         insta::assert_snapshot!(
             "filter_forward_then_reverse_then_many_to_many",
             per_dialect(|d| Comment::objects()
-                .filter(Comment::post().author().then(Author::posts()).tags().name().eq("db"))
+                .filter(
+                    Comment::post()
+                        .author()
+                        .then(Author::posts())
+                        .tags()
+                        .name()
+                        .eq("db")
+                )
                 .count_sql(d))
         );
         insta::assert_snapshot!(

@@ -4,8 +4,8 @@
 
 use super::expr::{ColRef, Expr};
 use super::order::OrderBy;
-use crate::meta::ModelMeta;
 use crate::meta::ColumnMeta;
+use crate::meta::ModelMeta;
 use crate::relation::{JoinPath, RelationKind, RelationMeta};
 use crate::value::Value;
 use crate::writer::SqlWriter;

@@ -211,7 +211,10 @@ pub(crate) enum Expr {
     /// The row is reached by walking `path` from the row of the path's
     /// first model whose primary key is `key`: `pk IN (SELECT ...)`. Made
     /// by [`Model::related`](crate::Model::related).
-    ReachedFrom { path: JoinPath, key: Value },
+    ReachedFrom {
+        path: JoinPath,
+        key: Value,
+    },
 }
 
 impl Expr {

@@ -24,8 +24,11 @@ use std::marker::PhantomData;
 pub struct Field<M, T, C = One> {
     column: &'static ColumnMeta,
     path: JoinPath,
-    _marker: PhantomData<fn() -> (M, T, C)>,
+    _marker: Marker<M, T, C>,
 }
+
+/// Ties a field to its model, value type and cardinality.
+type Marker<M, T, C> = PhantomData<fn() -> (M, T, C)>;
 
 impl<M, T, C> Clone for Field<M, T, C> {
     fn clone(&self) -> Self {
@@ -156,7 +159,6 @@ impl<M, T, C> Field<M, T, C> {
             text: text.to_owned(),
         })
     }
-
 }
 
 impl<M, T> Field<M, T, One> {
@@ -226,7 +228,6 @@ impl<M, T: FieldType, C> Field<M, T, C> {
             high: high.into_bind(),
         })
     }
-
 }
 
 impl<M, T: FieldType> Field<M, T, One> {

@@ -11,8 +11,8 @@ mod queryset;
 pub use assign::Assignment;
 pub use expr::{IntoCondition, Q};
 
-pub(crate) use expr::{column_eq, pk_eq, reached_from};
 pub use expr::exists;
+pub(crate) use expr::{column_eq, pk_eq, reached_from};
 pub use field::{Field, IntoBind, TextField};
 pub use order::{IntoOrderBy, OrderBy};
 pub use queryset::QuerySet;

@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::relation::prefetch::{self, PrefetchQuery, PrefetchSpec, RowDecoder};
 use crate::relation::{IntoPrefetch, JoinPath, RelationKind, RelationMeta, SelectRelated};
-use crate::value::Value;
 use crate::types::FieldType;
+use crate::value::Value;
 use crate::writer::{SqlWriter, Statement};
 use std::any::Any;
 use std::marker::PhantomData;
@@ -370,7 +370,12 @@ impl<M: Model> QuerySet<M> {
     /// The statement one prefetch level runs: the rows `hop` reaches from
     /// the parents with primary keys `keys`. Shows what
     /// `prefetch_related` sends, without a database.
-    pub fn prefetch_sql(&self, dialect: Dialect, hop: &'static RelationMeta, keys: &[Value]) -> Statement {
+    pub fn prefetch_sql(
+        &self,
+        dialect: Dialect,
+        hop: &'static RelationMeta,
+        keys: &[Value],
+    ) -> Statement {
         let mut w = SqlWriter::new(dialect);
         self.write_prefetch_select(&mut w, hop, keys);
         w.finish()

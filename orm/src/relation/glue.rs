@@ -104,13 +104,15 @@ pub fn store_many<M: Model, T: Model>(
 
 /// The holder field `name` of `model`, or an error saying how to add it.
 fn holder<'a, M: Model, T: Model>(model: &'a mut M, name: &str) -> Result<&'a mut Related<T>> {
-    let missing = || Error::InvalidQuery {
+    let missing = || {
+        Error::InvalidQuery {
         model: M::META.name,
         reason: format!(
             "prefetching `{name}` needs a field to hold the rows: add `{name}: strata::relation::Reverse<{}>` to `{}`",
             T::META.name,
             M::META.name
         ),
+    }
     };
     model
         .__holder(name)
@@ -133,10 +135,10 @@ pub fn store_reverse<M: Model, T: Model>(
 }
 
 /// The loaded row of a forward relation, for the next prefetch level.
-pub fn children_one<'a, M: Model, T: Model>(
-    obj: &'a mut (dyn Any + Send),
+pub fn children_one<M: Model, T: Model>(
+    obj: &mut (dyn Any + Send),
     field: fn(&mut M) -> &mut dyn HoldsRelated<T>,
-) -> Vec<&'a mut (dyn Any + Send)> {
+) -> Vec<&mut (dyn Any + Send)> {
     obj.downcast_mut::<M>()
         .and_then(|m| field(m).loaded_mut())
         .map(|t| vec![t as &mut (dyn Any + Send)])
@@ -144,10 +146,10 @@ pub fn children_one<'a, M: Model, T: Model>(
 }
 
 /// The loaded rows of a `ManyToMany<T>` field.
-pub fn children_many<'a, M: Model, T: Model>(
-    obj: &'a mut (dyn Any + Send),
+pub fn children_many<M: Model, T: Model>(
+    obj: &mut (dyn Any + Send),
     field: fn(&mut M) -> &mut Related<T>,
-) -> Vec<&'a mut (dyn Any + Send)> {
+) -> Vec<&mut (dyn Any + Send)> {
     match obj.downcast_mut::<M>() {
         Some(m) => field(m)
             .rows_mut()

@@ -10,6 +10,9 @@ use std::any::Any;
 /// the field that holds it; `None` when the join found no row.
 pub type LoadedRelated = Option<Box<dyn Any + Send>>;
 
+/// A prefetched row, type-erased until it is stored in its holder.
+pub type LoadedRow = Box<dyn Any + Send>;
+
 /// How a relation is walked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RelationKind {
@@ -73,7 +76,7 @@ pub struct RelationMeta {
     pub query: fn() -> std::sync::Arc<dyn super::prefetch::PrefetchQuery>,
     /// Prefetching: stores the loaded `to` rows into the `from` row.
     #[doc(hidden)]
-    pub store: fn(&mut (dyn Any + Send), Vec<Box<dyn Any + Send>>) -> Result<()>,
+    pub store: fn(&mut (dyn Any + Send), Vec<LoadedRow>) -> Result<()>,
     /// Prefetching: the loaded `to` rows of a `from` row, for the next
     /// level of a nested prefetch.
     #[doc(hidden)]

@@ -164,7 +164,11 @@ fn key_string(value: &Value) -> String {
 }
 
 /// Loads every prefetch of `specs` into `rows`.
-pub(crate) async fn prefetch<M: Model>(db: &Db, rows: &mut [M], specs: &[PrefetchSpec]) -> Result<()> {
+pub(crate) async fn prefetch<M: Model>(
+    db: &Db,
+    rows: &mut [M],
+    specs: &[PrefetchSpec],
+) -> Result<()> {
     if specs.is_empty() || rows.is_empty() {
         return Ok(());
     }

@@ -33,7 +33,8 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
         if let (Some(hop), None) = (hops.next(), hops.next()) {
             if hop.kind == RelationKind::Reverse {
                 if let Some(column) = T::META.columns.iter().find(|c| c.column == hop.column) {
-                    return T::objects().filter(crate::query::column_eq::<T>(column, self.key.clone()));
+                    return T::objects()
+                        .filter(crate::query::column_eq::<T>(column, self.key.clone()));
                 }
             }
         }
@@ -89,8 +90,8 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
             let key = crate::model::decode_field::<T, T::Key>(row, 0, T::META.primary_key)?;
             Ok(format!("{:?}", crate::types::FieldType::to_value(&key)))
         })
-            .await
-            .map(|keys| keys.into_iter().collect())
+        .await
+        .map(|keys| keys.into_iter().collect())
     }
 
     /// Relates `targets` to this row; pairs that already exist are left
@@ -171,7 +172,10 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
     /// Unrelates every row from this one.
     pub async fn clear(&self, db: &Db) -> Result<u64> {
         let hop = self.join("clear")?;
-        Ok(db.execute(self.delete_pairs(db, hop).finish()).await?.rows_affected)
+        Ok(db
+            .execute(self.delete_pairs(db, hop).finish())
+            .await?
+            .rows_affected)
     }
 
     /// Makes `targets` exactly the related rows: removes the others, adds
@@ -179,7 +183,10 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
     pub async fn set(&self, db: &Db, targets: &[&T]) -> Result<()> {
         let hop = self.join("set")?;
         let existing = self.current(db, hop).await?;
-        let wanted: HashSet<String> = targets.iter().map(|t| format!("{:?}", t.pk_value())).collect();
+        let wanted: HashSet<String> = targets
+            .iter()
+            .map(|t| format!("{:?}", t.pk_value()))
+            .collect();
         if existing.iter().any(|k| !wanted.contains(k)) {
             let mut w = self.delete_pairs(db, hop);
             let keep: Vec<Value> = targets.iter().map(|t| t.pk_value()).collect();
