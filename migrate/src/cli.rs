@@ -8,12 +8,15 @@
 //! }
 //! ```
 //!
-//! and runs `cargo run --bin manage -- makemigrations` or
-//! `cargo run --bin manage -- sqlmigrate 0002 --dialect postgres`. The
-//! commands are thin wrappers over [`crate::commands`].
+//! and runs `cargo run --bin manage -- makemigrations`,
+//! `cargo run --bin manage -- sqlmigrate 0002 --dialect postgres`,
+//! `cargo run --bin manage -- migrate --database sqlite://app.db` or
+//! `cargo run --bin manage -- showmigrations` (with `DATABASE_URL` set).
+//! The commands are thin wrappers over [`crate::commands`].
 
-use crate::commands::{self, MakeOptions};
+use crate::commands::{self, MakeOptions, MigrateOptions};
 use crate::error::Result;
+use crate::plan::Target;
 use crate::questioner::{InteractiveQuestioner, NonInteractiveQuestioner, Questioner};
 use crate::state::{DefaultValue, FieldState, ModelState, ProjectState};
 use clap::{Parser, Subcommand};
@@ -25,7 +28,7 @@ use strata::Dialect;
 #[derive(Debug, Parser)]
 #[command(
     name = "manage",
-    about = "strata migrations: makemigrations, sqlmigrate"
+    about = "strata migrations: makemigrations, sqlmigrate, migrate, showmigrations"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -72,6 +75,39 @@ pub enum Command {
         /// Print the SQL that reverts the migration.
         #[arg(long)]
         backwards: bool,
+        /// The migrations directory.
+        #[arg(long, default_value = "migrations")]
+        dir: PathBuf,
+    },
+    /// Apply pending migrations, or move the database to a migration.
+    Migrate {
+        /// `zero` to unapply everything, or the migration (or a unique
+        /// prefix such as `0002`) to move forwards or backwards to;
+        /// default: the latest.
+        target: Option<String>,
+        /// The database URL (sqlite://, postgres://, mysql://).
+        #[arg(long, env = "DATABASE_URL")]
+        database: String,
+        /// The migrations directory.
+        #[arg(long, default_value = "migrations")]
+        dir: PathBuf,
+        /// Print what would be done, without changing the database.
+        #[arg(long)]
+        plan: bool,
+        /// Only record migrations as applied or unapplied, without running
+        /// their SQL: for changes already made by hand, and to resolve a
+        /// migration that failed part-way or was edited after it was
+        /// applied.
+        #[arg(long)]
+        fake: bool,
+    },
+    /// List the migrations: `[X]` applied, `[ ]` pending, `[E]` edited
+    /// since it was applied, `[!]` failed part-way, `[?]` recorded without
+    /// a file.
+    Showmigrations {
+        /// The database URL (sqlite://, postgres://, mysql://).
+        #[arg(long, env = "DATABASE_URL")]
+        database: String,
         /// The migrations directory.
         #[arg(long, default_value = "migrations")]
         dir: PathBuf,
@@ -128,19 +164,86 @@ pub fn main() -> ! {
 /// Runs `cli` against `models`, printing to `out`, and returns the exit
 /// status: 0 on success, 1 when `--check` finds changes, 2 on an error.
 /// `questioner` replaces the one the flags choose (for tests).
+///
+/// `migrate` and `showmigrations` run on a runtime of their own, so this
+/// must not be called from async code: use [`run_async`] there.
 pub fn run(
     cli: Cli,
     models: &ProjectState,
     questioner: Option<&mut dyn Questioner>,
     out: &mut dyn Write,
 ) -> i32 {
-    match execute(cli, models, questioner, out) {
+    let result = match cli.command {
+        Command::Migrate { .. } | Command::Showmigrations { .. } => {
+            match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime.block_on(execute_database(cli.command, out)),
+                Err(source) => Err(crate::Error::Io {
+                    path: PathBuf::from("<tokio runtime>"),
+                    source,
+                }),
+            }
+        }
+        _ => execute(cli, models, questioner, out),
+    };
+    report(result, out)
+}
+
+/// [`run`] for async callers (tests, programs with their own runtime).
+pub async fn run_async(
+    cli: Cli,
+    models: &ProjectState,
+    questioner: Option<&mut dyn Questioner>,
+    out: &mut dyn Write,
+) -> i32 {
+    let result = match cli.command {
+        Command::Migrate { .. } | Command::Showmigrations { .. } => {
+            execute_database(cli.command, out).await
+        }
+        _ => execute(cli, models, questioner, out),
+    };
+    report(result, out)
+}
+
+fn report(result: Result<i32>, out: &mut dyn Write) -> i32 {
+    match result {
         Ok(status) => status,
         Err(e) => {
             let _ = writeln!(out, "error: {e}");
             eprintln!("error: {e}");
             2
         }
+    }
+}
+
+/// `migrate` and `showmigrations`.
+async fn execute_database(command: Command, out: &mut dyn Write) -> Result<i32> {
+    match command {
+        Command::Migrate {
+            target,
+            database,
+            dir,
+            plan,
+            fake,
+        } => {
+            let options = MigrateOptions {
+                dir,
+                database,
+                target: target.as_deref().map_or(Target::Latest, Target::parse),
+                plan,
+                fake,
+            };
+            commands::migrate(&options, out).await?;
+            Ok(0)
+        }
+        Command::Showmigrations { database, dir } => {
+            let text = commands::showmigrations(&dir, &database).await?;
+            let _ = write!(out, "{text}");
+            Ok(0)
+        }
+        _ => Ok(0),
     }
 }
 
@@ -201,6 +304,10 @@ fn execute(
         } => {
             let sql = commands::sqlmigrate(&dir, &name, dialect, backwards)?;
             let _ = write!(out, "{sql}");
+            Ok(0)
+        }
+        Command::Migrate { .. } | Command::Showmigrations { .. } => {
+            // `run` and `run_async` send these to `execute_database`.
             Ok(0)
         }
     }

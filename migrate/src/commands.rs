@@ -1,14 +1,17 @@
-//! The commands behind the CLI, as library functions: `makemigrations` and
-//! `sqlmigrate`.
+//! The commands behind the CLI, as library functions: `makemigrations`,
+//! `sqlmigrate`, `migrate` and `showmigrations`.
 
 use crate::autodetect::autodetect;
 use crate::error::{Error, Result};
+use crate::executor::{Migrator, Report};
 use crate::loader::MigrationSet;
+use crate::plan::{render_status, Target};
 use crate::questioner::Questioner;
 use crate::state::ProjectState;
 use crate::writer::{self, RenderedMigration};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use strata::Dialect;
+use strata::{Db, Dialect};
 
 /// What `makemigrations` is asked to do.
 #[derive(Debug, Clone)]
@@ -174,4 +177,55 @@ pub fn sqlmigrate(dir: &Path, name: &str, dialect: Dialect, backwards: bool) -> 
         out.push_str(";\n");
     }
     Ok(out)
+}
+
+/// What `migrate` is asked to do.
+#[derive(Debug, Clone)]
+pub struct MigrateOptions {
+    /// The migrations directory.
+    pub dir: PathBuf,
+    /// The database URL.
+    pub database: String,
+    /// Where to go.
+    pub target: Target,
+    /// Only print the plan.
+    pub plan: bool,
+    /// Only write the recorder.
+    pub fake: bool,
+}
+
+async fn connect(url: &str) -> Result<Db> {
+    Db::connect(url).await.map_err(|source| Error::Database {
+        action: "connecting to the database".into(),
+        source: Box::new(source),
+    })
+}
+
+/// Loads the migrations of `options.dir`, connects, and moves the database
+/// to `options.target` (or, with `plan`, prints the plan), writing
+/// progress to `out`.
+pub async fn migrate<W: Write + ?Sized>(options: &MigrateOptions, out: &mut W) -> Result<Report> {
+    let set = MigrationSet::load(&options.dir)?;
+    let db = connect(&options.database).await?;
+    let migrator = Migrator::new(set).fake(options.fake);
+    let result = if options.plan {
+        migrator.plan(&db, &options.target).await.map(|plan| {
+            let _ = write!(out, "{}", plan.render(migrator.set()));
+            Report::default()
+        })
+    } else {
+        migrator.migrate(&db, &options.target, out).await
+    };
+    db.close().await;
+    result
+}
+
+/// The `showmigrations` text for the migrations of `dir` on the database
+/// at `url`.
+pub async fn showmigrations(dir: &Path, url: &str) -> Result<String> {
+    let set = MigrationSet::load(dir)?;
+    let db = connect(url).await?;
+    let result = Migrator::new(set).status(&db).await;
+    db.close().await;
+    Ok(render_status(&result?))
 }

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use strata::Dialect;
 
 /// Everything that can go wrong while building states, detecting changes,
-/// rendering SQL or reading and writing migration files.
+/// rendering SQL, reading and writing migration files, or applying them to
+/// a database.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -150,6 +151,152 @@ pub enum Error {
         direction: &'static str,
         /// The reason recorded in the file.
         reason: String,
+    },
+
+    /// The migration lock could not be taken.
+    #[error("cannot take the migration lock: {reason}")]
+    Lock {
+        /// What the database said.
+        reason: String,
+    },
+
+    /// A migration depends on a migration that does not exist.
+    #[error(
+        "migration {migration} depends on `{dependency}`, which does not exist{}",
+        dir.as_ref().map(|d| format!(" in `{}`", d.display())).unwrap_or_default()
+    )]
+    MissingDependency {
+        /// The migration with the dangling dependency.
+        migration: String,
+        /// The dependency it names.
+        dependency: String,
+        /// Where the migrations were read from, when they came from a
+        /// directory.
+        dir: Option<PathBuf>,
+    },
+
+    /// The dependencies of some migrations form a cycle.
+    #[error(
+        "the dependencies of migrations form a cycle: {}; remove one of these dependencies",
+        cycle.join(" -> ")
+    )]
+    Cycle {
+        /// The migrations of the cycle, the first repeated at the end.
+        cycle: Vec<String>,
+    },
+
+    /// A statement against the database failed outside of any migration's
+    /// own SQL (connecting, locking, reading or writing the recorder
+    /// table, introspecting).
+    #[error("{action}: {source}")]
+    Database {
+        /// What was being done: `reading strata_migrations`, ...
+        action: String,
+        #[source]
+        source: Box<strata::Error>,
+    },
+
+    /// A statement of a migration failed. What is left in the database is
+    /// in `outcome`.
+    #[error("{direction} {migration} failed: {source}\n{outcome}")]
+    MigrationFailed {
+        /// The migration.
+        migration: String,
+        /// `Applying` or `Unapplying`.
+        direction: &'static str,
+        /// The statement that failed, as in the migration file.
+        statement: String,
+        /// The database's error, which names the statement and dialect.
+        #[source]
+        source: Box<strata::Error>,
+        /// What the failure left behind and how to go on.
+        outcome: String,
+    },
+
+    /// `PRAGMA foreign_key_check` found rows that violate a foreign key
+    /// after a SQLite migration rebuilt a table.
+    #[error(
+        "{migration}: {rows} row(s) violate a foreign key after `{statement}` \
+         (first: {first}); {outcome}"
+    )]
+    ForeignKeyViolation {
+        /// The migration.
+        migration: String,
+        /// The check that reported the rows.
+        statement: String,
+        /// How many rows violate a foreign key.
+        rows: usize,
+        /// The first violation: `table rowid -> parent`.
+        first: String,
+        /// What the failure left behind.
+        outcome: String,
+    },
+
+    /// An earlier run failed (or was interrupted) part-way through a
+    /// migration on a database that cannot roll DDL back (MySQL/MariaDB,
+    /// or a migration with `atomic = false`). Nothing more is run until a
+    /// person has looked at the database.
+    #[error(
+        "{migration} {what} in an earlier run{}{}; the database may hold part of it, \
+         so nothing more is run.\n\
+         Fix the database by hand, then record what you did:\n  \
+         manage migrate --fake {migration}   # the migration is now fully applied\n  \
+         manage migrate --fake {before}   # the migration is now fully undone",
+        statement.as_deref().map(|s| format!(" at statement `{s}`")).unwrap_or_default(),
+        error.as_deref().map(|e| format!(" ({e})")).unwrap_or_default()
+    )]
+    UnresolvedFailure {
+        /// The migration.
+        migration: String,
+        /// `failed while applying`, `was interrupted while unapplying`, ...
+        what: String,
+        /// The statement that failed, when known.
+        statement: Option<String>,
+        /// The database's message, when known.
+        error: Option<String>,
+        /// The target that leaves the migration unapplied: its dependency,
+        /// or `zero`.
+        before: String,
+    },
+
+    /// Migration files were edited after they were applied to this
+    /// database: their SQL no longer matches the recorded checksum.
+    #[error(
+        "applied migrations were edited since they were applied: {}.\n\
+         Put the applied version of each file back and write the change as a new migration \
+         (`manage makemigrations`); or, if the database already matches the edited files, \
+         record the new checksums with `manage migrate --fake {}`",
+        names.join(", "),
+        names.last().map(String::as_str).unwrap_or_default()
+    )]
+    EditedMigrations {
+        /// The edited migrations, in dependency order.
+        names: Vec<String>,
+    },
+
+    /// The database records applied migrations that no file describes.
+    #[error(
+        "the database has applied migrations this program does not know: {}; \
+         is it an older version of the program, or were migration files deleted?",
+        names.join(", ")
+    )]
+    UnknownAppliedMigrations {
+        /// The recorded names without a migration.
+        names: Vec<String>,
+    },
+
+    /// A migration is recorded as applied while one of its dependencies is
+    /// not.
+    #[error(
+        "inconsistent history: {migration} is applied but its dependency {dependency} is not; \
+         apply or fake {dependency} first (`manage migrate --fake {dependency}` if its changes \
+         are already in the database)"
+    )]
+    InconsistentHistory {
+        /// The applied migration.
+        migration: String,
+        /// Its unapplied dependency.
+        dependency: String,
     },
 }
 

@@ -41,26 +41,57 @@
 //! - [`autodetect()`]: old state + new state -> [`Operation`]s;
 //! - [`operations`]: each operation's effect on the state, its SQL per
 //!   dialect forward and backward, its description;
-//! - [`writer`] and [`loader`]: migration files (TOML) and their graph;
-//! - [`commands`] and [`cli`]: `makemigrations` and `sqlmigrate`, for a
-//!   project's `manage` binary.
+//! - [`writer`] and [`loader`]: migration files (TOML), read from a
+//!   directory or [embedded](embed_migrations!) in the binary; [`graph`]:
+//!   their dependency order;
+//! - [`recorder`]: the `strata_migrations` table of what is applied;
+//! - [`plan`] and [`executor`]: [`Migrator`] moves a database to a
+//!   [`Target`], one transaction per migration where the database allows,
+//!   under a lock so that concurrent runs wait;
+//! - [`introspect`]: the live schema of a database, comparable with a state;
+//! - [`commands`] and [`cli`]: `makemigrations`, `sqlmigrate`, `migrate`
+//!   and `showmigrations`, for a project's `manage` binary.
+//!
+//! Applying migrations at start-up, from files compiled into the binary:
+//!
+//! ```no_run
+//! # async fn start() -> Result<(), Box<dyn std::error::Error>> {
+//! static MIGRATIONS: strata_migrate::embed::EmbeddedMigrations =
+//!     strata_migrate::embed_migrations!("tests/executor/fixtures");
+//!
+//! let db = strata::Db::connect("sqlite://app.db").await?;
+//! strata_migrate::Migrator::new(MIGRATIONS.load()?)
+//!     .migrate(&db, &strata_migrate::Target::Latest, &mut std::io::stdout())
+//!     .await?;
+//! # Ok(()) }
+//! ```
 
 pub mod autodetect;
 pub mod cli;
 pub mod commands;
+pub mod embed;
 mod error;
+pub mod executor;
+pub mod graph;
+pub mod introspect;
 pub mod loader;
+mod lock;
 pub mod migration;
 pub mod naming;
 pub mod operations;
+pub mod plan;
 pub mod questioner;
+pub mod recorder;
+mod session;
 pub mod state;
 pub mod writer;
 
 pub use autodetect::autodetect;
 pub use error::{Error, Result};
-pub use migration::{DialectScript, Migration, MigrationSql};
+pub use executor::{Migrator, Report};
+pub use migration::{DialectScript, Migration, MigrationOptions, MigrationSql};
 pub use operations::Operation;
+pub use plan::{Plan, Target};
 pub use questioner::{
     InteractiveQuestioner, NonInteractiveQuestioner, Questioner, ScriptedQuestioner,
 };
@@ -68,3 +99,7 @@ pub use state::{
     ConstraintKind, ConstraintState, DefaultValue, FieldState, ForeignKeyState, IndexState,
     ManyToManyState, ModelState, ProjectState,
 };
+/// `embed_migrations!("migrations")`: the migration files of a directory
+/// (relative to the crate's `Cargo.toml`), compiled into the binary as an
+/// [`embed::EmbeddedMigrations`]. See [`embed`].
+pub use strata_migrate_macros::embed_migrations;

@@ -4,21 +4,34 @@
 //! A migration file is `<dir>/NNNN_<name>.toml`; other files are ignored.
 //! A malformed file is an [`Error::Parse`] naming the file and line.
 //! Migrations are replayed in dependency order (ties broken by name), so
-//! an executor needs nothing but the files.
+//! an executor needs nothing but the files. The same files compiled into a
+//! binary ([`crate::embed_migrations!`]) load through
+//! [`MigrationSet::from_embedded`].
+//!
+//! A set is checked as it loads: a dependency on a migration that does
+//! not exist is an [`Error::MissingDependency`] and a cycle an
+//! [`Error::Cycle`]. Several leaves (branches) load fine, since
+//! `makemigrations --merge` must read them; commands that need one line of
+//! history (`makemigrations`, `migrate`) refuse them with
+//! [`Error::Conflict`].
 
 use crate::error::{Error, Result};
-use crate::migration::{Migration, MigrationFile};
+use crate::graph;
+use crate::migration::{Migration, MigrationFileIn, MigrationOptions};
 use crate::state::ProjectState;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The migrations of one directory.
 #[derive(Debug, Clone, Default)]
 pub struct MigrationSet {
-    /// The directory they were read from.
+    /// The directory they were read from (for embedded migrations, the
+    /// directory they were compiled from).
     pub dir: PathBuf,
     /// Migrations by name.
     pub migrations: BTreeMap<String, Migration>,
+    /// The migrations whose file says `atomic = false`.
+    pub non_atomic: BTreeSet<String>,
 }
 
 /// Whether `stem` is a migration name: four digits, `_`, then letters,
@@ -40,7 +53,16 @@ pub fn migration_number(name: &str) -> Option<u32> {
 
 /// Parses one migration file's text; `path` names it in errors.
 pub fn parse(path: &Path, name: &str, text: &str) -> Result<Migration> {
-    let file: MigrationFile = toml::from_str(text).map_err(|e| {
+    parse_with_options(path, name, text).map(|(migration, _)| migration)
+}
+
+/// Parses one migration file's text with its run options.
+pub fn parse_with_options(
+    path: &Path,
+    name: &str,
+    text: &str,
+) -> Result<(Migration, MigrationOptions)> {
+    let file: MigrationFileIn = toml::from_str(text).map_err(|e| {
         let line = e
             .span()
             .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1)
@@ -51,16 +73,25 @@ pub fn parse(path: &Path, name: &str, text: &str) -> Result<Migration> {
             message: e.message().trim().to_string(),
         }
     })?;
-    Ok(Migration {
+    let options = MigrationOptions {
+        atomic: file.atomic,
+    };
+    let migration = Migration {
         name: name.to_string(),
         dependencies: file.dependencies,
         operations: file.operations,
         sql: file.sql,
-    })
+    };
+    Ok((migration, options))
 }
 
 /// Reads one migration file.
 pub fn load_file(path: &Path) -> Result<Migration> {
+    load_file_with_options(path).map(|(migration, _)| migration)
+}
+
+/// Reads one migration file with its run options.
+pub fn load_file_with_options(path: &Path) -> Result<(Migration, MigrationOptions)> {
     let name = path
         .file_stem()
         .and_then(|s| s.to_str())
@@ -74,7 +105,7 @@ pub fn load_file(path: &Path) -> Result<Migration> {
         path: path.to_path_buf(),
         source,
     })?;
-    parse(path, name, &text)
+    parse_with_options(path, name, &text)
 }
 
 impl MigrationSet {
@@ -82,7 +113,7 @@ impl MigrationSet {
     pub fn load(dir: &Path) -> Result<MigrationSet> {
         let mut set = MigrationSet {
             dir: dir.to_path_buf(),
-            migrations: BTreeMap::new(),
+            ..MigrationSet::default()
         };
         let entries = match std::fs::read_dir(dir) {
             Ok(entries) => entries,
@@ -106,12 +137,29 @@ impl MigrationSet {
                     .and_then(|s| s.to_str())
                     .is_some_and(is_migration_name);
             if is_migration {
-                let migration = load_file(&path)?;
-                set.migrations.insert(migration.name.clone(), migration);
+                let (migration, options) = load_file_with_options(&path)?;
+                set.insert(migration, options);
             }
         }
         set.check_graph()?;
         Ok(set)
+    }
+
+    /// Adds `migration` (replacing one of the same name).
+    pub(crate) fn insert(&mut self, migration: Migration, options: MigrationOptions) {
+        if options.atomic {
+            self.non_atomic.remove(&migration.name);
+        } else {
+            self.non_atomic.insert(migration.name.clone());
+        }
+        self.migrations.insert(migration.name.clone(), migration);
+    }
+
+    /// How migration `name` is run.
+    pub fn options(&self, name: &str) -> MigrationOptions {
+        MigrationOptions {
+            atomic: !self.non_atomic.contains(name),
+        }
     }
 
     /// Whether there are no migrations.
@@ -119,88 +167,20 @@ impl MigrationSet {
         self.migrations.is_empty()
     }
 
-    fn path_of(&self, name: &str) -> PathBuf {
-        self.dir.join(format!("{name}.toml"))
-    }
-
-    fn check_graph(&self) -> Result<()> {
-        for migration in self.migrations.values() {
-            for dependency in &migration.dependencies {
-                if !self.migrations.contains_key(dependency) {
-                    return Err(Error::Graph {
-                        reason: format!(
-                            "{} depends on `{dependency}`, which does not exist",
-                            self.path_of(&migration.name).display()
-                        ),
-                    });
-                }
-            }
-        }
-        self.ordered().map(|_| ())
+    pub(crate) fn check_graph(&self) -> Result<()> {
+        graph::check(&self.migrations, Some(&self.dir))
     }
 
     /// The migrations no other migration depends on. More than one means
     /// branches that need a merge migration.
     pub fn leaves(&self) -> Vec<String> {
-        let depended: BTreeSet<&str> = self
-            .migrations
-            .values()
-            .flat_map(|m| m.dependencies.iter().map(String::as_str))
-            .collect();
-        self.migrations
-            .keys()
-            .filter(|name| !depended.contains(name.as_str()))
-            .cloned()
-            .collect()
+        graph::leaves(&self.migrations)
     }
 
     /// The migrations in an order that respects their dependencies (ties
     /// broken by name).
     pub fn ordered(&self) -> Result<Vec<&Migration>> {
-        let mut remaining: HashMap<&str, usize> = self
-            .migrations
-            .values()
-            .map(|m| (m.name.as_str(), m.dependencies.len()))
-            .collect();
-        let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
-        for m in self.migrations.values() {
-            for dependency in &m.dependencies {
-                children
-                    .entry(dependency.as_str())
-                    .or_default()
-                    .push(&m.name);
-            }
-        }
-        let mut ready: BTreeSet<&str> = remaining
-            .iter()
-            .filter(|(_, n)| **n == 0)
-            .map(|(name, _)| *name)
-            .collect();
-        let mut out = Vec::with_capacity(self.migrations.len());
-        while let Some(name) = ready.pop_first() {
-            out.push(&self.migrations[name]);
-            for child in children.get(name).into_iter().flatten() {
-                if let Some(n) = remaining.get_mut(child) {
-                    *n -= 1;
-                    if *n == 0 {
-                        ready.insert(child);
-                    }
-                }
-            }
-        }
-        if out.len() != self.migrations.len() {
-            let stuck: Vec<&str> = remaining
-                .iter()
-                .filter(|(_, n)| **n > 0)
-                .map(|(name, _)| *name)
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            return Err(Error::Graph {
-                reason: format!("the dependencies of {} form a cycle", stuck.join(", ")),
-            });
-        }
-        Ok(out)
+        graph::ordered(&self.migrations)
     }
 
     /// The state every migration together replays to.

@@ -66,6 +66,42 @@ pub struct DialectScript {
     pub backward_error: Option<String>,
 }
 
+/// How a migration is run, from the top of its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MigrationOptions {
+    /// Whether the migration runs in one transaction (`atomic = true`, the
+    /// default). `atomic = false` runs each statement on its own, for
+    /// statements a transaction does not allow, such as PostgreSQL's
+    /// `CREATE INDEX CONCURRENTLY`; a failure part-way then leaves the
+    /// migration recorded as failed, as on MySQL.
+    pub atomic: bool,
+}
+
+impl Default for MigrationOptions {
+    fn default() -> MigrationOptions {
+        MigrationOptions { atomic: true }
+    }
+}
+
+/// The shape a migration file is read with: [`MigrationFile`] plus the
+/// options only a person writes (`atomic = false`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MigrationFileIn {
+    #[serde(default = "yes")]
+    pub atomic: bool,
+    #[serde(default)]
+    pub dependencies: Vec<String>,
+    #[serde(default)]
+    pub operations: Vec<Operation>,
+    #[serde(default)]
+    pub sql: MigrationSql,
+}
+
+fn yes() -> bool {
+    true
+}
+
 /// The serialized shape of a migration file (the name is the file's).
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

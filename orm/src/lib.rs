@@ -58,8 +58,8 @@ mod value;
 mod writer;
 
 pub use column_type::{ColumnType, CustomColumnType};
-pub use db::{Db, ExecResult, Row};
 pub use db::{Conn, Transaction};
+pub use db::{Db, ExecResult, Row};
 pub use dialect::Dialect;
 pub use error::{Error, Result};
 pub use meta::ModelMeta;
@@ -103,13 +103,13 @@ pub mod __private {
     pub use std::option::Option;
 
     pub use crate::meta::has_column;
+    pub use crate::query::Field;
     pub use crate::query::{exists, IntoCondition, Q};
-    pub use crate::relation::Prefetch;
+    pub use crate::registry::Registration;
     pub use crate::relation::glue::*;
     pub use crate::relation::prefetch::default_query;
+    pub use crate::relation::Prefetch;
     pub use crate::relation::{IntoPrefetch, Related, RelationPath};
-    pub use crate::query::Field;
-    pub use crate::registry::Registration;
     pub use crate::types::FieldType;
     pub use crate::value::Value;
     pub use inventory;

@@ -358,7 +358,8 @@ impl Db {
         for model in models.iter().rev() {
             for m2m in model.many_to_many.iter().filter(|r| r.through.is_none()) {
                 let mut sql = String::from("DROP TABLE IF EXISTS ");
-                self.dialect().quote_identifier_into(&mut sql, m2m.join_table);
+                self.dialect()
+                    .quote_identifier_into(&mut sql, m2m.join_table);
                 self.execute(Statement::raw(self.dialect(), sql)).await?;
             }
         }

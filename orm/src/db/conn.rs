@@ -154,11 +154,11 @@ impl Conn {
     fn session(&mut self) -> Session<'_> {
         match &mut self.inner {
             #[cfg(feature = "sqlite")]
-            PooledConn::Sqlite(c) => Session::Sqlite(&mut **c),
+            PooledConn::Sqlite(c) => Session::Sqlite(c),
             #[cfg(feature = "postgres")]
-            PooledConn::Postgres(c) => Session::Postgres(&mut **c),
+            PooledConn::Postgres(c) => Session::Postgres(c),
             #[cfg(feature = "mysql")]
-            PooledConn::MySql(c) => Session::MySql(&mut **c),
+            PooledConn::MySql(c) => Session::MySql(c),
         }
     }
 
@@ -244,11 +244,11 @@ impl Transaction<'_> {
     fn session(&mut self) -> Session<'_> {
         match &mut self.inner {
             #[cfg(feature = "sqlite")]
-            Tx::Sqlite(t) => Session::Sqlite(&mut **t),
+            Tx::Sqlite(t) => Session::Sqlite(t),
             #[cfg(feature = "postgres")]
-            Tx::Postgres(t) => Session::Postgres(&mut **t),
+            Tx::Postgres(t) => Session::Postgres(t),
             #[cfg(feature = "mysql")]
-            Tx::MySql(t) => Session::MySql(&mut **t),
+            Tx::MySql(t) => Session::MySql(t),
         }
     }
 
@@ -407,18 +407,17 @@ mod tests {
     }
 
     async fn count(db: &Db) -> i64 {
-        db.fetch(
-            Statement::raw(db.dialect(), "SELECT COUNT(*) FROM t"),
-            int,
-        )
-        .await
-        .unwrap()[0]
+        db.fetch(Statement::raw(db.dialect(), "SELECT COUNT(*) FROM t"), int)
+            .await
+            .unwrap()[0]
     }
 
     #[tokio::test]
     async fn a_dropped_transaction_is_rolled_back_and_statements_are_counted() {
         let db = Db::connect("sqlite::memory:").await.unwrap();
-        db.execute_raw_sql("CREATE TABLE t (x INTEGER)").await.unwrap();
+        db.execute_raw_sql("CREATE TABLE t (x INTEGER)")
+            .await
+            .unwrap();
         let before = db.query_count();
         {
             let mut conn = db.acquire().await.unwrap();
@@ -448,10 +447,7 @@ mod tests {
             .await
             .unwrap();
         let on = conn
-            .fetch(
-                Statement::raw(db.dialect(), "PRAGMA foreign_keys"),
-                int,
-            )
+            .fetch(Statement::raw(db.dialect(), "PRAGMA foreign_keys"), int)
             .await
             .unwrap();
         assert_eq!(on, vec![0]);
@@ -459,7 +455,10 @@ mod tests {
             .await
             .unwrap();
         let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.unwrap();
-        let err = tx.execute_raw_sql("SELECT * FROM missing").await.unwrap_err();
+        let err = tx
+            .execute_raw_sql("SELECT * FROM missing")
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("missing"), "{err}");
         tx.rollback().await.unwrap();
     }

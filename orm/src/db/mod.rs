@@ -6,8 +6,8 @@ mod conn;
 mod connect;
 mod row;
 
-pub(crate) use row::decode_native;
 pub use conn::{Conn, Transaction};
+pub(crate) use row::decode_native;
 pub use row::Row;
 
 use crate::dialect::Dialect;

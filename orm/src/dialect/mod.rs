@@ -54,6 +54,14 @@ impl Dialect {
     /// Appends `name` quoted as an identifier.
     pub fn quote_identifier_into(self, out: &mut String, name: &str) {
         let q = self.imp().quote_char();
+        if !name.contains(q) {
+            // The common case, without a per-character loop.
+            out.reserve(name.len() + 2);
+            out.push(q);
+            out.push_str(name);
+            out.push(q);
+            return;
+        }
         out.push(q);
         for ch in name.chars() {
             if ch == q {
@@ -133,6 +141,22 @@ pub(crate) enum TextLookup {
 /// because MySQL's string literals treat backslashes differently depending
 /// on `sql_mode`.
 pub(crate) const LIKE_ESCAPE: char = '!';
+
+/// Appends `n` in decimal. Placeholders are written once per bind, and
+/// `write!` through `fmt` costs several times more than this.
+pub(crate) fn push_decimal(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[start..]).expect("ASCII digits"));
+}
 
 /// Escapes `%`, `_` and the escape character itself, so the text matches
 /// literally inside a `LIKE` pattern.
@@ -295,4 +319,26 @@ pub(crate) fn write_offset(w: &mut SqlWriter, offset: Option<u64>) {
 
 pub(crate) fn clamp_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_decimal_writes_every_digit() {
+        for n in [0usize, 7, 10, 99, 100, 65_535, usize::MAX] {
+            let mut out = String::from("$");
+            push_decimal(&mut out, n);
+            assert_eq!(out, format!("${n}"));
+        }
+    }
+
+    #[test]
+    fn identifiers_with_and_without_quote_chars_are_quoted() {
+        assert_eq!(Dialect::Postgres.quote_identifier("users"), "\"users\"");
+        assert_eq!(Dialect::Postgres.quote_identifier("a\"b"), "\"a\"\"b\"");
+        assert_eq!(Dialect::MySql.quote_identifier("a`b"), "`a``b`");
+        assert_eq!(Dialect::Sqlite.quote_identifier(""), "\"\"");
+    }
 }

@@ -3,14 +3,13 @@
 use super::SqlDialect;
 use crate::column_type::ColumnType;
 use std::borrow::Cow;
-use std::fmt::Write;
 
 pub(crate) struct Postgres;
 
 impl SqlDialect for Postgres {
     fn write_placeholder(&self, out: &mut String, index: usize) {
         out.push('$');
-        let _ = write!(out, "{index}");
+        super::push_decimal(out, index);
     }
 
     fn column_type(&self, ty: &ColumnType) -> Cow<'static, str> {

@@ -1,0 +1,42 @@
+//! The blog's models. They live in a library so that two binaries link
+//! them: the program (`src/main.rs`), which migrates its database at
+//! start-up, and the `manage` binary (`src/bin/manage.rs`), which makes and
+//! applies migrations.
+
+use strata::prelude::*;
+
+/// Someone who writes posts.
+#[derive(Model, Debug, Clone)]
+pub struct Author {
+    pub id: i64,
+    #[strata(max_length = 100, unique)]
+    pub name: String,
+}
+
+/// A blog post.
+#[derive(Model, Debug, Clone)]
+#[strata(table = "blog_post")]
+pub struct Post {
+    pub id: i64,
+    #[strata(max_length = 200)]
+    pub title: String,
+    pub body: String,
+    #[strata(on_delete = cascade, related_name = "posts")]
+    pub author: ForeignKey<Author>,
+    #[strata(default = false)]
+    pub published: bool,
+}
+
+/// A reader's comment on a post.
+#[derive(Model, Debug, Clone)]
+pub struct Comment {
+    pub id: i64,
+    #[strata(on_delete = cascade, related_name = "comments")]
+    pub post: ForeignKey<Post>,
+    pub text: String,
+}
+
+/// Every model of the blog, targets first.
+pub fn models() -> [&'static strata::ModelMeta; 3] {
+    [Author::META, Post::META, Comment::META]
+}
