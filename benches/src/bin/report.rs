@@ -1,0 +1,175 @@
+//! Runs the benchmark suite and writes `benches/report/REPORT.md`.
+//!
+//! ```text
+//! cargo run --release --manifest-path benches/Cargo.toml --bin report -- [--quick]
+//!     [--skip-query-gen] [--skip-e2e] [--skip-migrations] [--no-django] [--report-only]
+//! ```
+//!
+//! `--quick` shortens criterion's warm-up and measurement times and the
+//! repetitions of the migration benchmarks (for development; the figures
+//! are noisier). `--report-only` rewrites the report from the last run's
+//! data. PostgreSQL end-to-end runs when `STRATA_BENCH_POSTGRES_URL` is set.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use strata_benches::report::{read_medians, write, Inputs};
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest_dir().join("target"))
+}
+
+fn run(what: &str, cmd: &mut Command) {
+    eprintln!("== {what}: {cmd:?}");
+    let status = cmd
+        .status()
+        .unwrap_or_else(|e| panic!("{what}: cannot start: {e}"));
+    assert!(status.success(), "{what} failed: {status}");
+}
+
+fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(manifest_dir());
+    cmd
+}
+
+fn criterion_args(quick: bool) -> Vec<&'static str> {
+    if quick {
+        vec![
+            "--warm-up-time",
+            "0.3",
+            "--measurement-time",
+            "1",
+            "--sample-size",
+            "20",
+            "--noplot",
+        ]
+    } else {
+        vec!["--warm-up-time", "1", "--measurement-time", "2", "--noplot"]
+    }
+}
+
+fn read_json(path: &Path) -> Option<serde_json::Value> {
+    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+}
+
+fn machine(postgres_measured: bool) -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("MemTotal"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or("?".into(), |kb| format!("{:.0} GiB", kb / 1048576.0));
+    let output = |cmd: &str, args: &[&str]| {
+        Command::new(cmd)
+            .args(args)
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default()
+    };
+    let rustc = output("rustc", &["--version"]);
+    let kernel = output("uname", &["-sr"]);
+    let postgres = if postgres_measured {
+        "PostgreSQL (the server of STRATA_BENCH_POSTGRES_URL)"
+    } else {
+        "no PostgreSQL"
+    };
+    format!(
+        "- CPU: {cpu}, {cores} cores available\n- memory: {memory}\n- {kernel}, {rustc}\n- \
+         peers: diesel 2.3, sea-query 0.32, sea-orm 1.1, sqlx 0.8.6 (versions pinned in \
+         `benches/Cargo.lock`)\n- databases: in-memory SQLite (bundled libsqlite3 of \
+         libsqlite3-sys 0.30), {postgres}"
+    )
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let has = |flag: &str| args.iter().any(|a| a == flag);
+    let quick = has("--quick");
+    let data = strata_benches::data_dir();
+    let criterion = target_dir().join("criterion");
+
+    if !has("--report-only") {
+        if !has("--skip-query-gen") {
+            let _ = std::fs::remove_dir_all(criterion.join("query_gen"));
+            run(
+                "allocation counts",
+                cargo().args(["run", "--release", "--bin", "alloc_counts"]),
+            );
+            run(
+                "query generation",
+                cargo()
+                    .args(["bench", "--bench", "query_gen", "--"])
+                    .args(criterion_args(quick)),
+            );
+        }
+        if !has("--skip-e2e") {
+            let _ = std::fs::remove_dir_all(criterion.join("e2e"));
+            run(
+                "end to end",
+                cargo()
+                    .args(["bench", "--bench", "e2e", "--"])
+                    .args(criterion_args(quick)),
+            );
+        }
+        if !has("--skip-migrations") {
+            let mut cmd = cargo();
+            cmd.args(["run", "--release", "--bin", "migrate_scale", "--"]);
+            if quick {
+                cmd.arg("--quick");
+            }
+            if has("--no-django") {
+                cmd.arg("--no-django");
+            }
+            run("makemigrations at scale", &mut cmd);
+        }
+    }
+
+    // The command that measured, kept across `--report-only` runs.
+    let command_file = data.join("command.txt");
+    let command = if has("--report-only") {
+        std::fs::read_to_string(&command_file).unwrap_or_default()
+    } else {
+        let mut command =
+            String::from("cargo run --release --manifest-path benches/Cargo.toml --bin report --");
+        for a in &args {
+            command.push(' ');
+            command.push_str(a);
+        }
+        let _ = std::fs::create_dir_all(&data);
+        let _ = std::fs::write(&command_file, &command);
+        command
+    };
+    let quick = quick || command.contains("--quick");
+    let medians = read_medians(&criterion);
+    let postgres_measured = medians.keys().any(|k| k.starts_with("e2e/postgres/"));
+    let inputs = Inputs {
+        medians,
+        allocs: read_json(&data.join("query_gen_allocs.json")),
+        migrations: read_json(&data.join("migrations.json")),
+        machine: machine(postgres_measured),
+        command,
+        quick,
+    };
+    let path = write(&inputs, &manifest_dir().join("report")).expect("write the report");
+    println!("wrote {}", path.display());
+}
