@@ -123,39 +123,20 @@ fn expand(checked: &Checked) -> TokenStream {
         if let Some(relation) = &column.relation {
             let target = relation_target(field.ty);
             let rel_static = format_ident!("__STRATA_REL_{}", field_name(field_ident));
-            relation_statics.push(quote! {
-                static #rel_static: #p::RelationMeta = #p::RelationMeta {
-                    name: #field_lit,
-                    kind: #p::RelationKind::Forward,
-                    from: || <#ident as #p::Model>::META,
-                    to: || <#target as #p::Model>::META,
-                    column: #column_lit,
-                    nullable: #field_type::NULLABLE,
-                    join_table: "",
-                    join_from: "",
-                    join_to: "",
-                    through: ::core::option::Option::None,
-                    decode_target: #p::decode_related::<#target>,
-                    attach: |obj, value| {
-                        #p::attach::<#ident, #target>(obj, value, |m| {
-                            &mut m.#field_ident as &mut dyn #p::HoldsRelated<#target>
-                        })
-                    },
-                    parent_key: #p::pk_of::<#ident>,
-                    decode_key: #p::decode_pk::<#ident>,
-                    query: #p::default_query::<#target>,
-                    store: |obj, items| {
-                        #p::store_one::<#ident, #target>(obj, items, |m| {
-                            &mut m.#field_ident as &mut dyn #p::HoldsRelated<#target>
-                        })
-                    },
-                    children: |obj| {
-                        #p::children_one::<#ident, #target>(obj, |m| {
-                            &mut m.#field_ident as &mut dyn #p::HoldsRelated<#target>
-                        })
-                    },
-                };
-            });
+            relation_statics.push(relation_static(
+                &p,
+                RelStatic {
+                    ident: &rel_static,
+                    name: field_lit.clone(),
+                    kind: "Forward",
+                    from: quote!(#ident),
+                    to: quote!(#target),
+                    column: quote!(#column_lit),
+                    nullable: quote!(#field_type::NULLABLE),
+                    join: None,
+                    holds: Holds::One(field_ident),
+                },
+            ));
             let doc = format!(
                 "The `{}` relation, for queries: its fields, or `select_related`.",
                 field_name(field_ident)
@@ -179,27 +160,20 @@ fn expand(checked: &Checked) -> TokenStream {
                 let rn = &relation.related_name;
                 let rn_lit = lit(&rn.value);
                 let rn_ident = syn::Ident::new(&rn.value, rn.span);
-                relation_statics.push(quote! {
-                    static #rev_static: #p::RelationMeta = #p::RelationMeta {
-                        name: #rn_lit,
-                        kind: #p::RelationKind::Reverse,
-                        from: || <#target as #p::Model>::META,
-                        to: || <#ident as #p::Model>::META,
-                        column: #column_lit,
-                        nullable: true,
-                        join_table: "",
-                        join_from: "",
-                        join_to: "",
-                        through: ::core::option::Option::None,
-                        decode_target: #p::decode_related::<#ident>,
-                        attach: |_, _| {},
-                        parent_key: #p::pk_of::<#target>,
-                        decode_key: #p::decode_pk::<#target>,
-                        query: #p::default_query::<#ident>,
-                        store: |obj, items| #p::store_reverse::<#target, #ident>(obj, items, #rn_lit),
-                        children: |obj| #p::children_reverse::<#target, #ident>(obj, #rn_lit),
-                    };
-                });
+                relation_statics.push(relation_static(
+                    &p,
+                    RelStatic {
+                        ident: &rev_static,
+                        name: rn_lit.clone(),
+                        kind: "Reverse",
+                        from: quote!(#target),
+                        to: quote!(#ident),
+                        column: quote!(#column_lit),
+                        nullable: quote!(true),
+                        join: None,
+                        holds: Holds::Reverse(&rn_lit),
+                    },
+                ));
                 let doc = format!(
                     "The `{}` rows referring to this one through `{}.{}` (reverse relation), for queries and `prefetch_related`.",
                     ident, ident, field_name(field_ident)
@@ -538,27 +512,25 @@ fn expand_many_to_many(
         }
     });
     let rel_static = format_ident!("__STRATA_M2M_{}", field_name(field_ident));
-    relation_statics.push(quote! {
-        static #rel_static: #p::RelationMeta = #p::RelationMeta {
-            name: #field_lit,
-            kind: #p::RelationKind::ManyToMany,
-            from: || <#ident as #p::Model>::META,
-            to: || <#target as #p::Model>::META,
-            column: "",
-            nullable: true,
-            join_table: #join_table,
-            join_from: #source,
-            join_to: #target_column,
-            through: #through,
-            decode_target: #p::decode_related::<#target>,
-            attach: |_, _| {},
-            parent_key: #p::pk_of::<#ident>,
-            decode_key: #p::decode_pk::<#ident>,
-            query: #p::default_query::<#target>,
-            store: |obj, items| #p::store_many::<#ident, #target>(obj, items, |m| &mut m.#field_ident),
-            children: |obj| #p::children_many::<#ident, #target>(obj, |m| &mut m.#field_ident),
-        };
-    });
+    relation_statics.push(relation_static(
+        p,
+        RelStatic {
+            ident: &rel_static,
+            name: field_lit.clone(),
+            kind: "ManyToMany",
+            from: quote!(#ident),
+            to: quote!(#target),
+            column: quote!(""),
+            nullable: quote!(true),
+            join: Some([
+                join_table.clone(),
+                quote!(#source),
+                quote!(#target_column),
+                through.clone(),
+            ]),
+            holds: Holds::Many(field_ident),
+        },
+    ));
     let doc = format!(
         "The `{}` many-to-many relation, for queries and `prefetch_related`.",
         field_name(field_ident)
@@ -583,27 +555,20 @@ fn expand_many_to_many(
     let rev_static = format_ident!("__STRATA_M2M_REV_{}", field_name(field_ident));
     let rn_lit = lit(&rn.value);
     let rn_ident = syn::Ident::new(&rn.value, rn.span);
-    relation_statics.push(quote! {
-        static #rev_static: #p::RelationMeta = #p::RelationMeta {
-            name: #rn_lit,
-            kind: #p::RelationKind::ManyToMany,
-            from: || <#target as #p::Model>::META,
-            to: || <#ident as #p::Model>::META,
-            column: "",
-            nullable: true,
-            join_table: #join_table,
-            join_from: #target_column,
-            join_to: #source,
-            through: #through,
-            decode_target: #p::decode_related::<#ident>,
-            attach: |_, _| {},
-            parent_key: #p::pk_of::<#target>,
-            decode_key: #p::decode_pk::<#target>,
-            query: #p::default_query::<#ident>,
-            store: |obj, items| #p::store_reverse::<#target, #ident>(obj, items, #rn_lit),
-            children: |obj| #p::children_reverse::<#target, #ident>(obj, #rn_lit),
-        };
-    });
+    relation_statics.push(relation_static(
+        p,
+        RelStatic {
+            ident: &rev_static,
+            name: rn_lit.clone(),
+            kind: "ManyToMany",
+            from: quote!(#target),
+            to: quote!(#ident),
+            column: quote!(""),
+            nullable: quote!(true),
+            join: Some([join_table, quote!(#target_column), quote!(#source), through]),
+            holds: Holds::Reverse(&rn_lit),
+        },
+    ));
     let doc = format!(
         "The `{}` rows related to this one through `{}.{}` (reverse many-to-many), for queries and `prefetch_related`.",
         ident,
@@ -620,4 +585,94 @@ fn expand_many_to_many(
             }
         }
     });
+}
+
+/// Where a relation's loaded rows are kept on the model it starts from.
+enum Holds<'a> {
+    /// A `ForeignKey` / `OneToOne` field (also filled by select_related).
+    One(&'a syn::Ident),
+    /// A `ManyToMany<T>` field.
+    Many(&'a syn::Ident),
+    /// The `Reverse<T>` field named after the related_name, found at run
+    /// time (the model declaring the relation cannot see it).
+    Reverse(&'a syn::LitStr),
+}
+
+/// One relation's [`RelationMeta`] static.
+struct RelStatic<'a> {
+    ident: &'a syn::Ident,
+    name: syn::LitStr,
+    /// A `RelationKind` variant.
+    kind: &'static str,
+    from: TokenStream,
+    to: TokenStream,
+    column: TokenStream,
+    nullable: TokenStream,
+    /// Many-to-many: join table, its column to `from`, to `to`, through.
+    join: Option<[TokenStream; 4]>,
+    holds: Holds<'a>,
+}
+
+fn relation_static(p: &TokenStream, r: RelStatic) -> TokenStream {
+    let RelStatic {
+        ident,
+        name,
+        kind,
+        from,
+        to,
+        column,
+        nullable,
+        join,
+        holds,
+    } = r;
+    let kind = format_ident!("{kind}");
+    let [join_table, join_from, join_to, through] = join.unwrap_or_else(|| {
+        [
+            quote!(""),
+            quote!(""),
+            quote!(""),
+            quote!(::core::option::Option::None),
+        ]
+    });
+    let (attach, store, children) = match holds {
+        Holds::One(field) => {
+            let holder = quote!(|m| &mut m.#field as &mut dyn #p::HoldsRelated<#to>);
+            (
+                quote!(|obj, value| #p::attach::<#from, #to>(obj, value, #holder)),
+                quote!(|obj, items| #p::store_one::<#from, #to>(obj, items, #holder)),
+                quote!(|obj| #p::children_one::<#from, #to>(obj, #holder)),
+            )
+        }
+        Holds::Many(field) => (
+            quote!(|_, _| {}),
+            quote!(|obj, items| #p::store_many::<#from, #to>(obj, items, |m| &mut m.#field)),
+            quote!(|obj| #p::children_many::<#from, #to>(obj, |m| &mut m.#field)),
+        ),
+        Holds::Reverse(name) => (
+            quote!(|_, _| {}),
+            quote!(|obj, items| #p::store_reverse::<#from, #to>(obj, items, #name)),
+            quote!(|obj| #p::children_reverse::<#from, #to>(obj, #name)),
+        ),
+    };
+    quote! {
+        static #ident: #p::RelationMeta = #p::RelationMeta {
+            name: #name,
+            kind: #p::RelationKind::#kind,
+            from: || <#from as #p::Model>::META,
+            to: || <#to as #p::Model>::META,
+            column: #column,
+            nullable: #nullable,
+            join_table: #join_table,
+            join_from: #join_from,
+            join_to: #join_to,
+            through: #through,
+            decode_target: #p::decode_related::<#to>,
+            attach: #attach,
+            parent_key: #p::pk_of::<#from>,
+            decode_key: #p::decode_pk::<#from>,
+            query: #p::default_query::<#to>,
+            store: #store,
+            children: #children,
+        };
+    }
 }

@@ -8,6 +8,7 @@ mod foreign_key;
 #[doc(hidden)]
 pub mod glue;
 mod holders;
+mod key;
 mod path;
 pub(crate) mod prefetch;
 mod related;

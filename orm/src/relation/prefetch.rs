@@ -2,6 +2,7 @@
 //! only when the parent keys exceed the database's bind limit), matched to
 //! its parents in memory, and stored in the parents' holder fields.
 
+use super::key::Key;
 use super::path::{JoinPath, RelationMeta, RelationPath};
 use crate::db::{Db, Row};
 use crate::dialect::Dialect;
@@ -157,11 +158,6 @@ impl std::fmt::Debug for PrefetchSpec {
     }
 }
 
-/// A key usable in a hash map: values of one key column always have the
-/// same variant, so their debug form identifies them.
-fn key_string(value: &Value) -> String {
-    format!("{value:?}")
-}
 
 /// Loads every prefetch of `specs` into `rows`.
 pub(crate) async fn prefetch<M: Model>(
@@ -209,7 +205,7 @@ fn load_level<'a>(
             for parent in parents.iter_mut() {
                 let mut children = Vec::new();
                 if let Some(key) = (hop.parent_key)(&**parent) {
-                    if let Some(rows) = rows.get(&key_string(&key)) {
+                    if let Some(rows) = rows.get(&Key::from(key)) {
                         for row in rows {
                             children.push(decode(row)?);
                         }
@@ -243,7 +239,7 @@ fn distinct_keys(parents: &[&mut (dyn Any + Send)], hop: &RelationMeta) -> Vec<V
     let mut keys = Vec::new();
     for parent in parents {
         if let Some(key) = (hop.parent_key)(&**parent) {
-            if seen.insert(key_string(&key)) {
+            if seen.insert(Key::from(key.clone())) {
                 keys.push(key);
             }
         }
@@ -260,8 +256,8 @@ async fn fetch_level(
     keys: Vec<Value>,
     hop: &'static RelationMeta,
     query: &dyn PrefetchQuery,
-) -> Result<HashMap<String, Vec<Row>>> {
-    let mut by_key: HashMap<String, Vec<Row>> = HashMap::new();
+) -> Result<HashMap<Key, Vec<Row>>> {
+    let mut by_key: HashMap<Key, Vec<Row>> = HashMap::new();
     if keys.is_empty() {
         return Ok(by_key);
     }
@@ -275,7 +271,7 @@ async fn fetch_level(
         let rows = db
             .fetch_owned(stmt, |row| {
                 let key = (hop.decode_key)(&row, row.len().saturating_sub(1))?;
-                Ok((key_string(&key), row))
+                Ok((Key::from(key), row))
             })
             .await?;
         for (key, row) in rows {

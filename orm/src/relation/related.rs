@@ -1,6 +1,7 @@
 //! [`RelatedRows`]: the rows related to one model instance, from
 //! [`Model::related`](crate::Model::related).
 
+use super::key::Key;
 use super::path::{JoinPath, RelationKind, RelationMeta};
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -76,7 +77,7 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
     }
 
     /// The keys of the rows currently related.
-    async fn current(&self, db: &Db, hop: &'static RelationMeta) -> Result<HashSet<String>> {
+    async fn current(&self, db: &Db, hop: &'static RelationMeta) -> Result<HashSet<Key>> {
         let mut w = SqlWriter::new(db.dialect());
         w.push_sql("SELECT ");
         w.push_identifier(hop.join_to);
@@ -88,7 +89,7 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
         w.push_bind(self.key.clone());
         db.fetch(w.finish(), |row| {
             let key = crate::model::decode_field::<T, T::Key>(row, 0, T::META.primary_key)?;
-            Ok(format!("{:?}", crate::types::FieldType::to_value(&key)))
+            Ok(Key::from(crate::types::FieldType::to_value(&key)))
         })
         .await
         .map(|keys| keys.into_iter().collect())
@@ -104,8 +105,8 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
             .iter()
             .map(|t| t.pk_value())
             .filter(|k| {
-                let s = format!("{k:?}");
-                !existing.contains(&s) && seen.insert(s)
+                let key = Key::from(k.clone());
+                !existing.contains(&key) && seen.insert(key)
             })
             .collect();
         for chunk in new.chunks((db.dialect().max_bind_params() / 2).max(1)) {
@@ -183,9 +184,9 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
     pub async fn set(&self, db: &Db, targets: &[&T]) -> Result<()> {
         let hop = self.join("set")?;
         let existing = self.current(db, hop).await?;
-        let wanted: HashSet<String> = targets
+        let wanted: HashSet<Key> = targets
             .iter()
-            .map(|t| format!("{:?}", t.pk_value()))
+            .map(|t| Key::from(t.pk_value()))
             .collect();
         if existing.iter().any(|k| !wanted.contains(k)) {
             let mut w = self.delete_pairs(db, hop);
