@@ -69,7 +69,7 @@ pub use query::{
 };
 pub use relation::{ForeignKey, ManyToMany, OneToOne, Reverse};
 pub use types::{DecodeError, FieldType};
-pub use value::Value;
+pub use value::{Array, Value};
 pub use writer::{SqlWriter, Statement};
 
 /// `#[derive(Model)]`: see the crate documentation.

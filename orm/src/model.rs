@@ -188,7 +188,39 @@ fn by_pk<M: Model>(dialect: Dialect, verb: &str, pk: Value) -> Statement {
 }
 
 /// `INSERT INTO "t" ("a", "b") VALUES (?, ?), (?, ?) [RETURNING "id"]`
+/// The `INSERT` of `row_count` rows whose values are `rows`, its SQL
+/// taken from the statement cache (the text depends only on the model and
+/// the number of rows).
 fn insert_statement<M: Model>(dialect: Dialect, rows: Vec<Value>, row_count: usize) -> Statement {
+    use crate::query::shape::{self, Lookup, StatementKind};
+    let encode = |key: &mut shape::ShapeKey<'_>| {
+        key.model(M::META);
+        key.push(row_count);
+        key.push(rows.len());
+    };
+    match shape::lookup(dialect, StatementKind::Insert, encode) {
+        Lookup::Hit(sql, _) => {
+            let stmt = Statement {
+                dialect,
+                sql,
+                binds: rows,
+            };
+            #[cfg(debug_assertions)]
+            shape::verify(&stmt, || {
+                render_insert::<M>(dialect, stmt.binds.clone(), row_count)
+            });
+            stmt
+        }
+        Lookup::Miss(key) => {
+            let stmt = render_insert::<M>(dialect, rows, row_count);
+            shape::remember(key, &stmt);
+            stmt
+        }
+    }
+}
+
+/// Renders the `INSERT` of [`insert_statement`].
+fn render_insert<M: Model>(dialect: Dialect, rows: Vec<Value>, row_count: usize) -> Statement {
     let meta = M::META;
     let mut w = SqlWriter::new(dialect);
     w.push_sql("INSERT INTO ");

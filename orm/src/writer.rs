@@ -6,7 +6,7 @@
 //! become SQL text.
 
 use crate::dialect::Dialect;
-use crate::value::Value;
+use crate::value::{Array, Value};
 use std::fmt;
 
 /// Builds one statement's SQL text and its binds in a single pass.
@@ -47,6 +47,53 @@ impl SqlWriter {
         self.dialect
             .imp()
             .write_placeholder(&mut self.sql, self.binds.len());
+    }
+
+    /// Appends ` IN (...)` (` NOT IN (...)` when `negated`) for a list of
+    /// values of one kind: on PostgreSQL one array parameter,
+    /// ` = ANY($n)` (` <> ALL($n)`), which compares `NULL`s the same way;
+    /// elsewhere a placeholder per value. The list must not be empty.
+    pub fn push_in_array(&mut self, array: &Array, negated: bool) {
+        if self.dialect.binds_arrays() {
+            self.push_sql(if negated { " <> ALL(" } else { " = ANY(" });
+            self.push_bind(Value::Array(array.clone()));
+            self.push_sql(")");
+            return;
+        }
+        self.push_sql(if negated { " NOT IN (" } else { " IN (" });
+        self.binds.reserve(array.len());
+        let mut first = true;
+        array.for_each_value(|value| {
+            if !first {
+                self.push_sql(", ");
+            }
+            first = false;
+            self.push_bind(value);
+        });
+        self.push_sql(")");
+    }
+
+    /// Appends ` IN (...)` / ` NOT IN (...)` for `values`: as one array
+    /// parameter when the dialect binds arrays and the values are of one
+    /// kind (see [`push_in_array`](SqlWriter::push_in_array)), else a
+    /// placeholder per value. The list must not be empty.
+    pub fn push_in_values(&mut self, values: &[Value], negated: bool) {
+        if self.dialect.binds_arrays() {
+            if let Some(array) = Array::from_values(values) {
+                self.push_sql(if negated { " <> ALL(" } else { " = ANY(" });
+                self.push_bind(Value::Array(array));
+                self.push_sql(")");
+                return;
+            }
+        }
+        self.push_sql(if negated { " NOT IN (" } else { " IN (" });
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                self.push_sql(", ");
+            }
+            self.push_bind(value.clone());
+        }
+        self.push_sql(")");
     }
 
     /// How many values are bound so far.

@@ -7,6 +7,7 @@ mod multi_valued;
 mod operations;
 mod querysets;
 mod relations;
+mod statement_cache;
 
 use strata::{Dialect, Statement};
 

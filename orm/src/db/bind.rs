@@ -1,6 +1,7 @@
 //! Binding [`Value`]s to a driver's query, with each dialect's storage
 //! choices (text for dates, UUIDs and decimals on SQLite, text UUIDs and
-//! JSON on MySQL) applied in one place.
+//! JSON on MySQL) applied in one place. Arrays are PostgreSQL's; the other
+//! databases get their text (strata never sends them one).
 
 use crate::types::text_formats;
 use crate::value::Value;
@@ -28,6 +29,7 @@ pub(crate) fn sqlite<'q>(
         Value::Uuid(v) => q.bind(v.map(|u| u.hyphenated().to_string())),
         Value::Decimal(v) => q.bind(v.map(|d| d.to_string())),
         Value::Json(v) => q.bind(v.map(|j| j.to_string())),
+        Value::Array(a) => q.bind(a.to_string()),
     }
 }
 
@@ -52,6 +54,25 @@ pub(crate) fn postgres<'q>(
         Value::Uuid(v) => q.bind(v),
         Value::Decimal(v) => q.bind(v),
         Value::Json(v) => q.bind(v.map(|j| sqlx::types::Json(*j))),
+        Value::Array(a) => match a {
+            crate::Array::Bool(v) => q.bind(v),
+            crate::Array::I16(v) => q.bind(v),
+            crate::Array::I32(v) => q.bind(v),
+            crate::Array::I64(v) => q.bind(v),
+            crate::Array::F32(v) => q.bind(v),
+            crate::Array::F64(v) => q.bind(v),
+            crate::Array::String(v) => q.bind(v),
+            crate::Array::Bytes(v) => q.bind(v),
+            crate::Array::Date(v) => q.bind(v),
+            crate::Array::Time(v) => q.bind(v),
+            crate::Array::DateTime(v) => q.bind(v),
+            crate::Array::DateTimeUtc(v) => q.bind(v),
+            crate::Array::Uuid(v) => q.bind(v),
+            crate::Array::Decimal(v) => q.bind(v),
+            // A kind added to `Array` later, bound as its text.
+            #[allow(unreachable_patterns)]
+            other => q.bind(other.to_string()),
+        },
     }
 }
 
@@ -76,5 +97,6 @@ pub(crate) fn mysql<'q>(
         Value::Uuid(v) => q.bind(v.map(|u| u.hyphenated().to_string())),
         Value::Decimal(v) => q.bind(v),
         Value::Json(v) => q.bind(v.map(|j| j.to_string())),
+        Value::Array(a) => q.bind(a.to_string()),
     }
 }

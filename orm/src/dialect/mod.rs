@@ -89,6 +89,14 @@ impl Dialect {
         self.imp().max_bind_params()
     }
 
+    /// Whether in-lists of one kind of value are bound as one array
+    /// parameter (`"id" = ANY($1)`, PostgreSQL), so that their length is
+    /// not limited by [`max_bind_params`](Dialect::max_bind_params) and
+    /// their SQL is the same for every length.
+    pub fn binds_arrays(self) -> bool {
+        self.imp().binds_arrays()
+    }
+
     /// The type and constraints of an auto-increment primary key, as they
     /// follow the column name in `CREATE TABLE`.
     pub fn auto_pk_sql(self, ty: &ColumnType) -> Cow<'static, str> {
@@ -158,29 +166,33 @@ pub(crate) fn push_decimal(out: &mut String, mut n: usize) {
     out.push_str(std::str::from_utf8(&digits[start..]).expect("ASCII digits"));
 }
 
-/// Escapes `%`, `_` and the escape character itself, so the text matches
-/// literally inside a `LIKE` pattern.
-pub(crate) fn escape_like(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
+/// Appends `text` with `%`, `_` and the escape character itself escaped,
+/// so that it matches literally inside a `LIKE` pattern.
+fn push_escaped_like(out: &mut String, text: &str) {
+    if !text.contains(['%', '_', LIKE_ESCAPE]) {
+        out.push_str(text);
+        return;
+    }
     for ch in text.chars() {
         if ch == '%' || ch == '_' || ch == LIKE_ESCAPE {
             out.push(LIKE_ESCAPE);
         }
         out.push(ch);
     }
-    out
 }
 
 /// The `LIKE` pattern of a lookup: the escaped text with `%` where the
 /// lookup allows anything.
 pub(crate) fn like_pattern(lookup: TextLookup, text: &str) -> String {
-    let escaped = escape_like(text);
-    match lookup {
-        TextLookup::Contains => format!("%{escaped}%"),
-        TextLookup::StartsWith => format!("{escaped}%"),
-        TextLookup::EndsWith => format!("%{escaped}"),
-        TextLookup::Exact => escaped,
+    let mut out = String::with_capacity(text.len() + 2);
+    if matches!(lookup, TextLookup::Contains | TextLookup::EndsWith) {
+        out.push('%');
     }
+    push_escaped_like(&mut out, text);
+    if matches!(lookup, TextLookup::Contains | TextLookup::StartsWith) {
+        out.push('%');
+    }
+    out
 }
 
 /// The differences between databases. Defaults follow standard SQL as
@@ -257,7 +269,7 @@ pub(crate) trait SqlDialect: Sync {
         case_insensitive: bool,
         text: &str,
     ) {
-        let pattern = like_pattern(lookup, text);
+        let pattern = self.text_pattern(lookup, case_insensitive, text);
         if case_insensitive {
             w.push_sql("LOWER(");
             column(w);
@@ -270,6 +282,18 @@ pub(crate) trait SqlDialect: Sync {
             w.push_bind(crate::Value::String(Some(pattern)));
         }
         w.push_sql(" ESCAPE '!'");
+    }
+
+    /// The bound pattern of a text lookup (`LIKE` here, with `%`, `_` and
+    /// the escape character escaped).
+    fn text_pattern(&self, lookup: TextLookup, _case_insensitive: bool, text: &str) -> String {
+        like_pattern(lookup, text)
+    }
+
+    /// Whether a list of values of one kind is bound as one array
+    /// parameter (`= ANY($1)`) rather than a placeholder each.
+    fn binds_arrays(&self) -> bool {
+        false
     }
 
     /// Appends `LIMIT`/`OFFSET`, both as binds.

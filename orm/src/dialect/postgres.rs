@@ -38,6 +38,10 @@ impl SqlDialect for Postgres {
         true
     }
 
+    fn binds_arrays(&self) -> bool {
+        true
+    }
+
     fn write_nulls_order(&self, w: &mut crate::writer::SqlWriter, descending: bool) {
         // PostgreSQL sorts NULL as the largest value; the other databases
         // as the smallest. strata follows the majority.

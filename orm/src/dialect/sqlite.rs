@@ -10,10 +10,13 @@ use std::borrow::Cow;
 
 pub(crate) struct Sqlite;
 
-/// Escapes the GLOB metacharacters `*`, `?` and `[` by wrapping each in a
-/// one-character class.
-fn escape_glob(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
+/// Appends `text` with the GLOB metacharacters `*`, `?` and `[` bracketed,
+/// so that it matches literally.
+fn push_escaped_glob(out: &mut String, text: &str) {
+    if !text.contains(['*', '?', '[']) {
+        out.push_str(text);
+        return;
+    }
     for ch in text.chars() {
         match ch {
             '*' => out.push_str("[*]"),
@@ -22,7 +25,6 @@ fn escape_glob(text: &str) -> String {
             other => out.push(other),
         }
     }
-    out
 }
 
 impl SqlDialect for Sqlite {
@@ -76,8 +78,8 @@ impl SqlDialect for Sqlite {
         case_insensitive: bool,
         text: &str,
     ) {
+        let pattern = self.text_pattern(lookup, case_insensitive, text);
         if case_insensitive {
-            let pattern = super::like_pattern(lookup, text);
             w.push_sql("LOWER(");
             column(w);
             w.push_sql(") LIKE LOWER(");
@@ -85,16 +87,26 @@ impl SqlDialect for Sqlite {
             w.push_sql(") ESCAPE '!'");
             return;
         }
-        let escaped = escape_glob(text);
-        let pattern = match lookup {
-            TextLookup::Contains => format!("*{escaped}*"),
-            TextLookup::StartsWith => format!("{escaped}*"),
-            TextLookup::EndsWith => format!("*{escaped}"),
-            TextLookup::Exact => escaped,
-        };
         column(w);
         w.push_sql(" GLOB ");
         w.push_bind(Value::String(Some(pattern)));
+    }
+
+    /// `LIKE` for case-insensitive lookups (ASCII case folding), `GLOB`
+    /// (case-sensitive, unlike SQLite's `LIKE`) otherwise.
+    fn text_pattern(&self, lookup: TextLookup, case_insensitive: bool, text: &str) -> String {
+        if case_insensitive {
+            return super::like_pattern(lookup, text);
+        }
+        let mut out = String::with_capacity(text.len() + 2);
+        if matches!(lookup, TextLookup::Contains | TextLookup::EndsWith) {
+            out.push('*');
+        }
+        push_escaped_glob(&mut out, text);
+        if matches!(lookup, TextLookup::Contains | TextLookup::StartsWith) {
+            out.push('*');
+        }
+        out
     }
 
     fn write_limit_offset(&self, w: &mut SqlWriter, limit: Option<u64>, offset: Option<u64>) {
@@ -111,10 +123,12 @@ impl SqlDialect for Sqlite {
 
 #[cfg(test)]
 mod tests {
-    use super::escape_glob;
+    use super::push_escaped_glob;
 
     #[test]
     fn glob_metacharacters_are_matched_literally() {
-        assert_eq!(escape_glob("a*b?c[d]"), "a[*]b[?]c[[]d]");
+        let mut out = String::new();
+        push_escaped_glob(&mut out, "a*b?c[d]");
+        assert_eq!(out, "a[*]b[?]c[[]d]");
     }
 }

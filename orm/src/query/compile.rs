@@ -360,14 +360,7 @@ fn write_expr(w: &mut SqlWriter, plan: &JoinPlan, expr: &Expr, negated: bool, ne
             }
             guard_null(w, plan, *column, negated, |w| {
                 plan.write_column(w, *column);
-                w.push_sql(" IN (");
-                for (i, value) in values.iter().enumerate() {
-                    if i > 0 {
-                        w.push_sql(", ");
-                    }
-                    w.push_bind(value.clone());
-                }
-                w.push_sql(")");
+                values.write(w);
             });
         }
         Expr::Between { column, low, high } => {

@@ -4,7 +4,7 @@
 use crate::dialect::TextLookup;
 use crate::meta::ColumnMeta;
 use crate::relation::JoinPath;
-use crate::value::Value;
+use crate::value::{Array, Value};
 use std::marker::PhantomData;
 
 /// A condition on rows of model `M`, built from field lookups and combined
@@ -170,6 +170,68 @@ pub(crate) struct ColRef {
     pub path: JoinPath,
 }
 
+/// The values of an `IN` lookup: one typed [`Array`] when they are of one
+/// kind (bound as a single parameter where the dialect allows), else each
+/// value on its own.
+#[derive(Debug, Clone)]
+pub(crate) enum InList {
+    Array(Array),
+    Values(Vec<Value>),
+}
+
+impl InList {
+    /// The list of `values` without its `NULL`s, which never equal
+    /// anything (as Django does): `x IN (1, NULL)` is `x IN (1)`, and its
+    /// exclusion keeps the rows where `x` is 2 or `NULL`.
+    pub(crate) fn new(mut values: Vec<Value>) -> InList {
+        values.retain(|v| !v.is_null());
+        match Array::from_values(&values) {
+            Some(array) => InList::Array(array),
+            None => InList::Values(values),
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        match self {
+            InList::Array(a) => a.is_empty(),
+            InList::Values(v) => v.is_empty(),
+        }
+    }
+
+    /// How many values the list has.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            InList::Array(a) => a.len(),
+            InList::Values(v) => v.len(),
+        }
+    }
+
+    /// Whether `dialect` binds the list as one array parameter.
+    pub(crate) fn is_one_param(&self, dialect: crate::Dialect) -> bool {
+        matches!(self, InList::Array(_)) && dialect.binds_arrays()
+    }
+
+    /// Appends ` IN (...)` (or ` = ANY($n)`).
+    pub(crate) fn write(&self, w: &mut crate::writer::SqlWriter) {
+        match self {
+            InList::Array(a) => w.push_in_array(a, false),
+            InList::Values(v) => w.push_in_values(v, false),
+        }
+    }
+
+    /// The values [`write`](InList::write) binds on `dialect`, in order.
+    pub(crate) fn collect_binds(&self, dialect: crate::Dialect, out: &mut Vec<Value>) {
+        match self {
+            InList::Array(a) if dialect.binds_arrays() => out.push(Value::Array(a.clone())),
+            InList::Array(a) => {
+                out.reserve(a.len());
+                a.for_each_value(|v| out.push(v));
+            }
+            InList::Values(v) => out.extend(v.iter().cloned()),
+        }
+    }
+}
+
 /// The untyped condition tree.
 #[derive(Debug, Clone)]
 pub(crate) enum Expr {
@@ -184,7 +246,7 @@ pub(crate) enum Expr {
     },
     In {
         column: ColRef,
-        values: Vec<Value>,
+        values: InList,
     },
     Between {
         column: ColRef,

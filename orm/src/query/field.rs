@@ -1,7 +1,7 @@
 //! [`Field`]: a typed handle on a model's column, and its lookups.
 
 use super::assign::Assignment;
-use super::expr::{ColRef, CompareOp, Expr, Q};
+use super::expr::{ColRef, CompareOp, Expr, InList, Q};
 use super::order::OrderBy;
 use crate::dialect::TextLookup;
 use crate::meta::ColumnMeta;
@@ -212,11 +212,16 @@ impl<M, T: FieldType, C> Field<M, T, C> {
         self.compare(CompareOp::Lte, value.into_bind())
     }
 
-    /// `field IN (...)`. An empty list matches no row.
+    /// `field IN (...)`. An empty list matches no row; `None`s in the list
+    /// are dropped, since `NULL` equals nothing (as in Django). On
+    /// PostgreSQL a list of one kind of value is sent as one array
+    /// parameter, `field = ANY($1)`, so its length is unlimited and its
+    /// SQL the same for every length; elsewhere each value is a parameter
+    /// of its own, within the database's bind limit.
     pub fn is_in<V: IntoBind<T>>(self, values: impl IntoIterator<Item = V>) -> Q<M> {
         Q::new(Expr::In {
             column: self.col_ref(),
-            values: values.into_iter().map(IntoBind::into_bind).collect(),
+            values: InList::new(values.into_iter().map(IntoBind::into_bind).collect()),
         })
     }
 

@@ -7,6 +7,7 @@ mod expr;
 mod field;
 mod order;
 mod queryset;
+pub(crate) mod shape;
 
 pub use assign::Assignment;
 pub use expr::{IntoCondition, Q};

@@ -4,6 +4,7 @@ use super::assign::Assignment;
 use super::compile::{write_conditions, write_order_by, write_where, JoinPlan};
 use super::expr::{ColRef, Expr, IntoCondition};
 use super::order::{IntoOrderBy, OrderBy};
+use super::shape::{self, ShapeKey, StatementKind};
 use crate::db::{Db, Row};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
@@ -352,14 +353,7 @@ impl<M: Model> QuerySet<M> {
         }
         w.push_sql(" WHERE ");
         write_key(w);
-        w.push_sql(" IN (");
-        for (i, key) in keys.iter().enumerate() {
-            if i > 0 {
-                w.push_sql(", ");
-            }
-            w.push_bind(key.clone());
-        }
-        w.push_sql(")");
+        w.push_in_values(keys, false);
         if !self.filters.is_empty() {
             w.push_sql(" AND ");
             write_conditions(w, &plan, &self.filters, true);
@@ -386,11 +380,86 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// The `SELECT` this queryset runs on `dialect`, with its binds, without
-    /// a database: the equivalent of printing Django's `qs.query`.
+    /// a database: the equivalent of printing Django's `qs.query`. Always
+    /// rendered afresh; [`statement`](QuerySet::statement) is the same
+    /// statement through the statement cache.
     pub fn sql(&self, dialect: Dialect) -> Statement {
         let mut w = SqlWriter::new(dialect);
         self.write_select(&mut w, self.limit);
         w.finish()
+    }
+
+    /// The statement [`all`](QuerySet::all) runs: the same as
+    /// [`sql`](QuerySet::sql), with the SQL text taken from this thread's
+    /// statement cache when a queryset of the same *shape* (the same
+    /// model, fields, lookups, relations, ordering and slicing, whatever
+    /// the values) was rendered before, and only the bound values
+    /// collected afresh. Every terminal call (`all`, `first`, `get`,
+    /// `count`, `exists`) goes through the cache.
+    ///
+    /// ```
+    /// # use strata::prelude::*;
+    /// #[derive(Model, Debug)]
+    /// struct Book {
+    ///     id: i64,
+    ///     pages: i32,
+    /// }
+    ///
+    /// let short = Book::objects().filter(Book::pages().lt(100)).statement(Dialect::Sqlite);
+    /// // Same shape, other value: the SQL comes from the cache.
+    /// let long = Book::objects().filter(Book::pages().lt(1000)).statement(Dialect::Sqlite);
+    /// assert_eq!(short.sql, long.sql);
+    /// assert_eq!(long.binds, vec![strata::Value::I32(Some(1000))]);
+    /// ```
+    pub fn statement(&self, dialect: Dialect) -> Statement {
+        shape::statement(
+            dialect,
+            StatementKind::Select,
+            |key| self.encode_shape(key),
+            || self.sql(dialect),
+            |binds| {
+                self.filter_binds(dialect, binds);
+                limit_binds(binds, self.limit, self.offset);
+            },
+        )
+    }
+
+    /// Writes the shape of this queryset's `SELECT`: everything its SQL
+    /// text depends on (see [`shape`]).
+    fn encode_shape(&self, key: &mut ShapeKey<'_>) {
+        let related = u32::try_from(self.related.len()).unwrap_or(u32::MAX);
+        if related < 1 << 20 {
+            key.header(
+                u32::from(self.distinct)
+                    | u32::from(self.limit.is_some()) << 1
+                    | u32::from(self.offset.is_some()) << 2
+                    | related << 3,
+            );
+        } else {
+            key.header(u32::MAX >> 8);
+            key.flag(self.distinct);
+            key.flag(self.limit.is_some());
+            key.flag(self.offset.is_some());
+            key.push(self.related.len());
+        }
+        key.model(M::META);
+        for path in &self.related {
+            key.path(path);
+        }
+        key.exprs(&self.filters);
+        key.push(self.order.len());
+        for term in &self.order {
+            key.column(term.column);
+            key.path(&term.path);
+            key.flag(term.descending);
+        }
+    }
+
+    /// The values the filters bind, in order.
+    fn filter_binds(&self, dialect: Dialect, out: &mut Vec<Value>) {
+        for filter in &self.filters {
+            shape::collect_binds(dialect, filter, out);
+        }
     }
 
     fn write_select(&self, w: &mut SqlWriter, limit: Option<u64>) {
@@ -559,7 +628,74 @@ impl<M: Model> QuerySet<M> {
 
     /// Runs the query and returns every matching row.
     pub async fn all(&self, db: &Db) -> Result<Vec<M>> {
-        self.fetch_models(db, self.sql(db.dialect())).await
+        self.fetch_models(db, self.statement(db.dialect())).await
+    }
+
+    /// [`first_sql`](QuerySet::first_sql) through the statement cache.
+    fn first_statement(&self, dialect: Dialect) -> Statement {
+        shape::statement(
+            dialect,
+            StatementKind::First,
+            |key| self.encode_shape(key),
+            || self.first_sql(dialect),
+            |binds| {
+                self.filter_binds(dialect, binds);
+                limit_binds(binds, Some(1), self.offset);
+            },
+        )
+    }
+
+    /// [`get_sql`](QuerySet::get_sql) through the statement cache.
+    fn get_statement(&self, dialect: Dialect) -> Statement {
+        shape::statement(
+            dialect,
+            StatementKind::Get,
+            |key| self.encode_shape(key),
+            || self.get_sql(dialect),
+            |binds| {
+                self.filter_binds(dialect, binds);
+                limit_binds(binds, Some(self.get_limit()), self.offset);
+            },
+        )
+    }
+
+    /// [`count_sql`](QuerySet::count_sql) through the statement cache.
+    fn count_statement(&self, dialect: Dialect) -> Statement {
+        shape::statement(
+            dialect,
+            StatementKind::Count,
+            |key| self.encode_shape(key),
+            || self.count_sql(dialect),
+            |binds| {
+                self.filter_binds(dialect, binds);
+                if self.distinct || self.is_sliced() {
+                    limit_binds(binds, self.limit, self.offset);
+                }
+            },
+        )
+    }
+
+    /// [`exists_sql`](QuerySet::exists_sql) through the statement cache.
+    fn exists_statement(&self, dialect: Dialect) -> Statement {
+        shape::statement(
+            dialect,
+            StatementKind::Exists,
+            |key| self.encode_shape(key),
+            || self.exists_sql(dialect),
+            |binds| {
+                self.filter_binds(dialect, binds);
+                if self.is_sliced() {
+                    limit_binds(binds, self.limit, self.offset);
+                }
+                limit_binds(binds, Some(1), None);
+            },
+        )
+    }
+
+    /// The `LIMIT` of [`get`](QuerySet::get).
+    fn get_limit(&self) -> u64 {
+        self.limit
+            .map_or(MAX_GET_RESULTS, |l| l.min(MAX_GET_RESULTS))
     }
 
     /// The query of [`first`](QuerySet::first): ordered by primary key
@@ -579,24 +715,25 @@ impl<M: Model> QuerySet<M> {
     /// The query of [`get`](QuerySet::get): enough rows to tell one from
     /// several.
     pub fn get_sql(&self, dialect: Dialect) -> Statement {
-        let limit = self
-            .limit
-            .map_or(MAX_GET_RESULTS, |l| l.min(MAX_GET_RESULTS));
         let mut w = SqlWriter::new(dialect);
-        self.write_select(&mut w, Some(limit));
+        self.write_select(&mut w, Some(self.get_limit()));
         w.finish()
     }
 
     /// The first row, ordered by primary key unless the queryset is ordered.
     pub async fn first(&self, db: &Db) -> Result<Option<M>> {
-        let rows = self.fetch_models(db, self.first_sql(db.dialect())).await?;
+        let rows = self
+            .fetch_models(db, self.first_statement(db.dialect()))
+            .await?;
         Ok(rows.into_iter().next())
     }
 
     /// The one matching row: [`Error::DoesNotExist`] if there is none,
     /// [`Error::MultipleObjectsReturned`] if there are several.
     pub async fn get(&self, db: &Db) -> Result<M> {
-        let mut rows = self.fetch_models(db, self.get_sql(db.dialect())).await?;
+        let mut rows = self
+            .fetch_models(db, self.get_statement(db.dialect()))
+            .await?;
         match rows.len() {
             0 => Err(Error::DoesNotExist {
                 model: M::META.name,
@@ -616,7 +753,7 @@ impl<M: Model> QuerySet<M> {
     /// The number of matching rows.
     pub async fn count(&self, db: &Db) -> Result<u64> {
         let counts = db
-            .fetch(self.count_sql(db.dialect()), |row| {
+            .fetch(self.count_statement(db.dialect()), |row| {
                 i64::decode(row, 0).map_err(|e| Error::Decode {
                     model: M::META.name,
                     column: "COUNT(*)",
@@ -630,7 +767,9 @@ impl<M: Model> QuerySet<M> {
 
     /// Whether any row matches.
     pub async fn exists(&self, db: &Db) -> Result<bool> {
-        let rows = db.fetch(self.exists_sql(db.dialect()), |_| Ok(())).await?;
+        let rows = db
+            .fetch(self.exists_statement(db.dialect()), |_| Ok(()))
+            .await?;
         Ok(!rows.is_empty())
     }
 
@@ -653,6 +792,18 @@ impl<M: Model> QuerySet<M> {
         let stmt = self.delete_sql(db.dialect())?;
         crate::relation::deletion::before_delete(db, M::META, &|w| self.write_keys(w)).await?;
         Ok(db.execute(stmt).await?.rows_affected)
+    }
+}
+
+/// Appends the values of `LIMIT` / `OFFSET` as the dialects bind them
+/// (MySQL and SQLite write a literal `LIMIT` for an offset alone).
+#[inline]
+fn limit_binds(out: &mut Vec<Value>, limit: Option<u64>, offset: Option<u64>) {
+    if let Some(limit) = limit {
+        out.push(Value::I64(Some(crate::dialect::clamp_i64(limit))));
+    }
+    if let Some(offset) = offset {
+        out.push(Value::I64(Some(crate::dialect::clamp_i64(offset))));
     }
 }
 

@@ -158,7 +158,6 @@ impl std::fmt::Debug for PrefetchSpec {
     }
 }
 
-
 /// Loads every prefetch of `specs` into `rows`.
 pub(crate) async fn prefetch<M: Model>(
     db: &Db,
@@ -262,10 +261,16 @@ async fn fetch_level(
         return Ok(by_key);
     }
     let dialect = db.dialect();
-    let chunk = dialect
-        .max_bind_params()
-        .saturating_sub(query.extra_binds(dialect))
-        .max(1);
+    // Keys are all of the parent's key type: one array parameter where
+    // the dialect binds arrays, else a placeholder each.
+    let chunk = if dialect.binds_arrays() {
+        keys.len()
+    } else {
+        dialect
+            .max_bind_params()
+            .saturating_sub(query.extra_binds(dialect))
+            .max(1)
+    };
     for keys in keys.chunks(chunk) {
         let stmt = query.statement(dialect, hop, keys);
         let rows = db

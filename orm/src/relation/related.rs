@@ -142,18 +142,16 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
         let hop = self.join("remove")?;
         let keys: Vec<Value> = targets.iter().map(|t| t.pk_value()).collect();
         let mut removed = 0;
-        for chunk in keys.chunks((db.dialect().max_bind_params() - 1).max(1)) {
+        let chunk = if db.dialect().binds_arrays() {
+            keys.len().max(1)
+        } else {
+            (db.dialect().max_bind_params() - 1).max(1)
+        };
+        for chunk in keys.chunks(chunk) {
             let mut w = self.delete_pairs(db, hop);
             w.push_sql(" AND ");
             w.push_identifier(hop.join_to);
-            w.push_sql(" IN (");
-            for (i, key) in chunk.iter().enumerate() {
-                if i > 0 {
-                    w.push_sql(", ");
-                }
-                w.push_bind(key.clone());
-            }
-            w.push_sql(")");
+            w.push_in_values(chunk, false);
             removed += db.execute(w.finish()).await?.rows_affected;
         }
         Ok(removed)
@@ -184,24 +182,14 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
     pub async fn set(&self, db: &Db, targets: &[&T]) -> Result<()> {
         let hop = self.join("set")?;
         let existing = self.current(db, hop).await?;
-        let wanted: HashSet<Key> = targets
-            .iter()
-            .map(|t| Key::from(t.pk_value()))
-            .collect();
+        let wanted: HashSet<Key> = targets.iter().map(|t| Key::from(t.pk_value())).collect();
         if existing.iter().any(|k| !wanted.contains(k)) {
             let mut w = self.delete_pairs(db, hop);
             let keep: Vec<Value> = targets.iter().map(|t| t.pk_value()).collect();
             if !keep.is_empty() {
                 w.push_sql(" AND ");
                 w.push_identifier(hop.join_to);
-                w.push_sql(" NOT IN (");
-                for (i, key) in keep.iter().enumerate() {
-                    if i > 0 {
-                        w.push_sql(", ");
-                    }
-                    w.push_bind(key.clone());
-                }
-                w.push_sql(")");
+                w.push_in_values(&keep, true);
             }
             db.execute(w.finish()).await?;
         }

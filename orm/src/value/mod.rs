@@ -1,5 +1,9 @@
 //! [`Value`]: a typed value on its way to the database as a bound parameter.
 
+mod array;
+
+pub use array::Array;
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use rust_decimal::Decimal;
 use std::fmt;
@@ -27,6 +31,11 @@ pub enum Value {
     Uuid(Option<Uuid>),
     Decimal(Option<Decimal>),
     Json(Option<Box<serde_json::Value>>),
+    /// A list bound as one array parameter; strata writes these only for
+    /// PostgreSQL (`"id" = ANY($1)`). SQLite and MySQL have no array
+    /// parameters: there the array is sent as the text of PostgreSQL's
+    /// array literal, which no strata statement asks for.
+    Array(Array),
 }
 
 impl Value {
@@ -48,6 +57,7 @@ impl Value {
             Value::Uuid(v) => v.is_none(),
             Value::Decimal(v) => v.is_none(),
             Value::Json(v) => v.is_none(),
+            Value::Array(_) => false,
         }
     }
 
@@ -69,6 +79,8 @@ impl Value {
             Value::Uuid(_) => Value::Uuid(None),
             Value::Decimal(_) => Value::Decimal(None),
             Value::Json(_) => Value::Json(None),
+            // An array parameter is never NULL itself: the same kind, empty.
+            Value::Array(a) => Value::Array(a.emptied()),
         }
     }
 
@@ -90,6 +102,7 @@ impl Value {
             Value::Uuid(_) => "uuid",
             Value::Decimal(_) => "decimal",
             Value::Json(_) => "json",
+            Value::Array(_) => "array",
         }
     }
 }
@@ -133,6 +146,7 @@ impl fmt::Display for Value {
             Value::Uuid(v) => quoted(f, v),
             Value::Decimal(v) => show(f, v),
             Value::Json(v) => quoted(f, v),
+            Value::Array(a) => write!(f, "{a}"),
         }
     }
 }

@@ -1,0 +1,314 @@
+//! The statement cache: the SQL text of a query *shape*, rendered once per
+//! thread and reused, while the bound values are collected fresh.
+//!
+//! A shape is everything the SQL text depends on, and nothing it does not:
+//! the statement kind, the dialect, the model, the flags (`DISTINCT`,
+//! whether there is a `LIMIT` / `OFFSET`), the select_related paths, and
+//! for every condition its kind, columns, relation paths, operators, and
+//! the length of an in-list (not on PostgreSQL, where a list of one kind
+//! of value is one array parameter). Values are never part of a shape:
+//! they are always bound parameters, so two querysets that differ only in
+//! their values run the same SQL.
+//!
+//! The key is an exact encoding of the shape (a list of words: tags,
+//! lengths, and the addresses of the `'static` column and relation
+//! metadata the derive generates), compared in full on lookup, so two
+//! shapes never share an entry. Debug builds also render every cache hit
+//! afresh and check that it is identical, which the whole test suite
+//! exercises.
+//!
+//! The cache is per thread (no locks) and bounded: when it holds
+//! [`MAX_SHAPES`] shapes it starts over.
+
+use super::expr::{ColRef, Expr};
+use crate::dialect::Dialect;
+use crate::meta::{ColumnMeta, ModelMeta};
+use crate::relation::JoinPath;
+use crate::value::Value;
+use crate::writer::Statement;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// How many shapes one thread keeps before it clears its cache.
+pub(crate) const MAX_SHAPES: usize = 4096;
+
+/// Which statement of a queryset a shape renders.
+#[derive(Clone, Copy)]
+pub(crate) enum StatementKind {
+    Select = 1,
+    First,
+    Get,
+    Count,
+    Exists,
+    /// A (multi-row) `INSERT` of a model.
+    Insert,
+}
+
+/// Builds the words of a shape key.
+pub(crate) struct ShapeKey<'a> {
+    words: &'a mut Vec<usize>,
+    dialect: Dialect,
+}
+
+impl ShapeKey<'_> {
+    /// A word of the key.
+    #[inline]
+    pub(crate) fn push(&mut self, word: usize) {
+        self.words.push(word);
+    }
+
+    /// A flag of the key.
+    #[inline]
+    pub(crate) fn flag(&mut self, flag: bool) {
+        self.words.push(usize::from(flag));
+    }
+
+    /// Small facts of the shape (flags and counts below 2^20), packed
+    /// into the key's first word beside the statement kind and dialect.
+    #[inline]
+    pub(crate) fn header(&mut self, bits: u32) {
+        self.words[0] |= (bits as usize) << 8;
+    }
+
+    /// The identity of a model.
+    #[inline]
+    pub(crate) fn model(&mut self, meta: &'static ModelMeta) {
+        self.words.push(meta as *const ModelMeta as usize);
+    }
+
+    /// The identity of a column. Distinct columns have distinct addresses;
+    /// two columns the compiler stored at one address are identical, so
+    /// they write the same SQL.
+    #[inline]
+    pub(crate) fn column(&mut self, column: &'static ColumnMeta) {
+        self.words.push(column as *const ColumnMeta as usize);
+    }
+
+    /// A relation path: its length, then each hop's identity.
+    #[inline]
+    pub(crate) fn path(&mut self, path: &JoinPath) {
+        if path.is_empty() && !path.overflowed() {
+            self.words.push(0);
+            return;
+        }
+        self.words
+            .push(path.len() | usize::from(path.overflowed()) << 16);
+        for hop in path.hops() {
+            self.words.push(hop as *const _ as usize);
+        }
+    }
+
+    #[inline]
+    fn col_ref(&mut self, column: &ColRef) {
+        self.column(column.column);
+        self.path(&column.path);
+    }
+
+    /// A condition tree, prefix-encoded (a tag per node, a length per
+    /// list), so that no two trees have the same words.
+    pub(crate) fn expr(&mut self, expr: &Expr) {
+        match expr {
+            Expr::Compare { column, op, .. } => {
+                self.push(1);
+                self.col_ref(column);
+                self.push(*op as usize);
+            }
+            Expr::IsNull { column, negated } => {
+                self.push(2);
+                self.col_ref(column);
+                self.flag(*negated);
+            }
+            Expr::In { column, values } => {
+                self.push(3);
+                self.col_ref(column);
+                // An array parameter writes the same text for any length
+                // but the empty list, which writes `1 = 0`.
+                self.push(if values.is_one_param(self.dialect) {
+                    usize::MAX
+                } else {
+                    values.len()
+                });
+            }
+            Expr::Between { column, .. } => {
+                self.push(4);
+                self.col_ref(column);
+            }
+            Expr::Text {
+                column,
+                lookup,
+                case_insensitive,
+                ..
+            } => {
+                self.push(5);
+                self.col_ref(column);
+                self.push(*lookup as usize);
+                self.flag(*case_insensitive);
+            }
+            Expr::And(items) | Expr::Or(items) => {
+                self.push(if matches!(expr, Expr::And(_)) { 6 } else { 7 });
+                self.push(items.len());
+                for item in items {
+                    self.expr(item);
+                }
+            }
+            Expr::Not(inner) => {
+                self.push(8);
+                self.expr(inner);
+            }
+            Expr::Exists { path, condition } => {
+                self.push(9);
+                self.path(path);
+                self.expr(condition);
+            }
+            Expr::ReachedFrom { path, .. } => {
+                self.push(10);
+                self.path(path);
+            }
+        }
+    }
+
+    /// A list of conditions.
+    #[inline]
+    pub(crate) fn exprs(&mut self, exprs: &[Expr]) {
+        self.push(exprs.len());
+        for expr in exprs {
+            self.expr(expr);
+        }
+    }
+}
+
+/// Appends the values the compiler binds for `expr` on `dialect`, in the
+/// order it binds them.
+#[inline]
+pub(crate) fn collect_binds(dialect: Dialect, expr: &Expr, out: &mut Vec<Value>) {
+    match expr {
+        Expr::Compare { value, .. } => out.push(value.clone()),
+        Expr::IsNull { .. } => {}
+        Expr::In { values, .. } => values.collect_binds(dialect, out),
+        Expr::Between { low, high, .. } => {
+            out.push(low.clone());
+            out.push(high.clone());
+        }
+        Expr::Text {
+            lookup,
+            case_insensitive,
+            text,
+            ..
+        } => out.push(Value::String(Some(dialect.imp().text_pattern(
+            *lookup,
+            *case_insensitive,
+            text,
+        )))),
+        Expr::And(items) | Expr::Or(items) => {
+            for item in items {
+                collect_binds(dialect, item, out);
+            }
+        }
+        Expr::Not(inner) => collect_binds(dialect, inner, out),
+        Expr::Exists { condition, .. } => collect_binds(dialect, condition, out),
+        Expr::ReachedFrom { key, .. } => out.push(key.clone()),
+    }
+}
+
+/// One thread's shapes, with their SQL and how many values they bind.
+#[derive(Default)]
+struct Cache {
+    /// The key being built (kept to reuse its allocation).
+    key: Vec<usize>,
+    sql: HashMap<Box<[usize]>, (Box<str>, usize), rustc_hash::FxBuildHasher>,
+}
+
+thread_local! {
+    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+}
+
+/// What the cache knows of a shape.
+pub(crate) enum Lookup {
+    /// The SQL text, and how many values it binds.
+    Hit(String, usize),
+    /// Not cached: render the statement, then [`remember`] it under this
+    /// key (`None` when the cache was busy and the key not kept).
+    Miss(Option<Box<[usize]>>),
+}
+
+/// Looks up the shape that `encode` writes, for `kind` on `dialect`.
+pub(crate) fn lookup(
+    dialect: Dialect,
+    kind: StatementKind,
+    encode: impl FnOnce(&mut ShapeKey<'_>),
+) -> Lookup {
+    CACHE.with(|cache| {
+        let Ok(mut cache) = cache.try_borrow_mut() else {
+            return Lookup::Miss(None);
+        };
+        let Cache { key, sql } = &mut *cache;
+        key.clear();
+        key.push(kind as usize | (dialect as usize) << 4);
+        encode(&mut ShapeKey {
+            words: key,
+            dialect,
+        });
+        match sql.get(key.as_slice()) {
+            Some((text, binds)) => Lookup::Hit(String::from(&**text), *binds),
+            None => Lookup::Miss(Some(key.clone().into_boxed_slice())),
+        }
+    })
+}
+
+/// Caches `stmt`'s SQL under `key` (from a [`Lookup::Miss`]).
+pub(crate) fn remember(key: Option<Box<[usize]>>, stmt: &Statement) {
+    let Some(key) = key else { return };
+    CACHE.with(|cache| {
+        if let Ok(mut cache) = cache.try_borrow_mut() {
+            if cache.sql.len() >= MAX_SHAPES {
+                cache.sql.clear();
+            }
+            cache
+                .sql
+                .insert(key, (stmt.sql.as_str().into(), stmt.binds.len()));
+        }
+    });
+}
+
+/// In debug builds, checks a statement served from the cache against a
+/// fresh render. A difference is a bug in strata's shape keys.
+#[cfg(debug_assertions)]
+pub(crate) fn verify(cached: &Statement, render: impl FnOnce() -> Statement) {
+    let fresh = render();
+    assert!(
+        fresh == *cached,
+        "strata's statement cache served a statement that differs from a fresh render \
+         (a bug in strata; please report it):\ncached: {cached}\nfresh:  {fresh}"
+    );
+}
+
+/// The statement of a shape: `encode` writes the shape's key, `render`
+/// renders the whole statement (on a miss), `binds` collects the bound
+/// values in the order `render` binds them (on a hit).
+pub(crate) fn statement(
+    dialect: Dialect,
+    kind: StatementKind,
+    encode: impl FnOnce(&mut ShapeKey<'_>),
+    render: impl FnOnce() -> Statement,
+    binds: impl FnOnce(&mut Vec<Value>),
+) -> Statement {
+    match lookup(dialect, kind, encode) {
+        Lookup::Hit(sql, count) => {
+            let mut out = Vec::with_capacity(count);
+            binds(&mut out);
+            let stmt = Statement {
+                dialect,
+                sql,
+                binds: out,
+            };
+            #[cfg(debug_assertions)]
+            verify(&stmt, render);
+            stmt
+        }
+        Lookup::Miss(key) => {
+            let stmt = render();
+            remember(key, &stmt);
+            stmt
+        }
+    }
+}

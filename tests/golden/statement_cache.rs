@@ -1,0 +1,138 @@
+//! The statement cache: every queryset, run through the cache after every
+//! other shape has been cached, gets exactly the statement a fresh render
+//! gives; querysets that differ only in their values share one SQL text.
+
+use strata::prelude::*;
+use strata::{Dialect, Statement};
+use strata_tests::blog::*;
+use strata_tests::models::Article;
+use strata_tests::shapes::shapes;
+
+/// Querysets over several models whose shapes differ in one detail each.
+fn near_misses() -> Vec<(&'static str, Box<dyn Fn(Dialect) -> (Statement, Statement)>)> {
+    fn pair<M: Model>(qs: QuerySet<M>) -> Box<dyn Fn(Dialect) -> (Statement, Statement)> {
+        Box::new(move |d| (qs.statement(d), qs.sql(d)))
+    }
+    let art = Article::objects;
+    vec![
+        ("asc", pair(art().order_by(Article::id().asc()))),
+        ("desc", pair(art().order_by(Article::id().desc()))),
+        ("limit", pair(art().limit(3))),
+        ("offset", pair(art().offset(3))),
+        ("limit_offset", pair(art().limit(3).offset(1))),
+        ("distinct", pair(art().distinct())),
+        ("in_1", pair(art().filter(Article::rating().is_in([1])))),
+        ("in_2", pair(art().filter(Article::rating().is_in([1, 2])))),
+        (
+            "in_0",
+            pair(art().filter(Article::rating().is_in(Vec::<i32>::new()))),
+        ),
+        ("gt", pair(art().filter(Article::rating().gt(1)))),
+        ("gte", pair(art().filter(Article::rating().gte(1)))),
+        ("not_gt", pair(art().exclude(Article::rating().gt(1)))),
+        ("score_gt", pair(art().filter(Article::score().gt(1.0)))),
+        (
+            "contains",
+            pair(art().filter(Article::title().contains("a"))),
+        ),
+        (
+            "icontains",
+            pair(art().filter(Article::title().icontains("a"))),
+        ),
+        (
+            "startswith",
+            pair(art().filter(Article::title().startswith("a"))),
+        ),
+        (
+            "and",
+            pair(art().filter(Article::rating().gt(1) & Article::rating().lt(5))),
+        ),
+        (
+            "or",
+            pair(art().filter(Article::rating().gt(1) | Article::rating().lt(5))),
+        ),
+        (
+            "two_filters",
+            pair(
+                art()
+                    .filter(Article::rating().gt(1))
+                    .filter(Article::rating().lt(5)),
+            ),
+        ),
+        (
+            "post_author",
+            pair(Post::objects().filter(Post::author().name().eq("a"))),
+        ),
+        (
+            "post_author_related",
+            pair(Post::objects().select_related(Post::author())),
+        ),
+        (
+            "author_posts",
+            pair(Author::objects().filter(Author::posts().title().eq("a"))),
+        ),
+        (
+            "author_posts_any",
+            pair(Author::objects().filter(Author::posts().any(Post::title().eq("a")))),
+        ),
+        (
+            "post_tags",
+            pair(Post::objects().filter(Post::tags().name().eq("a"))),
+        ),
+        (
+            "person_followers",
+            pair(Person::objects().filter(Person::followers().name().eq("a"))),
+        ),
+    ]
+}
+
+#[test]
+fn cached_statements_equal_fresh_renders_for_every_shape_and_dialect() {
+    let catalogue = shapes();
+    let misses = near_misses();
+    // Twice: the first round fills the cache, the second reads it.
+    for round in 0..2 {
+        for dialect in Dialect::ALL {
+            for shape in &catalogue {
+                assert_eq!(
+                    shape.query.statement(dialect),
+                    shape.query.sql(dialect),
+                    "{} on {dialect}, round {round}",
+                    shape.name
+                );
+            }
+            for (name, pair) in &misses {
+                let (cached, fresh) = pair(dialect);
+                assert_eq!(cached, fresh, "{name} on {dialect}, round {round}");
+            }
+        }
+    }
+}
+
+#[test]
+fn querysets_differing_only_in_values_share_sql_and_bind_their_own_values() {
+    for dialect in Dialect::ALL {
+        let qs = |author: &str, rating: i32, ids: Vec<i64>| {
+            Article::objects()
+                .filter(Article::author().eq(author))
+                .filter(Article::title().contains(author))
+                .exclude(Article::rating().gt(rating))
+                .filter(Article::id().is_in(ids))
+                .order_by(Article::title())
+                .limit(10)
+        };
+        let first = qs("ann", 1, vec![1, 2]).statement(dialect);
+        let second = qs("bob's 100%", 2, vec![3, 4]).statement(dialect);
+        assert_eq!(first.sql, second.sql, "on {dialect}");
+        assert_eq!(second, qs("bob's 100%", 2, vec![3, 4]).sql(dialect));
+        assert_ne!(first.binds, second.binds);
+        // On PostgreSQL a list of any length is one array parameter: the
+        // same SQL again.
+        let longer = qs("cy", 3, vec![5, 6, 7]).statement(dialect);
+        assert_eq!(
+            longer.sql == first.sql,
+            dialect.binds_arrays(),
+            "on {dialect}"
+        );
+    }
+}
