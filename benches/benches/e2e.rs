@@ -7,6 +7,10 @@
 //! - `join/N`: N posts of black-haired users with their user loaded in the
 //!   same query (strata `select_related`, Diesel `left_join`, SeaORM
 //!   `find_also_related`, sqlx the same `LEFT JOIN` by hand);
+//! - `prefetch/N`: N users, each with their posts (two per user), loaded
+//!   with a second query on the users' keys and matched in memory (strata
+//!   `prefetch_related`, Diesel `belonging_to` + `grouped_by`, SeaORM
+//!   `load_many`, sqlx the two queries and a `HashMap` by hand);
 //! - `insert/N`: a multi-row insert of N users, keys read back where the
 //!   library does so (strata and SeaORM always, Diesel and sqlx with
 //!   `RETURNING` on PostgreSQL); the inserted rows are deleted after each
@@ -20,6 +24,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use diesel::prelude::*;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use sqlx::Row as _;
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use strata::prelude::*;
 use strata_benches::diesel_schema::{posts, users, DieselPost, DieselUser};
@@ -29,6 +34,7 @@ use tokio::runtime::Runtime;
 
 const USERS: usize = 10_000;
 const ROW_COUNTS: [u64; 3] = [1, 100, 10_000];
+const PREFETCH_COUNTS: [u64; 3] = [1, 100, 1_000];
 const INSERT_COUNTS: [usize; 2] = [1, 100];
 const BENCH_DB: &str = "strata_bench_e2e";
 
@@ -210,6 +216,32 @@ where
     }
 }
 
+/// A row of `posts` alone, decoded by hand.
+#[allow(dead_code)]
+struct SqlxPlainPost {
+    id: i32,
+    user_id: i32,
+    title: String,
+    body: Option<String>,
+}
+
+impl<'r, R: sqlx::Row> sqlx::FromRow<'r, R> for SqlxPlainPost
+where
+    usize: sqlx::ColumnIndex<R>,
+    i32: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    fn from_row(row: &'r R) -> Result<Self, sqlx::Error> {
+        Ok(SqlxPlainPost {
+            id: row.try_get(0)?,
+            user_id: row.try_get(1)?,
+            title: row.try_get(2)?,
+            body: row.try_get(3)?,
+        })
+    }
+}
+
 /// The SQL a person writes by hand for each shape (the same text strata
 /// generates, so both sides prepare the same statement).
 struct HandSql {
@@ -233,6 +265,25 @@ fn hand_sql(dialect: Dialect) -> HandSql {
             p(2)
         ),
     }
+}
+
+/// The posts of the users with keys `ids`, as a person writes it with
+/// sqlx: one array bind (`= ANY($1)`) on PostgreSQL, an `IN` list of one
+/// placeholder per key on SQLite (built for each call, as the number of
+/// keys varies).
+fn hand_posts_sql(dialect: Dialect, keys: usize) -> String {
+    let mut sql =
+        String::from(r#"SELECT "id", "user_id", "title", "body" FROM "posts" WHERE "user_id" "#);
+    if dialect == Dialect::Postgres {
+        sql.push_str("= ANY($1)");
+    } else {
+        sql.push_str("IN (");
+        for i in 0..keys {
+            sql.push_str(if i == 0 { "?" } else { ", ?" });
+        }
+        sql.push(')');
+    }
+    sql
 }
 
 /// `INSERT INTO "users" ("name", "hair_color") VALUES (..), .. [RETURNING "id"]`
@@ -406,6 +457,45 @@ fn bench_backend(c: &mut Criterion, rt: &Runtime, backend: Backend, url: &str) {
         group.finish();
     }
 
+    for n in PREFETCH_COUNTS {
+        let strata_prefetch = || User::objects().prefetch_related(User::posts()).limit(n);
+        // (users, posts) on every side, checked once.
+        let strata_counts = {
+            let users = rt.block_on(strata_prefetch().all(&sides.strata)).unwrap();
+            let posts = users.iter().map(|u| u.posts.loaded().unwrap().len()).sum();
+            (users.len(), posts)
+        };
+        let sqlx_counts = {
+            let users = rt.block_on(sqlx_prefetch(&sides.sqlx, dialect, &hand.trivial, n));
+            (users.len(), users.iter().map(|(_, p)| p.len()).sum())
+        };
+        let diesel_counts = with_diesel!(&mut sides.diesel, |c| c.prefetch(n));
+        let seaorm_counts = {
+            let users = rt.block_on(seaorm_prefetch(&sides.seaorm, n));
+            (users.len(), users.iter().map(|(_, p)| p.len()).sum())
+        };
+        let all = [strata_counts, sqlx_counts, diesel_counts, seaorm_counts];
+        assert_same_count("prefetch users", all.map(|c| c.0));
+        assert_same_count("prefetch posts", all.map(|c| c.1));
+        assert_eq!(strata_counts, (n as usize, 2 * n as usize));
+        let mut group = c.benchmark_group(format!("e2e/{name}/prefetch"));
+        group.bench_function(BenchmarkId::new("strata", n), |b| {
+            b.to_async(rt)
+                .iter(|| async { strata_prefetch().all(&sides.strata).await.unwrap() })
+        });
+        group.bench_function(BenchmarkId::new("sqlx", n), |b| {
+            b.to_async(rt)
+                .iter(|| sqlx_prefetch(&sides.sqlx, dialect, &hand.trivial, n))
+        });
+        group.bench_function(BenchmarkId::new("diesel", n), |b| {
+            with_diesel!(&mut sides.diesel, |conn| b.iter(|| conn.prefetch(n)))
+        });
+        group.bench_function(BenchmarkId::new("seaorm", n), |b| {
+            b.to_async(rt).iter(|| seaorm_prefetch(&sides.seaorm, n))
+        });
+        group.finish();
+    }
+
     for n in INSERT_COUNTS {
         let rows = new_users(n);
         let insert_sql = hand_insert_sql(dialect, n);
@@ -532,6 +622,40 @@ async fn sqlx_join(pool: &Pool, sql: &str, n: u64) -> Vec<SqlxPost> {
     .unwrap()
 }
 
+/// `n` users with their posts the way a person writes it with sqlx: the
+/// users, then their posts in one query on the users' keys, handed to the
+/// users through a key -> position map.
+async fn sqlx_prefetch(
+    pool: &Pool,
+    dialect: Dialect,
+    users_sql: &str,
+    n: u64,
+) -> Vec<(SqlxUser, Vec<SqlxPlainPost>)> {
+    let users = sqlx_trivial(pool, users_sql, n).await;
+    let ids: Vec<i32> = users.iter().map(|u| u.id).collect();
+    let sql = hand_posts_sql(dialect, ids.len());
+    let posts: Vec<SqlxPlainPost> = match pool {
+        Pool::Sqlite(p) => {
+            let mut q = sqlx::query_as(&sql);
+            for id in &ids {
+                q = q.bind(*id);
+            }
+            q.fetch_all(p).await
+        }
+        Pool::Postgres(p) => sqlx::query_as(&sql).bind(&ids).fetch_all(p).await,
+    }
+    .unwrap();
+    let position: HashMap<i32, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let mut out: Vec<(SqlxUser, Vec<SqlxPlainPost>)> =
+        users.into_iter().map(|u| (u, Vec::new())).collect();
+    for post in posts {
+        if let Some(&i) = position.get(&post.user_id) {
+            out[i].1.push(post);
+        }
+    }
+    out
+}
+
 async fn sqlx_insert(pool: &Pool, sql: &str, rows: &[User]) {
     match pool {
         Pool::Sqlite(p) => {
@@ -570,6 +694,8 @@ async fn sqlx_cleanup(pool: &Pool) {
 trait DieselOps {
     fn trivial(&mut self, n: u64) -> usize;
     fn join(&mut self, n: u64) -> usize;
+    /// (users, posts) loaded.
+    fn prefetch(&mut self, n: u64) -> (usize, usize);
     fn insert_users(&mut self, rows: &[User]);
     fn cleanup(&mut self);
 }
@@ -595,6 +721,25 @@ macro_rules! diesel_ops {
                     .load::<(DieselPost, Option<DieselUser>)>(self)
                     .unwrap()
                     .len()
+            }
+
+            fn prefetch(&mut self, n: u64) -> (usize, usize) {
+                let users = users::table
+                    .select(DieselUser::as_select())
+                    .limit(n as i64)
+                    .load::<DieselUser>(self)
+                    .unwrap();
+                let posts = DieselPost::belonging_to(&users)
+                    .select(DieselPost::as_select())
+                    .load::<DieselPost>(self)
+                    .unwrap();
+                let loaded: Vec<(DieselUser, Vec<DieselPost>)> = posts
+                    .grouped_by(&users)
+                    .into_iter()
+                    .zip(users)
+                    .map(|(posts, user)| (user, posts))
+                    .collect();
+                (loaded.len(), loaded.iter().map(|(_, p)| p.len()).sum())
             }
 
             fn insert_users(&mut $self_, rows: &[User]) {
@@ -640,6 +785,17 @@ async fn seaorm_join(
         .all(db)
         .await
         .unwrap()
+}
+
+/// `n` users with their posts: SeaORM's loader runs the second query.
+async fn seaorm_prefetch(
+    db: &sea_orm::DatabaseConnection,
+    n: u64,
+) -> Vec<(so_user::Model, Vec<so_post::Model>)> {
+    use sea_orm::LoaderTrait;
+    let users = so_user::Entity::find().limit(n).all(db).await.unwrap();
+    let posts = users.load_many(so_post::Entity, db).await.unwrap();
+    users.into_iter().zip(posts).collect()
 }
 
 async fn seaorm_insert(db: &sea_orm::DatabaseConnection, rows: &[User]) {

@@ -30,7 +30,7 @@ diesel::joinable!(comments -> posts (post_id));
 diesel::allow_tables_to_appear_in_same_query!(users, posts, comments);
 
 /// A row of `users`.
-#[derive(diesel::Queryable, diesel::Selectable, Debug, Clone)]
+#[derive(diesel::Queryable, diesel::Selectable, diesel::Identifiable, Debug, Clone)]
 #[diesel(table_name = users)]
 pub struct DieselUser {
     pub id: i32,
@@ -38,9 +38,12 @@ pub struct DieselUser {
     pub hair_color: Option<String>,
 }
 
-/// A row of `posts`.
-#[derive(diesel::Queryable, diesel::Selectable, Debug, Clone)]
+/// A row of `posts`; `belonging_to` / `grouped_by` load a user's posts.
+#[derive(
+    diesel::Queryable, diesel::Selectable, diesel::Identifiable, diesel::Associations, Debug, Clone,
+)]
 #[diesel(table_name = posts)]
+#[diesel(belongs_to(DieselUser, foreign_key = user_id))]
 pub struct DieselPost {
     pub id: i32,
     pub user_id: i32,

@@ -9,6 +9,9 @@ pub struct User {
     pub id: i32,
     pub name: String,
     pub hair_color: Option<String>,
+    /// Not a column: the user's posts once
+    /// `prefetch_related(User::posts())` has loaded them.
+    pub posts: Reverse<Post>,
 }
 
 /// `posts(id, user_id, title, body)`.
@@ -40,6 +43,7 @@ pub fn new_users(n: usize) -> Vec<User> {
             id: 0,
             name: format!("User {i}"),
             hair_color: (i % 2 == 0).then(|| "black".to_string()),
+            posts: Reverse::new(),
         })
         .collect()
 }

@@ -400,13 +400,29 @@ async fn bulk_create<M: Model>(db: &Db, objects: &mut [M]) -> Result<()> {
 /// Decodes field `T` at `index`, naming the model and column on failure.
 /// Used by `#[derive(Model)]`.
 #[doc(hidden)]
+#[inline]
 pub fn decode_field<M: Model, T: FieldType>(row: &Row, index: usize, column: usize) -> Result<T> {
-    T::decode(row, index).map_err(|e| Error::Decode {
-        model: M::META.name,
-        column: M::META.columns[column].column,
+    match T::decode(row, index) {
+        Ok(value) => Ok(value),
+        Err(e) => Err(decode_error(M::META, column, row, &e)),
+    }
+}
+
+/// The error of a column that failed to decode (off the hot path).
+#[cold]
+#[inline(never)]
+fn decode_error(
+    meta: &'static crate::meta::ModelMeta,
+    column: usize,
+    row: &Row,
+    error: &crate::types::DecodeError,
+) -> Error {
+    Error::Decode {
+        model: meta.name,
+        column: meta.columns[column].column,
         dialect: row.dialect(),
-        message: e.to_string(),
-    })
+        message: error.to_string(),
+    }
 }
 
 /// Decodes a related model joined at `offset`, or `None` when the join

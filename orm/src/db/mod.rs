@@ -178,6 +178,11 @@ impl Db {
     }
 
     /// Runs a query and hands each row, owned, to `decode`.
+    ///
+    /// The rows are read from a connection taken out of the pool for the
+    /// query rather than from the pool itself: sqlx's pool executor relays
+    /// every row of its stream through a second stream (an `Arc<Mutex>`
+    /// hand-off per row), which costs as much as decoding a small row.
     pub(crate) async fn fetch_owned<T>(
         &self,
         stmt: Statement,
@@ -195,13 +200,18 @@ impl Db {
                 for v in binds {
                     q = $bind(q, v);
                 }
-                let mut rows = q.fetch($pool);
-                loop {
-                    match rows.try_next().await {
-                        Ok(Some(row)) => out.push(decode(Row::$variant(row))?),
-                        Ok(None) => break Ok(()),
-                        Err(e) => break Err(e),
+                match $pool.acquire().await {
+                    Ok(mut conn) => {
+                        let mut rows = q.fetch(&mut *conn);
+                        loop {
+                            match rows.try_next().await {
+                                Ok(Some(row)) => out.push(decode(Row::$variant(row))?),
+                                Ok(None) => break Ok(()),
+                                Err(e) => break Err(e),
+                            }
+                        }
                     }
+                    Err(e) => Err(e),
                 }
             }};
         }

@@ -232,13 +232,28 @@ impl<M: Model> QuerySet<M> {
 
     /// Decodes one row: the model, then every select_related target,
     /// attached in `attach_order` (deepest first).
-    fn decode(&self, row: &Row, selected: &[JoinPath], attach_order: &[usize]) -> Result<M> {
+    /// `loaded` is scratch space, reused from row to row.
+    fn decode(
+        &self,
+        row: &Row,
+        selected: &[JoinPath],
+        attach_order: &[usize],
+        loaded: &mut Vec<Option<Box<dyn Any + Send>>>,
+    ) -> Result<M> {
         let mut root = M::from_row(row, 0)?;
-        if selected.is_empty() {
-            return Ok(root);
+        let offset = M::META.columns.len();
+        match selected {
+            [] => return Ok(root),
+            [path] if path.len() == 1 => {
+                // One relation of the model itself: attached directly.
+                let hop = path.last().expect("joined paths are not empty");
+                (hop.attach)(&mut root, (hop.decode_target)(row, offset)?);
+                return Ok(root);
+            }
+            _ => {}
         }
-        let mut offset = M::META.columns.len();
-        let mut loaded: Vec<Option<Box<dyn Any + Send>>> = Vec::with_capacity(selected.len());
+        let mut offset = offset;
+        loaded.clear();
         for path in selected {
             let hop = path.last().expect("joined paths are not empty");
             loaded.push((hop.decode_target)(row, offset)?);
@@ -271,8 +286,11 @@ impl<M: Model> QuerySet<M> {
         // theirs; the order is the same for every row.
         let mut attach_order: Vec<usize> = (0..selected.len()).collect();
         attach_order.sort_by_key(|&i| std::cmp::Reverse(selected[i].len()));
+        let mut scratch = Vec::with_capacity(selected.len());
         let mut rows = db
-            .fetch(stmt, |row| self.decode(row, &selected, &attach_order))
+            .fetch(stmt, |row| {
+                self.decode(row, &selected, &attach_order, &mut scratch)
+            })
             .await?;
         self.check_prefetch()?;
         prefetch::prefetch(db, &mut rows, &self.prefetch).await?;
@@ -818,7 +836,7 @@ impl<M: Model> PrefetchQuery for QuerySet<M> {
         let mut attach_order: Vec<usize> = (0..selected.len()).collect();
         attach_order.sort_by_key(|&i| std::cmp::Reverse(selected[i].len()));
         Box::new(move |row| {
-            let model = self.decode(row, &selected, &attach_order)?;
+            let model = self.decode(row, &selected, &attach_order, &mut Vec::new())?;
             Ok(Box::new(model) as Box<dyn Any + Send>)
         })
     }

@@ -3,6 +3,13 @@
 
 use crate::value::Value;
 
+/// A hash map from keys: foldhash, seeded per process (fast on the short
+/// keys of a prefetch, and not predictable from outside).
+pub(crate) type KeyMap<V> = std::collections::HashMap<Key, V, foldhash::fast::RandomState>;
+
+/// A hash set of keys (see [`KeyMap`]).
+pub(crate) type KeySet = std::collections::HashSet<Key, foldhash::fast::RandomState>;
+
 /// A key value that can be hashed. Integer keys of any width compare as
 /// one kind (a key column's values always decode to the same variant);
 /// the rare key types without `Hash` (dates, decimals, floats) are kept in

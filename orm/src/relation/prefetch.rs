@@ -2,7 +2,7 @@
 //! only when the parent keys exceed the database's bind limit), matched to
 //! its parents in memory, and stored in the parents' holder fields.
 
-use super::key::Key;
+use super::key::{Key, KeyMap, KeySet};
 use super::path::{JoinPath, RelationMeta, RelationPath};
 use crate::db::{Db, Row};
 use crate::dialect::Dialect;
@@ -12,7 +12,6 @@ use crate::query::QuerySet;
 use crate::value::Value;
 use crate::writer::Statement;
 use std::any::Any;
-use std::collections::HashMap;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -202,13 +201,10 @@ fn load_level<'a>(
             let rows = fetch_level(db, keys, hop, query.as_ref()).await?;
             let decode = query.decoder();
             for parent in parents.iter_mut() {
-                let mut children = Vec::new();
-                if let Some(key) = (hop.parent_key)(&**parent) {
-                    if let Some(rows) = rows.get(&Key::from(key)) {
-                        for row in rows {
-                            children.push(decode(row)?);
-                        }
-                    }
+                let found = (hop.parent_key)(&**parent).and_then(|key| rows.get(&Key::from(key)));
+                let mut children = Vec::with_capacity(found.map_or(0, Vec::len));
+                for row in found.into_iter().flatten() {
+                    children.push(decode(row)?);
                 }
                 (hop.store)(&mut **parent, children)?;
             }
@@ -234,7 +230,7 @@ fn load_level<'a>(
 
 /// The parents' keys, each once, in order.
 fn distinct_keys(parents: &[&mut (dyn Any + Send)], hop: &RelationMeta) -> Vec<Value> {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = KeySet::default();
     let mut keys = Vec::new();
     for parent in parents {
         if let Some(key) = (hop.parent_key)(&**parent) {
@@ -255,8 +251,8 @@ async fn fetch_level(
     keys: Vec<Value>,
     hop: &'static RelationMeta,
     query: &dyn PrefetchQuery,
-) -> Result<HashMap<Key, Vec<Row>>> {
-    let mut by_key: HashMap<Key, Vec<Row>> = HashMap::new();
+) -> Result<KeyMap<Vec<Row>>> {
+    let mut by_key: KeyMap<Vec<Row>> = KeyMap::default();
     if keys.is_empty() {
         return Ok(by_key);
     }

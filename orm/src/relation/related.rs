@@ -1,7 +1,7 @@
 //! [`RelatedRows`]: the rows related to one model instance, from
 //! [`Model::related`](crate::Model::related).
 
-use super::key::Key;
+use super::key::{Key, KeySet};
 use super::path::{JoinPath, RelationKind, RelationMeta};
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -9,7 +9,6 @@ use crate::model::Model;
 use crate::query::{reached_from, QuerySet};
 use crate::value::Value;
 use crate::writer::{SqlWriter, Statement};
-use std::collections::HashSet;
 use std::marker::PhantomData;
 
 /// The rows of `T` reached from one row of `M` along a relation path.
@@ -77,7 +76,7 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
     }
 
     /// The keys of the rows currently related.
-    async fn current(&self, db: &Db, hop: &'static RelationMeta) -> Result<HashSet<Key>> {
+    async fn current(&self, db: &Db, hop: &'static RelationMeta) -> Result<KeySet> {
         let mut w = SqlWriter::new(db.dialect());
         w.push_sql("SELECT ");
         w.push_identifier(hop.join_to);
@@ -100,7 +99,7 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
     pub async fn add(&self, db: &Db, targets: &[&T]) -> Result<()> {
         let hop = self.join("add")?;
         let existing = self.current(db, hop).await?;
-        let mut seen = HashSet::new();
+        let mut seen = KeySet::default();
         let new: Vec<Value> = targets
             .iter()
             .map(|t| t.pk_value())
@@ -182,7 +181,7 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
     pub async fn set(&self, db: &Db, targets: &[&T]) -> Result<()> {
         let hop = self.join("set")?;
         let existing = self.current(db, hop).await?;
-        let wanted: HashSet<Key> = targets.iter().map(|t| Key::from(t.pk_value())).collect();
+        let wanted: KeySet = targets.iter().map(|t| Key::from(t.pk_value())).collect();
         if existing.iter().any(|k| !wanted.contains(k)) {
             let mut w = self.delete_pairs(db, hop);
             let keep: Vec<Value> = targets.iter().map(|t| t.pk_value()).collect();

@@ -28,6 +28,10 @@ macro_rules! native_field_type {
             fn decode(row: &Row, index: usize) -> Result<Self, DecodeError> {
                 decode_native!(row, index, $ty)
             }
+
+            fn decode_option(row: &Row, index: usize) -> Result<Option<Self>, DecodeError> {
+                decode_native!(row, index, Option<$ty>)
+            }
         }
     };
 }
@@ -46,6 +50,17 @@ native_field_type!(Vec<u8>, Bytes, ColumnType::Bytes, "bytes");
 #[cfg(feature = "mysql")]
 fn mysql_text(row: &sqlx::mysql::MySqlRow, index: usize) -> Result<String, DecodeError> {
     Ok(sqlx::Row::try_get_unchecked::<String, _>(row, index)?)
+}
+
+/// [`mysql_text`] of a nullable column.
+#[cfg(feature = "mysql")]
+fn mysql_text_option(
+    row: &sqlx::mysql::MySqlRow,
+    index: usize,
+) -> Result<Option<String>, DecodeError> {
+    Ok(sqlx::Row::try_get_unchecked::<Option<String>, _>(
+        row, index,
+    )?)
 }
 
 impl FieldType for String {
@@ -68,6 +83,15 @@ impl FieldType for String {
             Row::MySql(r) => mysql_text(r, index),
             #[allow(unreachable_patterns)]
             _ => decode_native!(row, index, String),
+        }
+    }
+
+    fn decode_option(row: &Row, index: usize) -> Result<Option<Self>, DecodeError> {
+        match row {
+            #[cfg(feature = "mysql")]
+            Row::MySql(r) => mysql_text_option(r, index),
+            #[allow(unreachable_patterns)]
+            _ => decode_native!(row, index, Option<String>),
         }
     }
 }
@@ -98,6 +122,18 @@ macro_rules! text_on_sqlite_field_type {
                     }
                     #[allow(unreachable_patterns)]
                     _ => decode_native!(row, index, $ty),
+                }
+            }
+
+            fn decode_option(row: &Row, index: usize) -> Result<Option<Self>, DecodeError> {
+                match row {
+                    #[cfg(feature = "sqlite")]
+                    Row::Sqlite(r) => {
+                        let text: Option<&str> = sqlx::Row::try_get(r, index)?;
+                        Ok(text.map($parse).transpose()?)
+                    }
+                    #[allow(unreachable_patterns)]
+                    _ => decode_native!(row, index, Option<$ty>),
                 }
             }
         }

@@ -75,6 +75,19 @@ pub trait FieldType: Sized + Send + Sync + 'static {
     fn decode(row: &Row, index: usize) -> Result<Self, DecodeError> {
         Self::from_value(decode_value(row, index, &Self::COLUMN)?)
     }
+
+    /// Decodes a nullable column `index` of `row`: `None` for `NULL`.
+    /// `Option<Self>` decodes through this. The default looks at the value
+    /// once to see whether it is `NULL` and calls
+    /// [`decode`](FieldType::decode) otherwise; built-in types let the
+    /// driver do both in one look-up.
+    fn decode_option(row: &Row, index: usize) -> Result<Option<Self>, DecodeError> {
+        if row.is_null(index)? {
+            Ok(None)
+        } else {
+            Self::decode(row, index).map(Some)
+        }
+    }
 }
 
 /// The `NULL` of a column type.
@@ -147,11 +160,7 @@ impl<T: FieldType> FieldType for Option<T> {
     }
 
     fn decode(row: &Row, index: usize) -> Result<Self, DecodeError> {
-        if row.is_null(index)? {
-            Ok(None)
-        } else {
-            T::decode(row, index).map(Some)
-        }
+        T::decode_option(row, index)
     }
 }
 
