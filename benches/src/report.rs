@@ -188,13 +188,19 @@ fn query_gen_section(inputs: &Inputs, md: &mut String, out_dir: &Path) -> std::i
         "## Query generation (no database)\n\n\
          SQL text plus bound values for one query. **cold**: the query is built from scratch \
          (DSL value constructed, then rendered) every iteration. **warm**: the same shape \
-         repeated: the query value is built once and rendered per iteration; strata and \
-         sea-query have no statement cache, so that is a full render; Diesel's connection \
-         caches statements by query type, so for types with a static query id (the trivial \
-         select, the join, the seven filters and `= ANY` on PostgreSQL) warm Diesel only \
-         collects binds, and otherwise renders the SQL too. **static** copies the finished \
-         string and clones its binds: the physical limit. Inserts render objects that are \
-         the query, so strata's warm and cold are the same work there.\n\n",
+         repeated: the query value is built once and turned into SQL and binds per \
+         iteration the way each side does when it runs the query again. strata's terminal \
+         calls go through its statement cache (`QuerySet::statement`): the SQL text of the \
+         queryset's shape is copied from a per-thread cache and the binds are collected \
+         afresh. sea-query has no statement cache, so its warm run is a full render. \
+         Diesel's connection caches statements by query type, so for types with a static \
+         query id (the trivial select, the join, the seven filters and `= ANY` on \
+         PostgreSQL) warm Diesel only collects binds, and otherwise renders the SQL too. \
+         **static** copies the finished string and clones its binds: the physical limit. \
+         strata's inserts take their SQL from the same cache (keyed by model and row \
+         count) both cold and warm: the rows are the query, so there is nothing to \
+         prebuild. On PostgreSQL strata and Diesel send an in-list as one array parameter \
+         (`= ANY($1)`), sea-query as a placeholder per value.\n\n",
     );
     for dialect in DIALECTS {
         let _ = writeln!(md, "### {dialect}\n");
