@@ -21,9 +21,11 @@
 //! pairwise among removed and added items only).
 
 use crate::error::{Error, Result};
+use crate::operations::tables::TableIndex;
 use crate::operations::*;
 use crate::questioner::Questioner;
 use crate::state::{FieldState, ModelState, ProjectState};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// The operations that turn `old` into `new`, asking `questioner` about
@@ -50,8 +52,14 @@ pub fn autodetect(
     questioner: &mut dyn Questioner,
 ) -> Result<Vec<Operation>> {
     new.validate()?;
+    if old == new {
+        // Identical states, hints included: no step would find anything
+        // (the common `makemigrations --check` of an unchanged project).
+        return Ok(Vec::new());
+    }
     let mut d = Detector {
-        current: old.clone(),
+        tables: TableIndex::of(old),
+        current: Cow::Borrowed(old),
         new,
         questioner,
         ops: Vec::new(),
@@ -96,7 +104,11 @@ pub fn autodetect(
 }
 
 struct Detector<'a> {
-    current: ProjectState,
+    /// The old state with the operations so far applied (copied at the
+    /// first operation: checking an unchanged project copies nothing).
+    current: Cow<'a, ProjectState>,
+    /// The tables of `current`.
+    tables: TableIndex,
     new: &'a ProjectState,
     questioner: &'a mut dyn Questioner,
     ops: Vec<Operation>,
@@ -126,6 +138,14 @@ fn models_match(old: &ModelState, new: &ModelState) -> bool {
     })
 }
 
+/// Whether `cur` and `new` have equal fields in the same order (hints
+/// included): then no field of the model is renamed, removed, added or
+/// altered, and the steps that look for those skip it. (The new state is
+/// validated, so its columns are distinct.)
+fn same_fields(cur: &ModelState, new: &ModelState) -> bool {
+    cur.fields == new.fields
+}
+
 fn clear_hint(field: &FieldState) -> FieldState {
     FieldState {
         renamed_from: None,
@@ -135,7 +155,7 @@ fn clear_hint(field: &FieldState) -> FieldState {
 
 impl Detector<'_> {
     fn push(&mut self, op: Operation) -> Result<()> {
-        op.apply(&mut self.current)?;
+        op.apply_indexed(self.current.to_mut(), &mut self.tables)?;
         self.ops.push(op);
         Ok(())
     }
@@ -208,6 +228,9 @@ impl Detector<'_> {
         for name in self.kept_models() {
             let new_model = &self.new.models[&name];
             let cur = &self.current.models[&name];
+            if same_fields(cur, new_model) {
+                continue;
+            }
             let new_columns: HashSet<&str> =
                 new_model.fields.iter().map(|f| f.column.as_str()).collect();
             let mut removed: Vec<FieldState> = cur
@@ -334,7 +357,11 @@ impl Detector<'_> {
         let mut ops = Vec::new();
         for name in self.kept_models() {
             let new_model = &self.new.models[&name];
-            for field in &self.current.models[&name].fields {
+            let cur = &self.current.models[&name];
+            if same_fields(cur, new_model) {
+                continue;
+            }
+            for field in &cur.fields {
                 if new_model.get_field(&field.column).is_none() {
                     if field.primary_key {
                         return Err(Error::UnsupportedChange {
@@ -360,12 +387,12 @@ impl Detector<'_> {
     }
 
     fn create_models(&mut self) -> Result<()> {
-        let mut pending: BTreeMap<String, ModelState> = self
-            .new
+        let new = self.new;
+        let mut pending: BTreeMap<String, &ModelState> = new
             .models
             .values()
             .filter(|m| !self.current.models.contains_key(&m.name))
-            .map(|m| (m.name.clone(), m.clone()))
+            .map(|m| (m.name.clone(), m))
             .collect();
         let mut indegree: HashMap<String, usize> = HashMap::with_capacity(pending.len());
         let mut dependents: HashMap<String, Vec<String>> = HashMap::new();
@@ -395,16 +422,21 @@ impl Detector<'_> {
             .map(|n| (n, false))
             .or_else(|| pending.keys().next().cloned().map(|n| (n, true)))
         {
-            let Some(mut model) = pending.remove(&name) else {
+            let Some(model) = pending.remove(&name) else {
                 continue;
             };
+            // Copied only when a cycle is broken.
+            let mut model = Cow::Borrowed(model);
             if breaks_cycle {
+                let model = model.to_mut();
                 let (held, kept): (Vec<FieldState>, Vec<FieldState>) =
-                    model.fields.into_iter().partition(|f| {
-                        f.foreign_key
-                            .as_ref()
-                            .is_some_and(|fk| fk.to != name && pending.contains_key(&fk.to))
-                    });
+                    std::mem::take(&mut model.fields)
+                        .into_iter()
+                        .partition(|f| {
+                            f.foreign_key
+                                .as_ref()
+                                .is_some_and(|fk| fk.to != name && pending.contains_key(&fk.to))
+                        });
                 model.fields = kept;
                 let held_columns: HashSet<String> = held.iter().map(|f| f.column.clone()).collect();
                 model
@@ -449,6 +481,9 @@ impl Detector<'_> {
             }
             let new_model = &self.new.models[&name];
             let cur = &self.current.models[&name];
+            if same_fields(cur, new_model) {
+                continue;
+            }
             for field in &new_model.fields {
                 if cur.get_field(&field.column).is_some() {
                     continue;
@@ -494,6 +529,9 @@ impl Detector<'_> {
         for name in self.kept_models() {
             let new_model = &self.new.models[&name];
             let cur = &self.current.models[&name];
+            if same_fields(cur, new_model) {
+                continue;
+            }
             for old in &cur.fields {
                 let Some(new) = new_model.get_field(&old.column) else {
                     continue;

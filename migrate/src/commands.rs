@@ -79,7 +79,9 @@ pub fn makemigrations(
     if leaves.len() > 1 {
         return Err(Error::Conflict { leaves });
     }
-    let old_state = set.replay()?;
+    let initial = set.is_empty();
+    let number = set.next_number();
+    let old_state = set.into_replayed()?;
     let operations = if options.empty {
         Vec::new()
     } else {
@@ -95,10 +97,10 @@ pub fn makemigrations(
     }
     let fragment = match &options.name {
         Some(name) => writer::sanitize_name(name),
-        None => writer::suggest_name(&operations, set.is_empty()),
+        None => writer::suggest_name(&operations, initial),
     };
-    let name = format!("{:04}_{fragment}", set.next_number());
-    let rendered = writer::render(&name, leaves, operations, &old_state)?;
+    let name = format!("{number:04}_{fragment}");
+    let rendered = writer::render_from(&name, leaves, operations, old_state)?;
     finish(options, rendered)
 }
 
@@ -115,7 +117,11 @@ fn finish(options: &MakeOptions, rendered: RenderedMigration) -> Result<MakeRepo
     let path = if options.dry_run || options.check {
         None
     } else {
-        Some(writer::write(&options.dir, &rendered)?)
+        Some(writer::write_text(
+            &options.dir,
+            &rendered.migration.name,
+            &text,
+        )?)
     };
     if let Some(path) = &path {
         message = format!("Wrote {}\n{message}", path.display());

@@ -72,6 +72,7 @@ pub mod commands;
 pub mod embed;
 mod error;
 pub mod executor;
+mod fast_toml;
 pub mod graph;
 pub mod introspect;
 pub mod loader;

@@ -18,6 +18,7 @@
 use crate::error::{Error, Result};
 use crate::graph;
 use crate::migration::{Migration, MigrationFileIn, MigrationOptions};
+use crate::operations::tables::TableIndex;
 use crate::state::ProjectState;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -62,17 +63,12 @@ pub fn parse_with_options(
     name: &str,
     text: &str,
 ) -> Result<(Migration, MigrationOptions)> {
-    let file: MigrationFileIn = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1)
-            .unwrap_or(1);
-        Error::Parse {
-            path: path.to_path_buf(),
-            line,
-            message: e.message().trim().to_string(),
-        }
-    })?;
+    // The fast reader covers what the writer produces; `toml` reads (or
+    // rejects) everything else.
+    let file: MigrationFileIn = match crate::fast_toml::from_str(text) {
+        Some(file) => file,
+        None => parse_with_toml(path, text)?,
+    };
     let options = MigrationOptions {
         atomic: file.atomic,
     };
@@ -83,6 +79,22 @@ pub fn parse_with_options(
         sql: file.sql,
     };
     Ok((migration, options))
+}
+
+/// Reads a migration file with `toml`, turning its error into an
+/// [`Error::Parse`] with the line.
+fn parse_with_toml(path: &Path, text: &str) -> Result<MigrationFileIn> {
+    toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1)
+            .unwrap_or(1);
+        Error::Parse {
+            path: path.to_path_buf(),
+            line,
+            message: e.message().trim().to_string(),
+        }
+    })
 }
 
 /// Reads one migration file.
@@ -186,8 +198,27 @@ impl MigrationSet {
     /// The state every migration together replays to.
     pub fn replay(&self) -> Result<ProjectState> {
         let mut state = ProjectState::new();
+        let mut tables = TableIndex::default();
         for migration in self.ordered()? {
-            replay_into(&mut state, migration)?;
+            replay_indexed(&mut state, &mut tables, migration)?;
+        }
+        Ok(state)
+    }
+
+    /// [`replay`](Self::replay), consuming the set: the operations move
+    /// into the state instead of being copied.
+    pub(crate) fn into_replayed(mut self) -> Result<ProjectState> {
+        let order: Vec<String> = self.ordered()?.iter().map(|m| m.name.clone()).collect();
+        let mut state = ProjectState::new();
+        let mut tables = TableIndex::default();
+        for name in order {
+            let Some(migration) = self.migrations.remove(&name) else {
+                continue;
+            };
+            for op in migration.operations {
+                op.apply_indexed_owned(&mut state, &mut tables)
+                    .map_err(|e| in_migration(e, &migration.name))?;
+            }
         }
         Ok(state)
     }
@@ -225,17 +256,33 @@ impl MigrationSet {
 
 /// Applies one migration's operations to `state`.
 pub fn replay_into(state: &mut ProjectState, migration: &Migration) -> Result<()> {
+    let mut tables = TableIndex::of(state);
+    replay_indexed(state, &mut tables, migration)
+}
+
+/// [`replay_into`], with `tables` the index of `state`.
+fn replay_indexed(
+    state: &mut ProjectState,
+    tables: &mut TableIndex,
+    migration: &Migration,
+) -> Result<()> {
     for op in &migration.operations {
-        op.apply(state).map_err(|e| match e {
-            Error::Apply {
-                operation, reason, ..
-            } => Error::Apply {
-                migration: Some(migration.name.clone()),
-                operation,
-                reason,
-            },
-            other => other,
-        })?;
+        op.apply_indexed(state, tables)
+            .map_err(|e| in_migration(e, &migration.name))?;
     }
     Ok(())
+}
+
+/// `error`, naming migration `name` when it is an [`Error::Apply`].
+fn in_migration(error: Error, name: &str) -> Error {
+    match error {
+        Error::Apply {
+            operation, reason, ..
+        } => Error::Apply {
+            migration: Some(name.to_string()),
+            operation,
+            reason,
+        },
+        other => other,
+    }
 }

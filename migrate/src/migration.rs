@@ -102,14 +102,11 @@ fn yes() -> bool {
     true
 }
 
-/// The serialized shape of a migration file (the name is the file's).
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct MigrationFile {
-    #[serde(default)]
-    pub dependencies: Vec<String>,
-    #[serde(default)]
-    pub operations: Vec<Operation>,
-    #[serde(default)]
-    pub sql: MigrationSql,
+/// The serialized shape of a migration file (the name is the file's),
+/// borrowing from the [`Migration`].
+#[derive(Debug, Serialize)]
+pub(crate) struct MigrationFile<'a> {
+    pub dependencies: &'a [String],
+    pub operations: &'a [Operation],
+    pub sql: &'a MigrationSql,
 }

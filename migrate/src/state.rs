@@ -393,10 +393,67 @@ impl ProjectState {
         out
     }
 
-    /// Whether `self` and `other` describe the same schema.
+    /// Whether `self` and `other` describe the same schema: whether their
+    /// [`normalized`](ProjectState::normalized) forms are equal (compared
+    /// without making them).
     pub fn same_schema(&self, other: &ProjectState) -> bool {
-        self.normalized() == other.normalized()
+        self.models.len() == other.models.len()
+            && self
+                .models
+                .iter()
+                .zip(&other.models)
+                .all(|((a_name, a), (b_name, b))| a_name == b_name && a.same_schema(b))
     }
+}
+
+impl ModelState {
+    /// Whether the normalized forms of `self` and `other` are equal.
+    fn same_schema(&self, other: &ModelState) -> bool {
+        self.name == other.name
+            && self.table == other.table
+            && same_when_sorted(
+                &self.fields,
+                &other.fields,
+                |f| &f.column,
+                |a, b| a.column == b.column && a.same_definition(b),
+            )
+            && same_when_sorted(&self.indexes, &other.indexes, |i| &i.name, PartialEq::eq)
+            && same_when_sorted(
+                &self.constraints,
+                &other.constraints,
+                |c| &c.name,
+                PartialEq::eq,
+            )
+            && same_when_sorted(
+                &self.many_to_many,
+                &other.many_to_many,
+                |r| &r.field,
+                PartialEq::eq,
+            )
+    }
+}
+
+/// Whether `a` and `b`, each stably sorted by `key`, are equal item by
+/// item under `eq` (which implies equal keys). Lists already in the same
+/// order are compared without sorting: equal keys at every position give
+/// both lists the same sorting permutation.
+fn same_when_sorted<T>(
+    a: &[T],
+    b: &[T],
+    key: impl Fn(&T) -> &String,
+    eq: impl Fn(&T, &T) -> bool,
+) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.iter().zip(b).all(|(x, y)| eq(x, y)) {
+        return true;
+    }
+    let mut a: Vec<&T> = a.iter().collect();
+    let mut b: Vec<&T> = b.iter().collect();
+    a.sort_by(|x, y| key(x).cmp(key(y)));
+    b.sort_by(|x, y| key(x).cmp(key(y)));
+    a.into_iter().zip(b).all(|(x, y)| eq(x, y))
 }
 
 /// Checks one model on its own: one primary key, distinct columns,
@@ -411,7 +468,7 @@ pub(crate) fn check_model(model: &ModelState, exists: impl Fn(&str) -> bool) -> 
             "model `{name}` has {pks} primary-key columns; exactly one is needed"
         ));
     }
-    let mut columns: HashSet<&str> = HashSet::with_capacity(model.fields.len());
+    let mut columns = Seen::default();
     for field in &model.fields {
         if !columns.insert(&field.column) {
             return invalid(format!("model `{name}` has two columns `{}`", field.column));
@@ -443,7 +500,7 @@ pub(crate) fn check_model(model: &ModelState, exists: impl Fn(&str) -> bool) -> 
             ));
         }
     }
-    let mut names: HashSet<&str> = HashSet::new();
+    let mut names = Seen::default();
     for index in &model.indexes {
         if !names.insert(&index.name) {
             return invalid(format!("model `{name}` has two indexes `{}`", index.name));
@@ -461,7 +518,7 @@ pub(crate) fn check_model(model: &ModelState, exists: impl Fn(&str) -> bool) -> 
             check_columns(model, cols, &constraint.name)?;
         }
     }
-    let mut relations: HashSet<&str> = HashSet::new();
+    let mut relations = Seen::default();
     for m2m in &model.many_to_many {
         if !relations.insert(&m2m.field) {
             return invalid(format!("model `{name}` has two relations `{}`", m2m.field));
@@ -480,6 +537,32 @@ pub(crate) fn check_model(model: &ModelState, exists: impl Fn(&str) -> bool) -> 
         }
     }
     Ok(())
+}
+
+/// Names seen so far, to find a repeated one: the first few in a list
+/// (models have few columns, indexes and relations: no hashing, no
+/// allocation), the others in a hash set.
+#[derive(Default)]
+struct Seen<'a> {
+    few: [&'a str; 16],
+    len: usize,
+    many: HashSet<&'a str>,
+}
+
+impl<'a> Seen<'a> {
+    /// Adds `name`; `false` if it was seen before.
+    fn insert(&mut self, name: &'a str) -> bool {
+        if self.few[..self.len].contains(&name) {
+            return false;
+        }
+        if self.len < self.few.len() {
+            self.few[self.len] = name;
+            self.len += 1;
+            true
+        } else {
+            self.many.insert(name)
+        }
+    }
 }
 
 fn check_columns(model: &ModelState, columns: &[String], what: &str) -> Result<()> {

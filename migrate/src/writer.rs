@@ -25,6 +25,7 @@
 
 use crate::error::{Error, Result};
 use crate::migration::{DialectScript, Migration, MigrationFile, MigrationSql};
+use crate::operations::tables::TableIndex;
 use crate::operations::Operation;
 use crate::state::ProjectState;
 use std::path::{Path, PathBuf};
@@ -50,7 +51,18 @@ pub fn render(
     operations: Vec<Operation>,
     from: &ProjectState,
 ) -> Result<RenderedMigration> {
-    let mut state = from.clone();
+    render_from(name, dependencies, operations, from.clone())
+}
+
+/// [`render`], taking the state before the migration (which it changes
+/// into the state after) instead of copying it.
+pub(crate) fn render_from(
+    name: &str,
+    dependencies: Vec<String>,
+    operations: Vec<Operation>,
+    mut state: ProjectState,
+) -> Result<RenderedMigration> {
+    let mut tables = TableIndex::of(&state);
     let mut sql = MigrationSql::default();
     let mut backward: Vec<Vec<(Dialect, Result<Vec<String>>)>> = Vec::new();
     let mut summary = Vec::with_capacity(operations.len());
@@ -67,7 +79,8 @@ pub fn render(
                 }
             }
         }
-        op.apply(&mut state).map_err(|e| with_migration(e, name))?;
+        op.apply_indexed(&mut state, &mut tables)
+            .map_err(|e| with_migration(e, name))?;
         for dialect in Dialect::ALL {
             let statements = match &inverse {
                 Ok(inv) => inv.forward_sql(dialect, &state),
@@ -188,13 +201,18 @@ pub fn sanitize_name(name: &str) -> String {
 pub fn to_toml(rendered: &RenderedMigration) -> Result<String> {
     let migration = &rendered.migration;
     let file = MigrationFile {
-        dependencies: migration.dependencies.clone(),
-        operations: migration.operations.clone(),
-        sql: migration.sql.clone(),
+        dependencies: &migration.dependencies,
+        operations: &migration.operations,
+        sql: &migration.sql,
     };
-    let body = toml::to_string_pretty(&file).map_err(|e| Error::InvalidState {
-        reason: format!("cannot serialize migration {}: {e}", migration.name),
-    })?;
+    // The fast writer gives `toml`'s text; `toml` itself handles (or
+    // rejects) what the fast writer does not cover.
+    let body = match crate::fast_toml::to_string_pretty(&file) {
+        Some(body) => body,
+        None => toml::to_string_pretty(&file).map_err(|e| Error::InvalidState {
+            reason: format!("cannot serialize migration {}: {e}", migration.name),
+        })?,
+    };
     let mut out = format!(
         "# Migration {}, written by strata-migrate {}.\n#\n",
         migration.name,
@@ -234,12 +252,17 @@ const HEADER_HELP: &str = "\
 /// Writes `rendered` to `<dir>/<name>.toml`, creating `dir` if needed, and
 /// returns the path. An existing file is never overwritten.
 pub fn write(dir: &Path, rendered: &RenderedMigration) -> Result<PathBuf> {
-    let text = to_toml(rendered)?;
+    write_text(dir, &rendered.migration.name, &to_toml(rendered)?)
+}
+
+/// Writes `text` (the [`to_toml`] of migration `name`) to
+/// `<dir>/<name>.toml`, as [`write`] does.
+pub(crate) fn write_text(dir: &Path, name: &str, text: &str) -> Result<PathBuf> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Io {
         path: dir.to_path_buf(),
         source,
     })?;
-    let path = dir.join(format!("{}.toml", rendered.migration.name));
+    let path = dir.join(format!("{name}.toml"));
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)

@@ -8,9 +8,12 @@ use strata_tests::blog::*;
 use strata_tests::models::Article;
 use strata_tests::shapes::shapes;
 
+/// A queryset's statement through the cache, and rendered afresh.
+type Pair = Box<dyn Fn(Dialect) -> (Statement, Statement)>;
+
 /// Querysets over several models whose shapes differ in one detail each.
-fn near_misses() -> Vec<(&'static str, Box<dyn Fn(Dialect) -> (Statement, Statement)>)> {
-    fn pair<M: Model>(qs: QuerySet<M>) -> Box<dyn Fn(Dialect) -> (Statement, Statement)> {
+fn near_misses() -> Vec<(&'static str, Pair)> {
+    fn pair<M: Model>(qs: QuerySet<M>) -> Pair {
         Box::new(move |d| (qs.statement(d), qs.sql(d)))
     }
     let art = Article::objects;

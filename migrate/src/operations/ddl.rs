@@ -15,7 +15,7 @@
 
 use crate::naming;
 use crate::state::{
-    ConstraintKind, DefaultValue, FieldState, IndexState, ModelState, ProjectState,
+    ConstraintKind, ConstraintState, DefaultValue, FieldState, IndexState, ModelState, ProjectState,
 };
 use strata::meta::OnDelete;
 use strata::Dialect;
@@ -25,7 +25,43 @@ use strata::Dialect;
 pub(crate) struct Ddl<'a> {
     pub dialect: Dialect,
     pub state: &'a ProjectState,
-    pub extra: Option<&'a ModelState>,
+    pub extra: Option<TableDef<'a>>,
+}
+
+/// What the DDL of a table needs of its model, borrowed from a
+/// [`ModelState`] or from the operation creating it (which then needs no
+/// copy of itself as a model).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TableDef<'m> {
+    pub name: &'m str,
+    pub table: &'m str,
+    pub fields: &'m [FieldState],
+    pub indexes: &'m [IndexState],
+    pub constraints: &'m [ConstraintState],
+}
+
+impl<'m> From<&'m ModelState> for TableDef<'m> {
+    fn from(model: &'m ModelState) -> TableDef<'m> {
+        TableDef {
+            name: &model.name,
+            table: &model.table,
+            fields: &model.fields,
+            indexes: &model.indexes,
+            constraints: &model.constraints,
+        }
+    }
+}
+
+impl<'m> TableDef<'m> {
+    /// The column named `column` (as [`ModelState::get_field`]).
+    fn get_field(&self, column: &str) -> Option<&'m FieldState> {
+        self.fields.iter().find(|f| f.column == column)
+    }
+
+    /// The primary-key column (as [`ModelState::primary_key`]).
+    fn primary_key(&self) -> Option<&'m FieldState> {
+        self.fields.iter().find(|f| f.primary_key)
+    }
 }
 
 pub(crate) type DdlResult<T> = std::result::Result<T, String>;
@@ -39,8 +75,8 @@ impl<'a> Ddl<'a> {
         }
     }
 
-    pub fn with_extra(mut self, model: &'a ModelState) -> Ddl<'a> {
-        self.extra = Some(model);
+    pub fn with_extra(mut self, model: impl Into<TableDef<'a>>) -> Ddl<'a> {
+        self.extra = Some(model.into());
         self
     }
 
@@ -48,30 +84,49 @@ impl<'a> Ddl<'a> {
         self.dialect.quote_identifier(name)
     }
 
+    /// Appends `name` quoted.
+    fn push_q(&self, out: &mut String, name: &str) {
+        self.dialect.quote_identifier_into(out, name);
+    }
+
     pub fn is(&self, dialect: Dialect) -> bool {
         self.dialect == dialect
     }
 
-    fn model(&self, name: &str) -> DdlResult<&'a ModelState> {
+    fn model(&self, name: &str) -> DdlResult<TableDef<'a>> {
         if let Some(extra) = self.extra.filter(|m| m.name == name) {
             return Ok(extra);
         }
         self.state
             .models
             .get(name)
+            .map(TableDef::from)
             .ok_or_else(|| format!("there is no model `{name}`"))
     }
 
     /// `"a", "b"`.
     pub fn column_list<S: AsRef<str>>(&self, columns: &[S]) -> String {
-        columns
-            .iter()
-            .map(|c| self.q(c.as_ref()))
-            .collect::<Vec<_>>()
-            .join(", ")
+        let mut out = String::new();
+        self.push_column_list(&mut out, columns);
+        out
     }
 
-    pub fn check_indexable(&self, model: &ModelState, columns: &[String]) -> DdlResult<()> {
+    /// Appends [`Ddl::column_list`].
+    fn push_column_list<S: AsRef<str>>(&self, out: &mut String, columns: &[S]) {
+        for (i, column) in columns.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            self.push_q(out, column.as_ref());
+        }
+    }
+
+    pub fn check_indexable<'m>(
+        &self,
+        model: impl Into<TableDef<'m>>,
+        columns: &[String],
+    ) -> DdlResult<()> {
+        let model = model.into();
         for column in columns {
             if let Some(field) = model.get_field(column) {
                 self.dialect.check_indexable(column, &field.ty)?;
@@ -80,17 +135,20 @@ impl<'a> Ddl<'a> {
         Ok(())
     }
 
-    /// `TYPE [NOT NULL] [PRIMARY KEY] [DEFAULT x]`, after the column name.
+    /// Appends `TYPE [NOT NULL] [PRIMARY KEY] [DEFAULT x]`, after the column
+    /// name.
     /// `default` replaces the field's own default (a one-off default).
-    pub fn column_spec(
+    fn push_column_spec(
         &self,
+        sql: &mut String,
         field: &FieldState,
         default: Option<&DefaultValue>,
-    ) -> DdlResult<String> {
+    ) -> DdlResult<()> {
         if field.auto_increment {
-            return Ok(self.dialect.auto_pk_sql(&field.ty).into_owned());
+            sql.push_str(&self.dialect.auto_pk_sql(&field.ty));
+            return Ok(());
         }
-        let mut sql = self.dialect.column_type_sql(&field.ty).into_owned();
+        sql.push_str(&self.dialect.column_type_sql(&field.ty));
         if !field.null {
             sql.push_str(" NOT NULL");
         } else if self.is(Dialect::MySql) {
@@ -104,7 +162,7 @@ impl<'a> Ddl<'a> {
         if let Some(value) = default.or(field.default.as_ref()) {
             sql.push_str(&self.dialect.default_clause(&field.ty, value.as_literal()));
         }
-        Ok(sql)
+        Ok(())
     }
 
     /// `"name" TYPE ...`.
@@ -113,11 +171,21 @@ impl<'a> Ddl<'a> {
         field: &FieldState,
         default: Option<&DefaultValue>,
     ) -> DdlResult<String> {
-        Ok(format!(
-            "{} {}",
-            self.q(&field.column),
-            self.column_spec(field, default)?
-        ))
+        let mut sql = String::new();
+        self.push_column_def(&mut sql, field, default)?;
+        Ok(sql)
+    }
+
+    /// Appends [`Ddl::column_def`].
+    fn push_column_def(
+        &self,
+        sql: &mut String,
+        field: &FieldState,
+        default: Option<&DefaultValue>,
+    ) -> DdlResult<()> {
+        self.push_q(sql, &field.column);
+        sql.push(' ');
+        self.push_column_spec(sql, field, default)
     }
 
     /// The `ON DELETE` action, as strata's ORM expects it: where the
@@ -131,20 +199,29 @@ impl<'a> Ddl<'a> {
     /// `FOREIGN KEY ("c") REFERENCES "t" ("pk") ON DELETE ...`, or `None`
     /// for a column without a foreign key.
     pub fn fk_body(&self, field: &FieldState) -> DdlResult<Option<String>> {
+        let mut sql = String::new();
+        Ok(self.push_fk_body(&mut sql, field)?.then_some(sql))
+    }
+
+    /// Appends [`Ddl::fk_body`]; `false` (nothing appended) for a column
+    /// without a foreign key.
+    fn push_fk_body(&self, sql: &mut String, field: &FieldState) -> DdlResult<bool> {
         let Some(fk) = &field.foreign_key else {
-            return Ok(None);
+            return Ok(false);
         };
         let target = self.model(&fk.to)?;
         let pk = target
             .primary_key()
             .ok_or_else(|| format!("model `{}` has no primary key", target.name))?;
-        Ok(Some(format!(
-            "FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {}",
-            self.q(&field.column),
-            self.q(&target.table),
-            self.q(&pk.column),
-            self.on_delete_sql(fk.on_delete)?
-        )))
+        sql.push_str("FOREIGN KEY (");
+        self.push_q(sql, &field.column);
+        sql.push_str(") REFERENCES ");
+        self.push_q(sql, target.table);
+        sql.push_str(" (");
+        self.push_q(sql, &pk.column);
+        sql.push_str(") ON DELETE ");
+        sql.push_str(self.on_delete_sql(fk.on_delete)?);
+        Ok(true)
     }
 
     /// `ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY ...` (PostgreSQL, MySQL).
@@ -169,27 +246,34 @@ impl<'a> Ddl<'a> {
 
     /// Adds a unique constraint: a table constraint, or a unique index on
     /// SQLite.
-    pub fn add_unique(
+    pub fn add_unique<'m>(
         &self,
-        model: &ModelState,
+        model: impl Into<TableDef<'m>>,
         name: &str,
         columns: &[String],
     ) -> DdlResult<String> {
+        let model = model.into();
         self.check_indexable(model, columns)?;
-        Ok(match self.dialect {
-            Dialect::Sqlite => format!(
-                "CREATE UNIQUE INDEX {} ON {} ({})",
-                self.q(name),
-                self.q(&model.table),
-                self.column_list(columns)
-            ),
-            _ => format!(
-                "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})",
-                self.q(&model.table),
-                self.q(name),
-                self.column_list(columns)
-            ),
-        })
+        let mut sql = String::new();
+        match self.dialect {
+            Dialect::Sqlite => {
+                sql.push_str("CREATE UNIQUE INDEX ");
+                self.push_q(&mut sql, name);
+                sql.push_str(" ON ");
+                self.push_q(&mut sql, model.table);
+            }
+            _ => {
+                sql.push_str("ALTER TABLE ");
+                self.push_q(&mut sql, model.table);
+                sql.push_str(" ADD CONSTRAINT ");
+                self.push_q(&mut sql, name);
+                sql.push_str(" UNIQUE");
+            }
+        }
+        sql.push_str(" (");
+        self.push_column_list(&mut sql, columns);
+        sql.push(')');
+        Ok(sql)
     }
 
     /// Drops a unique constraint made by [`Ddl::add_unique`].
@@ -207,15 +291,25 @@ impl<'a> Ddl<'a> {
         }
     }
 
-    pub fn create_index(&self, model: &ModelState, index: &IndexState) -> DdlResult<String> {
+    pub fn create_index<'m>(
+        &self,
+        model: impl Into<TableDef<'m>>,
+        index: &IndexState,
+    ) -> DdlResult<String> {
+        let model = model.into();
         self.check_indexable(model, &index.columns)?;
-        Ok(format!(
-            "CREATE {}INDEX {} ON {} ({})",
-            if index.unique { "UNIQUE " } else { "" },
-            self.q(&index.name),
-            self.q(&model.table),
-            self.column_list(&index.columns)
-        ))
+        let mut sql = String::from(if index.unique {
+            "CREATE UNIQUE INDEX "
+        } else {
+            "CREATE INDEX "
+        });
+        self.push_q(&mut sql, &index.name);
+        sql.push_str(" ON ");
+        self.push_q(&mut sql, model.table);
+        sql.push_str(" (");
+        self.push_column_list(&mut sql, &index.columns);
+        sql.push(')');
+        Ok(sql)
     }
 
     pub fn drop_index(&self, table: &str, name: &str) -> String {
@@ -227,81 +321,103 @@ impl<'a> Ddl<'a> {
 
     /// `CREATE TABLE` for `model` under the name `table`, without the
     /// statements that follow it.
-    pub fn create_table_statement(&self, model: &ModelState, table: &str) -> DdlResult<String> {
-        let mut lines = Vec::with_capacity(model.fields.len() + 4);
-        for field in &model.fields {
-            lines.push(self.column_def(field, None)?);
+    pub fn create_table_statement<'m>(
+        &self,
+        model: impl Into<TableDef<'m>>,
+        table: &str,
+    ) -> DdlResult<String> {
+        let model = model.into();
+        let mut sql = String::with_capacity(64 * (model.fields.len() + 2));
+        sql.push_str("CREATE TABLE ");
+        self.push_q(&mut sql, table);
+        sql.push_str(" (");
+        // One definition a line, `,` between them.
+        let mut lines = 0;
+        let mut line = |sql: &mut String| {
+            sql.push_str(if lines == 0 { "\n    " } else { ",\n    " });
+            lines += 1;
+        };
+        for field in model.fields {
+            line(&mut sql);
+            self.push_column_def(&mut sql, field, None)?;
         }
-        for field in &model.fields {
-            if let Some(body) = self.fk_body(field)? {
-                lines.push(format!(
-                    "CONSTRAINT {} {body}",
-                    self.q(&naming::foreign_key_name(table, &field.column))
-                ));
-            }
+        for field in model.fields.iter().filter(|f| f.foreign_key.is_some()) {
+            line(&mut sql);
+            sql.push_str("CONSTRAINT ");
+            self.push_q(&mut sql, &naming::foreign_key_name(table, &field.column));
+            sql.push(' ');
+            self.push_fk_body(&mut sql, field)?;
         }
         if !self.is(Dialect::Sqlite) {
             for field in model.fields.iter().filter(|f| f.unique) {
                 self.dialect.check_indexable(&field.column, &field.ty)?;
-                lines.push(format!(
-                    "CONSTRAINT {} UNIQUE ({})",
-                    self.q(&naming::unique_name(table, &field.column)),
-                    self.q(&field.column)
-                ));
+                line(&mut sql);
+                sql.push_str("CONSTRAINT ");
+                self.push_q(&mut sql, &naming::unique_name(table, &field.column));
+                sql.push_str(" UNIQUE (");
+                self.push_q(&mut sql, &field.column);
+                sql.push(')');
             }
         }
-        for constraint in &model.constraints {
+        for constraint in model.constraints {
             match &constraint.kind {
                 ConstraintKind::Unique(columns) if !self.is(Dialect::Sqlite) => {
                     self.check_indexable(model, columns)?;
-                    lines.push(format!(
-                        "CONSTRAINT {} UNIQUE ({})",
-                        self.q(&constraint.name),
-                        self.column_list(columns)
-                    ));
+                    line(&mut sql);
+                    sql.push_str("CONSTRAINT ");
+                    self.push_q(&mut sql, &constraint.name);
+                    sql.push_str(" UNIQUE (");
+                    self.push_column_list(&mut sql, columns);
+                    sql.push(')');
                 }
                 ConstraintKind::Unique(_) => {}
-                ConstraintKind::Check(expression) => lines.push(format!(
-                    "CONSTRAINT {} CHECK ({expression})",
-                    self.q(&constraint.name)
-                )),
+                ConstraintKind::Check(expression) => {
+                    line(&mut sql);
+                    sql.push_str("CONSTRAINT ");
+                    self.push_q(&mut sql, &constraint.name);
+                    sql.push_str(" CHECK (");
+                    sql.push_str(expression);
+                    sql.push(')');
+                }
             }
         }
-        Ok(format!(
-            "CREATE TABLE {} (\n    {}\n){}",
-            self.q(table),
-            lines.join(",\n    "),
-            self.dialect.table_options_sql()
-        ))
+        if lines == 0 {
+            sql.push_str("\n    ");
+        }
+        sql.push_str("\n)");
+        sql.push_str(self.dialect.table_options_sql());
+        Ok(sql)
     }
 
     /// The statements after `CREATE TABLE`: SQLite's unique indexes, then
     /// the model's indexes.
-    pub fn table_indexes(&self, model: &ModelState) -> DdlResult<Vec<String>> {
+    pub fn table_indexes<'m>(&self, model: impl Into<TableDef<'m>>) -> DdlResult<Vec<String>> {
+        let model = model.into();
         let mut out = Vec::new();
         if self.is(Dialect::Sqlite) {
             for field in model.fields.iter().filter(|f| f.unique) {
                 out.push(self.add_unique(
                     model,
-                    &naming::unique_name(&model.table, &field.column),
+                    &naming::unique_name(model.table, &field.column),
                     std::slice::from_ref(&field.column),
                 )?);
             }
-            for constraint in &model.constraints {
+            for constraint in model.constraints {
                 if let ConstraintKind::Unique(columns) = &constraint.kind {
                     out.push(self.add_unique(model, &constraint.name, columns)?);
                 }
             }
         }
-        for index in &model.indexes {
+        for index in model.indexes {
             out.push(self.create_index(model, index)?);
         }
         Ok(out)
     }
 
     /// `CREATE TABLE` and its indexes.
-    pub fn create_table(&self, model: &ModelState) -> DdlResult<Vec<String>> {
-        let mut out = vec![self.create_table_statement(model, &model.table)?];
+    pub fn create_table<'m>(&self, model: impl Into<TableDef<'m>>) -> DdlResult<Vec<String>> {
+        let model = model.into();
+        let mut out = vec![self.create_table_statement(model, model.table)?];
         out.extend(self.table_indexes(model)?);
         Ok(out)
     }

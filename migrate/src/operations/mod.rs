@@ -19,12 +19,14 @@ pub mod indexes;
 pub mod models;
 pub mod relations;
 pub mod special;
+pub(crate) mod tables;
 
 use crate::error::{Error, Result};
 use crate::state::ProjectState;
 use ddl::{Ddl, DdlResult};
 use serde::{Deserialize, Serialize};
 use strata::Dialect;
+use tables::{TableIndex, Tables};
 
 pub use fields::{AddField, AlterField, RemoveField, RenameField};
 pub use indexes::{AddConstraint, AddIndex, RemoveConstraint, RemoveIndex, RenameIndex};
@@ -64,6 +66,14 @@ pub(crate) trait Op {
     fn name_fragment(&self) -> String;
     /// Changes the state, or says why it cannot.
     fn apply(&self, state: &mut ProjectState) -> std::result::Result<(), String>;
+    /// [`apply`](Op::apply), asking `tables` whether a table is taken.
+    fn apply_with(
+        &self,
+        state: &mut ProjectState,
+        _tables: Tables<'_>,
+    ) -> std::result::Result<(), String> {
+        self.apply(state)
+    }
     /// The forward statements; `ddl.state` is the state before the
     /// operation.
     fn sql(&self, ddl: &Ddl<'_>) -> DdlResult<Vec<String>>;
@@ -121,6 +131,93 @@ impl Operation {
             operation: self.describe(),
             reason,
         })
+    }
+
+    /// Applies the operation to `state`, which `index` describes, and
+    /// updates `index`: what code applying many operations to one state
+    /// uses, so that each operation costs the same however many models
+    /// there are.
+    pub(crate) fn apply_indexed(
+        &self,
+        state: &mut ProjectState,
+        index: &mut TableIndex,
+    ) -> Result<()> {
+        let owners = self.table_owners();
+        let before: Vec<String> = owners
+            .iter()
+            .filter_map(|name| state.models.get(*name))
+            .flat_map(TableIndex::tables)
+            .collect();
+        let result = self
+            .op()
+            .apply_with(state, Tables::Index(index))
+            .map_err(|reason| Error::Apply {
+                migration: None,
+                operation: self.describe(),
+                reason,
+            });
+        // Whatever happened, the index follows the models that may have
+        // changed.
+        for table in &before {
+            index.remove(table);
+        }
+        for name in owners {
+            if let Some(model) = state.models.get(name) {
+                index.add_model(model);
+            }
+        }
+        result
+    }
+
+    /// [`apply_indexed`](Operation::apply_indexed), consuming the
+    /// operation: a created model moves into the state instead of being
+    /// copied (replaying migrations that are not needed afterwards).
+    pub(crate) fn apply_indexed_owned(
+        self,
+        state: &mut ProjectState,
+        index: &mut TableIndex,
+    ) -> Result<()> {
+        let Operation::CreateModel(op) = self else {
+            return self.apply_indexed(state, index);
+        };
+        let operation = op.describe();
+        let name = op.name.clone();
+        models::insert_new_model(state, op.into_model(), Tables::Index(index)).map_err(
+            |reason| Error::Apply {
+                migration: None,
+                operation,
+                reason,
+            },
+        )?;
+        // A new model: nothing of it was indexed before.
+        if let Some(model) = state.models.get(&name) {
+            index.add_model(model);
+        }
+        Ok(())
+    }
+
+    /// The models whose tables or automatic join tables the operation may
+    /// add, remove or rename.
+    fn table_owners(&self) -> Vec<&str> {
+        match self {
+            Operation::CreateModel(op) => vec![&op.name],
+            Operation::DeleteModel(op) => vec![&op.name],
+            Operation::RenameModel(op) => vec![&op.old_name, &op.new_name],
+            Operation::AlterModelTable(op) => vec![&op.model],
+            Operation::AddManyToMany(op) => vec![&op.model],
+            Operation::RemoveManyToMany(op) => vec![&op.model],
+            Operation::AlterManyToManyTable(op) => vec![&op.model],
+            Operation::AddField(_)
+            | Operation::RemoveField(_)
+            | Operation::AlterField(_)
+            | Operation::RenameField(_)
+            | Operation::AddIndex(_)
+            | Operation::RemoveIndex(_)
+            | Operation::RenameIndex(_)
+            | Operation::AddConstraint(_)
+            | Operation::RemoveConstraint(_)
+            | Operation::RunSql(_) => Vec::new(),
+        }
     }
 
     /// The forward SQL on `dialect`; `from` is the state before the

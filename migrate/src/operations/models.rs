@@ -1,6 +1,7 @@
 //! Operations on whole models: create, delete, rename, change table.
 
-use super::ddl::{Ddl, DdlResult};
+use super::ddl::{Ddl, DdlResult, TableDef};
+use super::tables::Tables;
 use super::{ensure, fragment_name, Op, Operation};
 use crate::error::Result;
 use crate::state::{ConstraintState, FieldState, IndexState, ModelState, ProjectState};
@@ -34,6 +35,19 @@ impl CreateModel {
         }
     }
 
+    /// The model this operation creates, taking its parts.
+    pub(crate) fn into_model(self) -> ModelState {
+        ModelState {
+            name: self.name,
+            table: self.table,
+            fields: self.fields,
+            indexes: self.indexes,
+            constraints: self.constraints,
+            many_to_many: Vec::new(),
+            renamed_from: None,
+        }
+    }
+
     /// The model this operation creates.
     pub fn to_model(&self) -> ModelState {
         ModelState {
@@ -46,6 +60,33 @@ impl CreateModel {
             renamed_from: None,
         }
     }
+}
+
+/// Adds `model`, which a [`CreateModel`] creates, to `state`, or says why
+/// it cannot be (`state` is then unchanged).
+pub(crate) fn insert_new_model(
+    state: &mut ProjectState,
+    model: ModelState,
+    tables: Tables<'_>,
+) -> std::result::Result<(), String> {
+    ensure(!state.models.contains_key(&model.name), || {
+        format!("model `{}` already exists", model.name)
+    })?;
+    ensure(!tables.in_use(state, &model.table, None), || {
+        format!("the table `{}` is already in use", model.table)
+    })?;
+    for field in &model.fields {
+        if let Some(fk) = &field.foreign_key {
+            ensure(
+                fk.to == model.name || state.models.contains_key(&fk.to),
+                || format!("`{}` refers to the unknown model `{}`", field.column, fk.to),
+            )?;
+        }
+    }
+    crate::state::check_model(&model, |name| state.models.contains_key(name))
+        .map_err(|e| e.to_string())?;
+    state.models.insert(model.name.clone(), model);
+    Ok(())
 }
 
 /// Whether `table` is taken by a model or an automatic join table other
@@ -69,32 +110,28 @@ impl Op for CreateModel {
     }
 
     fn apply(&self, state: &mut ProjectState) -> std::result::Result<(), String> {
-        ensure(!state.models.contains_key(&self.name), || {
-            format!("model `{}` already exists", self.name)
-        })?;
-        ensure(!table_in_use(state, &self.table, None), || {
-            format!("the table `{}` is already in use", self.table)
-        })?;
-        let model = self.to_model();
-        for field in &model.fields {
-            if let Some(fk) = &field.foreign_key {
-                ensure(
-                    fk.to == self.name || state.models.contains_key(&fk.to),
-                    || format!("`{}` refers to the unknown model `{}`", field.column, fk.to),
-                )?;
-            }
-        }
-        crate::state::check_model(&model, |name| state.models.contains_key(name))
-            .map_err(|e| e.to_string())?;
-        state.models.insert(self.name.clone(), model);
-        Ok(())
+        self.apply_with(state, Tables::Scan)
+    }
+
+    fn apply_with(
+        &self,
+        state: &mut ProjectState,
+        tables: Tables<'_>,
+    ) -> std::result::Result<(), String> {
+        insert_new_model(state, self.to_model(), tables)
     }
 
     fn sql(&self, ddl: &Ddl<'_>) -> DdlResult<Vec<String>> {
-        let model = self.to_model();
+        let model = TableDef {
+            name: &self.name,
+            table: &self.table,
+            fields: &self.fields,
+            indexes: &self.indexes,
+            constraints: &self.constraints,
+        };
         Ddl::new(ddl.dialect, ddl.state)
-            .with_extra(&model)
-            .create_table(&model)
+            .with_extra(model)
+            .create_table(model)
     }
 
     fn inverse(&self, _from: &ProjectState) -> Result<Operation> {
@@ -269,9 +306,18 @@ impl Op for AlterModelTable {
     }
 
     fn apply(&self, state: &mut ProjectState) -> std::result::Result<(), String> {
-        ensure(!table_in_use(state, &self.table, Some(&self.model)), || {
-            format!("the table `{}` is already in use", self.table)
-        })?;
+        self.apply_with(state, Tables::Scan)
+    }
+
+    fn apply_with(
+        &self,
+        state: &mut ProjectState,
+        tables: Tables<'_>,
+    ) -> std::result::Result<(), String> {
+        ensure(
+            !tables.in_use(state, &self.table, Some(&self.model)),
+            || format!("the table `{}` is already in use", self.table),
+        )?;
         state.require_mut(&self.model)?.table = self.table.clone();
         Ok(())
     }

@@ -7,6 +7,7 @@
 //! table is the join table and is migrated like any other model.
 
 use super::ddl::{Ddl, DdlResult};
+use super::tables::Tables;
 use super::{ensure, fragment_name, Op, Operation};
 use crate::error::{Error, Result};
 use crate::naming;
@@ -105,6 +106,14 @@ impl Op for AddManyToMany {
     }
 
     fn apply(&self, state: &mut ProjectState) -> std::result::Result<(), String> {
+        self.apply_with(state, Tables::Scan)
+    }
+
+    fn apply_with(
+        &self,
+        state: &mut ProjectState,
+        tables: Tables<'_>,
+    ) -> std::result::Result<(), String> {
         ensure(state.models.contains_key(&self.relation.to), || {
             format!("there is no model `{}`", self.relation.to)
         })?;
@@ -113,7 +122,7 @@ impl Op for AddManyToMany {
                 format!("there is no model `{through}`")
             })?,
             None => ensure(
-                !super::models::table_in_use(state, &self.relation.join_table, None),
+                !tables.in_use(state, &self.relation.join_table, None),
                 || format!("the table `{}` is already in use", self.relation.join_table),
             )?,
         }
@@ -229,13 +238,21 @@ impl Op for AlterManyToManyTable {
     }
 
     fn apply(&self, state: &mut ProjectState) -> std::result::Result<(), String> {
+        self.apply_with(state, Tables::Scan)
+    }
+
+    fn apply_with(
+        &self,
+        state: &mut ProjectState,
+        tables: Tables<'_>,
+    ) -> std::result::Result<(), String> {
         let relation = find_relation(state, &self.model, &self.field)?;
         ensure(relation.through.is_none(), || {
             "the relation goes through a model; rename that model's table instead".to_string()
         })?;
         let unchanged = relation.join_table == self.join_table;
         ensure(
-            unchanged || !super::models::table_in_use(state, &self.join_table, None),
+            unchanged || !tables.in_use(state, &self.join_table, None),
             || format!("the table `{}` is already in use", self.join_table),
         )?;
         let model = state.require_mut(&self.model)?;
