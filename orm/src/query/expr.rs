@@ -170,13 +170,14 @@ pub(crate) struct ColRef {
     pub path: JoinPath,
 }
 
-/// The values of an `IN` lookup: one typed [`Array`] when they are of one
-/// kind (bound as a single parameter where the dialect allows), else each
-/// value on its own.
+/// The values of an `IN` lookup, as a list of values (bound one each) and,
+/// when they are of one kind, also as one typed [`Array`] (bound as a
+/// single parameter where the dialect allows). Keeping both makes either
+/// form a plain clone when a cached statement collects its binds.
 #[derive(Debug, Clone)]
-pub(crate) enum InList {
-    Array(Array),
-    Values(Vec<Value>),
+pub(crate) struct InList {
+    values: Vec<Value>,
+    array: Option<Array>,
 }
 
 impl InList {
@@ -185,49 +186,42 @@ impl InList {
     /// exclusion keeps the rows where `x` is 2 or `NULL`.
     pub(crate) fn new(mut values: Vec<Value>) -> InList {
         values.retain(|v| !v.is_null());
-        match Array::from_values(&values) {
-            Some(array) => InList::Array(array),
-            None => InList::Values(values),
-        }
+        let array = Array::from_values(&values);
+        InList { values, array }
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        match self {
-            InList::Array(a) => a.is_empty(),
-            InList::Values(v) => v.is_empty(),
-        }
+        self.values.is_empty()
     }
 
     /// How many values the list has.
     pub(crate) fn len(&self) -> usize {
-        match self {
-            InList::Array(a) => a.len(),
-            InList::Values(v) => v.len(),
-        }
+        self.values.len()
+    }
+
+    /// The array to bind as one parameter on `dialect`, if any.
+    fn one_param(&self, dialect: crate::Dialect) -> Option<&Array> {
+        self.array.as_ref().filter(|_| dialect.binds_arrays())
     }
 
     /// Whether `dialect` binds the list as one array parameter.
     pub(crate) fn is_one_param(&self, dialect: crate::Dialect) -> bool {
-        matches!(self, InList::Array(_)) && dialect.binds_arrays()
+        self.one_param(dialect).is_some()
     }
 
     /// Appends ` IN (...)` (or ` = ANY($n)`).
     pub(crate) fn write(&self, w: &mut crate::writer::SqlWriter) {
-        match self {
-            InList::Array(a) => w.push_in_array(a, false),
-            InList::Values(v) => w.push_in_values(v, false),
+        match self.one_param(w.dialect()) {
+            Some(array) => w.push_in_array(array, false),
+            None => w.push_in_values(&self.values, false),
         }
     }
 
     /// The values [`write`](InList::write) binds on `dialect`, in order.
     pub(crate) fn collect_binds(&self, dialect: crate::Dialect, out: &mut Vec<Value>) {
-        match self {
-            InList::Array(a) if dialect.binds_arrays() => out.push(Value::Array(a.clone())),
-            InList::Array(a) => {
-                out.reserve(a.len());
-                a.for_each_value(|v| out.push(v));
-            }
-            InList::Values(v) => out.extend(v.iter().cloned()),
+        match self.one_param(dialect) {
+            Some(array) => out.push(Value::Array(array.clone())),
+            None => out.extend_from_slice(&self.values),
         }
     }
 }
