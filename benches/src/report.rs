@@ -350,8 +350,8 @@ fn e2e_section(inputs: &Inputs, md: &mut String, out_dir: &Path) -> std::io::Res
          N users with their posts (two each) loaded by a second query on the users' keys and \
          matched in memory (strata `prefetch_related`, Diesel `belonging_to` + `grouped_by`, \
          SeaORM `load_many`, sqlx the two queries and a key map by hand; the second query is \
-         `user_id IN (..)` with one bind per key, except on PostgreSQL for Diesel and sqlx, \
-         which bind one array: `user_id = ANY($1)`). `insert/N`: one \
+         `user_id IN (..)` with one bind per key, except on PostgreSQL for strata, Diesel \
+         and sqlx, which bind one array: `user_id = ANY($1)`). `insert/N`: one \
          multi-row insert of N users, generated keys read back on PostgreSQL (and by SeaORM \
          and strata on SQLite). strata, sqlx and SeaORM share one pool setup (SeaORM is handed \
          an sqlx pool built like strata's); Diesel uses its own synchronous connection. \
