@@ -49,44 +49,29 @@ impl SqlWriter {
             .write_placeholder(&mut self.sql, self.binds.len());
     }
 
-    /// Appends ` IN (...)` (` NOT IN (...)` when `negated`) for a list of
-    /// values of one kind: on PostgreSQL one array parameter,
-    /// ` = ANY($n)` (` <> ALL($n)`), which compares `NULL`s the same way;
-    /// elsewhere a placeholder per value. The list must not be empty.
-    pub fn push_in_array(&mut self, array: &Array, negated: bool) {
-        if self.dialect.binds_arrays() {
-            self.push_sql(if negated { " <> ALL(" } else { " = ANY(" });
-            self.push_bind(Value::Array(array.clone()));
-            self.push_sql(")");
-            return;
-        }
-        self.push_sql(if negated { " NOT IN (" } else { " IN (" });
-        self.binds.reserve(array.len());
-        let mut first = true;
-        array.for_each_value(|value| {
-            if !first {
-                self.push_sql(", ");
-            }
-            first = false;
-            self.push_bind(value);
-        });
+    /// Appends ` = ANY($n)` (` <> ALL($n)` when `negated`): `array` bound
+    /// as one parameter, PostgreSQL's form of an in-list, which treats
+    /// `NULL`s as `IN` does. Only for dialects that
+    /// [bind arrays](Dialect::binds_arrays).
+    pub(crate) fn push_any(&mut self, array: Array, negated: bool) {
+        self.push_sql(if negated { " <> ALL(" } else { " = ANY(" });
+        self.push_bind(Value::Array(array));
         self.push_sql(")");
     }
 
     /// Appends ` IN (...)` / ` NOT IN (...)` for `values`: as one array
-    /// parameter when the dialect binds arrays and the values are of one
-    /// kind (see [`push_in_array`](SqlWriter::push_in_array)), else a
-    /// placeholder per value. The list must not be empty.
+    /// parameter (see [`push_any`](SqlWriter::push_any)) when the dialect
+    /// binds arrays and the values are of one kind, else a placeholder per
+    /// value. The list must not be empty.
     pub fn push_in_values(&mut self, values: &[Value], negated: bool) {
         if self.dialect.binds_arrays() {
             if let Some(array) = Array::from_values(values) {
-                self.push_sql(if negated { " <> ALL(" } else { " = ANY(" });
-                self.push_bind(Value::Array(array));
-                self.push_sql(")");
+                self.push_any(array, negated);
                 return;
             }
         }
         self.push_sql(if negated { " NOT IN (" } else { " IN (" });
+        self.binds.reserve(values.len());
         for (i, value) in values.iter().enumerate() {
             if i > 0 {
                 self.push_sql(", ");

@@ -212,7 +212,7 @@ impl InList {
     /// Appends ` IN (...)` (or ` = ANY($n)`).
     pub(crate) fn write(&self, w: &mut crate::writer::SqlWriter) {
         match self.one_param(w.dialect()) {
-            Some(array) => w.push_in_array(array, false),
+            Some(array) => w.push_any(array.clone(), false),
             None => w.push_in_values(&self.values, false),
         }
     }

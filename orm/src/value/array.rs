@@ -43,25 +43,26 @@ pub enum Array {
     Decimal(Vec<Option<Decimal>>),
 }
 
-/// Calls `$body` with the vector of whichever variant `$array` is.
-macro_rules! each_variant {
-    ($array:expr, $v:ident => $body:expr) => {
-        match $array {
-            Array::Bool($v) => $body,
-            Array::I16($v) => $body,
-            Array::I32($v) => $body,
-            Array::I64($v) => $body,
-            Array::F32($v) => $body,
-            Array::F64($v) => $body,
-            Array::String($v) => $body,
-            Array::Bytes($v) => $body,
-            Array::Date($v) => $body,
-            Array::Time($v) => $body,
-            Array::DateTime($v) => $body,
-            Array::DateTimeUtc($v) => $body,
-            Array::Uuid($v) => $body,
-            Array::Decimal($v) => $body,
-        }
+/// Calls `$m!` with every variant of [`Array`] (each is also a variant of
+/// [`Value`] with the same element type), so that the list is written once.
+macro_rules! with_variants {
+    ($m:ident) => {
+        $m!(
+            Bool,
+            I16,
+            I32,
+            I64,
+            F32,
+            F64,
+            String,
+            Bytes,
+            Date,
+            Time,
+            DateTime,
+            DateTimeUtc,
+            Uuid,
+            Decimal
+        )
     };
 }
 
@@ -70,39 +71,35 @@ impl Array {
     /// type (JSON has none here), and there is at least one.
     pub fn from_values(values: &[Value]) -> Option<Array> {
         macro_rules! collect {
-            ($variant:ident) => {{
-                let mut out = Vec::with_capacity(values.len());
-                for value in values {
-                    match value {
-                        Value::$variant(v) => out.push(v.clone()),
-                        _ => return None,
-                    }
+            ($($variant:ident),*) => {
+                match values.first()? {
+                    $(Value::$variant(_) => {
+                        let mut out = Vec::with_capacity(values.len());
+                        for value in values {
+                            match value {
+                                Value::$variant(v) => out.push(v.clone()),
+                                _ => return None,
+                            }
+                        }
+                        Some(Array::$variant(out))
+                    })*
+                    Value::Json(_) | Value::Array(_) => None,
                 }
-                Some(Array::$variant(out))
-            }};
+            };
         }
-        match values.first()? {
-            Value::Bool(_) => collect!(Bool),
-            Value::I16(_) => collect!(I16),
-            Value::I32(_) => collect!(I32),
-            Value::I64(_) => collect!(I64),
-            Value::F32(_) => collect!(F32),
-            Value::F64(_) => collect!(F64),
-            Value::String(_) => collect!(String),
-            Value::Bytes(_) => collect!(Bytes),
-            Value::Date(_) => collect!(Date),
-            Value::Time(_) => collect!(Time),
-            Value::DateTime(_) => collect!(DateTime),
-            Value::DateTimeUtc(_) => collect!(DateTimeUtc),
-            Value::Uuid(_) => collect!(Uuid),
-            Value::Decimal(_) => collect!(Decimal),
-            Value::Json(_) | Value::Array(_) => None,
-        }
+        with_variants!(collect)
     }
 
     /// How many elements the array has.
     pub fn len(&self) -> usize {
-        each_variant!(self, v => v.len())
+        macro_rules! len {
+            ($($variant:ident),*) => {
+                match self {
+                    $(Array::$variant(v) => v.len(),)*
+                }
+            };
+        }
+        with_variants!(len)
     }
 
     /// Whether the array has no elements.
@@ -119,59 +116,12 @@ impl Array {
                 }
             };
         }
-        element!(
-            Bool,
-            I16,
-            I32,
-            I64,
-            F32,
-            F64,
-            String,
-            Bytes,
-            Date,
-            Time,
-            DateTime,
-            DateTimeUtc,
-            Uuid,
-            Decimal
-        )
+        with_variants!(element)
     }
 
     /// Every element as a [`Value`], in order.
     pub fn values(&self) -> impl Iterator<Item = Value> + '_ {
         (0..self.len()).filter_map(|i| self.get(i))
-    }
-
-    /// Calls `f` with every element as a [`Value`], in order: the fast
-    /// way to spread the array into one parameter per element.
-    pub fn for_each_value(&self, mut f: impl FnMut(Value)) {
-        macro_rules! spread {
-            ($($variant:ident),*) => {
-                match self {
-                    $(Array::$variant(v) => {
-                        for x in v {
-                            f(Value::$variant(x.clone()));
-                        }
-                    })*
-                }
-            };
-        }
-        spread!(
-            Bool,
-            I16,
-            I32,
-            I64,
-            F32,
-            F64,
-            String,
-            Bytes,
-            Date,
-            Time,
-            DateTime,
-            DateTimeUtc,
-            Uuid,
-            Decimal
-        )
     }
 
     /// An empty array of the same kind.
@@ -183,22 +133,7 @@ impl Array {
                 }
             };
         }
-        empty!(
-            Bool,
-            I16,
-            I32,
-            I64,
-            F32,
-            F64,
-            String,
-            Bytes,
-            Date,
-            Time,
-            DateTime,
-            DateTimeUtc,
-            Uuid,
-            Decimal
-        )
+        with_variants!(empty)
     }
 }
 
