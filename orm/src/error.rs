@@ -26,6 +26,18 @@ pub enum Error {
         source: sqlx::Error,
     },
 
+    /// The server did not answer within the connect timeout
+    /// ([`ConnectOptions::connect_timeout`](crate::ConnectOptions::connect_timeout)).
+    #[error(
+        "could not connect to `{url}`: no answer within {timeout:?}; check the host and port, \
+         or raise ConnectOptions::connect_timeout"
+    )]
+    ConnectTimedOut {
+        /// The URL with any password hidden.
+        url: String,
+        timeout: std::time::Duration,
+    },
+
     /// The database rejected a statement.
     #[error("{dialect} statement failed: {source}\n  statement: {sql}")]
     Query {

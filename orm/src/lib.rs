@@ -59,7 +59,7 @@ mod writer;
 
 pub use column_type::{ColumnType, CustomColumnType};
 pub use db::{Conn, Transaction};
-pub use db::{Db, ExecResult, Row};
+pub use db::{ConnectOptions, Db, ExecResult, Row};
 pub use dialect::Dialect;
 pub use error::{Error, Result};
 pub use meta::ModelMeta;

@@ -121,18 +121,25 @@ impl Db {
 
     /// Starts a transaction on a connection of its own, which returns to
     /// the pool when the transaction ends.
+    ///
+    /// On SQLite this is `BEGIN IMMEDIATE` (see
+    /// [`ConnectOptions::sqlite_immediate_transactions`](crate::ConnectOptions::sqlite_immediate_transactions)):
+    /// the write lock is taken at the start, waiting out the busy timeout,
+    /// so a transaction that reads and then writes cannot fail with
+    /// "database is locked" half-way.
     pub async fn begin(&self) -> Result<Transaction<'static>> {
         let started = Instant::now();
+        let begin = self.inner.begin_statement;
         let result = match &self.inner.pool {
             #[cfg(feature = "sqlite")]
-            Pool::Sqlite(pool) => pool.begin().await.map(Tx::Sqlite),
+            Pool::Sqlite(pool) => pool.begin_with(begin).await.map(Tx::Sqlite),
             #[cfg(feature = "postgres")]
-            Pool::Postgres(pool) => pool.begin().await.map(Tx::Postgres),
+            Pool::Postgres(pool) => pool.begin_with(begin).await.map(Tx::Postgres),
             #[cfg(feature = "mysql")]
-            Pool::MySql(pool) => pool.begin().await.map(Tx::MySql),
+            Pool::MySql(pool) => pool.begin_with(begin).await.map(Tx::MySql),
         };
-        self.log("BEGIN", started);
-        let inner = result.map_err(|source| self.query_error("BEGIN".into(), source))?;
+        self.log(begin, started);
+        let inner = result.map_err(|source| self.query_error(begin.into(), source))?;
         Ok(Transaction {
             db: self.clone(),
             inner,
@@ -184,9 +191,11 @@ impl Conn {
         fetch(&db, self.session(), stmt, decode).await
     }
 
-    /// Starts a transaction on this connection.
+    /// Starts a transaction on this connection (`BEGIN IMMEDIATE` on
+    /// SQLite, as [`Db::begin`]).
     pub async fn begin(&mut self) -> Result<Transaction<'_>> {
-        self.begin_with("BEGIN").await
+        let begin = self.db.inner.begin_statement;
+        self.begin_with(begin).await
     }
 
     /// Starts a transaction with a statement of the caller's choice, such

@@ -1,23 +1,58 @@
 //! Turning a URL into a pool.
+//!
+//! The first connection of a server database is opened directly, under
+//! [`ConnectOptions::connect_timeout`], before the pool is made: sqlx's pool
+//! retries a refused connection for its whole acquire timeout and then
+//! reports only "pool timed out", while a direct connection fails at once
+//! with the driver's cause (connection refused, password authentication
+//! failed, unknown database).
 
-use super::Pool;
+use super::{ConnectOptions, Pool};
 use crate::dialect::Dialect;
 use crate::error::{redact_url, Error, Result};
+use std::future::Future;
 
-pub(super) async fn connect(url: &str) -> Result<(Pool, Dialect)> {
-    let scheme = url
-        .split(':')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    match scheme.as_str() {
-        "sqlite" => sqlite(url).await,
-        "postgres" | "postgresql" => postgres(url).await,
-        "mysql" | "mariadb" => mysql(url).await,
+pub(super) async fn connect(url: &str, options: &ConnectOptions) -> Result<(Pool, Dialect)> {
+    let url = normalize_url(url);
+    let scheme = url.split(':').next().unwrap_or_default();
+    match scheme {
+        "sqlite" => sqlite(&url, options).await,
+        "postgres" | "postgresql" => postgres(&url, options).await,
+        "mysql" | "mariadb" => mysql(&url, options).await,
         _ => Err(Error::UnsupportedUrl {
-            url: redact_url(url),
+            url: redact_url(&url),
         }),
     }
+}
+
+/// The URL with its scheme in lower case, and SQLite's `:memory:` marker
+/// too: both are case-insensitive, as they are for the server databases'
+/// URLs (`SQLITE::MEMORY:` would otherwise name a file).
+fn normalize_url(url: &str) -> String {
+    let Some(colon) = url.find(':') else {
+        return url.to_string();
+    };
+    let scheme = url[..colon].to_ascii_lowercase();
+    let rest = &url[colon..];
+    if scheme == "sqlite" {
+        let (path, query) = match rest.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (rest, None),
+        };
+        let marker = path
+            .strip_prefix("://")
+            .or_else(|| path.strip_prefix(':'))
+            .unwrap_or(path);
+        if marker.eq_ignore_ascii_case(":memory:") {
+            let mut out = String::from("sqlite::memory:");
+            if let Some(q) = query {
+                out.push('?');
+                out.push_str(q);
+            }
+            return out;
+        }
+    }
+    format!("{scheme}{rest}")
 }
 
 fn connect_error(url: &str) -> impl FnOnce(sqlx::Error) -> Error + '_ {
@@ -27,16 +62,46 @@ fn connect_error(url: &str) -> impl FnOnce(sqlx::Error) -> Error + '_ {
     }
 }
 
+/// Opens one connection directly, failing with the driver's error or after
+/// `connect_timeout`.
+async fn first_connection<C, F>(url: &str, options: &ConnectOptions, connecting: F) -> Result<C>
+where
+    F: Future<Output = std::result::Result<C, sqlx::Error>>,
+{
+    match tokio::time::timeout(options.connect_timeout, connecting).await {
+        Ok(result) => result.map_err(connect_error(url)),
+        Err(_) => Err(Error::ConnectTimedOut {
+            url: redact_url(url),
+            timeout: options.connect_timeout,
+        }),
+    }
+}
+
+/// The pool options every backend shares.
+fn pool_options<DB: sqlx::Database>(options: &ConnectOptions) -> sqlx::pool::PoolOptions<DB> {
+    let pool = sqlx::pool::PoolOptions::<DB>::new().acquire_timeout(options.acquire_timeout);
+    match options.max_connections {
+        Some(max) => pool.max_connections(max),
+        None => pool,
+    }
+}
+
 #[cfg(feature = "sqlite")]
-async fn sqlite(url: &str) -> Result<(Pool, Dialect)> {
-    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+async fn sqlite(url: &str, options: &ConnectOptions) -> Result<(Pool, Dialect)> {
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+    use sqlx::{ConnectOptions as _, Connection as _};
     use std::str::FromStr;
-    let options = SqliteConnectOptions::from_str(url)
+    let connect_options = SqliteConnectOptions::from_str(url)
         .map_err(connect_error(url))?
         .create_if_missing(true)
-        .foreign_keys(true);
-    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-    let pool_options = if in_memory {
+        .foreign_keys(true)
+        .busy_timeout(options.sqlite_busy_timeout);
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    let in_memory = url.starts_with("sqlite::memory:")
+        || query
+            .split('&')
+            .any(|kv| kv.eq_ignore_ascii_case("mode=memory"));
+    let pool = if in_memory {
         // An in-memory database lives as long as a connection to it: keep
         // exactly one, forever.
         SqlitePoolOptions::new()
@@ -44,18 +109,28 @@ async fn sqlite(url: &str) -> Result<(Pool, Dialect)> {
             .min_connections(1)
             .idle_timeout(None)
             .max_lifetime(None)
+            .connect_with(connect_options)
+            .await
+            .map_err(connect_error(url))?
     } else {
-        SqlitePoolOptions::new()
+        // The journal mode is switched once, on a first connection of its
+        // own: `PRAGMA journal_mode` needs an exclusive lock that the busy
+        // timeout does not wait for, so pooled connections opened while
+        // others write must not ask for it.
+        let first = if options.sqlite_wal {
+            connect_options.clone().journal_mode(SqliteJournalMode::Wal)
+        } else {
+            connect_options.clone()
+        };
+        let conn = first_connection(url, options, first.connect()).await?;
+        let _ = conn.close().await;
+        pool_options::<sqlx::Sqlite>(options).connect_lazy_with(connect_options)
     };
-    let pool = pool_options
-        .connect_with(options)
-        .await
-        .map_err(connect_error(url))?;
     Ok((Pool::Sqlite(pool), Dialect::Sqlite))
 }
 
 #[cfg(not(feature = "sqlite"))]
-async fn sqlite(url: &str) -> Result<(Pool, Dialect)> {
+async fn sqlite(url: &str, _options: &ConnectOptions) -> Result<(Pool, Dialect)> {
     Err(Error::BackendNotEnabled {
         url: redact_url(url),
         feature: "sqlite",
@@ -63,16 +138,19 @@ async fn sqlite(url: &str) -> Result<(Pool, Dialect)> {
 }
 
 #[cfg(feature = "postgres")]
-async fn postgres(url: &str) -> Result<(Pool, Dialect)> {
-    let pool = sqlx::postgres::PgPoolOptions::new()
-        .connect(url)
-        .await
-        .map_err(connect_error(url))?;
+async fn postgres(url: &str, options: &ConnectOptions) -> Result<(Pool, Dialect)> {
+    use sqlx::{ConnectOptions as _, Connection as _};
+    use std::str::FromStr;
+    let connect_options =
+        sqlx::postgres::PgConnectOptions::from_str(url).map_err(connect_error(url))?;
+    let conn = first_connection(url, options, connect_options.connect()).await?;
+    let _ = conn.close().await;
+    let pool = pool_options::<sqlx::Postgres>(options).connect_lazy_with(connect_options);
     Ok((Pool::Postgres(pool), Dialect::Postgres))
 }
 
 #[cfg(not(feature = "postgres"))]
-async fn postgres(url: &str) -> Result<(Pool, Dialect)> {
+async fn postgres(url: &str, _options: &ConnectOptions) -> Result<(Pool, Dialect)> {
     Err(Error::BackendNotEnabled {
         url: redact_url(url),
         feature: "postgres",
@@ -80,7 +158,9 @@ async fn postgres(url: &str) -> Result<(Pool, Dialect)> {
 }
 
 #[cfg(feature = "mysql")]
-async fn mysql(url: &str) -> Result<(Pool, Dialect)> {
+async fn mysql(url: &str, options: &ConnectOptions) -> Result<(Pool, Dialect)> {
+    use sqlx::{ConnectOptions as _, Connection as _};
+    use std::str::FromStr;
     let url_owned;
     let url = match url.strip_prefix("mariadb:") {
         Some(rest) => {
@@ -91,17 +171,40 @@ async fn mysql(url: &str) -> Result<(Pool, Dialect)> {
     };
     // sqlx sets the session time zone to UTC, which DATETIME columns of
     // DateTime<Utc> fields rely on.
-    let pool = sqlx::mysql::MySqlPoolOptions::new()
-        .connect(url)
-        .await
-        .map_err(connect_error(url))?;
+    let connect_options =
+        sqlx::mysql::MySqlConnectOptions::from_str(url).map_err(connect_error(url))?;
+    let conn = first_connection(url, options, connect_options.connect()).await?;
+    let _ = conn.close().await;
+    let pool = pool_options::<sqlx::MySql>(options).connect_lazy_with(connect_options);
     Ok((Pool::MySql(pool), Dialect::MySql))
 }
 
 #[cfg(not(feature = "mysql"))]
-async fn mysql(url: &str) -> Result<(Pool, Dialect)> {
+async fn mysql(url: &str, _options: &ConnectOptions) -> Result<(Pool, Dialect)> {
     Err(Error::BackendNotEnabled {
         url: redact_url(url),
         feature: "mysql",
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_url;
+
+    #[test]
+    fn schemes_and_the_memory_marker_are_case_insensitive() {
+        assert_eq!(normalize_url("SQLITE::MEMORY:"), "sqlite::memory:");
+        assert_eq!(normalize_url("Sqlite://:Memory:"), "sqlite::memory:");
+        assert_eq!(
+            normalize_url("sqlite::MEMORY:?cache=shared"),
+            "sqlite::memory:?cache=shared"
+        );
+        assert_eq!(normalize_url("SQLite://Blog.db"), "sqlite://Blog.db");
+        assert_eq!(
+            normalize_url("POSTGRES://Me@Host/DB"),
+            "postgres://Me@Host/DB"
+        );
+        assert_eq!(normalize_url("sqlite://memory.db"), "sqlite://memory.db");
+        assert_eq!(normalize_url("sqlite:memory:"), "sqlite:memory:");
+    }
 }

@@ -4,9 +4,11 @@
 mod bind;
 mod conn;
 mod connect;
+mod options;
 mod row;
 
 pub use conn::{Conn, Transaction};
+pub use options::ConnectOptions;
 pub(crate) use row::decode_native;
 pub use row::Row;
 
@@ -39,6 +41,8 @@ struct Inner {
     dialect: Dialect,
     /// Statements run through this handle (and its clones).
     queries: AtomicU64,
+    /// What `begin()` sends: `BEGIN IMMEDIATE` on SQLite unless turned off.
+    begin_statement: &'static str,
 }
 
 pub(crate) enum Pool {
@@ -71,14 +75,28 @@ impl Db {
     /// Connects to `sqlite://path` (created if missing), `sqlite::memory:`,
     /// `postgres://...` or `mysql://...` (MariaDB included; `mariadb://`
     /// is accepted too). Each backend needs its cargo feature; SQLite is on
-    /// by default.
+    /// by default. Schemes and SQLite's `:memory:` marker are
+    /// case-insensitive. Uses the default [`ConnectOptions`]: a server that
+    /// cannot be reached fails within 5 seconds with the driver's cause, and
+    /// SQLite files get write-ahead logging and a 5-second busy timeout.
     pub async fn connect(url: &str) -> Result<Db> {
-        let (pool, dialect) = connect::connect(url).await?;
+        Self::connect_with(url, ConnectOptions::default()).await
+    }
+
+    /// [`connect`](Db::connect) with options of your own.
+    pub async fn connect_with(url: &str, options: ConnectOptions) -> Result<Db> {
+        let (pool, dialect) = connect::connect(url, &options).await?;
+        let begin_statement = if dialect == Dialect::Sqlite && options.sqlite_immediate {
+            "BEGIN IMMEDIATE"
+        } else {
+            "BEGIN"
+        };
         Ok(Db {
             inner: Arc::new(Inner {
                 pool,
                 dialect,
                 queries: AtomicU64::new(0),
+                begin_statement,
             }),
         })
     }
