@@ -274,6 +274,35 @@ pub(crate) enum Expr {
 }
 
 impl Expr {
+    /// Checks every value of the tree (see [`crate::value::check::value`]);
+    /// on a refused one, the column it is compared with.
+    pub(crate) fn check_values(&self) -> Result<(), (ColRef, crate::value::check::Refused)> {
+        use crate::value::check::value;
+        let at = |column: &ColRef| {
+            let column = *column;
+            move |r| (column, r)
+        };
+        match self {
+            Expr::Compare {
+                column, value: v, ..
+            } => value(v).map_err(at(column)),
+            Expr::In { column, values } => {
+                for v in &values.values {
+                    value(v).map_err(at(column))?;
+                }
+                Ok(())
+            }
+            Expr::Between { column, low, high } => {
+                value(low).map_err(at(column))?;
+                value(high).map_err(at(column))
+            }
+            Expr::IsNull { .. } | Expr::Text { .. } | Expr::ReachedFrom { .. } => Ok(()),
+            Expr::And(items) | Expr::Or(items) => items.iter().try_for_each(Expr::check_values),
+            Expr::Not(inner) => inner.check_values(),
+            Expr::Exists { condition, .. } => condition.check_values(),
+        }
+    }
+
     /// Calls `f` with every column reference of the tree.
     pub(crate) fn for_each_column(&self, f: &mut impl FnMut(ColRef)) {
         match self {
