@@ -464,3 +464,45 @@ async fn instants_written_by_other_programs_read_as_they_compare() {
     })
     .await;
 }
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[strata(table = "edge_alarm")]
+pub struct Alarm {
+    pub id: i64,
+    #[strata(default = "12:00")]
+    pub clock: NaiveTime,
+    #[strata(default = "2024-01-01 12:00:00+00:00")]
+    pub at: DateTime<Utc>,
+    #[strata(default = "2024-01-01T12:00:00")]
+    pub local: NaiveDateTime,
+}
+
+#[tokio::test]
+async fn date_and_time_defaults_fill_rows_that_read_and_compare_like_written_ones() {
+    each_db("edge_time_defaults", |db| async move {
+        db.create_tables(&[Alarm::META]).await.unwrap();
+        // A row the database fills from the column defaults, as a
+        // migration adding the columns to existing rows would.
+        let insert = match db.dialect() {
+            Dialect::MySql => "INSERT INTO edge_alarm () VALUES ()",
+            _ => "INSERT INTO edge_alarm DEFAULT VALUES",
+        };
+        db.execute_raw_sql(insert).await.unwrap();
+        let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap();
+        let at = utc("2024-01-01T12:00:00Z");
+        let stored = Alarm::objects().get(&db).await.unwrap();
+        assert_eq!(
+            (stored.clock, stored.at, stored.local),
+            (noon, at, at.naive_utc())
+        );
+        let matching = Alarm::objects()
+            .filter(Alarm::clock().eq(noon))
+            .filter(Alarm::at().eq(at))
+            .filter(Alarm::local().eq(at.naive_utc()))
+            .count(&db)
+            .await
+            .unwrap();
+        assert_eq!(matching, 1);
+    })
+    .await;
+}

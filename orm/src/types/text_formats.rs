@@ -75,6 +75,35 @@ pub(crate) fn parse_datetime_utc(text: &str) -> Result<DateTime<Utc>, DecodeErro
     Ok(NaiveDateTime::parse_from_str(&text[..26], DATETIME)?.and_utc())
 }
 
+/// `text`, a date or time in any shape chrono reads (a `T` or a space,
+/// with or without fractions or an offset), rewritten in strata's shape
+/// for a column of type `ty`; `None` for other types or unreadable text.
+pub(crate) fn canonical(ty: &crate::ColumnType, text: &str) -> Option<String> {
+    use crate::ColumnType;
+    let datetime = |text: &str| {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
+            .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f"))
+            .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M"))
+            .ok()
+    };
+    let formatted = match ty {
+        ColumnType::Date => NaiveDate::parse_from_str(text, DATE).ok()?.format(DATE),
+        ColumnType::Time => NaiveTime::parse_from_str(text, "%H:%M:%S%.f")
+            .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M"))
+            .ok()?
+            .format(TIME),
+        ColumnType::DateTime => datetime(text)?.format(DATETIME),
+        ColumnType::DateTimeUtc => DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%:z")
+            .or_else(|_| DateTime::parse_from_rfc3339(text))
+            .map(|t| t.naive_utc())
+            .ok()
+            .or_else(|| datetime(text))?
+            .format(DATETIME_UTC),
+        _ => return None,
+    };
+    Some(formatted.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +127,29 @@ mod tests {
         assert!(parse_date("2024-1-01").is_err());
         assert!(parse_time("07:00:00.000000").is_ok());
         assert!(parse_time("07:00:00").is_err());
+    }
+
+    #[test]
+    fn defaults_are_rewritten_in_the_stored_shape() {
+        use crate::ColumnType;
+        let c = |ty, text| canonical(&ty, text);
+        assert_eq!(
+            c(ColumnType::Time, "12:00").as_deref(),
+            Some("12:00:00.000000")
+        );
+        assert_eq!(
+            c(ColumnType::DateTimeUtc, "2024-01-01 12:00:00+05:00").as_deref(),
+            Some("2024-01-01 07:00:00.000000+00:00")
+        );
+        assert_eq!(
+            c(ColumnType::DateTime, "2024-01-01T12:00:00").as_deref(),
+            Some("2024-01-01 12:00:00.000000")
+        );
+        assert_eq!(
+            c(ColumnType::Date, "2024-01-01").as_deref(),
+            Some("2024-01-01")
+        );
+        assert_eq!(c(ColumnType::Text, "12:00"), None);
+        assert_eq!(c(ColumnType::Date, "soon"), None);
     }
 }
