@@ -381,6 +381,34 @@ async fn decimals_beyond_their_column_are_an_error_before_anything_is_written() 
             1
         );
 
+        // A filter may have more places than the column: it compares
+        // exactly, as in Rust.
+        let above = dec("0.005");
+        let expected = fits.iter().filter(|s| dec(s) > above).count() as u64;
+        assert_eq!(
+            Price::objects()
+                .filter(Price::amount().gt(above))
+                .count(&db)
+                .await
+                .unwrap(),
+            expected
+        );
+        // SQLite compares decimals through 15 significant digits: a filter
+        // value with more is refused there, not compared approximately.
+        let precise = Price::objects()
+            .filter(Price::amount().lt(dec("0.0100000000000000001")))
+            .count(&db)
+            .await;
+        if db.dialect() == Dialect::Sqlite {
+            assert_out_of_range(precise, "15 significant digits");
+        } else {
+            let expected = fits
+                .iter()
+                .filter(|s| dec(s) < dec("0.0100000000000000001"))
+                .count() as u64;
+            assert_eq!(precise.unwrap(), expected);
+        }
+
         // 18 digits fit DECIMAL(20, 2) on PostgreSQL and MySQL; SQLite
         // holds 15 significant digits exactly and refuses more.
         let mut wide = price("1");

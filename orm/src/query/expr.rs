@@ -276,8 +276,11 @@ pub(crate) enum Expr {
 impl Expr {
     /// Checks every value of the tree (see [`crate::value::check::value`]);
     /// on a refused one, the column it is compared with.
-    pub(crate) fn check_values(&self) -> Result<(), (ColRef, crate::value::check::Refused)> {
-        use crate::value::check::value;
+    pub(crate) fn check_values(
+        &self,
+        dialect: crate::Dialect,
+    ) -> Result<(), (ColRef, crate::value::check::Refused)> {
+        let value = |v| crate::value::check::for_filter(v, dialect);
         let at = |column: &ColRef| {
             let column = *column;
             move |r| (column, r)
@@ -297,9 +300,11 @@ impl Expr {
                 value(high).map_err(at(column))
             }
             Expr::IsNull { .. } | Expr::Text { .. } | Expr::ReachedFrom { .. } => Ok(()),
-            Expr::And(items) | Expr::Or(items) => items.iter().try_for_each(Expr::check_values),
-            Expr::Not(inner) => inner.check_values(),
-            Expr::Exists { condition, .. } => condition.check_values(),
+            Expr::And(items) | Expr::Or(items) => {
+                items.iter().try_for_each(|e| e.check_values(dialect))
+            }
+            Expr::Not(inner) => inner.check_values(dialect),
+            Expr::Exists { condition, .. } => condition.check_values(dialect),
         }
     }
 

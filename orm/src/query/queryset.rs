@@ -213,9 +213,9 @@ impl<M: Model> QuerySet<M> {
 
     /// An error for a filter value strata refuses to send (a year outside
     /// 1..=9999, a leap second, a non-finite float), naming its field.
-    fn check_values(&self) -> Result<()> {
+    fn check_values(&self, dialect: Dialect) -> Result<()> {
         for filter in &self.filters {
-            filter.check_values().map_err(|(column, refused)| {
+            filter.check_values(dialect).map_err(|(column, refused)| {
                 let name = if column.path.is_empty() {
                     format!("{}.{}", M::META.name, column.column.field)
                 } else {
@@ -295,7 +295,7 @@ impl<M: Model> QuerySet<M> {
 
     /// Runs a `SELECT` of this queryset and decodes every row.
     async fn fetch_models(&self, db: &Db, stmt: Statement) -> Result<Vec<M>> {
-        self.check_values()?;
+        self.check_values(db.dialect())?;
         self.check_paths()?;
         let plan = self.plan(true);
         let selected = self.selected_paths(&plan);
@@ -617,7 +617,7 @@ impl<M: Model> QuerySet<M> {
         assignments: impl IntoIterator<Item = Assignment<M>>,
     ) -> Result<Statement> {
         self.check_not_sliced("update()")?;
-        self.check_values()?;
+        self.check_values(dialect)?;
         let mut w = SqlWriter::new(dialect);
         w.push_sql("UPDATE ");
         w.push_identifier(M::META.table);
@@ -659,7 +659,7 @@ impl<M: Model> QuerySet<M> {
     /// The `DELETE` of [`delete`](QuerySet::delete).
     pub fn delete_sql(&self, dialect: Dialect) -> Result<Statement> {
         self.check_not_sliced("delete()")?;
-        self.check_values()?;
+        self.check_values(dialect)?;
         let mut w = SqlWriter::new(dialect);
         w.push_sql("DELETE FROM ");
         w.push_identifier(M::META.table);
@@ -793,7 +793,7 @@ impl<M: Model> QuerySet<M> {
 
     /// The number of matching rows.
     pub async fn count(&self, db: &Db) -> Result<u64> {
-        self.check_values()?;
+        self.check_values(db.dialect())?;
         let counts = db
             .fetch(self.count_statement(db.dialect()), |row| {
                 i64::decode(row, 0).map_err(|e| Error::Decode {
@@ -809,7 +809,7 @@ impl<M: Model> QuerySet<M> {
 
     /// Whether any row matches.
     pub async fn exists(&self, db: &Db) -> Result<bool> {
-        self.check_values()?;
+        self.check_values(db.dialect())?;
         let rows = db
             .fetch(self.exists_statement(db.dialect()), |_| Ok(()))
             .await?;

@@ -155,6 +155,33 @@ pub(crate) fn for_column(v: &Value, ty: &ColumnType, dialect: Dialect) -> Result
     Ok(())
 }
 
+/// Checks a value a filter compares a column with on `dialect`:
+/// [`value`]'s rules, and on SQLite no decimal of more significant digits
+/// than it compares exactly. A decimal with more places than its column
+/// is fine to compare with, so a column's precision is not checked.
+#[inline]
+pub(crate) fn for_filter(v: &Value, dialect: Dialect) -> Result<(), Refused> {
+    value(v)?;
+    let too_precise = |d: &Decimal| {
+        dialect == Dialect::Sqlite
+            && digits(d.normalize().mantissa().unsigned_abs()) > SQLITE_DECIMAL_DIGITS
+    };
+    let bad = match v {
+        Value::Decimal(Some(d)) if too_precise(d) => Some(*d),
+        Value::Array(Array::Decimal(items)) => {
+            items.iter().flatten().find(|d| too_precise(d)).copied()
+        }
+        _ => None,
+    };
+    match bad {
+        Some(d) => Err(Refused {
+            value: Value::Decimal(Some(d)),
+            problem: Problem::SqliteDigits,
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Checks the binds of a statement about to run, whose columns strata no
 /// longer knows: the last line of defence behind the checks of writes and
 /// filters, which name the column.
