@@ -93,6 +93,21 @@ pub enum Error {
         count: u64,
     },
 
+    /// A value strata refuses to send, in a write or a filter, because a
+    /// database could not hold it exactly or it is outside the range
+    /// strata accepts on every database (see the README's "Same results
+    /// on every database"). Raised before any statement runs.
+    #[error("{value} is not a valid value for {column}: {reason}")]
+    ValueOutOfRange {
+        /// `Model.field`, or the field name of a filter; "a bound value"
+        /// when strata cannot tell the column.
+        column: String,
+        /// The value as a reviewer reads it.
+        value: String,
+        /// What is wrong and what to do about it.
+        reason: String,
+    },
+
     /// The schema cannot be created on this database as declared.
     #[error("{dialect} cannot create `{table}`: {reason}")]
     Schema {

@@ -274,6 +274,7 @@ fn generated_key<M: Model>(row: &Row, dialect: Dialect) -> Result<i64> {
 async fn insert<M: Model>(obj: &mut M, db: &Db) -> Result<()> {
     let dialect = db.dialect();
     let stmt = obj.insert_sql(dialect);
+    check_insert_values(M::META, &stmt.binds, dialect)?;
     if !M::META.pk().auto_increment {
         db.execute(stmt).await?;
         return Ok(());
@@ -325,6 +326,9 @@ async fn save<M: Model>(obj: &M, db: &Db) -> Result<()> {
     let Some(stmt) = obj.save_sql(db.dialect()) else {
         return Ok(());
     };
+    // The binds are every column but the key, in order, then the key.
+    let columns = M::META.columns.iter().filter(|c| !c.primary_key);
+    check_column_values(M::META, columns, &stmt.binds, db.dialect())?;
     // MySQL reports matched rows (sqlx sets CLIENT_FOUND_ROWS), so an
     // unchanged row still counts.
     if db.execute(stmt).await?.rows_affected == 0 {
@@ -351,6 +355,11 @@ async fn bulk_create<M: Model>(db: &Db, objects: &mut [M]) -> Result<()> {
     let dialect = db.dialect();
     let auto = M::META.pk().auto_increment;
     let statements = M::bulk_create_sql(objects, dialect);
+    // Every batch is checked before the first one runs: a bad row writes
+    // nothing.
+    for stmt in &statements {
+        check_insert_values(M::META, &stmt.binds, dialect)?;
+    }
     let mut start = 0;
     for (stmt, batch_len) in statements.into_iter().zip(
         bulk_batches(objects, dialect)
@@ -393,6 +402,34 @@ async fn bulk_create<M: Model>(db: &Db, objects: &mut [M]) -> Result<()> {
         for (obj, id) in batch.iter_mut().zip(ids) {
             obj.set_generated_pk(id)?;
         }
+    }
+    Ok(())
+}
+
+/// Checks the values of an `INSERT` (rows of `meta.insert_columns()`)
+/// against their columns, before anything is written.
+fn check_insert_values(meta: &'static ModelMeta, values: &[Value], dialect: Dialect) -> Result<()> {
+    let per_row = meta.insert_columns().count();
+    if per_row == 0 {
+        return Ok(());
+    }
+    for row in values.chunks(per_row) {
+        check_column_values(meta, meta.insert_columns(), row, dialect)?;
+    }
+    Ok(())
+}
+
+/// Checks `values` against the `columns` they are written to, in order
+/// (see [`crate::value::check`]).
+fn check_column_values<'a>(
+    meta: &'static ModelMeta,
+    columns: impl Iterator<Item = &'a crate::meta::ColumnMeta>,
+    values: &[Value],
+    dialect: Dialect,
+) -> Result<()> {
+    for (column, value) in columns.zip(values) {
+        crate::value::check::for_column(value, &column.ty, dialect)
+            .map_err(|refused| refused.into_error(format!("{}.{}", meta.name, column.field)))?;
     }
     Ok(())
 }

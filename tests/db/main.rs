@@ -4,6 +4,7 @@
 //! fresh database.
 
 mod connect;
+mod edge_values;
 mod instances;
 mod multi_valued;
 mod querysets;

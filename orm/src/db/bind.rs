@@ -93,7 +93,10 @@ pub(crate) fn mysql<'q>(
         Value::Date(v) => q.bind(v),
         Value::Time(v) => q.bind(v),
         Value::DateTime(v) => q.bind(v),
-        Value::DateTimeUtc(v) => q.bind(v),
+        // The column is a `DATETIME(6)` holding UTC: bound as a `DATETIME`,
+        // not as sqlx's `TIMESTAMP` for `DateTime<Utc>`, whose range
+        // (1970..2038) would turn other instants into NULL.
+        Value::DateTimeUtc(v) => q.bind(v.map(|t| t.naive_utc())),
         Value::Uuid(v) => q.bind(v.map(|u| u.hyphenated().to_string())),
         Value::Decimal(v) => q.bind(v),
         Value::Json(v) => q.bind(v.map(|j| j.to_string())),

@@ -144,6 +144,7 @@ impl Db {
     pub async fn execute(&self, stmt: Statement) -> Result<ExecResult> {
         let started = Instant::now();
         let Statement { sql, binds, .. } = stmt;
+        crate::value::check::binds(&binds)?;
         let result = match &self.inner.pool {
             #[cfg(feature = "sqlite")]
             Pool::Sqlite(pool) => {
@@ -211,6 +212,7 @@ impl Db {
     {
         let started = Instant::now();
         let Statement { sql, binds, .. } = stmt;
+        crate::value::check::binds(&binds)?;
         let mut out = Vec::new();
         macro_rules! drain {
             ($pool:expr, $bind:path, $variant:ident) => {{

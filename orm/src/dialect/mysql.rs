@@ -5,6 +5,7 @@
 use super::{write_default_literal, SqlDialect};
 use crate::column_type::ColumnType;
 use crate::meta::Literal;
+use crate::types::text_formats;
 use crate::writer::SqlWriter;
 use std::borrow::Cow;
 
@@ -94,7 +95,16 @@ impl SqlDialect for MySql {
         if needs_parens {
             out.push('(');
         }
-        write_default_literal(self, out, value);
+        // A date or time default in strata's shape, a `DateTime<Utc>` one
+        // as its UTC wall time: `DATETIME` takes no offset.
+        let canonical = match value {
+            Literal::Str(text) => text_formats::canonical(ty, text),
+            _ => None,
+        };
+        match canonical {
+            Some(text) => self.write_string_literal(out, text.trim_end_matches("+00:00")),
+            None => write_default_literal(self, out, value),
+        }
         if needs_parens {
             out.push(')');
         }

@@ -4,6 +4,8 @@
 
 use super::{SqlDialect, TextLookup};
 use crate::column_type::ColumnType;
+use crate::meta::Literal;
+use crate::types::text_formats;
 use crate::writer::SqlWriter;
 use crate::Value;
 use std::borrow::Cow;
@@ -64,6 +66,20 @@ impl SqlDialect for Sqlite {
     fn auto_pk_definition(&self, _ty: &ColumnType) -> Cow<'static, str> {
         // Only the exact spelling INTEGER makes the column the rowid.
         Cow::Borrowed("INTEGER PRIMARY KEY AUTOINCREMENT")
+    }
+
+    /// A date or time default is written in the one text shape strata
+    /// stores and reads on SQLite (`"12:00"` becomes `'12:00:00.000000'`),
+    /// so that rows filled with it read back and compare like written ones.
+    fn write_default(&self, out: &mut String, ty: &ColumnType, value: Literal<'_>) {
+        out.push_str(" DEFAULT ");
+        match value {
+            Literal::Str(text) => match text_formats::canonical(ty, text) {
+                Some(canonical) => self.write_string_literal(out, &canonical),
+                None => self.write_string_literal(out, text),
+            },
+            other => super::write_default_literal(self, out, other),
+        }
     }
 
     fn write_bool_literal(&self, out: &mut String, value: bool) {

@@ -274,6 +274,40 @@ pub(crate) enum Expr {
 }
 
 impl Expr {
+    /// Checks every value of the tree (see [`crate::value::check::value`]);
+    /// on a refused one, the column it is compared with.
+    pub(crate) fn check_values(
+        &self,
+        dialect: crate::Dialect,
+    ) -> Result<(), (ColRef, crate::value::check::Refused)> {
+        let value = |v| crate::value::check::for_filter(v, dialect);
+        let at = |column: &ColRef| {
+            let column = *column;
+            move |r| (column, r)
+        };
+        match self {
+            Expr::Compare {
+                column, value: v, ..
+            } => value(v).map_err(at(column)),
+            Expr::In { column, values } => {
+                for v in &values.values {
+                    value(v).map_err(at(column))?;
+                }
+                Ok(())
+            }
+            Expr::Between { column, low, high } => {
+                value(low).map_err(at(column))?;
+                value(high).map_err(at(column))
+            }
+            Expr::IsNull { .. } | Expr::Text { .. } | Expr::ReachedFrom { .. } => Ok(()),
+            Expr::And(items) | Expr::Or(items) => {
+                items.iter().try_for_each(|e| e.check_values(dialect))
+            }
+            Expr::Not(inner) => inner.check_values(dialect),
+            Expr::Exists { condition, .. } => condition.check_values(dialect),
+        }
+    }
+
     /// Calls `f` with every column reference of the tree.
     pub(crate) fn for_each_column(&self, f: &mut impl FnMut(ColRef)) {
         match self {

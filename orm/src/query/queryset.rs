@@ -211,6 +211,22 @@ impl<M: Model> QuerySet<M> {
             .collect()
     }
 
+    /// An error for a filter value strata refuses to send (a year outside
+    /// 1..=9999, a leap second, a non-finite float), naming its field.
+    fn check_values(&self, dialect: Dialect) -> Result<()> {
+        for filter in &self.filters {
+            filter.check_values(dialect).map_err(|(column, refused)| {
+                let name = if column.path.is_empty() {
+                    format!("{}.{}", M::META.name, column.column.field)
+                } else {
+                    format!("`{}` of a related model", column.column.field)
+                };
+                refused.into_error(name)
+            })?;
+        }
+        Ok(())
+    }
+
     /// An error for paths deeper than a query can follow.
     fn check_paths(&self) -> Result<()> {
         let mut deep = self.related.iter().any(JoinPath::overflowed);
@@ -279,6 +295,7 @@ impl<M: Model> QuerySet<M> {
 
     /// Runs a `SELECT` of this queryset and decodes every row.
     async fn fetch_models(&self, db: &Db, stmt: Statement) -> Result<Vec<M>> {
+        self.check_values(db.dialect())?;
         self.check_paths()?;
         let plan = self.plan(true);
         let selected = self.selected_paths(&plan);
@@ -600,6 +617,7 @@ impl<M: Model> QuerySet<M> {
         assignments: impl IntoIterator<Item = Assignment<M>>,
     ) -> Result<Statement> {
         self.check_not_sliced("update()")?;
+        self.check_values(dialect)?;
         let mut w = SqlWriter::new(dialect);
         w.push_sql("UPDATE ");
         w.push_identifier(M::META.table);
@@ -616,6 +634,10 @@ impl<M: Model> QuerySet<M> {
                     ),
                 });
             }
+            crate::value::check::for_column(&assignment.value, &assignment.column.ty, dialect)
+                .map_err(|refused| {
+                    refused.into_error(format!("{}.{}", M::META.name, assignment.column.field))
+                })?;
             if i > 0 {
                 w.push_sql(", ");
             }
@@ -637,6 +659,7 @@ impl<M: Model> QuerySet<M> {
     /// The `DELETE` of [`delete`](QuerySet::delete).
     pub fn delete_sql(&self, dialect: Dialect) -> Result<Statement> {
         self.check_not_sliced("delete()")?;
+        self.check_values(dialect)?;
         let mut w = SqlWriter::new(dialect);
         w.push_sql("DELETE FROM ");
         w.push_identifier(M::META.table);
@@ -770,6 +793,7 @@ impl<M: Model> QuerySet<M> {
 
     /// The number of matching rows.
     pub async fn count(&self, db: &Db) -> Result<u64> {
+        self.check_values(db.dialect())?;
         let counts = db
             .fetch(self.count_statement(db.dialect()), |row| {
                 i64::decode(row, 0).map_err(|e| Error::Decode {
@@ -785,6 +809,7 @@ impl<M: Model> QuerySet<M> {
 
     /// Whether any row matches.
     pub async fn exists(&self, db: &Db) -> Result<bool> {
+        self.check_values(db.dialect())?;
         let rows = db
             .fetch(self.exists_statement(db.dialect()), |_| Ok(()))
             .await?;

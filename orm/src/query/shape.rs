@@ -276,10 +276,39 @@ pub(crate) fn remember(key: Option<Box<[usize]>>, stmt: &Statement) {
 pub(crate) fn verify(cached: &Statement, render: impl FnOnce() -> Statement) {
     let fresh = render();
     assert!(
-        fresh == *cached,
+        same_statement(&fresh, cached),
         "strata's statement cache served a statement that differs from a fresh render \
          (a bug in strata; please report it):\ncached: {cached}\nfresh:  {fresh}"
     );
+}
+
+/// Whether two statements are the same SQL with the same binds, floats
+/// compared bit for bit: `==` would call two statements binding NaN
+/// different (NaN is not equal to itself) and two binding `0.0` and
+/// `-0.0` the same.
+#[cfg(debug_assertions)]
+fn same_statement(a: &Statement, b: &Statement) -> bool {
+    use crate::value::Array;
+    fn same_floats<T: Copy>(a: &[Option<T>], b: &[Option<T>], bits: impl Fn(T) -> u64) -> bool {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.map(&bits) == y.map(&bits))
+    }
+    fn same_value(a: &Value, b: &Value) -> bool {
+        match (a, b) {
+            (Value::F32(x), Value::F32(y)) => x.map(f32::to_bits) == y.map(f32::to_bits),
+            (Value::F64(x), Value::F64(y)) => x.map(f64::to_bits) == y.map(f64::to_bits),
+            (Value::Array(Array::F32(x)), Value::Array(Array::F32(y))) => {
+                same_floats(x, y, |f| u64::from(f.to_bits()))
+            }
+            (Value::Array(Array::F64(x)), Value::Array(Array::F64(y))) => {
+                same_floats(x, y, f64::to_bits)
+            }
+            _ => a == b,
+        }
+    }
+    a.dialect == b.dialect
+        && a.sql == b.sql
+        && a.binds.len() == b.binds.len()
+        && a.binds.iter().zip(&b.binds).all(|(x, y)| same_value(x, y))
 }
 
 /// The statement of a shape: `encode` writes the shape's key, `render`

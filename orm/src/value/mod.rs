@@ -1,6 +1,7 @@
 //! [`Value`]: a typed value on its way to the database as a bound parameter.
 
 mod array;
+pub(crate) mod check;
 
 pub use array::Array;
 
