@@ -66,6 +66,31 @@ fn a_cycle_of_foreign_keys_is_created_then_closed_with_add_field() {
     assert_eq!(described.len(), 6, "{described:?}");
 }
 
+#[test]
+fn the_sql_of_a_cycle_of_foreign_keys_is_pinned_per_dialect() {
+    let dir = tempfile::tempdir().unwrap();
+    make_initial(dir.path());
+    let set = MigrationSet::load(dir.path()).unwrap();
+    let migration = set.ordered().unwrap()[0];
+    let mut out = String::new();
+    for dialect in strata::Dialect::ALL {
+        let script = migration.sql.get(dialect);
+        out.push_str(&format!("-- {dialect} forward\n"));
+        for sql in &script.forward {
+            out.push_str(&format!("{sql};\n"));
+        }
+        out.push_str(&format!("-- {dialect} backward\n"));
+        for sql in &script.backward {
+            out.push_str(&format!("{sql};\n"));
+        }
+    }
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!("initial_migration_of_fk_cycles", out));
+}
+
 #[tokio::test]
 async fn migrations_of_self_and_cyclic_foreign_keys_apply_forwards() {
     migrate_fk_cycles("migrate_fk_cycles", false).await;
