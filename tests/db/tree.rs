@@ -51,7 +51,7 @@ fn parent_of(rows: &[Category], row: &Category) -> Option<Category> {
     rows.iter().find(|r| r.id == *key).cloned()
 }
 
-fn children_of<'a>(rows: &'a [Category], id: i64) -> Vec<&'a Category> {
+fn children_of(rows: &[Category], id: i64) -> Vec<&Category> {
     rows.iter()
         .filter(|r| r.parent.as_ref().is_some_and(|p| *p.key() == id))
         .collect()
@@ -126,7 +126,7 @@ async fn filters_across_a_self_relation_join_the_table_to_itself() {
         assert_eq!(under_a3, expected);
         assert!(!expected.is_empty());
         // Two hops up, with the parent loaded too.
-        let grandchildren_of_b = Category::objects()
+        let grandchildren_of_a = Category::objects()
             .filter(Category::parent().parent().name().eq("a"))
             .select_related(Category::parent())
             .all(&db)
@@ -142,13 +142,13 @@ async fn filters_across_a_self_relation_join_the_table_to_itself() {
             .map(|r| r.name.as_str())
             .collect();
         assert_eq!(
-            grandchildren_of_b
+            grandchildren_of_a
                 .iter()
                 .map(|c| c.name.as_str())
                 .collect::<Vec<_>>(),
             expected
         );
-        assert!(grandchildren_of_b
+        assert!(grandchildren_of_a
             .iter()
             .all(|c| c.parent.as_ref().unwrap().get().unwrap().name == "a1"));
     })
