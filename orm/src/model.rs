@@ -152,7 +152,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         async move {
             let stmt = self.delete_sql(db.dialect());
             let pk = self.pk_value();
-            crate::relation::deletion::before_delete(db, Self::META, &|w| {
+            let root_keys = |w: &mut SqlWriter| {
                 w.push_sql("SELECT ");
                 w.push_identifier(Self::META.pk().column);
                 w.push_sql(" FROM ");
@@ -161,9 +161,10 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
                 w.push_identifier(Self::META.pk().column);
                 w.push_sql(" = ");
                 w.push_bind(pk.clone());
-            })
-            .await?;
-            Ok(db.execute(stmt).await?.rows_affected > 0)
+            };
+            let deleted =
+                crate::relation::deletion::delete(db, Self::META, &root_keys, stmt).await?;
+            Ok(deleted > 0)
         }
     }
 

@@ -286,3 +286,60 @@ async fn foreign_keys_in_a_cycle_create_query_and_delete() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_tree_deeper_than_innodb_cascades_is_deleted_whole() {
+    each_db("self_fk_deep_cascade", |db| async move {
+        db.create_tables(&tree()).await.unwrap();
+        // A chain 40 levels deep (InnoDB cascades at most 15), each level
+        // with a leaf beside it, and a second tree that stays.
+        let mut chain: Vec<Category> = Vec::new();
+        let mut all: Vec<Category> = Vec::new();
+        for depth in 0..40 {
+            for name in [format!("deep{depth}"), format!("leaf{depth}")] {
+                let mut row = Category {
+                    id: 0,
+                    parent: chain.last().map(ForeignKey::to),
+                    name,
+                    children: Reverse::new(),
+                };
+                row.insert(&db).await.unwrap();
+                all.push(row);
+            }
+            chain.push(all[all.len() - 2].clone());
+        }
+        let mut other = Category {
+            id: 0,
+            name: "other".into(),
+            parent: None,
+            children: Reverse::new(),
+        };
+        other.insert(&db).await.unwrap();
+        let mut below = Category {
+            id: 0,
+            name: "below-other".into(),
+            parent: Some(ForeignKey::to(&other)),
+            children: Reverse::new(),
+        };
+        below.insert(&db).await.unwrap();
+        all.extend([other.clone(), below]);
+
+        let root = all.iter().find(|c| c.name == "deep0").unwrap();
+        let gone = subtree(&all, root.id);
+        // Every chain row and its leaf, but `leaf0`: a root of its own.
+        assert_eq!(gone.len(), 79);
+        let deleted = Category::objects()
+            .filter(Category::name().eq("deep0"))
+            .delete(&db)
+            .await
+            .unwrap();
+        assert_eq!(deleted, 1, "the rows the delete selected");
+        let expected: BTreeSet<String> = all
+            .iter()
+            .filter(|r| !gone.contains(&r.id))
+            .map(|r| r.name.clone())
+            .collect();
+        assert_eq!(names(&db).await, expected);
+    })
+    .await;
+}

@@ -138,20 +138,35 @@ pub(super) fn default_value(column: &ColumnMeta) -> Value {
     }
 }
 
-/// Runs the checks and updates that deleting the rows selected by
-/// `root_keys` (a `SELECT` of `model`'s primary keys) requires.
-pub(crate) async fn before_delete(
+/// Runs the checks and updates `actions` name for deleting the rows
+/// selected by `root_keys`.
+/// Deletes the rows selected by `root_keys` (a `SELECT` of `model`'s
+/// primary keys) with `delete`, after the checks and updates it requires;
+/// returns the rows `delete` itself removed.
+pub(crate) async fn delete(
     db: &Db,
     model: &'static ModelMeta,
     root_keys: &(dyn Fn(&mut SqlWriter) + Sync),
-) -> Result<()> {
+    delete: Statement,
+) -> Result<u64> {
     let dialect = db.dialect();
     let mut actions = Vec::new();
     if !collect(dialect, model, model, &Chain::default(), &mut actions) {
-        return super::deletion_cycles::before_delete(db, model, root_keys).await;
+        return super::deletion_cycles::delete(db, model, root_keys, delete).await;
     }
+    before_delete(db, model, root_keys, &actions).await?;
+    Ok(db.execute(delete).await?.rows_affected)
+}
+
+async fn before_delete(
+    db: &Db,
+    model: &'static ModelMeta,
+    root_keys: &(dyn Fn(&mut SqlWriter) + Sync),
+    actions: &[Action],
+) -> Result<()> {
+    let dialect = db.dialect();
     let mut updates: Vec<Statement> = Vec::new();
-    for action in &actions {
+    for action in actions {
         match action {
             Action::Protect(chain) => {
                 let hop = chain.hops[chain.hops.len() - 1];

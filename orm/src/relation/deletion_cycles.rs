@@ -7,10 +7,12 @@
 //! so on until a level adds no row not seen before. The walk ends because
 //! every row is visited once.
 //!
-//! The `DELETE` itself still relies on the database's `ON DELETE CASCADE`.
-//! InnoDB follows at most 15 nested cascades (MySQL's documentation,
-//! "FOREIGN KEY Constraints"); a deeper tree fails there with the
-//! database's error instead of being deleted in part.
+//! PostgreSQL and SQLite then delete the rows through their own
+//! `ON DELETE CASCADE`, at any depth. InnoDB follows at most 15 nested
+//! cascades (MySQL's documentation, "FOREIGN KEY Constraints": deeper
+//! fails with error 3008 / 1705), so on MySQL/MariaDB the rows found are
+//! deleted here, the last found first (each row before the rows it refers
+//! to), and every cascade left to the database is one level deep.
 
 use super::deletion::{default_value, referrers};
 use crate::db::Db;
@@ -20,7 +22,7 @@ use crate::meta::{ModelMeta, OnDelete};
 use crate::types::{decode_value, FieldType};
 use crate::value::Value;
 use crate::writer::{SqlWriter, Statement};
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 /// Keys bound in one `IN (...)`: far below every database's limit on
 /// bound parameters.
@@ -68,12 +70,13 @@ async fn fetch_keys(db: &Db, model: &'static ModelMeta, stmt: Statement) -> Resu
 
 /// Runs the protect checks (and, on MySQL, the `set_default` updates)
 /// that deleting the rows selected by `root_keys` needs, following every
-/// cascade row by row.
-pub(crate) async fn before_delete(
+/// cascade row by row, then `delete`; returns the rows `delete` removed.
+pub(crate) async fn delete(
     db: &Db,
     model: &'static ModelMeta,
     root_keys: &(dyn Fn(&mut SqlWriter) + Sync),
-) -> Result<()> {
+    delete: Statement,
+) -> Result<u64> {
     let dialect = db.dialect();
     let mut w = SqlWriter::new(dialect);
     root_keys(&mut w);
@@ -82,9 +85,12 @@ pub(crate) async fn before_delete(
     seen.entry(model_id(model))
         .or_default()
         .extend(roots.iter().map(key_id));
-    let mut todo = vec![(model, roots)];
+    // Breadth first: a row is found after the row it refers to.
+    let mut todo = VecDeque::from([(model, roots)]);
+    // The rows cascades reach, in the order they were found.
+    let mut found_rows: Vec<(&'static ModelMeta, Vec<Value>)> = Vec::new();
     let mut updates = Vec::new();
-    while let Some((target, keys)) = todo.pop() {
+    while let Some((target, keys)) = todo.pop_front() {
         for chunk in keys.chunks(KEYS_PER_STATEMENT) {
             for referrer in referrers(target) {
                 match referrer.on_delete {
@@ -143,7 +149,8 @@ pub(crate) async fn before_delete(
                             .filter(|key| seen.insert(key_id(key)))
                             .collect();
                         if !new.is_empty() {
-                            todo.push((referrer.model, new));
+                            found_rows.push((referrer.model, new.clone()));
+                            todo.push_back((referrer.model, new));
                         }
                     }
                     _ => {}
@@ -154,5 +161,23 @@ pub(crate) async fn before_delete(
     for update in updates {
         db.execute(update).await?;
     }
-    Ok(())
+    if dialect != Dialect::MySql || found_rows.is_empty() {
+        return Ok(db.execute(delete).await?.rows_affected);
+    }
+    // One transaction: a failure part-way (a `restrict` row below) deletes
+    // nothing.
+    let mut tx = db.begin().await?;
+    for (target, keys) in found_rows.iter().rev() {
+        for chunk in keys.chunks(KEYS_PER_STATEMENT) {
+            let mut w = SqlWriter::new(dialect);
+            w.push_sql("DELETE FROM ");
+            w.push_identifier(target.table);
+            w.push_sql(" WHERE ");
+            write_in(&mut w, target.pk().column, chunk);
+            tx.execute(w.finish()).await?;
+        }
+    }
+    let deleted = tx.execute(delete).await?.rows_affected;
+    tx.commit().await?;
+    Ok(deleted)
 }
