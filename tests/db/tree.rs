@@ -151,6 +151,23 @@ async fn filters_across_a_self_relation_join_the_table_to_itself() {
         assert!(grandchildren_of_a
             .iter()
             .all(|c| c.parent.as_ref().unwrap().get().unwrap().name == "a1"));
+        // Two levels of the same relation loaded in one query.
+        let with_grandparents = Category::objects()
+            .select_related(Category::parent().parent())
+            .order_by(Category::id().asc())
+            .all(&db)
+            .await
+            .unwrap();
+        for (got, row) in with_grandparents.iter().zip(&rows) {
+            let parent = got.parent.as_ref().map(|p| p.get().expect("parent loaded"));
+            let grandparent = parent
+                .and_then(|p| p.parent.as_ref())
+                .map(|g| g.get().expect("grandparent loaded").name.clone());
+            let expected = parent_of(&rows, row)
+                .and_then(|p| parent_of(&rows, &p))
+                .map(|g| g.name);
+            assert_eq!(grandparent, expected, "grandparent of {}", row.name);
+        }
     })
     .await;
 }
@@ -167,6 +184,20 @@ async fn prefetch_related_loads_children_and_grandchildren() {
             .await
             .unwrap();
         assert_eq!(all.len(), rows.len());
+        // The forward side of the self relation prefetches too.
+        let with_parents = Category::objects()
+            .prefetch_related(Category::parent())
+            .order_by(Category::id().asc())
+            .all(&db)
+            .await
+            .unwrap();
+        for (got, row) in with_parents.iter().zip(&rows) {
+            let loaded = got
+                .parent
+                .as_ref()
+                .map(|p| p.get().expect("prefetched").name.clone());
+            assert_eq!(loaded, parent_of(&rows, row).map(|p| p.name));
+        }
         let roots: Vec<&Category> = all.iter().filter(|c| c.parent.is_none()).collect();
         assert_eq!(roots.len(), 2);
         for root in roots {
@@ -340,6 +371,84 @@ async fn a_tree_deeper_than_innodb_cascades_is_deleted_whole() {
             .map(|r| r.name.clone())
             .collect();
         assert_eq!(names(&db).await, expected);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_cascade_around_a_cycle_of_two_models_follows_the_chain() {
+    each_db("fk_cycle_cascade", |db| async move {
+        db.create_tables(&tree()).await.unwrap();
+        // a0 <- b0 <- a1 <- b1 <- ... <- b5: each row refers to the one
+        // before; deleting a2 takes a2 and everything after it.
+        let mut a_rows: Vec<RingA> = Vec::new();
+        let mut b_rows: Vec<RingB> = Vec::new();
+        for i in 0..6 {
+            let mut a = RingA {
+                id: 0,
+                name: format!("a{i}"),
+                b: b_rows.last().map(ForeignKey::to),
+            };
+            a.insert(&db).await.unwrap();
+            let mut b = RingB {
+                id: 0,
+                name: format!("b{i}"),
+                a: Some(ForeignKey::to(&a)),
+            };
+            b.insert(&db).await.unwrap();
+            a_rows.push(a);
+            b_rows.push(b);
+        }
+        // Close the ring in the data too: a0 refers to b5.
+        a_rows[0].b = Some(ForeignKey::to(&b_rows[5]));
+        a_rows[0].save(&db).await.unwrap();
+        assert!(
+            a_rows[3].clone().delete(&db).await.unwrap(),
+            "a3 was deleted"
+        );
+        // a3 -> b3 -> a4 -> b4 -> a5 -> b5 -> a0 -> b0 -> a1 -> b1 -> a2 -> b2:
+        // around the ring, everything goes, and the walk ends.
+        assert_eq!(RingA::objects().count(&db).await.unwrap(), 0);
+        assert_eq!(RingB::objects().count(&db).await.unwrap(), 0);
+
+        // An open chain: only the rows after the deleted one go.
+        let mut a_rows: Vec<RingA> = Vec::new();
+        let mut b_rows: Vec<RingB> = Vec::new();
+        for i in 0..6 {
+            let mut a = RingA {
+                id: 0,
+                name: format!("a{i}"),
+                b: b_rows.last().map(ForeignKey::to),
+            };
+            a.insert(&db).await.unwrap();
+            let mut b = RingB {
+                id: 0,
+                name: format!("b{i}"),
+                a: Some(ForeignKey::to(&a)),
+            };
+            b.insert(&db).await.unwrap();
+            a_rows.push(a);
+            b_rows.push(b);
+        }
+        b_rows[2].clone().delete(&db).await.unwrap();
+        let left: Vec<String> = RingA::objects()
+            .order_by(RingA::name().asc())
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(left, ["a0", "a1", "a2"]);
+        let left: Vec<String> = RingB::objects()
+            .order_by(RingB::name().asc())
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|b| b.name)
+            .collect();
+        assert_eq!(left, ["b0", "b1"]);
     })
     .await;
 }

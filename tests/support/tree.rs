@@ -1,7 +1,7 @@
 //! Models that refer to themselves or to each other: a category tree
 //! (a foreign key to its own model, with the reverse holder of its
-//! children), a row protecting a category, and two models whose foreign
-//! keys form a cycle.
+//! children), a row protecting a category, and two pairs of models whose
+//! foreign keys form a cycle (one cascading one way, one both ways).
 
 use strata::prelude::*;
 
@@ -49,7 +49,36 @@ pub struct Player {
     pub team: ForeignKey<Team>,
 }
 
+/// Two models whose foreign keys both cascade: deleting a row of either
+/// follows the chain of rows around the cycle.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[strata(table = "tree_ring_a")]
+pub struct RingA {
+    pub id: i64,
+    #[strata(max_length = 20)]
+    pub name: String,
+    #[strata(on_delete = cascade, related_name = "as_")]
+    pub b: Option<ForeignKey<RingB>>,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[strata(table = "tree_ring_b")]
+pub struct RingB {
+    pub id: i64,
+    #[strata(max_length = 20)]
+    pub name: String,
+    #[strata(on_delete = cascade, related_name = "bs")]
+    pub a: Option<ForeignKey<RingA>>,
+}
+
 /// Every model of this module.
-pub fn tree() -> [&'static strata::ModelMeta; 4] {
-    [Category::META, Pin::META, Team::META, Player::META]
+pub fn tree() -> [&'static strata::ModelMeta; 6] {
+    [
+        Category::META,
+        Pin::META,
+        Team::META,
+        Player::META,
+        RingA::META,
+        RingB::META,
+    ]
 }
