@@ -209,3 +209,92 @@ async fn migrate_fk_cycles(test: &str, backwards: bool) {
     })
     .await;
 }
+
+#[tokio::test]
+async fn deleting_self_and_cyclic_models_migrates_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    make_initial(dir.path());
+    let mut questioner = ScriptedQuestioner::new();
+    let made = makemigrations(
+        &MakeOptions::new(dir.path()),
+        &ProjectState::new(),
+        &mut questioner,
+    )
+    .unwrap();
+    assert!(made.has_changes());
+    let set = MigrationSet::load(dir.path()).unwrap();
+    let ordered = set.ordered().unwrap();
+    assert_eq!(ordered.len(), 2);
+    let deleted: Vec<String> = ordered[1]
+        .operations
+        .iter()
+        .map(|op| op.describe())
+        .collect();
+    for model in ["Category", "Pin", "Team", "Player", "RingA", "RingB"] {
+        assert!(
+            deleted.contains(&format!("Delete model {model}")),
+            "{model} in {deleted:?}"
+        );
+    }
+    // The self reference goes with its table; each cycle needs one key
+    // dropped first.
+    assert!(
+        !deleted
+            .iter()
+            .any(|d| d.contains("Category") && d.starts_with("Alter")),
+        "{deleted:?}"
+    );
+    assert_eq!(deleted.len(), 8, "{deleted:?}");
+    let path = dir.path().to_path_buf();
+    each_db("migrate_fk_cycles_delete", |db| {
+        let path = path.clone();
+        async move {
+            let migrator = Migrator::new(MigrationSet::load(&path).unwrap());
+            let tree_tables = |schema: &Schema| -> Vec<String> {
+                schema
+                    .table_names()
+                    .into_iter()
+                    .filter(|t| t.starts_with("tree_"))
+                    .map(str::to_string)
+                    .collect()
+            };
+            let mut out = Vec::new();
+            migrator
+                .migrate(&db, &Target::Migration("0001".into()), &mut out)
+                .await
+                .unwrap_or_else(|e| panic!("0001 on {}: {e}", db.dialect()));
+            assert_eq!(
+                tree_tables(&Schema::introspect(&db).await.unwrap()).len(),
+                6
+            );
+            let mut out = Vec::new();
+            migrator
+                .migrate(&db, &Target::Latest, &mut out)
+                .await
+                .unwrap_or_else(|e| panic!("deleting on {}: {e}", db.dialect()));
+            assert!(tree_tables(&Schema::introspect(&db).await.unwrap()).is_empty());
+            let mut out = Vec::new();
+            migrator
+                .migrate(&db, &Target::Migration("0001".into()), &mut out)
+                .await
+                .unwrap_or_else(|e| panic!("undeleting on {}: {e}", db.dialect()));
+            assert_eq!(
+                tree_tables(&Schema::introspect(&db).await.unwrap()).len(),
+                6
+            );
+            // The keys came back as constraints.
+            let mut team = Team {
+                id: 0,
+                name: "red".into(),
+                captain: None,
+            };
+            team.insert(&db).await.unwrap();
+            team.captain = Some(ForeignKey::new(team.id + 100));
+            assert!(
+                team.save(&db).await.is_err(),
+                "captain_id is a foreign key again"
+            );
+        }
+    })
+    .await;
+}
