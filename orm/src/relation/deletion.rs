@@ -138,8 +138,6 @@ pub(super) fn default_value(column: &ColumnMeta) -> Value {
     }
 }
 
-/// Runs the checks and updates `actions` name for deleting the rows
-/// selected by `root_keys`.
 /// Deletes the rows selected by `root_keys` (a `SELECT` of `model`'s
 /// primary keys) with `delete`, after the checks and updates it requires;
 /// returns the rows `delete` itself removed.
@@ -158,6 +156,8 @@ pub(crate) async fn delete(
     Ok(db.execute(delete).await?.rows_affected)
 }
 
+/// Runs the checks and updates `actions` name for deleting the rows
+/// selected by `root_keys`.
 async fn before_delete(
     db: &Db,
     model: &'static ModelMeta,
