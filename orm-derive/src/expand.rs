@@ -42,6 +42,7 @@ fn expand(checked: &Checked) -> TokenStream {
     let mut relation_statics = Vec::new();
     let mut path_methods = Vec::new();
     let mut reverse_impls = Vec::new();
+    let mut key_column = quote!();
     for (i, (field, column)) in model.fields.iter().zip(&checked.columns).enumerate() {
         let ty = field.ty;
         let field_ident = field.ident;
@@ -68,6 +69,9 @@ fn expand(checked: &Checked) -> TokenStream {
             column_type = quote!(#column_type.with_precision(#d, #s));
         }
         let primary_key = column.primary_key;
+        if primary_key {
+            key_column = column_type.clone();
+        }
         let auto_increment = column.auto_increment;
         let one_to_one = column.relation.as_ref().is_some_and(|r| r.one_to_one);
         let unique = (field.attrs.unique.is_some() || one_to_one) && !primary_key;
@@ -151,7 +155,7 @@ fn expand(checked: &Checked) -> TokenStream {
             });
             path_methods.push(quote! {
                 #[inline]
-                #vis fn #field_ident(self) -> <#target as #p::Model>::Path<R, C> {
+                #vis fn #field_ident(self) -> <#target as #p::Model>::Path<__StrataR, __StrataC> {
                     <#target as #p::Model>::__path(self.path.then(&#rel_static))
                 }
             });
@@ -201,7 +205,7 @@ fn expand(checked: &Checked) -> TokenStream {
             });
             path_methods.push(quote! {
                 #[inline]
-                #vis fn #field_ident(self) -> #p::Field<R, #ty, C> {
+                #vis fn #field_ident(self) -> #p::Field<__StrataR, #ty, __StrataC> {
                     #p::Field::joined(&__STRATA_COLUMNS[#i], self.path)
                 }
             });
@@ -247,7 +251,7 @@ fn expand(checked: &Checked) -> TokenStream {
         quote!()
     } else {
         quote! {
-            fn __holder(&mut self, name: &str) -> ::core::option::Option<&mut (dyn #p::Any + ::core::marker::Send)> {
+            fn __holder(&mut self, name: &::core::primitive::str) -> ::core::option::Option<&mut (dyn #p::Any + ::core::marker::Send)> {
                 match name {
                     #(#holder_arms,)*
                     _ => ::core::option::Option::None,
@@ -324,50 +328,51 @@ fn expand(checked: &Checked) -> TokenStream {
             #p::inventory::submit! { #p::Registration(&__STRATA_META) }
 
             /// `#ident`'s fields seen through a relation path from a
-            /// queryset of `R`.
-            #model_vis struct __StrataPath<R, C> {
+            /// queryset of `__StrataR`. The generic parameters and helper items
+            /// are named so that no user type can shadow them.
+            #model_vis struct __StrataPath<__StrataR, __StrataC> {
                 path: #p::JoinPath,
-                _marker: ::core::marker::PhantomData<fn() -> (R, C)>,
+                _marker: ::core::marker::PhantomData<fn() -> (__StrataR, __StrataC)>,
             }
 
             #[allow(dead_code)]
-            impl<R: 'static, C: #p::Cardinality> __StrataPath<R, C> {
+            impl<__StrataR: 'static, __StrataC: #p::Cardinality> __StrataPath<__StrataR, __StrataC> {
                 #(#path_methods)*
 
                 /// Continues the path with `next`, a relation path that
                 /// starts at this model: `Author::posts().then(Post::tags())`.
                 #[inline]
-                #model_vis fn then<P: #p::RelationPath<#ident>>(
+                #model_vis fn then<__StrataP: #p::RelationPath<#ident>>(
                     self,
-                    next: P,
-                ) -> <P::Target as #p::Model>::Path<R, <C as #p::Cardinality>::Then<P::Card>> {
-                    <P::Target as #p::Model>::__path(self.path.join(&next.join_path()))
+                    next: __StrataP,
+                ) -> <__StrataP::Target as #p::Model>::Path<__StrataR, <__StrataC as #p::Cardinality>::Then<__StrataP::Card>> {
+                    <__StrataP::Target as #p::Model>::__path(self.path.join(&next.join_path()))
                 }
 
                 /// Some row reached through this path satisfies the whole of
                 /// `condition` (an `EXISTS` subquery): Django's several
                 /// lookups in one `filter()` call on a multi-valued relation.
                 #[inline]
-                #model_vis fn any(self, condition: impl #p::IntoCondition<#ident>) -> #p::Q<R> {
+                #model_vis fn any(self, condition: impl #p::IntoCondition<#ident>) -> #p::Q<__StrataR> {
                     #p::exists(self.path, #p::IntoCondition::into_condition(condition))
                 }
             }
 
-            impl<R: 'static, C: #p::Cardinality> #p::RelationPath<R> for __StrataPath<R, C> {
+            impl<__StrataR: 'static, __StrataC: #p::Cardinality> #p::RelationPath<__StrataR> for __StrataPath<__StrataR, __StrataC> {
                 type Target = #ident;
-                type Card = C;
+                type Card = __StrataC;
                 fn join_path(&self) -> #p::JoinPath {
                     self.path
                 }
             }
 
-            impl<R: 'static, C: #p::Cardinality> #p::IntoPrefetch<R> for __StrataPath<R, C> {
-                fn into_prefetch(self) -> #p::Prefetch<R> {
+            impl<__StrataR: 'static, __StrataC: #p::Cardinality> #p::IntoPrefetch<__StrataR> for __StrataPath<__StrataR, __StrataC> {
+                fn into_prefetch(self) -> #p::Prefetch<__StrataR> {
                     #p::Prefetch::new(self)
                 }
             }
 
-            impl<R> #p::SelectRelated<R> for __StrataPath<R, #p::One> {
+            impl<__StrataR> #p::SelectRelated<__StrataR> for __StrataPath<__StrataR, #p::One> {
                 fn join_path(&self) -> #p::JoinPath {
                     self.path
                 }
@@ -378,9 +383,11 @@ fn expand(checked: &Checked) -> TokenStream {
 
                 type Key = #pk_ty;
 
-                type Path<R: 'static, C: #p::Cardinality> = __StrataPath<R, C>;
+                const KEY_COLUMN: #p::ColumnType = #key_column;
 
-                fn __path<R: 'static, C: #p::Cardinality>(path: #p::JoinPath) -> __StrataPath<R, C> {
+                type Path<__StrataR: 'static, __StrataC: #p::Cardinality> = __StrataPath<__StrataR, __StrataC>;
+
+                fn __path<__StrataR: 'static, __StrataC: #p::Cardinality>(path: #p::JoinPath) -> __StrataPath<__StrataR, __StrataC> {
                     __StrataPath { path, _marker: ::core::marker::PhantomData }
                 }
 
@@ -388,7 +395,7 @@ fn expand(checked: &Checked) -> TokenStream {
                     ::core::clone::Clone::clone(&self.#pk_field)
                 }
 
-                fn from_row(row: &#p::Row, offset: usize) -> #p::Result<Self> {
+                fn from_row(row: &#p::Row, offset: ::core::primitive::usize) -> #p::Result<Self> {
                     ::core::result::Result::Ok(#ident { #(#decoders,)* #(#holder_inits,)* })
                 }
 
@@ -406,7 +413,7 @@ fn expand(checked: &Checked) -> TokenStream {
                     #pk_field_type::to_value(&self.#pk_field)
                 }
 
-                fn set_generated_pk(&mut self, id: i64) -> #p::Result<()> {
+                fn set_generated_pk(&mut self, id: ::core::primitive::i64) -> #p::Result<()> {
                     #set_generated_pk
                 }
             }
@@ -545,7 +552,7 @@ fn expand_many_to_many(
     });
     path_methods.push(quote! {
         #[inline]
-        #vis fn #field_ident(self) -> <#target as #p::Model>::Path<R, #p::Many> {
+        #vis fn #field_ident(self) -> <#target as #p::Model>::Path<__StrataR, #p::Many> {
             <#target as #p::Model>::__path(self.path.then(&#rel_static))
         }
     });

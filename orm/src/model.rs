@@ -26,6 +26,17 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// The primary key's Rust type.
     type Key: FieldType + Clone + PartialEq + Send + Sync + 'static;
 
+    /// The primary key's column type (with its `max_length` or precision):
+    /// the type of every column referring to this model.
+    ///
+    /// A constant of its own rather than a read of `META`, so that a model
+    /// may refer to itself or models may refer to each other in a cycle:
+    /// `META` is a static holding the columns, and the column of a
+    /// `ForeignKey<Self>` is computed while that static is being built. A
+    /// static may point at another (addresses may form cycles); a constant
+    /// evaluated inside a static's initializer may not read it.
+    const KEY_COLUMN: crate::column_type::ColumnType;
+
     /// This model's fields seen from a queryset of `R` through a relation
     /// path of cardinality `C`: `Post::author()` is
     /// `<Author as Model>::Path<Post, One>`, whose methods are `Author`'s
@@ -141,7 +152,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         async move {
             let stmt = self.delete_sql(db.dialect());
             let pk = self.pk_value();
-            crate::relation::deletion::before_delete(db, Self::META, &|w| {
+            let root_keys = |w: &mut SqlWriter| {
                 w.push_sql("SELECT ");
                 w.push_identifier(Self::META.pk().column);
                 w.push_sql(" FROM ");
@@ -150,9 +161,10 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
                 w.push_identifier(Self::META.pk().column);
                 w.push_sql(" = ");
                 w.push_bind(pk.clone());
-            })
-            .await?;
-            Ok(db.execute(stmt).await?.rows_affected > 0)
+            };
+            let deleted =
+                crate::relation::deletion::delete(db, Self::META, &root_keys, stmt).await?;
+            Ok(deleted > 0)
         }
     }
 

@@ -10,3 +10,4 @@ mod multi_valued;
 mod querysets;
 mod relations;
 mod roundtrip;
+mod tree;

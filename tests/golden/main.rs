@@ -8,6 +8,7 @@ mod operations;
 mod querysets;
 mod relations;
 mod statement_cache;
+mod tree;
 
 use strata::{Dialect, Statement};
 

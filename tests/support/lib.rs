@@ -9,6 +9,7 @@ pub mod blog;
 pub mod models;
 pub mod relations;
 pub mod shapes;
+pub mod tree;
 
 use futures_util::FutureExt;
 use std::future::Future;

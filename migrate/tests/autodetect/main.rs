@@ -1,6 +1,7 @@
 //! Autodetector scenarios, migration files and the CLI.
 
 mod derived;
+mod derived_cycles;
 mod files;
 mod roundtrip;
 mod scenarios;

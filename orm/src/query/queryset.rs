@@ -833,8 +833,7 @@ impl<M: Model> QuerySet<M> {
     /// refuses the whole delete with [`Error::Protected`].
     pub async fn delete(&self, db: &Db) -> Result<u64> {
         let stmt = self.delete_sql(db.dialect())?;
-        crate::relation::deletion::before_delete(db, M::META, &|w| self.write_keys(w)).await?;
-        Ok(db.execute(stmt).await?.rows_affected)
+        crate::relation::deletion::delete(db, M::META, &|w| self.write_keys(w), stmt).await
     }
 }
 

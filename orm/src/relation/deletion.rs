@@ -5,6 +5,10 @@
 //! `cascade`, `set_null` and `restrict` are the database's own `ON DELETE`
 //! actions; strata follows cascades to find protected rows below them.
 //!
+//! Where cascades come back to a model already on their way (a tree, a
+//! cycle of foreign keys), the rows are collected level by level instead
+//! (`deletion_cycles`).
+//!
 //! The checks and updates run just before the `DELETE`, in separate
 //! statements; a concurrent writer can slip in between (use a transaction
 //! or database-level `restrict` where that matters).
@@ -22,14 +26,14 @@ use std::sync::OnceLock;
 
 /// A foreign key of `model` (column `column`) referring to some target.
 #[derive(Clone, Copy)]
-struct Referrer {
-    model: &'static ModelMeta,
-    column: &'static ColumnMeta,
-    on_delete: OnDelete,
+pub(super) struct Referrer {
+    pub(super) model: &'static ModelMeta,
+    pub(super) column: &'static ColumnMeta,
+    pub(super) on_delete: OnDelete,
 }
 
 /// Every registered foreign key, by the address of its target's metadata.
-fn referrers(target: &'static ModelMeta) -> &'static [Referrer] {
+pub(super) fn referrers(target: &'static ModelMeta) -> &'static [Referrer] {
     static MAP: OnceLock<HashMap<usize, Vec<Referrer>>> = OnceLock::new();
     let map = MAP.get_or_init(|| {
         let mut map: HashMap<usize, Vec<Referrer>> = HashMap::new();
@@ -67,23 +71,37 @@ enum Action {
     SetDefault(Chain),
 }
 
-/// Cascades deeper than this are not followed (they would be cycles).
-const MAX_DEPTH: usize = 8;
-
-fn collect(dialect: Dialect, target: &'static ModelMeta, chain: &Chain, out: &mut Vec<Action>) {
-    if chain.hops.len() >= MAX_DEPTH {
-        return;
-    }
+/// Collects the actions below `target`, reached from `root` by `chain`.
+/// Returns false, stopping there, when a cascade comes back to a model
+/// already on the chain: the rows of a cycle have no fixed depth, and are
+/// collected row by row instead.
+fn collect(
+    dialect: Dialect,
+    root: &'static ModelMeta,
+    target: &'static ModelMeta,
+    chain: &Chain,
+    out: &mut Vec<Action>,
+) -> bool {
     for referrer in referrers(target) {
         let mut next = chain.clone();
         next.hops.push(*referrer);
         match referrer.on_delete {
             OnDelete::Protect => out.push(Action::Protect(next)),
             OnDelete::SetDefault if dialect == Dialect::MySql => out.push(Action::SetDefault(next)),
-            OnDelete::Cascade => collect(dialect, referrer.model, &next, out),
+            OnDelete::Cascade => {
+                let on_chain = std::ptr::eq(referrer.model, root)
+                    || chain
+                        .hops
+                        .iter()
+                        .any(|h| std::ptr::eq(h.model, referrer.model));
+                if on_chain || !collect(dialect, root, referrer.model, &next, out) {
+                    return false;
+                }
+            }
             _ => {}
         }
     }
+    true
 }
 
 /// Writes the keys of the rows at `level` of `chain` (level 0 is the rows
@@ -110,7 +128,7 @@ fn write_keys(
     w.push_sql(")");
 }
 
-fn default_value(column: &ColumnMeta) -> Value {
+pub(super) fn default_value(column: &ColumnMeta) -> Value {
     match column.default {
         Some(DefaultValue::Bool(b)) => b.to_value(),
         Some(DefaultValue::Int(i)) => i.to_value(),
@@ -120,18 +138,35 @@ fn default_value(column: &ColumnMeta) -> Value {
     }
 }
 
-/// Runs the checks and updates that deleting the rows selected by
-/// `root_keys` (a `SELECT` of `model`'s primary keys) requires.
-pub(crate) async fn before_delete(
+/// Deletes the rows selected by `root_keys` (a `SELECT` of `model`'s
+/// primary keys) with `delete`, after the checks and updates it requires;
+/// returns the rows `delete` itself removed.
+pub(crate) async fn delete(
     db: &Db,
     model: &'static ModelMeta,
     root_keys: &(dyn Fn(&mut SqlWriter) + Sync),
-) -> Result<()> {
+    delete: Statement,
+) -> Result<u64> {
     let dialect = db.dialect();
     let mut actions = Vec::new();
-    collect(dialect, model, &Chain::default(), &mut actions);
+    if !collect(dialect, model, model, &Chain::default(), &mut actions) {
+        return super::deletion_cycles::delete(db, model, root_keys, delete).await;
+    }
+    before_delete(db, model, root_keys, &actions).await?;
+    Ok(db.execute(delete).await?.rows_affected)
+}
+
+/// Runs the checks and updates `actions` name for deleting the rows
+/// selected by `root_keys`.
+async fn before_delete(
+    db: &Db,
+    model: &'static ModelMeta,
+    root_keys: &(dyn Fn(&mut SqlWriter) + Sync),
+    actions: &[Action],
+) -> Result<()> {
+    let dialect = db.dialect();
     let mut updates: Vec<Statement> = Vec::new();
-    for action in &actions {
+    for action in actions {
         match action {
             Action::Protect(chain) => {
                 let hop = chain.hops[chain.hops.len() - 1];

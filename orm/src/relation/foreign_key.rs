@@ -114,14 +114,11 @@ impl<T: Model> PartialEq for ForeignKey<T> {
     }
 }
 
-/// The column of a reference to `T`: the same type as `T`'s primary key
-/// (an auto-increment key is referenced by a plain integer).
-const fn key_column<T: Model>() -> ColumnType {
-    T::META.columns[T::META.primary_key].ty
-}
-
 impl<T: Model> FieldType for ForeignKey<T> {
-    const COLUMN: ColumnType = key_column::<T>();
+    /// The same type as `T`'s primary key (an auto-increment key is
+    /// referenced by a plain integer), read from [`Model::KEY_COLUMN`] so
+    /// that foreign keys may form cycles.
+    const COLUMN: ColumnType = T::KEY_COLUMN;
 
     fn to_value(&self) -> Value {
         self.key.to_value()
@@ -184,7 +181,7 @@ impl<T: Model> PartialEq for OneToOne<T> {
 }
 
 impl<T: Model> FieldType for OneToOne<T> {
-    const COLUMN: ColumnType = key_column::<T>();
+    const COLUMN: ColumnType = T::KEY_COLUMN;
 
     fn to_value(&self) -> Value {
         self.0.to_value()

@@ -4,6 +4,7 @@
 //! the static [`RelationMeta`] the compiler joins through.
 
 pub(crate) mod deletion;
+mod deletion_cycles;
 mod foreign_key;
 #[doc(hidden)]
 pub mod glue;
