@@ -88,6 +88,23 @@ pub enum Error {
         table: &'static str,
         reason: String,
     },
+
+    /// A text value holds a NUL character. PostgreSQL cannot store NUL in
+    /// text and SQLite's text functions stop at it, so strata refuses it
+    /// on every database, when storing and when looking up, before the
+    /// statement is sent. Binary data belongs in a `Vec<u8>` field.
+    #[error(
+        "{dialect}: a text value holds a NUL character (\\0) at byte {position}: text cannot hold NUL on every \
+         database, so strata refuses it on all of them; remove it, or store the data in a Vec<u8> \
+         field\n  statement: {sql}"
+    )]
+    NulInText {
+        dialect: Dialect,
+        /// The statement that was not sent.
+        sql: String,
+        /// The byte offset of the first NUL in the value.
+        position: usize,
+    },
 }
 
 /// `Result<T, strata::Error>`.

@@ -4,6 +4,7 @@
 //! fresh database.
 
 mod connect;
+mod hostile_strings;
 mod instances;
 mod multi_valued;
 mod querysets;

@@ -316,6 +316,7 @@ impl std::fmt::Debug for Transaction<'_> {
 async fn execute(db: &Db, session: Session<'_>, stmt: Statement) -> Result<ExecResult> {
     let started = Instant::now();
     let Statement { sql, binds, .. } = stmt;
+    bind::refuse_nul_in_text(db.dialect(), &sql, &binds)?;
     let result = match session {
         #[cfg(feature = "sqlite")]
         Session::Sqlite(conn) => {
@@ -363,6 +364,7 @@ async fn fetch<T: Send>(
 ) -> Result<Vec<T>> {
     let started = Instant::now();
     let Statement { sql, binds, .. } = stmt;
+    bind::refuse_nul_in_text(db.dialect(), &sql, &binds)?;
     let mut out = Vec::new();
     macro_rules! drain {
         ($conn:expr, $bind:path, $variant:ident) => {{

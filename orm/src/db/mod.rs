@@ -126,6 +126,7 @@ impl Db {
     pub async fn execute(&self, stmt: Statement) -> Result<ExecResult> {
         let started = Instant::now();
         let Statement { sql, binds, .. } = stmt;
+        bind::refuse_nul_in_text(self.inner.dialect, &sql, &binds)?;
         let result = match &self.inner.pool {
             #[cfg(feature = "sqlite")]
             Pool::Sqlite(pool) => {
@@ -193,6 +194,7 @@ impl Db {
     {
         let started = Instant::now();
         let Statement { sql, binds, .. } = stmt;
+        bind::refuse_nul_in_text(self.inner.dialect, &sql, &binds)?;
         let mut out = Vec::new();
         macro_rules! drain {
             ($pool:expr, $bind:path, $variant:ident) => {{
