@@ -250,8 +250,9 @@ impl Lookup {
 /// A short, printable form of a string for failure messages.
 fn show(text: &str) -> String {
     let shown = format!("{text:?}");
-    if shown.len() > 40 {
-        format!("{}…({} bytes)", &shown[..30], text.len())
+    if shown.chars().count() > 40 {
+        let head: String = shown.chars().take(30).collect();
+        format!("{head}…({} bytes)", text.len())
     } else {
         shown
     }
