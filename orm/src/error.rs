@@ -94,15 +94,18 @@ pub enum Error {
     /// on every database, when storing and when looking up, before the
     /// statement is sent. Binary data belongs in a `Vec<u8>` field.
     #[error(
-        "{dialect}: a text value holds a NUL character (\\0) at byte {position}: text cannot hold NUL on every \
-         database, so strata refuses it on all of them; remove it, or store the data in a Vec<u8> \
-         field\n  statement: {sql}"
+        "{dialect}: bound value {parameter} is text holding a NUL character (\\0) at byte \
+         {position}; PostgreSQL cannot store NUL in text, so strata refuses it on every database. \
+         Remove it, or keep such data in a Vec<u8> field\n  statement: {sql}"
     )]
     NulInText {
         dialect: Dialect,
         /// The statement that was not sent.
         sql: String,
-        /// The byte offset of the first NUL in the value.
+        /// Which bound value (1-based) holds the NUL.
+        parameter: usize,
+        /// The byte offset of the first NUL in that value (in its first
+        /// item holding one, for a list bound as one array).
         position: usize,
     },
 }

@@ -16,16 +16,20 @@ use crate::value::{Array, Value};
 /// anything is sent. Bytes (`Vec<u8>`) are unaffected.
 pub(crate) fn refuse_nul_in_text(dialect: Dialect, sql: &str, binds: &[Value]) -> Result<()> {
     let nul_at = |text: &str| text.find('\0');
-    let position = binds.iter().find_map(|value| match value {
-        Value::String(Some(text)) => nul_at(text),
-        Value::Array(Array::String(items)) => items.iter().flatten().find_map(|t| nul_at(t)),
-        _ => None,
+    let found = binds.iter().enumerate().find_map(|(index, value)| {
+        let position = match value {
+            Value::String(Some(text)) => nul_at(text),
+            Value::Array(Array::String(items)) => items.iter().flatten().find_map(|t| nul_at(t)),
+            _ => None,
+        };
+        position.map(|position| (index + 1, position))
     });
-    match position {
+    match found {
         None => Ok(()),
-        Some(position) => Err(Error::NulInText {
+        Some((parameter, position)) => Err(Error::NulInText {
             dialect,
             sql: sql.to_string(),
+            parameter,
             position,
         }),
     }
