@@ -427,6 +427,24 @@ async fn nul_in_text_is_refused_for_storing_and_looking_up() {
             );
         }
 
+        // Statements run in a transaction are checked the same way.
+        let mut tx = db.begin().await.unwrap();
+        let mut w = strata::SqlWriter::new(db.dialect());
+        w.push_sql("INSERT INTO ");
+        w.push_identifier("hostile_text");
+        w.push_sql(" (");
+        w.push_identifier("text");
+        w.push_sql(") VALUES (");
+        w.push_bind(strata::Value::String(Some("\0".into())));
+        w.push_sql(")");
+        let in_tx = tx.execute(w.finish()).await;
+        assert!(
+            is_nul_refusal(&in_tx),
+            "transaction on {}: {in_tx:?}",
+            db.dialect()
+        );
+        tx.rollback().await.unwrap();
+
         // Nothing was written.
         let rows = HostileText::objects().all(&db).await.unwrap();
         assert_eq!(rows, [kept], "rows on {}", db.dialect());
