@@ -15,7 +15,9 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dialect {
     Postgres,
-    /// MySQL 8.0.19+ and MariaDB 10.5+ (only syntax both accept).
+    /// MySQL 8.0.19+ and MariaDB 10.5+ (only syntax both accept; the
+    /// table collation, named differently by each, is chosen by
+    /// executable comments).
     MySql,
     Sqlite,
 }
