@@ -497,6 +497,20 @@ fn check_field(cx: &Ctxt, field: &Field) {
 }
 
 fn check_default(cx: &Ctxt, field: &Field, default: &Spanned<DefaultLit>) {
+    if let DefaultLit::Str(text) = &default.value {
+        // The same rule as for values bound at run time (`Error::NulInText`).
+        if text.contains('\0') {
+            cx.error_at(
+                default.span,
+                format!(
+                    "the default of `{}` holds a NUL character (\\0): PostgreSQL cannot store \
+                     NUL in text, so strata refuses it on every database\n  = help: remove the NUL",
+                    field_name(field.ident)
+                ),
+            );
+            return;
+        }
+    }
     let base = field.shape.base;
     let fits = matches!(
         (&default.value, base),

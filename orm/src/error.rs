@@ -115,6 +115,26 @@ pub enum Error {
         table: &'static str,
         reason: String,
     },
+
+    /// A text value holds a NUL character. PostgreSQL cannot store NUL in
+    /// text and SQLite's text functions stop at it, so strata refuses it
+    /// on every database, when storing and when looking up, before the
+    /// statement is sent. Binary data belongs in a `Vec<u8>` field.
+    #[error(
+        "{dialect}: bound value {parameter} is text holding a NUL character (\\0) at byte \
+         {position}; PostgreSQL cannot store NUL in text, so strata refuses it on every database. \
+         Remove it, or keep such data in a Vec<u8> field\n  statement: {sql}"
+    )]
+    NulInText {
+        dialect: Dialect,
+        /// The statement that was not sent.
+        sql: String,
+        /// Which bound value (1-based) holds the NUL.
+        parameter: usize,
+        /// The byte offset of the first NUL in that value (in its first
+        /// item holding one, for a list bound as one array).
+        position: usize,
+    },
 }
 
 /// `Result<T, strata::Error>`.

@@ -5,6 +5,7 @@
 
 mod connect;
 mod edge_values;
+mod hostile_strings;
 mod instances;
 mod multi_valued;
 mod querysets;

@@ -111,3 +111,11 @@ pub struct Keyword {
     #[strata(column = "from \"x\" `y`", default = "it's")]
     pub from: String,
 }
+
+/// One string per row, for the hostile-string lookups.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[strata(table = "hostile_text")]
+pub struct HostileText {
+    pub id: i64,
+    pub text: String,
+}

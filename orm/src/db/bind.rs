@@ -3,8 +3,44 @@
 //! JSON on MySQL) applied in one place. Arrays are PostgreSQL's; the other
 //! databases get their text (strata never sends them one).
 
+use crate::dialect::Dialect;
+use crate::error::{Error, Result};
 use crate::types::text_formats;
-use crate::value::Value;
+use crate::value::{Array, Value};
+
+/// Everything checked before a statement is sent: values no database
+/// holds alike ([`crate::value::check`]) and NUL in text.
+pub(crate) fn check_before_sending(dialect: Dialect, sql: &str, binds: &[Value]) -> Result<()> {
+    crate::value::check::binds(binds)?;
+    refuse_nul_in_text(dialect, sql, binds)
+}
+
+/// Refuses a statement that would bind text holding a NUL character, on
+/// every database: PostgreSQL cannot store NUL in text, and SQLite's
+/// `LIKE`, `GLOB` and `length()` stop at it, so a NUL could be
+/// stored on two databases but not on the third, and looked up exactly on
+/// none. One rule for storing and for looking up, checked before
+/// anything is sent. Bytes (`Vec<u8>`) are unaffected.
+pub(crate) fn refuse_nul_in_text(dialect: Dialect, sql: &str, binds: &[Value]) -> Result<()> {
+    let nul_at = |text: &str| text.find('\0');
+    let found = binds.iter().enumerate().find_map(|(index, value)| {
+        let position = match value {
+            Value::String(Some(text)) => nul_at(text),
+            Value::Array(Array::String(items)) => items.iter().flatten().find_map(|t| nul_at(t)),
+            _ => None,
+        };
+        position.map(|position| (index + 1, position))
+    });
+    match found {
+        None => Ok(()),
+        Some((parameter, position)) => Err(Error::NulInText {
+            dialect,
+            sql: sql.to_string(),
+            parameter,
+            position,
+        }),
+    }
+}
 
 #[cfg(feature = "sqlite")]
 pub(crate) fn sqlite<'q>(

@@ -325,7 +325,7 @@ impl std::fmt::Debug for Transaction<'_> {
 async fn execute(db: &Db, session: Session<'_>, stmt: Statement) -> Result<ExecResult> {
     let started = Instant::now();
     let Statement { sql, binds, .. } = stmt;
-    crate::value::check::binds(&binds)?;
+    bind::check_before_sending(db.dialect(), &sql, &binds)?;
     let result = match session {
         #[cfg(feature = "sqlite")]
         Session::Sqlite(conn) => {
@@ -373,7 +373,7 @@ async fn fetch<T: Send>(
 ) -> Result<Vec<T>> {
     let started = Instant::now();
     let Statement { sql, binds, .. } = stmt;
-    crate::value::check::binds(&binds)?;
+    bind::check_before_sending(db.dialect(), &sql, &binds)?;
     let mut out = Vec::new();
     macro_rules! drain {
         ($conn:expr, $bind:path, $variant:ident) => {{

@@ -15,7 +15,9 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dialect {
     Postgres,
-    /// MySQL 8.0.19+ and MariaDB 10.5+ (only syntax both accept).
+    /// MySQL 8.0.19+ and MariaDB 10.5+ (only syntax both accept; the
+    /// table collation, named differently by each, is chosen by
+    /// executable comments).
     MySql,
     Sqlite,
 }
@@ -259,8 +261,10 @@ pub(crate) trait SqlDialect: Sync {
     }
 
     /// Writes a string lookup on the column that `column` writes (quoted,
-    /// qualified when the query joins). The default uses `LIKE`, which is
-    /// case-sensitive on PostgreSQL and on MySQL's `utf8mb4_bin` tables.
+    /// qualified when the query joins), binding what
+    /// [`text_binds`](SqlDialect::text_binds) lists, in that order. The
+    /// default uses `LIKE`, which is case-sensitive on PostgreSQL and on
+    /// MySQL's binary collations.
     fn write_text_lookup(
         &self,
         w: &mut SqlWriter,
@@ -269,25 +273,33 @@ pub(crate) trait SqlDialect: Sync {
         case_insensitive: bool,
         text: &str,
     ) {
-        let pattern = self.text_pattern(lookup, case_insensitive, text);
+        let pattern = crate::Value::String(Some(like_pattern(lookup, text)));
         if case_insensitive {
             w.push_sql("LOWER(");
             column(w);
             w.push_sql(") LIKE LOWER(");
-            w.push_bind(crate::Value::String(Some(pattern)));
+            w.push_bind(pattern);
             w.push_sql(")");
         } else {
             column(w);
             w.push_sql(" LIKE ");
-            w.push_bind(crate::Value::String(Some(pattern)));
+            w.push_bind(pattern);
         }
         w.push_sql(" ESCAPE '!'");
     }
 
-    /// The bound pattern of a text lookup (`LIKE` here, with `%`, `_` and
-    /// the escape character escaped).
-    fn text_pattern(&self, lookup: TextLookup, _case_insensitive: bool, text: &str) -> String {
-        like_pattern(lookup, text)
+    /// Appends the values [`write_text_lookup`](SqlDialect::write_text_lookup)
+    /// binds, in its order (the statement cache binds them without
+    /// rendering): here the one `LIKE` pattern, with `%`, `_` and the
+    /// escape character escaped.
+    fn text_binds(
+        &self,
+        lookup: TextLookup,
+        _case_insensitive: bool,
+        text: &str,
+        out: &mut Vec<crate::Value>,
+    ) {
+        out.push(crate::Value::String(Some(like_pattern(lookup, text))));
     }
 
     /// Whether a list of values of one kind is bound as one array

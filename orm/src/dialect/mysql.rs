@@ -1,6 +1,7 @@
 //! MySQL 8 and MariaDB: backquotes, `?` placeholders, no `RETURNING`
-//! (keys come from `LAST_INSERT_ID()`), and `utf8mb4_bin` tables so that
-//! string comparisons are case-sensitive as on the other databases.
+//! (keys come from `LAST_INSERT_ID()`), and binary NO PAD collations so
+//! that string comparisons are case-sensitive, byte-exact and
+//! trailing-space-sensitive as on the other databases.
 
 use super::{write_default_literal, SqlDialect};
 use crate::column_type::ColumnType;
@@ -49,8 +50,16 @@ impl SqlDialect for MySql {
         Cow::Owned(def)
     }
 
+    /// The two servers name their binary NO PAD collation differently
+    /// (`utf8mb4_bin` pads with spaces: `'a' = 'a '`). Executable
+    /// comments pick the right one without knowing the server, so
+    /// migration files written without a database apply on both: MySQL
+    /// 8.0+ runs `/*!80000 ...*/` and treats `/*M!...*/` as a comment;
+    /// MariaDB runs `/*M!100500 ...*/` (10.5+) and ignores MySQL
+    /// executable comments numbered 50700..99999 (its documented rule).
     fn table_options(&self) -> &'static str {
-        " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
+        " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 \
+         /*!80000 COLLATE=utf8mb4_0900_bin */ /*M!100500 COLLATE=utf8mb4_nopad_bin */"
     }
 
     fn check_indexable(&self, column: &str, ty: &ColumnType) -> Result<(), String> {

@@ -1,6 +1,8 @@
 //! SQLite: `?` placeholders, `RETURNING` (3.35+, bundled), type names
-//! chosen for their affinity, and `GLOB` for case-sensitive lookups
-//! because SQLite's `LIKE` ignores ASCII case.
+//! chosen for their affinity, and text lookups written with `instr()`,
+//! `substr()` and `=` rather than `LIKE`/`GLOB`: those two decode
+//! noncharacters such as U+FFFF as U+FFFD (so `"\u{FFFF}"` matched
+//! `"\u{FFFD}"`), and `LIKE` ignores ASCII case.
 
 use super::{SqlDialect, TextLookup};
 use crate::column_type::ColumnType;
@@ -11,23 +13,6 @@ use crate::Value;
 use std::borrow::Cow;
 
 pub(crate) struct Sqlite;
-
-/// Appends `text` with the GLOB metacharacters `*`, `?` and `[` bracketed,
-/// so that it matches literally.
-fn push_escaped_glob(out: &mut String, text: &str) {
-    if !text.contains(['*', '?', '[']) {
-        out.push_str(text);
-        return;
-    }
-    for ch in text.chars() {
-        match ch {
-            '*' => out.push_str("[*]"),
-            '?' => out.push_str("[?]"),
-            '[' => out.push_str("[[]"),
-            other => out.push(other),
-        }
-    }
-}
 
 impl SqlDialect for Sqlite {
     fn write_placeholder(&self, out: &mut String, _index: usize) {
@@ -86,6 +71,13 @@ impl SqlDialect for Sqlite {
         out.push(if value { '1' } else { '0' });
     }
 
+    /// Byte-exact forms: `instr(col, ?) > 0`, `substr(col, 1, length(?))
+    /// = ?`, `substr(col, length(col) + 1 - length(?)) = ?` (at most
+    /// `length(col)` characters, so a longer needle never matches) and
+    /// `=`; the `i...` lookups put `LOWER()` (ASCII only) around the
+    /// column and the compared text. `length()` and `substr()` count
+    /// characters on both sides alike, and `=`/`instr()` compare bytes, so
+    /// no character is special: nothing is escaped.
     fn write_text_lookup(
         &self,
         w: &mut SqlWriter,
@@ -94,35 +86,66 @@ impl SqlDialect for Sqlite {
         case_insensitive: bool,
         text: &str,
     ) {
-        let pattern = self.text_pattern(lookup, case_insensitive, text);
-        if case_insensitive {
-            w.push_sql("LOWER(");
-            column(w);
-            w.push_sql(") LIKE LOWER(");
-            w.push_bind(Value::String(Some(pattern)));
-            w.push_sql(") ESCAPE '!'");
-            return;
+        let folded = |w: &mut SqlWriter, write: &dyn Fn(&mut SqlWriter)| {
+            if case_insensitive {
+                w.push_sql("LOWER(");
+                write(w);
+                w.push_sql(")");
+            } else {
+                write(w);
+            }
+        };
+        let bind = |w: &mut SqlWriter| w.push_bind(Value::String(Some(text.to_string())));
+        match lookup {
+            TextLookup::Contains => {
+                w.push_sql("instr(");
+                folded(w, column);
+                w.push_sql(", ");
+                folded(w, &bind);
+                w.push_sql(") > 0");
+            }
+            TextLookup::StartsWith => {
+                w.push_sql("substr(");
+                folded(w, column);
+                w.push_sql(", 1, length(");
+                bind(w);
+                w.push_sql(")) = ");
+                folded(w, &bind);
+            }
+            TextLookup::EndsWith => {
+                w.push_sql("substr(");
+                folded(w, column);
+                w.push_sql(", length(");
+                column(w);
+                w.push_sql(") + 1 - length(");
+                bind(w);
+                w.push_sql(")) = ");
+                folded(w, &bind);
+            }
+            TextLookup::Exact => {
+                folded(w, column);
+                w.push_sql(" = ");
+                folded(w, &bind);
+            }
         }
-        column(w);
-        w.push_sql(" GLOB ");
-        w.push_bind(Value::String(Some(pattern)));
     }
 
-    /// `LIKE` for case-insensitive lookups (ASCII case folding), `GLOB`
-    /// (case-sensitive, unlike SQLite's `LIKE`) otherwise.
-    fn text_pattern(&self, lookup: TextLookup, case_insensitive: bool, text: &str) -> String {
-        if case_insensitive {
-            return super::like_pattern(lookup, text);
+    /// The text itself: once for `instr()` and `=`, twice (its length,
+    /// then the text) for the prefix and suffix forms.
+    fn text_binds(
+        &self,
+        lookup: TextLookup,
+        _case_insensitive: bool,
+        text: &str,
+        out: &mut Vec<Value>,
+    ) {
+        let times = match lookup {
+            TextLookup::StartsWith | TextLookup::EndsWith => 2,
+            TextLookup::Contains | TextLookup::Exact => 1,
+        };
+        for _ in 0..times {
+            out.push(Value::String(Some(text.to_string())));
         }
-        let mut out = String::with_capacity(text.len() + 2);
-        if matches!(lookup, TextLookup::Contains | TextLookup::EndsWith) {
-            out.push('*');
-        }
-        push_escaped_glob(&mut out, text);
-        if matches!(lookup, TextLookup::Contains | TextLookup::StartsWith) {
-            out.push('*');
-        }
-        out
     }
 
     fn write_limit_offset(&self, w: &mut SqlWriter, limit: Option<u64>, offset: Option<u64>) {
@@ -134,17 +157,5 @@ impl SqlDialect for Sqlite {
             }
             _ => super::default_limit_offset(w, limit, offset),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::push_escaped_glob;
-
-    #[test]
-    fn glob_metacharacters_are_matched_literally() {
-        let mut out = String::new();
-        push_escaped_glob(&mut out, "a*b?c[d]");
-        assert_eq!(out, "a[*]b[?]c[[]d]");
     }
 }

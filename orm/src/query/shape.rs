@@ -194,11 +194,9 @@ pub(crate) fn collect_binds(dialect: Dialect, expr: &Expr, out: &mut Vec<Value>)
             case_insensitive,
             text,
             ..
-        } => out.push(Value::String(Some(dialect.imp().text_pattern(
-            *lookup,
-            *case_insensitive,
-            text,
-        )))),
+        } => dialect
+            .imp()
+            .text_binds(*lookup, *case_insensitive, text, out),
         Expr::And(items) | Expr::Or(items) => {
             for item in items {
                 collect_binds(dialect, item, out);

@@ -44,9 +44,11 @@ native_field_type!(f64, F64, ColumnType::Double, "an f64");
 native_field_type!(bool, Bool, ColumnType::Boolean, "a bool");
 native_field_type!(Vec<u8>, Bytes, ColumnType::Bytes, "bytes");
 
-/// Reads text on MySQL without sqlx's type check: strata's tables use the
-/// `utf8mb4_bin` collation, which MySQL flags as BINARY although the column
-/// holds UTF-8 text (the decode still validates UTF-8).
+/// Reads text on MySQL without sqlx's type check: strata's tables use a
+/// binary collation (`utf8mb4_0900_bin` on MySQL 8, `utf8mb4_nopad_bin` on
+/// MariaDB, `utf8mb4_bin` on tables made before), which the server flags
+/// as BINARY although the column holds UTF-8 text (the decode still
+/// validates UTF-8).
 #[cfg(feature = "mysql")]
 fn mysql_text(row: &sqlx::mysql::MySqlRow, index: usize) -> Result<String, DecodeError> {
     Ok(sqlx::Row::try_get_unchecked::<String, _>(row, index)?)
