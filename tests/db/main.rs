@@ -4,6 +4,7 @@
 //! fresh database.
 
 mod connect;
+mod distinct_and_slices;
 mod instances;
 mod multi_valued;
 mod querysets;

@@ -93,8 +93,10 @@ impl<M> Prefetch<M> {
     }
 
     /// Prefetches `path`, loading its last level with `queryset`: only the
-    /// rows it matches, in its order. Its `limit` / `offset` are not
-    /// supported (they would apply to all parents together).
+    /// rows it matches, in its order. Its `limit` / `offset` apply to
+    /// each parent's rows (`limit(3)`: at most three posts per author),
+    /// through a window function numbering each parent's rows in the
+    /// queryset's order, then by primary key.
     pub fn with_queryset<P: RelationPath<M>>(path: P, queryset: QuerySet<P::Target>) -> Self {
         Prefetch {
             spec: PrefetchSpec {
