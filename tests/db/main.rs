@@ -6,6 +6,7 @@
 mod connect;
 mod distinct_and_slices;
 mod instances;
+mod long_in_lists;
 mod multi_valued;
 mod querysets;
 mod relations;

@@ -2,7 +2,7 @@
 //! chosen for their affinity, and `GLOB` for case-sensitive lookups
 //! because SQLite's `LIKE` ignores ASCII case.
 
-use super::{SqlDialect, TextLookup};
+use super::{JsonKind, SqlDialect, TextLookup};
 use crate::column_type::ColumnType;
 use crate::writer::SqlWriter;
 use crate::Value;
@@ -107,6 +107,20 @@ impl SqlDialect for Sqlite {
             out.push('*');
         }
         out
+    }
+
+    fn binds_json_lists(&self) -> bool {
+        true
+    }
+
+    /// `SELECT value FROM json_each(?)`: JSON numbers come back as
+    /// INTEGER, strings as TEXT, as the columns store them.
+    fn write_json_list(&self, w: &mut SqlWriter, _kind: JsonKind, json: Value) {
+        w.push_sql("SELECT ");
+        w.push_identifier("value");
+        w.push_sql(" FROM json_each(");
+        w.push_bind(json);
+        w.push_sql(")");
     }
 
     fn write_limit_offset(&self, w: &mut SqlWriter, limit: Option<u64>, offset: Option<u64>) {

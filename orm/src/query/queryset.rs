@@ -5,6 +5,7 @@ mod prefetch_select;
 use super::assign::Assignment;
 use super::compile::{normalize, write_order_by, write_where, JoinPlan};
 use super::expr::{ColRef, Expr, IntoCondition};
+use super::in_list::check_bind_count;
 use super::order::{IntoOrderBy, OrderBy};
 use super::shape::{self, ShapeKey, StatementKind};
 use crate::db::{Db, Row};
@@ -142,7 +143,10 @@ impl<M: Model> QuerySet<M> {
         self
     }
 
-    /// Removes duplicate rows (`SELECT DISTINCT`).
+    /// Removes duplicate rows (`SELECT DISTINCT`). An ordering across a
+    /// relation puts the ordered column in the select list (which
+    /// PostgreSQL requires); orderings follow single-valued relations
+    /// only, so that never makes two rows of the model distinct.
     pub fn distinct(mut self) -> Self {
         self.distinct = true;
         self
@@ -169,8 +173,10 @@ impl<M: Model> QuerySet<M> {
     /// keys into their `ForeignKey` field. Nested paths
     /// (`Author::posts().then(Post::tags())`) load level by level; a
     /// [`Prefetch`](crate::relation::Prefetch) gives the last level its own
-    /// queryset. Parent keys beyond the database's bind limit are sent in
-    /// several chunks.
+    /// queryset, whose `limit` / `offset` apply to each parent's rows.
+    /// Parent keys go as one array (PostgreSQL) or one JSON array (many
+    /// integer, string or UUID keys elsewhere); other keys beyond the
+    /// database's bind limit are sent in several chunks.
     ///
     /// A reverse relation needs its holder field on the parent model;
     /// without one, the query fails with [`Error::InvalidQuery`] naming the
@@ -282,6 +288,7 @@ impl<M: Model> QuerySet<M> {
     /// Runs a `SELECT` of this queryset and decodes every row.
     async fn fetch_models(&self, db: &Db, stmt: Statement) -> Result<Vec<M>> {
         self.check_paths()?;
+        check_bind_count(M::META.name, &stmt)?;
         let plan = self.plan(true);
         let selected = self.selected_paths(&plan);
         // Children attach to their parents before the parents attach to
@@ -760,8 +767,10 @@ impl<M: Model> QuerySet<M> {
 
     /// The number of matching rows.
     pub async fn count(&self, db: &Db) -> Result<u64> {
+        let stmt = self.count_statement(db.dialect());
+        check_bind_count(M::META.name, &stmt)?;
         let counts = db
-            .fetch(self.count_statement(db.dialect()), |row| {
+            .fetch(stmt, |row| {
                 i64::decode(row, 0).map_err(|e| Error::Decode {
                     model: M::META.name,
                     column: "COUNT(*)",
@@ -775,9 +784,9 @@ impl<M: Model> QuerySet<M> {
 
     /// Whether any row matches.
     pub async fn exists(&self, db: &Db) -> Result<bool> {
-        let rows = db
-            .fetch(self.exists_statement(db.dialect()), |_| Ok(()))
-            .await?;
+        let stmt = self.exists_statement(db.dialect());
+        check_bind_count(M::META.name, &stmt)?;
+        let rows = db.fetch(stmt, |_| Ok(())).await?;
         Ok(!rows.is_empty())
     }
 
@@ -790,6 +799,7 @@ impl<M: Model> QuerySet<M> {
         assignments: impl IntoIterator<Item = Assignment<M>>,
     ) -> Result<u64> {
         let stmt = self.update_sql(db.dialect(), assignments)?;
+        check_bind_count(M::META.name, &stmt)?;
         Ok(db.execute(stmt).await?.rows_affected)
     }
 
@@ -798,6 +808,7 @@ impl<M: Model> QuerySet<M> {
     /// refuses the whole delete with [`Error::Protected`].
     pub async fn delete(&self, db: &Db) -> Result<u64> {
         let stmt = self.delete_sql(db.dialect())?;
+        check_bind_count(M::META.name, &stmt)?;
         crate::relation::deletion::before_delete(db, M::META, &|w| self.write_keys(w)).await?;
         Ok(db.execute(stmt).await?.rows_affected)
     }

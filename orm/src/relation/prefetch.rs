@@ -1,5 +1,6 @@
 //! `prefetch_related`: each relation level loaded with one query (more
-//! only when the parent keys exceed the database's bind limit), matched to
+//! only when parent keys that cannot be sent as one value exceed the
+//! database's bind limit), matched to
 //! its parents in memory, and stored in the parents' holder fields.
 
 use super::key::{Key, KeyMap, KeySet};
@@ -8,6 +9,7 @@ use crate::db::{Db, Row};
 use crate::dialect::Dialect;
 use crate::error::Result;
 use crate::model::Model;
+use crate::query::in_list::{check_bind_count, in_form, InForm};
 use crate::query::QuerySet;
 use crate::value::Value;
 use crate::writer::Statement;
@@ -260,8 +262,10 @@ async fn fetch_level(
     }
     let dialect = db.dialect();
     // Keys are all of the parent's key type: one array parameter where
-    // the dialect binds arrays, else a placeholder each.
-    let chunk = if dialect.binds_arrays() {
+    // the dialect binds arrays, one JSON parameter for many integer or
+    // text keys elsewhere, else a placeholder each.
+    let one_value = matches!(in_form(dialect, &keys, None), InForm::Json(_));
+    let chunk = if dialect.binds_arrays() || one_value {
         keys.len()
     } else {
         dialect
@@ -271,6 +275,7 @@ async fn fetch_level(
     };
     for keys in keys.chunks(chunk) {
         let stmt = query.statement(dialect, hop, keys);
+        check_bind_count((hop.to)().name, &stmt)?;
         let rows = db
             .fetch_owned(stmt, |row| {
                 let key = (hop.decode_key)(&row, row.len().saturating_sub(1))?;
