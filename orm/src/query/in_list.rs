@@ -64,24 +64,23 @@ impl InForm<'_> {
 }
 
 /// The kind of JSON array `values` can be sent as, if any: all of one
-/// kind that JSON carries exactly, none `NULL`.
+/// kind that JSON carries exactly, none `NULL`. A string with a NUL
+/// character does not qualify: SQLite's `json_each` cuts its text at the
+/// NUL (`"a\u0000b"` would match `"a"`), so such a list keeps a
+/// placeholder per value.
 fn json_kind(values: &[Value]) -> Option<JsonKind> {
     let kind = match values.first()? {
         Value::I16(_) | Value::I32(_) | Value::I64(_) => JsonKind::Integer,
         Value::String(_) | Value::Uuid(_) => JsonKind::Text,
         _ => return None,
     };
-    let same = values.iter().all(|v| {
-        matches!(
-            (kind, v),
-            (
-                JsonKind::Integer,
-                Value::I16(Some(_)) | Value::I32(Some(_)) | Value::I64(Some(_))
-            ) | (
-                JsonKind::Text,
-                Value::String(Some(_)) | Value::Uuid(Some(_))
-            )
-        )
+    let same = values.iter().all(|v| match (kind, v) {
+        (JsonKind::Integer, Value::I16(Some(_)) | Value::I32(Some(_)) | Value::I64(Some(_))) => {
+            true
+        }
+        (JsonKind::Text, Value::Uuid(Some(_))) => true,
+        (JsonKind::Text, Value::String(Some(s))) => !s.contains('\0'),
+        _ => false,
     });
     same.then_some(kind)
 }
@@ -223,7 +222,16 @@ mod tests {
         let dates: Vec<Value> = (0..=MAX_PLACEHOLDER_LIST)
             .map(|_| Value::Date(chrono::NaiveDate::from_ymd_opt(2024, 1, 1)))
             .collect();
+        let mut nul: Vec<Value> = (0..=MAX_PLACEHOLDER_LIST)
+            .map(|i| Value::String(Some(i.to_string())))
+            .collect();
+        assert!(matches!(
+            in_form(Dialect::Sqlite, &nul, None),
+            InForm::Json(JsonKind::Text)
+        ));
+        nul.push(Value::String(Some("a\0b".into())));
         for dialect in [Dialect::Sqlite, Dialect::MySql] {
+            assert!(matches!(in_form(dialect, &nul, None), InForm::Placeholders));
             assert!(matches!(
                 in_form(dialect, &short, None),
                 InForm::Placeholders
