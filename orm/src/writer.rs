@@ -59,17 +59,23 @@ impl SqlWriter {
         self.push_sql(")");
     }
 
-    /// Appends ` IN (...)` / ` NOT IN (...)` for `values`: as one array
-    /// parameter (see [`push_any`](SqlWriter::push_any)) when the dialect
-    /// binds arrays and the values are of one kind, else a placeholder per
-    /// value. The list must not be empty.
+    /// Appends ` IN (...)` / ` NOT IN (...)` for `values`, in the form
+    /// the dialect sends in-lists in: one array parameter on PostgreSQL
+    /// when the values are of one kind, one JSON parameter elsewhere for
+    /// more than [`MAX_PLACEHOLDER_LIST`](crate::query::MAX_PLACEHOLDER_LIST)
+    /// integers, strings or UUIDs, else a placeholder per value. The list
+    /// must not be empty.
     pub fn push_in_values(&mut self, values: &[Value], negated: bool) {
-        if self.dialect.binds_arrays() {
-            if let Some(array) = Array::from_values(values) {
-                self.push_any(array, negated);
-                return;
-            }
-        }
+        let array = if self.dialect.binds_arrays() {
+            Array::from_values(values)
+        } else {
+            None
+        };
+        crate::query::in_list::write_in(self, values, array.as_ref(), negated);
+    }
+
+    /// Appends ` IN (?, ?, ...)` / ` NOT IN (...)`: a placeholder per value.
+    pub(crate) fn push_in_placeholders(&mut self, values: &[Value], negated: bool) {
         self.push_sql(if negated { " NOT IN (" } else { " IN (" });
         self.binds.reserve(values.len());
         for (i, value) in values.iter().enumerate() {

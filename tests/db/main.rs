@@ -6,7 +6,9 @@
 mod connect;
 mod edge_values;
 mod hostile_strings;
+mod distinct_and_slices;
 mod instances;
+mod long_in_lists;
 mod multi_valued;
 mod querysets;
 mod relations;

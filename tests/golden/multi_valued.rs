@@ -127,6 +127,38 @@ fn related_rows_and_prefetch_statements() {
 }
 
 #[test]
+fn a_sliced_prefetch_numbers_each_parents_rows_with_a_window() {
+    let keys = [Value::I64(Some(1)), Value::I64(Some(2))];
+    with_snapshots(|| {
+        insta::assert_snapshot!(
+            "prefetch_sliced_reverse_foreign_key",
+            per_dialect(|d| Post::objects()
+                .filter(Post::published().eq(true))
+                .order_by(Post::title().desc())
+                .select_related(Post::author())
+                .offset(1)
+                .limit(2)
+                .prefetch_sql(d, hop(Author::posts()), &keys))
+        );
+        insta::assert_snapshot!(
+            "prefetch_sliced_many_to_many_distinct",
+            per_dialect(|d| Tag::objects().distinct().limit(1).prefetch_sql(
+                d,
+                hop(Post::tags()),
+                &keys
+            ))
+        );
+        insta::assert_snapshot!(
+            "prefetch_distinct_joined_order",
+            per_dialect(|d| Post::objects()
+                .distinct()
+                .order_by(Post::author().name().desc())
+                .prefetch_sql(d, hop(Tag::posts()), &keys))
+        );
+    });
+}
+
+#[test]
 fn automatic_join_tables_have_a_unique_pair_and_cascading_keys() {
     with_snapshots(|| {
         let ddl = |d| {

@@ -103,3 +103,40 @@ fn update_and_delete_refuse_sliced_querysets() {
         assert!(err.to_string().contains("at least one field"), "{err}");
     }
 }
+
+/// A statement's SQL with its binds counted rather than listed (long
+/// lists would fill the snapshot).
+fn sql_and_bind_count(stmt: strata::Statement) -> strata::Statement {
+    let count = stmt.binds.len();
+    strata::Statement::raw(stmt.dialect, format!("{}\n  -- {count} binds", stmt.sql))
+}
+
+#[test]
+fn in_lists_past_the_placeholder_limit_are_one_json_value() {
+    use strata_tests::models::ListedItem;
+    let max = strata::query::MAX_PLACEHOLDER_LIST as i64;
+    with_snapshots(|| {
+        // The longest list with a placeholder per value: as before.
+        let short = ListedItem::objects().filter(ListedItem::id().is_in(1..=max));
+        for d in [Dialect::MySql, Dialect::Sqlite] {
+            assert_eq!(short.sql(d).binds.len(), max as usize, "{d}");
+        }
+        insta::assert_snapshot!(
+            "in_list_long_integers",
+            per_dialect(|d| sql_and_bind_count(
+                ListedItem::objects()
+                    .filter(ListedItem::id().is_in(1..=max + 1))
+                    .sql(d)
+            ))
+        );
+        let codes: Vec<String> = (0..=max).map(|i| format!("c{i}")).collect();
+        insta::assert_snapshot!(
+            "in_list_long_strings_excluded",
+            per_dialect(|d| sql_and_bind_count(
+                ListedItem::objects()
+                    .exclude(ListedItem::code().is_in(codes.clone()))
+                    .sql(d)
+            ))
+        );
+    });
+}

@@ -99,3 +99,43 @@ fn foreign_keys_are_constraints_with_their_on_delete_action() {
         insta::assert_snapshot!("ddl_on_delete", ddl(&on_delete_models()));
     });
 }
+
+#[test]
+fn distinct_selects_the_joined_columns_it_orders_by() {
+    with_snapshots(|| {
+        let ordered = Book::objects()
+            .distinct()
+            .order_by([Book::writer().name().desc(), Book::id().asc()]);
+        insta::assert_snapshot!(
+            "distinct_ordered_by_joined_field",
+            per_dialect(|d| ordered.sql(d))
+        );
+        insta::assert_snapshot!(
+            "distinct_ordered_by_joined_field_first",
+            per_dialect(|d| ordered.first_sql(d))
+        );
+        // A selected relation's columns are in the list already.
+        insta::assert_snapshot!(
+            "distinct_ordered_by_selected_relation",
+            per_dialect(|d| ordered.clone().select_related(Book::writer()).sql(d))
+        );
+    });
+}
+
+#[test]
+fn count_and_exists_of_select_related_leave_the_related_columns_out() {
+    with_snapshots(|| {
+        let qs = Book::objects()
+            .distinct()
+            .select_related(Book::writer().publisher())
+            .order_by(Book::writer().name());
+        insta::assert_snapshot!(
+            "count_distinct_select_related",
+            per_dialect(|d| qs.count_sql(d))
+        );
+        insta::assert_snapshot!(
+            "exists_sliced_select_related",
+            per_dialect(|d| qs.clone().limit(2).exists_sql(d))
+        );
+    });
+}

@@ -30,6 +30,22 @@ fn near_misses() -> Vec<(&'static str, Pair)> {
             "in_0",
             pair(art().filter(Article::rating().is_in(Vec::<i32>::new()))),
         ),
+        (
+            "in_1000",
+            pair(art().filter(Article::rating().is_in(0..1000))),
+        ),
+        (
+            "in_1001",
+            pair(art().filter(Article::rating().is_in(0..1001))),
+        ),
+        (
+            "in_5000",
+            pair(art().filter(Article::rating().is_in(0..5000))),
+        ),
+        (
+            "in_1001_strings",
+            pair(art().filter(Article::author().is_in((0..1001).map(|i| i.to_string())))),
+        ),
         ("gt", pair(art().filter(Article::rating().gt(1)))),
         ("gte", pair(art().filter(Article::rating().gte(1)))),
         ("not_gt", pair(art().exclude(Article::rating().gt(1)))),

@@ -119,3 +119,17 @@ pub struct HostileText {
     pub id: i64,
     pub text: String,
 }
+
+/// Rows that long in-lists select from: integer, text, UUID and date
+/// columns.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[strata(table = "listed_item")]
+pub struct ListedItem {
+    pub id: i64,
+    #[strata(max_length = 40)]
+    pub code: String,
+    pub n: i32,
+    pub uid: Uuid,
+    pub day: NaiveDate,
+    pub note: Option<String>,
+}

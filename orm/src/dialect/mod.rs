@@ -7,6 +7,7 @@ mod sqlite;
 
 use crate::column_type::ColumnType;
 use crate::meta::Literal;
+pub(crate) use crate::query::in_list::JsonKind;
 use crate::writer::SqlWriter;
 use std::borrow::Cow;
 use std::fmt;
@@ -306,6 +307,19 @@ pub(crate) trait SqlDialect: Sync {
     /// parameter (`= ANY($1)`) rather than a placeholder each.
     fn binds_arrays(&self) -> bool {
         false
+    }
+
+    /// Whether a long in-list of integers or text can be bound as one
+    /// JSON array (see [`write_json_list`](SqlDialect::write_json_list)).
+    fn binds_json_lists(&self) -> bool {
+        false
+    }
+
+    /// Appends a subquery whose rows are the elements of `json`, a JSON
+    /// array of `kind` bound as one parameter, for `IN (...)`. Only
+    /// called where [`binds_json_lists`](SqlDialect::binds_json_lists).
+    fn write_json_list(&self, w: &mut SqlWriter, _kind: JsonKind, json: crate::Value) {
+        w.push_bind(json);
     }
 
     /// Appends `LIMIT`/`OFFSET`, both as binds.

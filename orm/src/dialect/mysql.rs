@@ -3,7 +3,7 @@
 //! that string comparisons are case-sensitive, byte-exact and
 //! trailing-space-sensitive as on the other databases.
 
-use super::{write_default_literal, SqlDialect};
+use super::{write_default_literal, JsonKind, SqlDialect};
 use crate::column_type::ColumnType;
 use crate::meta::Literal;
 use crate::types::text_formats;
@@ -117,6 +117,28 @@ impl SqlDialect for MySql {
         if needs_parens {
             out.push(')');
         }
+    }
+
+    fn binds_json_lists(&self) -> bool {
+        true
+    }
+
+    /// `SELECT v FROM JSON_TABLE(?, '$[*]' COLUMNS (v <type> PATH '$'))`
+    /// (MySQL 8.0.4+, MariaDB 10.6+). Text is read as a binary string so
+    /// that it compares byte for byte with a column of any collation
+    /// (two text collations would be an "Illegal mix of collations").
+    fn write_json_list(&self, w: &mut SqlWriter, kind: JsonKind, json: crate::Value) {
+        w.push_sql("SELECT ");
+        w.push_identifier("v");
+        w.push_sql(" FROM JSON_TABLE(");
+        w.push_bind(json);
+        w.push_sql(", '$[*]' COLUMNS (");
+        w.push_identifier("v");
+        w.push_sql(match kind {
+            JsonKind::Integer => " BIGINT PATH '$')) AS ",
+            JsonKind::Text => " LONGBLOB PATH '$')) AS ",
+        });
+        w.push_identifier("strata_list");
     }
 
     fn write_limit_offset(&self, w: &mut SqlWriter, limit: Option<u64>, offset: Option<u64>) {

@@ -4,7 +4,7 @@
 //! noncharacters such as U+FFFF as U+FFFD (so `"\u{FFFF}"` matched
 //! `"\u{FFFD}"`), and `LIKE` ignores ASCII case.
 
-use super::{SqlDialect, TextLookup};
+use super::{JsonKind, SqlDialect, TextLookup};
 use crate::column_type::ColumnType;
 use crate::meta::Literal;
 use crate::types::text_formats;
@@ -146,6 +146,20 @@ impl SqlDialect for Sqlite {
         for _ in 0..times {
             out.push(Value::String(Some(text.to_string())));
         }
+    }
+
+    fn binds_json_lists(&self) -> bool {
+        true
+    }
+
+    /// `SELECT value FROM json_each(?)`: JSON numbers come back as
+    /// INTEGER, strings as TEXT, as the columns store them.
+    fn write_json_list(&self, w: &mut SqlWriter, _kind: JsonKind, json: Value) {
+        w.push_sql("SELECT ");
+        w.push_identifier("value");
+        w.push_sql(" FROM json_each(");
+        w.push_bind(json);
+        w.push_sql(")");
     }
 
     fn write_limit_offset(&self, w: &mut SqlWriter, limit: Option<u64>, offset: Option<u64>) {

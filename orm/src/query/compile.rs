@@ -293,6 +293,12 @@ pub(crate) fn write_order_by<M>(w: &mut SqlWriter, plan: &JoinPlan, order: &[Ord
         return;
     }
     w.push_sql(" ORDER BY ");
+    write_order_terms(w, plan, order);
+}
+
+/// Appends the terms of an ordering, comma-separated, each with its
+/// direction and the `NULL` placement every dialect shares.
+pub(crate) fn write_order_terms<M>(w: &mut SqlWriter, plan: &JoinPlan, order: &[OrderBy<M>]) {
     for (i, term) in order.iter().enumerate() {
         if i > 0 {
             w.push_sql(", ");

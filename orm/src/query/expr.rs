@@ -199,30 +199,19 @@ impl InList {
         self.values.len()
     }
 
-    /// The array to bind as one parameter on `dialect`, if any.
-    fn one_param(&self, dialect: crate::Dialect) -> Option<&Array> {
-        self.array.as_ref().filter(|_| dialect.binds_arrays())
+    /// The form `dialect` sends the list in.
+    pub(crate) fn form(&self, dialect: crate::Dialect) -> super::in_list::InForm<'_> {
+        super::in_list::in_form(dialect, &self.values, self.array.as_ref())
     }
 
-    /// Whether `dialect` binds the list as one array parameter.
-    pub(crate) fn is_one_param(&self, dialect: crate::Dialect) -> bool {
-        self.one_param(dialect).is_some()
-    }
-
-    /// Appends ` IN (...)` (or ` = ANY($n)`).
+    /// Appends ` IN (...)` (or ` = ANY($n)`, or the one-value JSON form).
     pub(crate) fn write(&self, w: &mut crate::writer::SqlWriter) {
-        match self.one_param(w.dialect()) {
-            Some(array) => w.push_any(array.clone(), false),
-            None => w.push_in_values(&self.values, false),
-        }
+        super::in_list::write_in(w, &self.values, self.array.as_ref(), false);
     }
 
     /// The values [`write`](InList::write) binds on `dialect`, in order.
     pub(crate) fn collect_binds(&self, dialect: crate::Dialect, out: &mut Vec<Value>) {
-        match self.one_param(dialect) {
-            Some(array) => out.push(Value::Array(array.clone())),
-            None => out.extend_from_slice(&self.values),
-        }
+        super::in_list::collect_in_binds(dialect, &self.values, self.array.as_ref(), out);
     }
 }
 

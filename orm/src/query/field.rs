@@ -216,8 +216,11 @@ impl<M, T: FieldType, C> Field<M, T, C> {
     /// are dropped, since `NULL` equals nothing (as in Django). On
     /// PostgreSQL a list of one kind of value is sent as one array
     /// parameter, `field = ANY($1)`, so its length is unlimited and its
-    /// SQL the same for every length; elsewhere each value is a parameter
-    /// of its own, within the database's bind limit.
+    /// SQL the same for every length. Elsewhere each value is a parameter
+    /// of its own up to [`MAX_PLACEHOLDER_LIST`](crate::query::MAX_PLACEHOLDER_LIST)
+    /// values; a longer list of integers, strings or UUIDs is one JSON
+    /// array parameter (unlimited too), and a longer list of another kind
+    /// past the bind limit is an [`Error::InvalidQuery`](crate::Error::InvalidQuery).
     pub fn is_in<V: IntoBind<T>>(self, values: impl IntoIterator<Item = V>) -> Q<M> {
         Q::new(Expr::In {
             column: self.col_ref(),

@@ -1,8 +1,11 @@
 //! [`QuerySet`]: a lazy, typed query on one model.
 
+mod prefetch_select;
+
 use super::assign::Assignment;
-use super::compile::{write_conditions, write_order_by, write_where, JoinPlan};
+use super::compile::{normalize, write_order_by, write_where, JoinPlan};
 use super::expr::{ColRef, Expr, IntoCondition};
+use super::in_list::check_bind_count;
 use super::order::{IntoOrderBy, OrderBy};
 use super::shape::{self, ShapeKey, StatementKind};
 use crate::db::{Db, Row};
@@ -10,7 +13,7 @@ use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::relation::prefetch::{self, PrefetchQuery, PrefetchSpec, RowDecoder};
-use crate::relation::{IntoPrefetch, JoinPath, RelationKind, RelationMeta, SelectRelated};
+use crate::relation::{IntoPrefetch, JoinPath, RelationMeta, SelectRelated};
 use crate::types::FieldType;
 use crate::value::Value;
 use crate::writer::{SqlWriter, Statement};
@@ -140,7 +143,10 @@ impl<M: Model> QuerySet<M> {
         self
     }
 
-    /// Removes duplicate rows (`SELECT DISTINCT`).
+    /// Removes duplicate rows (`SELECT DISTINCT`). An ordering across a
+    /// relation puts the ordered column in the select list (which
+    /// PostgreSQL requires); orderings follow single-valued relations
+    /// only, so that never makes two rows of the model distinct.
     pub fn distinct(mut self) -> Self {
         self.distinct = true;
         self
@@ -167,8 +173,10 @@ impl<M: Model> QuerySet<M> {
     /// keys into their `ForeignKey` field. Nested paths
     /// (`Author::posts().then(Post::tags())`) load level by level; a
     /// [`Prefetch`](crate::relation::Prefetch) gives the last level its own
-    /// queryset. Parent keys beyond the database's bind limit are sent in
-    /// several chunks.
+    /// queryset, whose `limit` / `offset` apply to each parent's rows.
+    /// Parent keys go as one array (PostgreSQL) or one JSON array (many
+    /// integer, string or UUID keys elsewhere); other keys beyond the
+    /// database's bind limit are sent in several chunks.
     ///
     /// A reverse relation needs its holder field on the parent model;
     /// without one, the query fails with [`Error::InvalidQuery`] naming the
@@ -297,6 +305,7 @@ impl<M: Model> QuerySet<M> {
     async fn fetch_models(&self, db: &Db, stmt: Statement) -> Result<Vec<M>> {
         self.check_values(db.dialect())?;
         self.check_paths()?;
+        check_bind_count(M::META.name, &stmt)?;
         let plan = self.plan(true);
         let selected = self.selected_paths(&plan);
         // Children attach to their parents before the parents attach to
@@ -326,74 +335,6 @@ impl<M: Model> QuerySet<M> {
             });
         }
         Ok(())
-    }
-
-    /// The `SELECT` of one prefetch level: the rows `hop` reaches from the
-    /// parents with primary keys `keys`, this queryset's filters, order and
-    /// select_related applied, the parent key selected last.
-    fn write_prefetch_select(&self, w: &mut SqlWriter, hop: &'static RelationMeta, keys: &[Value]) {
-        const LINK: &str = "strata_link";
-        w.push_sql(if self.distinct {
-            "SELECT DISTINCT "
-        } else {
-            "SELECT "
-        });
-        let mut plan = self.plan(true);
-        plan.force_qualify();
-        plan.write_all_columns(w, M::META, &JoinPath::EMPTY);
-        for path in self.selected_paths(&plan) {
-            let target = (path.last().expect("not empty").to)();
-            w.push_sql(", ");
-            plan.write_all_columns(w, target, &path);
-        }
-        w.push_sql(", ");
-        let root = M::META.table;
-        let write_key = |w: &mut SqlWriter| match hop.kind {
-            RelationKind::Reverse => {
-                w.push_identifier(root);
-                w.push_sql(".");
-                w.push_identifier(hop.column);
-            }
-            RelationKind::ManyToMany => {
-                w.push_identifier(LINK);
-                w.push_sql(".");
-                w.push_identifier(hop.join_from);
-            }
-            RelationKind::Forward => {
-                w.push_identifier(LINK);
-                w.push_sql(".");
-                w.push_identifier((hop.from)().pk().column);
-            }
-        };
-        write_key(w);
-        plan.write_from(w);
-        let (link_table, link_column) = match hop.kind {
-            RelationKind::Reverse => ("", ""),
-            RelationKind::ManyToMany => (hop.join_table(), hop.join_to),
-            RelationKind::Forward => ((hop.from)().table, hop.column),
-        };
-        if !link_table.is_empty() {
-            w.push_sql(" INNER JOIN ");
-            w.push_identifier(link_table);
-            w.push_sql(" AS ");
-            w.push_identifier(LINK);
-            w.push_sql(" ON ");
-            w.push_identifier(LINK);
-            w.push_sql(".");
-            w.push_identifier(link_column);
-            w.push_sql(" = ");
-            w.push_identifier(root);
-            w.push_sql(".");
-            w.push_identifier(M::META.pk().column);
-        }
-        w.push_sql(" WHERE ");
-        write_key(w);
-        w.push_in_values(keys, false);
-        if !self.filters.is_empty() {
-            w.push_sql(" AND ");
-            write_conditions(w, &plan, &self.filters, true);
-        }
-        write_order_by(w, &plan, &self.order);
     }
 
     /// The statement one prefetch level runs: the rows `hop` reaches from
@@ -498,19 +439,35 @@ impl<M: Model> QuerySet<M> {
     }
 
     fn write_select(&self, w: &mut SqlWriter, limit: Option<u64>) {
+        self.write_select_of(w, limit, true);
+    }
+
+    /// Writes this queryset's `SELECT`; without `with_related`, only the
+    /// model's own columns (and the ordering columns `DISTINCT` needs):
+    /// the form `count()` and `exists()` wrap in a subquery, where the
+    /// select_related columns would repeat column names (MySQL refuses a
+    /// derived table with two `id`s) and add nothing to distinctness,
+    /// since they follow single-valued relations.
+    fn write_select_of(&self, w: &mut SqlWriter, limit: Option<u64>, with_related: bool) {
         w.push_sql(if self.distinct {
             "SELECT DISTINCT "
         } else {
             "SELECT "
         });
-        let plan = self.plan(true);
+        let plan = self.plan(with_related);
+        let selected = if with_related {
+            self.selected_paths(&plan)
+        } else {
+            Vec::new()
+        };
         if plan.has_joins() {
             plan.write_all_columns(w, M::META, &JoinPath::EMPTY);
-            for path in self.selected_paths(&plan) {
+            for path in &selected {
                 let target = (path.last().expect("not empty").to)();
                 w.push_sql(", ");
-                plan.write_all_columns(w, target, &path);
+                plan.write_all_columns(w, target, path);
             }
+            self.write_distinct_order_columns(w, &plan, &selected);
         } else {
             w.push_sql(M::META.select_list.get(w.dialect()));
         }
@@ -518,6 +475,46 @@ impl<M: Model> QuerySet<M> {
         write_where(w, &plan, &self.filters);
         write_order_by(w, &plan, &self.order);
         w.dialect().imp().write_limit_offset(w, limit, self.offset);
+    }
+
+    /// With `DISTINCT`, appends each ordering column of a joined relation
+    /// that the select list lacks, as `, "t1"."name" AS "strata_order_0"`:
+    /// PostgreSQL (and MySQL 8) refuse to order a `SELECT DISTINCT` by
+    /// anything else. Decoding reads the leading columns and skips these.
+    /// Ordering follows only single-valued relations (a multi-valued path
+    /// does not compile), so the added columns never add rows.
+    fn write_distinct_order_columns(
+        &self,
+        w: &mut SqlWriter,
+        plan: &JoinPlan,
+        selected: &[JoinPath],
+    ) {
+        if !self.distinct {
+            return;
+        }
+        for (i, column) in self.distinct_order_columns(selected) {
+            w.push_sql(", ");
+            plan.write_column(w, column);
+            w.push_sql(" AS ");
+            w.push_identifier(&format!("strata_order_{i}"));
+        }
+    }
+
+    /// The ordering columns (with their term's index) that a `DISTINCT`
+    /// select list must add: those of joined relations not selected.
+    fn distinct_order_columns(&self, selected: &[JoinPath]) -> Vec<(usize, ColRef)> {
+        self.order
+            .iter()
+            .enumerate()
+            .map(|(i, term)| {
+                let column = normalize(ColRef {
+                    column: term.column,
+                    path: term.path,
+                });
+                (i, column)
+            })
+            .filter(|(_, c)| !c.path.is_empty() && !selected.contains(&c.path))
+            .collect()
     }
 
     /// Writes `SELECT <primary key> FROM ... WHERE <filters>`.
@@ -566,7 +563,7 @@ impl<M: Model> QuerySet<M> {
         let mut w = SqlWriter::new(dialect);
         if self.distinct || self.is_sliced() {
             w.push_sql("SELECT COUNT(*) FROM (");
-            self.write_select(&mut w, self.limit);
+            self.write_select_of(&mut w, self.limit, false);
             w.push_sql(") ");
             w.push_identifier("subquery");
         } else {
@@ -583,7 +580,7 @@ impl<M: Model> QuerySet<M> {
         let mut w = SqlWriter::new(dialect);
         if self.is_sliced() {
             w.push_sql("SELECT 1 FROM (");
-            self.write_select(&mut w, self.limit);
+            self.write_select_of(&mut w, self.limit, false);
             w.push_sql(") ");
             w.push_identifier("subquery");
             dialect.imp().write_limit_offset(&mut w, Some(1), None);
@@ -794,8 +791,10 @@ impl<M: Model> QuerySet<M> {
     /// The number of matching rows.
     pub async fn count(&self, db: &Db) -> Result<u64> {
         self.check_values(db.dialect())?;
+        let stmt = self.count_statement(db.dialect());
+        check_bind_count(M::META.name, &stmt)?;
         let counts = db
-            .fetch(self.count_statement(db.dialect()), |row| {
+            .fetch(stmt, |row| {
                 i64::decode(row, 0).map_err(|e| Error::Decode {
                     model: M::META.name,
                     column: "COUNT(*)",
@@ -810,9 +809,9 @@ impl<M: Model> QuerySet<M> {
     /// Whether any row matches.
     pub async fn exists(&self, db: &Db) -> Result<bool> {
         self.check_values(db.dialect())?;
-        let rows = db
-            .fetch(self.exists_statement(db.dialect()), |_| Ok(()))
-            .await?;
+        let stmt = self.exists_statement(db.dialect());
+        check_bind_count(M::META.name, &stmt)?;
+        let rows = db.fetch(stmt, |_| Ok(())).await?;
         Ok(!rows.is_empty())
     }
 
@@ -825,6 +824,7 @@ impl<M: Model> QuerySet<M> {
         assignments: impl IntoIterator<Item = Assignment<M>>,
     ) -> Result<u64> {
         let stmt = self.update_sql(db.dialect(), assignments)?;
+        check_bind_count(M::META.name, &stmt)?;
         Ok(db.execute(stmt).await?.rows_affected)
     }
 
@@ -833,6 +833,7 @@ impl<M: Model> QuerySet<M> {
     /// refuses the whole delete with [`Error::Protected`].
     pub async fn delete(&self, db: &Db) -> Result<u64> {
         let stmt = self.delete_sql(db.dialect())?;
+        check_bind_count(M::META.name, &stmt)?;
         crate::relation::deletion::delete(db, M::META, &|w| self.write_keys(w), stmt).await
     }
 }
@@ -866,9 +867,6 @@ impl<M: Model> PrefetchQuery for QuerySet<M> {
     }
 
     fn extra_binds(&self, dialect: Dialect) -> usize {
-        let mut w = SqlWriter::new(dialect);
-        let plan = self.plan(true);
-        write_where(&mut w, &plan, &self.filters);
-        w.finish().binds.len()
+        self.prefetch_extra_binds(dialect)
     }
 }

@@ -5,8 +5,8 @@
 //! the statement kind, the dialect, the model, the flags (`DISTINCT`,
 //! whether there is a `LIMIT` / `OFFSET`), the select_related paths, and
 //! for every condition its kind, columns, relation paths, operators, and
-//! the length of an in-list (not on PostgreSQL, where a list of one kind
-//! of value is one array parameter). Values are never part of a shape:
+//! the length of an in-list (unless it is sent as one array or JSON
+//! parameter, see [`in_list`](super::in_list)). Values are never part of a shape:
 //! they are always bound parameters, so two querysets that differ only in
 //! their values run the same SQL.
 //!
@@ -121,13 +121,9 @@ impl ShapeKey<'_> {
             Expr::In { column, values } => {
                 self.push(3);
                 self.col_ref(column);
-                // An array parameter writes the same text for any length
-                // but the empty list, which writes `1 = 0`.
-                self.push(if values.is_one_param(self.dialect) {
-                    usize::MAX
-                } else {
-                    values.len()
-                });
+                // One array or JSON parameter writes the same text for
+                // any length but the empty list, which writes `1 = 0`.
+                self.push(values.form(self.dialect).shape_word(values.len()));
             }
             Expr::Between { column, .. } => {
                 self.push(4);

@@ -1,5 +1,6 @@
 //! `prefetch_related`: each relation level loaded with one query (more
-//! only when the parent keys exceed the database's bind limit), matched to
+//! only when parent keys that cannot be sent as one value exceed the
+//! database's bind limit), matched to
 //! its parents in memory, and stored in the parents' holder fields.
 
 use super::key::{Key, KeyMap, KeySet};
@@ -8,6 +9,7 @@ use crate::db::{Db, Row};
 use crate::dialect::Dialect;
 use crate::error::Result;
 use crate::model::Model;
+use crate::query::in_list::{check_bind_count, in_form, InForm};
 use crate::query::QuerySet;
 use crate::value::Value;
 use crate::writer::Statement;
@@ -93,8 +95,10 @@ impl<M> Prefetch<M> {
     }
 
     /// Prefetches `path`, loading its last level with `queryset`: only the
-    /// rows it matches, in its order. Its `limit` / `offset` are not
-    /// supported (they would apply to all parents together).
+    /// rows it matches, in its order. Its `limit` / `offset` apply to
+    /// each parent's rows (`limit(3)`: at most three posts per author),
+    /// through a window function numbering each parent's rows in the
+    /// queryset's order, then by primary key.
     pub fn with_queryset<P: RelationPath<M>>(path: P, queryset: QuerySet<P::Target>) -> Self {
         Prefetch {
             spec: PrefetchSpec {
@@ -258,8 +262,10 @@ async fn fetch_level(
     }
     let dialect = db.dialect();
     // Keys are all of the parent's key type: one array parameter where
-    // the dialect binds arrays, else a placeholder each.
-    let chunk = if dialect.binds_arrays() {
+    // the dialect binds arrays, one JSON parameter for many integer or
+    // text keys elsewhere, else a placeholder each.
+    let one_value = matches!(in_form(dialect, &keys, None), InForm::Json(_));
+    let chunk = if dialect.binds_arrays() || one_value {
         keys.len()
     } else {
         dialect
@@ -269,6 +275,7 @@ async fn fetch_level(
     };
     for keys in keys.chunks(chunk) {
         let stmt = query.statement(dialect, hop, keys);
+        check_bind_count((hop.to)().name, &stmt)?;
         let rows = db
             .fetch_owned(stmt, |row| {
                 let key = (hop.decode_key)(&row, row.len().saturating_sub(1))?;
