@@ -17,7 +17,7 @@ use crate::naming;
 use crate::state::{
     ConstraintKind, ConstraintState, DefaultValue, FieldState, IndexState, ModelState, ProjectState,
 };
-use strata::meta::OnDelete;
+use strata::meta::{Literal, OnDelete};
 use strata::Dialect;
 
 /// Renders DDL for one dialect, resolving foreign-key targets in `state`
@@ -312,6 +312,37 @@ impl<'a> Ddl<'a> {
         Ok(sql)
     }
 
+    /// Drops an index or unique constraint over `columns` of `model` with
+    /// `drop` (a statement of [`Ddl::drop_index`] or [`Ddl::drop_unique`]).
+    ///
+    /// On MySQL, when the first column carries a foreign key, the drop is
+    /// wrapped in dropping and re-adding the foreign key: InnoDB needs an
+    /// index that starts with a foreign-key column, drops the one it made
+    /// for the constraint as soon as another index can serve it, and then
+    /// refuses to drop that other index (error 1553, "needed in a foreign
+    /// key constraint"). Re-adding the constraint makes InnoDB create its
+    /// own index again where no other one serves, so the schema is the one
+    /// a fresh `CREATE TABLE` gives. This is Django's way too; it checks
+    /// the rows against the constraint again.
+    pub fn drop_index_keeping_fk<'m>(
+        &self,
+        model: impl Into<TableDef<'m>>,
+        columns: &[String],
+        drop: String,
+    ) -> DdlResult<Vec<String>> {
+        let model = model.into();
+        let fk_field = columns
+            .first()
+            .and_then(|column| model.get_field(column))
+            .filter(|field| field.foreign_key.is_some() && self.is(Dialect::MySql));
+        let Some(field) = fk_field else {
+            return Ok(vec![drop]);
+        };
+        let mut out = vec![self.drop_fk(model.table, &field.column), drop];
+        out.extend(self.add_fk(model.table, field)?);
+        Ok(out)
+    }
+
     pub fn drop_index(&self, table: &str, name: &str) -> String {
         match self.dialect {
             Dialect::MySql => format!("DROP INDEX {} ON {}", self.q(name), self.q(table)),
@@ -320,7 +351,10 @@ impl<'a> Ddl<'a> {
     }
 
     /// `CREATE TABLE` for `model` under the name `table`, without the
-    /// statements that follow it.
+    /// statements that follow it. Constraints are named after the model's
+    /// own table whatever `table` is, so that a table built under a
+    /// temporary name (SQLite's rebuild) ends up with the names a fresh
+    /// `CREATE TABLE` gives.
     pub fn create_table_statement<'m>(
         &self,
         model: impl Into<TableDef<'m>>,
@@ -344,7 +378,10 @@ impl<'a> Ddl<'a> {
         for field in model.fields.iter().filter(|f| f.foreign_key.is_some()) {
             line(&mut sql);
             sql.push_str("CONSTRAINT ");
-            self.push_q(&mut sql, &naming::foreign_key_name(table, &field.column));
+            self.push_q(
+                &mut sql,
+                &naming::foreign_key_name(model.table, &field.column),
+            );
             sql.push(' ');
             self.push_fk_body(&mut sql, field)?;
         }
@@ -353,7 +390,7 @@ impl<'a> Ddl<'a> {
                 self.dialect.check_indexable(&field.column, &field.ty)?;
                 line(&mut sql);
                 sql.push_str("CONSTRAINT ");
-                self.push_q(&mut sql, &naming::unique_name(table, &field.column));
+                self.push_q(&mut sql, &naming::unique_name(model.table, &field.column));
                 sql.push_str(" UNIQUE (");
                 self.push_q(&mut sql, &field.column);
                 sql.push(')');
@@ -432,6 +469,12 @@ impl<'a> Ddl<'a> {
     /// of `after` that takes data, the SQL expression over the old table
     /// that fills it.
     ///
+    /// An `AUTOINCREMENT` key's counter (its `sqlite_sequence` row) moves
+    /// to the new table: copying the rows alone would restart it at the
+    /// highest key left, and keys of deleted rows would be issued again
+    /// (pointing old references at new rows). The old table's counter is
+    /// never below a key it holds, so it replaces the one the copy set.
+    ///
     /// The statements switch foreign-key enforcement off around the
     /// rebuild, so that dropping the old table neither fails nor cascades;
     /// SQLite ignores that pragma inside a transaction, so an executor runs
@@ -456,6 +499,18 @@ impl<'a> Ddl<'a> {
                 self.column_list(&targets),
                 sources.join(", "),
                 self.q(old_table)
+            ));
+        }
+        if after.fields.iter().any(|f| f.auto_increment) {
+            // `sqlite_sequence` exists: `temp` has an AUTOINCREMENT key.
+            let temp_name = self.dialect.literal_sql(Literal::Str(&temp));
+            out.push(format!(
+                "DELETE FROM sqlite_sequence WHERE name = {temp_name}"
+            ));
+            out.push(format!(
+                "INSERT INTO sqlite_sequence (name, seq) SELECT {temp_name}, seq \
+                 FROM sqlite_sequence WHERE name = {}",
+                self.dialect.literal_sql(Literal::Str(old_table))
             ));
         }
         out.push(self.drop_table(old_table));

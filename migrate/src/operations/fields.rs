@@ -249,8 +249,8 @@ fn restore_default(field: &FieldState) -> Option<DefaultValue> {
 }
 
 /// Changes a column's type, nullability, default, uniqueness or foreign
-/// key. Going from NULL to NOT NULL, `one_off_default` fills the rows that
-/// hold `NULL`.
+/// key. Going from NULL to NOT NULL, `one_off_default` (or, without one,
+/// the field's own default) fills the rows that hold `NULL`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AlterField {
@@ -376,8 +376,16 @@ fn alter_sql(
     let default_changed = old.default != new.default;
     let unique_changed = old.unique != new.unique;
     let fk_changed = ddl.fk_body(old)? != ddl.fk_body(new)?;
+    // Rows holding NULL take the one-off default, else the column's own
+    // default (as Django does): without either, the change fails on a
+    // table with NULLs, which the questioner asks about beforehand.
+    let fill = if old.null && !new.null {
+        one_off.or(new.default.as_ref())
+    } else {
+        None
+    };
     let fill_nulls = |out: &mut Vec<String>| {
-        if let (true, false, Some(value)) = (old.null, new.null, one_off) {
+        if let Some(value) = fill {
             out.push(format!(
                 "UPDATE {table} SET {column} = {} WHERE {column} IS NULL",
                 ddl.dialect.literal_sql(value.as_literal())
@@ -403,8 +411,8 @@ fn alter_sql(
             let copies: Vec<(String, String)> = ddl
                 .same_name_copies(before, after)
                 .into_iter()
-                .map(|(c, expr)| match one_off {
-                    Some(value) if c == new.column && old.null && !new.null => {
+                .map(|(c, expr)| match fill {
+                    Some(value) if c == new.column => {
                         let lit = ddl.dialect.literal_sql(value.as_literal());
                         (c, format!("COALESCE({expr}, {lit})"))
                     }
@@ -461,8 +469,13 @@ fn alter_sql(
         }
         Dialect::MySql => {
             let column_changed = type_changed || null_changed || default_changed;
-            // MySQL refuses to change a column a foreign key uses.
-            let refresh_fk = fk_changed || (column_changed && old.foreign_key.is_some());
+            // MySQL refuses to change a column a foreign key uses, and to
+            // drop the unique index that serves a foreign key (error 1553,
+            // see `Ddl::drop_index_keeping_fk`): the key is dropped around
+            // both.
+            let unique_dropped = unique_changed && old.unique;
+            let refresh_fk =
+                fk_changed || ((column_changed || unique_dropped) && old.foreign_key.is_some());
             if refresh_fk && old.foreign_key.is_some() {
                 out.push(ddl.drop_fk(&after.table, &old.column));
             }

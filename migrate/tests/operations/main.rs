@@ -5,4 +5,5 @@
 //! survive.
 
 mod cases;
+mod rebuild;
 mod run;
