@@ -236,6 +236,15 @@ impl Op for RemoveField {
     fn is_destructive(&self, _from: &ProjectState) -> bool {
         true
     }
+
+    fn undo_note(&self, from: &ProjectState) -> Option<String> {
+        let field = from.model(&self.model)?.get_field(&self.column)?;
+        let value = restore_default(field)?;
+        Some(format!(
+            "undoing it adds {}.{} back with {value} in every row",
+            self.model, self.column
+        ))
+    }
 }
 
 /// The one-off default that lets a reverse migration restore a NOT NULL
@@ -358,6 +367,19 @@ impl Op for AlterField {
         from.model(&self.model)
             .and_then(|m| m.get_field(&self.field.column))
             .is_some_and(|old| is_narrowing(&old.ty, &self.field.ty))
+    }
+
+    fn undo_note(&self, from: &ProjectState) -> Option<String> {
+        let old = from.model(&self.model)?.get_field(&self.field.column)?;
+        if !(self.field.null && !old.null) {
+            return None;
+        }
+        // What the inverse's SQL fills NULLs with (see `alter_sql`).
+        let value = restore_default(old).or_else(|| old.default.clone())?;
+        Some(format!(
+            "undoing it writes {value} into {}.{} where it is NULL",
+            self.model, self.field.column
+        ))
     }
 }
 

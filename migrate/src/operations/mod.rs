@@ -83,6 +83,11 @@ pub(crate) trait Op {
     fn is_destructive(&self, _from: &ProjectState) -> bool {
         false
     }
+    /// What undoing it writes into existing rows that nobody chose (the
+    /// value NULLs take when a column becomes NOT NULL again), or `None`.
+    fn undo_note(&self, _from: &ProjectState) -> Option<String> {
+        None
+    }
 }
 
 macro_rules! dispatch {
@@ -251,6 +256,16 @@ impl Operation {
     /// table or column, narrowing a type); `from` is the state before it.
     pub fn is_destructive(&self, from: &ProjectState) -> bool {
         self.op().is_destructive(from)
+    }
+
+    /// What undoing the operation writes into existing rows without anyone
+    /// having chosen it, in one line (`undoing it writes "" into Author.bio
+    /// where it is NULL`), or `None` when undoing invents no data; `from`
+    /// is the state before the operation. The migration file's header and
+    /// `migrate --plan` print it, so that a rollback never fills in data
+    /// silently.
+    pub fn undo_note(&self, from: &ProjectState) -> Option<String> {
+        self.op().undo_note(from)
     }
 }
 

@@ -1,8 +1,8 @@
 //! Rows survive the migrations that rewrite tables: AlterField,
 //! RenameField and SQLite's table rebuild, with foreign keys intact.
 
-use crate::fixtures::history;
-use crate::support::{count, each_db, scalar_i64, Ctx};
+use crate::fixtures::{history, nullable_bio_history};
+use crate::support::{count, each_db, scalar_i64, strings, Ctx};
 use strata_migrate::{Migrator, Target};
 
 #[tokio::test]
@@ -84,6 +84,44 @@ async fn rows_survive_alter_rename_and_rebuild_with_foreign_keys_intact() {
             delete.is_err(),
             "restrict not enforced on {}",
             ctx.dialect()
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn undoing_make_nullable_says_in_the_file_and_the_plan_what_nulls_become() {
+    each_db("undo_nullable_note", |ctx: Ctx| async move {
+        let history = nullable_bio_history();
+        let names = history.names();
+        let note = "undoing it writes \"\" into Author.bio where it is NULL";
+        let file = std::fs::read_to_string(history.file(&names[1])).unwrap();
+        assert!(file.contains(&format!("#       {note}")), "{file}");
+        let migrator = Migrator::new(history.set());
+        let db = &ctx.db;
+        migrator
+            .migrate(db, &Target::Latest, &mut Vec::new())
+            .await
+            .unwrap();
+        db.execute_raw_sql(
+            "INSERT INTO author (id, name, bio) VALUES (1, 'Ann', NULL), (2, 'Bob', 'hi')",
+        )
+        .await
+        .unwrap();
+        let back = Target::Migration(names[0].clone());
+        let plan = migrator.plan(db, &back).await.unwrap();
+        let text = plan.render(migrator.set());
+        assert!(
+            text.contains(&format!(
+                "Undo: Alter field bio on Author\n      ({note})\n"
+            )),
+            "{text}"
+        );
+        migrator.migrate(db, &back, &mut Vec::new()).await.unwrap();
+        // What the note said happened, and nothing else.
+        assert_eq!(
+            strings(db, "SELECT bio FROM author ORDER BY id").await,
+            vec!["".to_string(), "hi".to_string()]
         );
     })
     .await;

@@ -152,6 +152,22 @@ pub fn foreign_key_index_history() -> History {
     History { dir, steps }
 }
 
+/// `Author.bio`, NOT NULL without a default, then made nullable: undoing
+/// the second migration must give NULLs a value.
+pub fn nullable_bio_history() -> History {
+    let bio = FieldState::new("bio", ColumnType::Text);
+    let states = vec![
+        (None, ProjectState::new().with(author().column(bio.clone()))),
+        (
+            Some("author_bio_nullable"),
+            ProjectState::new().with(author().column(bio.null())),
+        ),
+    ];
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let steps = write_history(dir.path(), states);
+    History { dir, steps }
+}
+
 /// The first two steps only.
 pub fn short_history() -> History {
     let dir = tempfile::tempdir().expect("a temporary directory");
