@@ -1,7 +1,7 @@
 //! Rows survive the migrations that rewrite tables: AlterField,
 //! RenameField and SQLite's table rebuild, with foreign keys intact.
 
-use crate::fixtures::{history, nullable_bio_history};
+use crate::fixtures::{bio_not_null_with_default_history, history, nullable_bio_history};
 use crate::support::{count, each_db, scalar_i64, strings, Ctx};
 use strata_migrate::{Migrator, Target};
 
@@ -122,6 +122,46 @@ async fn undoing_make_nullable_says_in_the_file_and_the_plan_what_nulls_become()
         assert_eq!(
             strings(db, "SELECT bio FROM author ORDER BY id").await,
             vec!["".to_string(), "hi".to_string()]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_column_made_not_null_with_a_default_fills_its_nulls_with_it() {
+    each_db("not_null_default_fill", |ctx: Ctx| async move {
+        let history = bio_not_null_with_default_history();
+        let names = history.names();
+        let migrator = Migrator::new(history.set());
+        let db = &ctx.db;
+        let first = Target::Migration(names[0].clone());
+        migrator.migrate(db, &first, &mut Vec::new()).await.unwrap();
+        let rows = [(1, None), (2, Some("hi"))];
+        for (id, bio) in rows {
+            let bio = bio.map_or("NULL".to_string(), |b| format!("'{b}'"));
+            db.execute_raw_sql(&format!(
+                "INSERT INTO author (id, name, bio) VALUES ({id}, 'a{id}', {bio})"
+            ))
+            .await
+            .unwrap();
+        }
+        migrator
+            .migrate(db, &Target::Latest, &mut Vec::new())
+            .await
+            .unwrap_or_else(|e| panic!("making bio NOT NULL on {}: {e}", ctx.dialect()));
+        let expected: Vec<String> = rows
+            .iter()
+            .map(|(_, bio)| bio.unwrap_or("none").to_string())
+            .collect();
+        assert_eq!(
+            strings(db, "SELECT bio FROM author ORDER BY id").await,
+            expected
+        );
+        // Back: nullable again, the values kept.
+        migrator.migrate(db, &first, &mut Vec::new()).await.unwrap();
+        assert_eq!(
+            strings(db, "SELECT bio FROM author ORDER BY id").await,
+            expected
         );
     })
     .await;

@@ -168,6 +168,26 @@ pub fn nullable_bio_history() -> History {
     History { dir, steps }
 }
 
+/// `Author.bio` nullable, then NOT NULL with a default: the migration
+/// fills the NULLs with the default (no question is asked).
+pub fn bio_not_null_with_default_history() -> History {
+    let bio = FieldState::new("bio", ColumnType::Text);
+    let states = vec![
+        (
+            None,
+            ProjectState::new().with(author().column(bio.clone().null())),
+        ),
+        (
+            Some("author_bio_not_null"),
+            ProjectState::new()
+                .with(author().column(bio.default(DefaultValue::Str("none".into())))),
+        ),
+    ];
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let steps = write_history(dir.path(), states);
+    History { dir, steps }
+}
+
 /// The first two steps only.
 pub fn short_history() -> History {
     let dir = tempfile::tempdir().expect("a temporary directory");
