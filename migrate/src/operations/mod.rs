@@ -11,14 +11,18 @@
 //!
 //! The groups live in one file each: [`models`], [`fields`], [`indexes`]
 //! (indexes and constraints), [`relations`] (many-to-many join tables) and
-//! [`special`] (`RunSql`). Shared DDL is in `ddl`.
+//! [`special`] (`RunSql`). Shared DDL is in `ddl`, SQLite's table rebuild
+//! in `sqlite_rebuild`, and the column changes of `AlterField` in
+//! `alter_column`.
 
+mod alter_column;
 pub(crate) mod ddl;
 pub mod fields;
 pub mod indexes;
 pub mod models;
 pub mod relations;
 pub mod special;
+mod sqlite_rebuild;
 pub(crate) mod tables;
 
 use crate::error::{Error, Result};
