@@ -324,9 +324,14 @@ impl<'a> Ddl<'a> {
     /// own index again where no other one serves, so the schema is the one
     /// a fresh `CREATE TABLE` gives. This is Django's way too; it checks
     /// the rows against the constraint again.
+    ///
+    /// Where another index of the model (or the column's own unique
+    /// constraint) starts with the column, it serves the foreign key and
+    /// the drop is left alone.
     pub fn drop_index_keeping_fk<'m>(
         &self,
         model: impl Into<TableDef<'m>>,
+        name: &str,
         columns: &[String],
         drop: String,
     ) -> DdlResult<Vec<String>> {
@@ -338,6 +343,20 @@ impl<'a> Ddl<'a> {
         let Some(field) = fk_field else {
             return Ok(vec![drop]);
         };
+        let leads =
+            |other: &str, first: Option<&String>| other != name && first == Some(&field.column);
+        let served_elsewhere = field.unique
+            || model
+                .indexes
+                .iter()
+                .any(|i| leads(&i.name, i.columns.first()))
+            || model.constraints.iter().any(|c| match &c.kind {
+                ConstraintKind::Unique(cols) => leads(&c.name, cols.first()),
+                ConstraintKind::Check(_) => false,
+            });
+        if served_elsewhere {
+            return Ok(vec![drop]);
+        }
         let mut out = vec![self.drop_fk(model.table, &field.column), drop];
         out.extend(self.add_fk(model.table, field)?);
         Ok(out)

@@ -110,7 +110,7 @@ impl Op for RemoveIndex {
         let model = ddl.state.require(&self.model)?;
         let drop = ddl.drop_index(&model.table, &self.name);
         match model.indexes.iter().find(|i| i.name == self.name) {
-            Some(index) => ddl.drop_index_keeping_fk(model, &index.columns, drop),
+            Some(index) => ddl.drop_index_keeping_fk(model, &self.name, &index.columns, drop),
             None => Ok(vec![drop]),
         }
     }
@@ -325,6 +325,7 @@ impl Op for RemoveConstraint {
         Ok(match (&constraint.kind, ddl.dialect) {
             (ConstraintKind::Unique(columns), _) => ddl.drop_index_keeping_fk(
                 model,
+                &self.name,
                 columns,
                 ddl.drop_unique(&model.table, &self.name),
             )?,

@@ -5,5 +5,6 @@
 //! survive.
 
 mod cases;
+mod fk_indexes;
 mod rebuild;
 mod run;
