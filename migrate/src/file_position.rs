@@ -15,9 +15,20 @@ use std::ops::Range;
 
 /// The byte offset of the unknown key that `message` (`unknown field
 /// `colour`, expected ...`) names, or `None` when `message` is about
-/// something else or the key cannot be found.
-pub(crate) fn unknown_key_offset(text: &str, message: &str) -> Option<usize> {
+/// something else or the key cannot be found; `reported` is where `toml`
+/// put the error.
+pub(crate) fn unknown_key_offset(
+    text: &str,
+    message: &str,
+    reported: Option<usize>,
+) -> Option<usize> {
     let key = message.strip_prefix("unknown field `")?.split('`').next()?;
+    // Where `toml` kept the position (outside the operations), it points
+    // at the key itself.
+    let at_key = |at: &usize| text.get(*at..).and_then(|rest| find_key(rest, key)) == Some(0);
+    if let Some(at) = reported.filter(at_key) {
+        return Some(at);
+    }
     let region = failing_operation(text).unwrap_or(0..text.len());
     find_key(&text[region.clone()], key).map(|offset| region.start + offset)
 }

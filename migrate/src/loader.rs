@@ -90,8 +90,8 @@ fn parse_with_toml(path: &Path, text: &str) -> Result<MigrationFileIn> {
         let message = e.message().trim().to_string();
         // An unknown key at its own line, not at the start of the
         // operations (see `file_position`).
-        let offset = file_position::unknown_key_offset(text, &message)
-            .or_else(|| e.span().map(|span| span.start));
+        let reported = e.span().map(|span| span.start);
+        let offset = file_position::unknown_key_offset(text, &message, reported).or(reported);
         Error::Parse {
             path: path.to_path_buf(),
             line: offset.map_or(1, |offset| file_position::line_of(text.as_bytes(), offset)),

@@ -196,6 +196,13 @@ fn an_unknown_key_is_reported_at_its_own_line() {
     let (line, message) = parse_error(text.as_bytes());
     assert_eq!(line, 4, "{message}");
     assert!(message.contains("unknown field `colour`"), "{message}");
+
+    // In a dialect's SQL section, after an operation that has the key.
+    let text = "[[operations]]\nop = \"run_sql\"\nforward = { postgres = [\"SELECT 1\"] }\n\n\
+                [sql.postgres]\nforward = []\nforwards = []\n";
+    let (line, message) = parse_error(text.as_bytes());
+    assert_eq!(line, 7, "{message}");
+    assert!(message.contains("unknown field `forwards`"), "{message}");
 }
 
 #[test]
