@@ -149,10 +149,13 @@ fn parse_dialect(name: &str) -> std::result::Result<Dialect, String> {
 pub fn main() -> ! {
     let cli = Cli::parse();
     let status = match ProjectState::from_registry() {
-        Ok(state) => {
-            let mut stdout = std::io::stdout();
-            run(cli, &state, None, &mut stdout)
-        }
+        Ok(state) => run(
+            cli,
+            &state,
+            None,
+            &mut std::io::stdout(),
+            &mut std::io::stderr(),
+        ),
         Err(e) => {
             eprintln!("error: {e}");
             2
@@ -162,7 +165,8 @@ pub fn main() -> ! {
 }
 
 /// Runs `cli` against `models`, printing to `out`, and returns the exit
-/// status: 0 on success, 1 when `--check` finds changes, 2 on an error.
+/// status: 0 on success, 1 when `--check` finds changes, 2 on an error,
+/// which is written once, to `err` (stderr in [`main`]).
 /// `questioner` replaces the one the flags choose (for tests).
 ///
 /// `migrate` and `showmigrations` run on a runtime of their own, so this
@@ -172,6 +176,7 @@ pub fn run(
     models: &ProjectState,
     questioner: Option<&mut dyn Questioner>,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> i32 {
     let result = match cli.command {
         Command::Migrate { .. } | Command::Showmigrations { .. } => {
@@ -188,7 +193,7 @@ pub fn run(
         }
         _ => execute(cli, models, questioner, out),
     };
-    report(result, out)
+    report(result, err)
 }
 
 /// [`run`] for async callers (tests, programs with their own runtime).
@@ -197,6 +202,7 @@ pub async fn run_async(
     models: &ProjectState,
     questioner: Option<&mut dyn Questioner>,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> i32 {
     let result = match cli.command {
         Command::Migrate { .. } | Command::Showmigrations { .. } => {
@@ -204,15 +210,15 @@ pub async fn run_async(
         }
         _ => execute(cli, models, questioner, out),
     };
-    report(result, out)
+    report(result, err)
 }
 
-fn report(result: Result<i32>, out: &mut dyn Write) -> i32 {
+/// The exit status of `result`, writing its error to `err`.
+fn report(result: Result<i32>, err: &mut dyn Write) -> i32 {
     match result {
         Ok(status) => status,
         Err(e) => {
-            let _ = writeln!(out, "error: {e}");
-            eprintln!("error: {e}");
+            let _ = writeln!(err, "error: {e}");
             2
         }
     }

@@ -107,11 +107,15 @@ pub fn makemigrations(
 fn finish(options: &MakeOptions, rendered: RenderedMigration) -> Result<MakeReport> {
     let text = writer::to_toml(&rendered)?;
     let mut message = format!("Migration {}:", rendered.migration.name);
-    for (description, destructive) in &rendered.summary {
+    for (i, (description, destructive)) in rendered.summary.iter().enumerate() {
         message.push_str("\n  - ");
         message.push_str(description);
         if *destructive {
             message.push_str(" (destroys data)");
+        }
+        if let Some(Some(note)) = rendered.undo_notes.get(i) {
+            message.push_str("\n      ");
+            message.push_str(note);
         }
     }
     let path = if options.dry_run || options.check {

@@ -73,6 +73,7 @@ pub mod embed;
 mod error;
 pub mod executor;
 mod fast_toml;
+mod file_position;
 pub mod graph;
 pub mod introspect;
 pub mod loader;

@@ -2,7 +2,8 @@
 //! dependencies form, and the state they replay to.
 //!
 //! A migration file is `<dir>/NNNN_<name>.toml`; other files are ignored.
-//! A malformed file is an [`Error::Parse`] naming the file and line.
+//! A malformed file is an [`Error::Parse`] naming the file and line: the
+//! line of an unknown key, and the line and byte of invalid UTF-8.
 //! Migrations are replayed in dependency order (ties broken by name), so
 //! an executor needs nothing but the files. The same files compiled into a
 //! binary ([`crate::embed_migrations!`]) load through
@@ -16,6 +17,7 @@
 //! [`Error::Conflict`].
 
 use crate::error::{Error, Result};
+use crate::file_position;
 use crate::graph;
 use crate::migration::{Migration, MigrationFileIn, MigrationOptions};
 use crate::operations::tables::TableIndex;
@@ -85,14 +87,38 @@ pub fn parse_with_options(
 /// [`Error::Parse`] with the line.
 fn parse_with_toml(path: &Path, text: &str) -> Result<MigrationFileIn> {
     toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1)
-            .unwrap_or(1);
+        let message = e.message().trim().to_string();
+        // An unknown key at its own line, not at the start of the
+        // operations (see `file_position`).
+        let reported = e.span().map(|span| span.start);
+        let offset = file_position::unknown_key_offset(text, &message, reported).or(reported);
+        Error::Parse {
+            path: path.to_path_buf(),
+            line: offset.map_or(1, |offset| file_position::line_of(text.as_bytes(), offset)),
+            message,
+        }
+    })
+}
+
+/// `bytes` as text, or an [`Error::Parse`] at the first byte that is not
+/// UTF-8.
+fn utf8_text(path: &Path, bytes: Vec<u8>) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let byte = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = file_position::line_of(bytes, byte);
+        let line_start = bytes[..byte]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
         Error::Parse {
             path: path.to_path_buf(),
             line,
-            message: e.message().trim().to_string(),
+            message: format!(
+                "invalid UTF-8 at byte {byte} (column {} in bytes): a migration file is UTF-8 \
+                 text; save it as UTF-8",
+                byte - line_start + 1
+            ),
         }
     })
 }
@@ -113,10 +139,11 @@ pub fn load_file_with_options(path: &Path) -> Result<(Migration, MigrationOption
             line: 1,
             message: "a migration file is named NNNN_name.toml".into(),
         })?;
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
     })?;
+    let text = utf8_text(path, bytes)?;
     parse_with_options(path, name, &text)
 }
 

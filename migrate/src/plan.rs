@@ -5,8 +5,9 @@
 
 use crate::error::{Error, Result};
 use crate::graph;
-use crate::loader::MigrationSet;
+use crate::loader::{replay_into, MigrationSet};
 use crate::recorder::{checksum, Record, Status};
+use crate::state::ProjectState;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use strata::Dialect;
@@ -87,6 +88,13 @@ impl Plan {
             return "Planned operations:\n  No planned migration operations.\n".into();
         }
         let mut out = String::from("Planned operations:\n");
+        let unapplied: BTreeSet<&str> = self
+            .steps
+            .iter()
+            .filter(|s| s.action == Action::Unapply)
+            .map(|s| s.migration.as_str())
+            .collect();
+        let notes = undo_notes(set, &unapplied);
         for step in &self.steps {
             let verb = match step.action {
                 Action::Apply => "Apply",
@@ -105,8 +113,12 @@ impl Plan {
                     }
                 }
                 Action::Unapply => {
-                    for op in migration.operations.iter().rev() {
+                    let notes = notes.get(step.migration.as_str());
+                    for (i, op) in migration.operations.iter().enumerate().rev() {
                         out.push_str(&format!("    Undo: {}\n", op.describe()));
+                        if let Some(Some(note)) = notes.and_then(|n| n.get(i)) {
+                            out.push_str(&format!("      ({note})\n"));
+                        }
                     }
                 }
                 Action::RecordApplied | Action::Forget => {}
@@ -114,6 +126,39 @@ impl Plan {
         }
         out
     }
+}
+
+/// [`Operation::undo_note`](crate::operations::Operation::undo_note) of
+/// each operation of the migrations named in `unapplied`, each from the
+/// state the migrations ordered before it leave: one replay of the files.
+/// A migration is left out when the files do not replay up to it (loading
+/// them already reports why).
+fn undo_notes<'s>(
+    set: &'s MigrationSet,
+    unapplied: &BTreeSet<&str>,
+) -> BTreeMap<&'s str, Vec<Option<String>>> {
+    let mut out = BTreeMap::new();
+    let Ok(order) = set.ordered() else {
+        return out;
+    };
+    let mut state = ProjectState::new();
+    for migration in order {
+        if unapplied.contains(migration.name.as_str()) {
+            let mut after = state.clone();
+            let mut notes = Vec::with_capacity(migration.operations.len());
+            for op in &migration.operations {
+                notes.push(op.undo_note(&after));
+                if op.apply(&mut after).is_err() {
+                    break;
+                }
+            }
+            out.insert(migration.name.as_str(), notes);
+        }
+        if replay_into(&mut state, migration).is_err() {
+            break;
+        }
+    }
+    out
 }
 
 /// The migrations that reaching `target` keeps applied.

@@ -38,6 +38,9 @@ pub struct RenderedMigration {
     /// One line per operation: its description, and whether it destroys
     /// data.
     pub summary: Vec<(String, bool)>,
+    /// Per operation, what undoing it writes into rows that nobody chose
+    /// ([`Operation::undo_note`]).
+    pub undo_notes: Vec<Option<String>>,
 }
 
 /// Renders `operations` into a migration named `name`, computing the
@@ -66,9 +69,11 @@ pub(crate) fn render_from(
     let mut sql = MigrationSql::default();
     let mut backward: Vec<Vec<(Dialect, Result<Vec<String>>)>> = Vec::new();
     let mut summary = Vec::with_capacity(operations.len());
+    let mut undo_notes = Vec::with_capacity(operations.len());
     let mut forward_errors: Vec<Option<String>> = vec![None; 3];
     for op in &operations {
         summary.push((op.describe(), op.is_destructive(&state)));
+        undo_notes.push(op.undo_note(&state));
         let mut op_backward = Vec::with_capacity(3);
         let inverse = op.inverse(&state);
         for (i, dialect) in Dialect::ALL.into_iter().enumerate() {
@@ -123,6 +128,7 @@ pub(crate) fn render_from(
             sql,
         },
         summary,
+        undo_notes,
     })
 }
 
@@ -222,13 +228,18 @@ pub fn to_toml(rendered: &RenderedMigration) -> Result<String> {
         out.push_str("# No operations.\n");
     } else {
         out.push_str("# Operations:\n");
-        for (description, destructive) in &rendered.summary {
+        for (i, (description, destructive)) in rendered.summary.iter().enumerate() {
             out.push_str("#   - ");
             out.push_str(description);
             if *destructive {
                 out.push_str("   [DESTRUCTIVE: data is lost]");
             }
             out.push('\n');
+            if let Some(Some(note)) = rendered.undo_notes.get(i) {
+                out.push_str("#       ");
+                out.push_str(note);
+                out.push_str(" (edit the backward SQL to choose another value)\n");
+            }
         }
     }
     out.push_str(HEADER_HELP);

@@ -93,3 +93,23 @@ fn two_manage_processes_apply_each_migration_once() {
     let names: Vec<String> = set.migrations.keys().cloned().collect();
     assert_eq!(applied, names);
 }
+
+#[test]
+fn manage_prints_an_error_once_on_stderr() {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", tmp.path().join("blog.db").display());
+    let output = Command::new(env!("CARGO_BIN_EXE_manage"))
+        .args(["migrate", "0999", "--database", &url, "--dir"])
+        .arg(dir())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stdout}{stderr}");
+    assert_eq!(stdout, "", "nothing on stdout");
+    assert!(
+        stderr.starts_with("error: no migration named `0999`"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
+}

@@ -312,6 +312,56 @@ impl<'a> Ddl<'a> {
         Ok(sql)
     }
 
+    /// Drops an index or unique constraint over `columns` of `model` with
+    /// `drop` (a statement of [`Ddl::drop_index`] or [`Ddl::drop_unique`]).
+    ///
+    /// On MySQL, when the first column carries a foreign key, the drop is
+    /// wrapped in dropping and re-adding the foreign key: InnoDB needs an
+    /// index that starts with a foreign-key column, drops the one it made
+    /// for the constraint as soon as another index can serve it, and then
+    /// refuses to drop that other index (error 1553, "needed in a foreign
+    /// key constraint"). Re-adding the constraint makes InnoDB create its
+    /// own index again where no other one serves, so the schema is the one
+    /// a fresh `CREATE TABLE` gives. This is Django's way too; it checks
+    /// the rows against the constraint again.
+    ///
+    /// Where another index of the model (or the column's own unique
+    /// constraint) starts with the column, it serves the foreign key and
+    /// the drop is left alone.
+    pub fn drop_index_keeping_fk<'m>(
+        &self,
+        model: impl Into<TableDef<'m>>,
+        name: &str,
+        columns: &[String],
+        drop: String,
+    ) -> DdlResult<Vec<String>> {
+        let model = model.into();
+        let fk_field = columns
+            .first()
+            .and_then(|column| model.get_field(column))
+            .filter(|field| field.foreign_key.is_some() && self.is(Dialect::MySql));
+        let Some(field) = fk_field else {
+            return Ok(vec![drop]);
+        };
+        let leads =
+            |other: &str, first: Option<&String>| other != name && first == Some(&field.column);
+        let served_elsewhere = field.unique
+            || model
+                .indexes
+                .iter()
+                .any(|i| leads(&i.name, i.columns.first()))
+            || model.constraints.iter().any(|c| match &c.kind {
+                ConstraintKind::Unique(cols) => leads(&c.name, cols.first()),
+                ConstraintKind::Check(_) => false,
+            });
+        if served_elsewhere {
+            return Ok(vec![drop]);
+        }
+        let mut out = vec![self.drop_fk(model.table, &field.column), drop];
+        out.extend(self.add_fk(model.table, field)?);
+        Ok(out)
+    }
+
     pub fn drop_index(&self, table: &str, name: &str) -> String {
         match self.dialect {
             Dialect::MySql => format!("DROP INDEX {} ON {}", self.q(name), self.q(table)),
@@ -320,7 +370,10 @@ impl<'a> Ddl<'a> {
     }
 
     /// `CREATE TABLE` for `model` under the name `table`, without the
-    /// statements that follow it.
+    /// statements that follow it. Constraints are named after the model's
+    /// own table whatever `table` is, so that a table built under a
+    /// temporary name (SQLite's rebuild) ends up with the names a fresh
+    /// `CREATE TABLE` gives.
     pub fn create_table_statement<'m>(
         &self,
         model: impl Into<TableDef<'m>>,
@@ -344,7 +397,10 @@ impl<'a> Ddl<'a> {
         for field in model.fields.iter().filter(|f| f.foreign_key.is_some()) {
             line(&mut sql);
             sql.push_str("CONSTRAINT ");
-            self.push_q(&mut sql, &naming::foreign_key_name(table, &field.column));
+            self.push_q(
+                &mut sql,
+                &naming::foreign_key_name(model.table, &field.column),
+            );
             sql.push(' ');
             self.push_fk_body(&mut sql, field)?;
         }
@@ -353,7 +409,7 @@ impl<'a> Ddl<'a> {
                 self.dialect.check_indexable(&field.column, &field.ty)?;
                 line(&mut sql);
                 sql.push_str("CONSTRAINT ");
-                self.push_q(&mut sql, &naming::unique_name(table, &field.column));
+                self.push_q(&mut sql, &naming::unique_name(model.table, &field.column));
                 sql.push_str(" UNIQUE (");
                 self.push_q(&mut sql, &field.column);
                 sql.push(')');
@@ -424,67 +480,6 @@ impl<'a> Ddl<'a> {
 
     pub fn drop_table(&self, table: &str) -> String {
         format!("DROP TABLE {}", self.q(table))
-    }
-
-    /// SQLite's way to make a change `ALTER TABLE` cannot: create the new
-    /// table, copy every row, drop the old table, rename, recreate the
-    /// indexes and check the foreign keys. `copies` lists, for each column
-    /// of `after` that takes data, the SQL expression over the old table
-    /// that fills it.
-    ///
-    /// The statements switch foreign-key enforcement off around the
-    /// rebuild, so that dropping the old table neither fails nor cascades;
-    /// SQLite ignores that pragma inside a transaction, so an executor runs
-    /// these statements outside one (or switches enforcement off before
-    /// `BEGIN`). `PRAGMA foreign_key_check` returns the rows that violate a
-    /// foreign key; an executor treats any row as a failure.
-    pub fn sqlite_rebuild(
-        &self,
-        after: &ModelState,
-        old_table: &str,
-        copies: &[(String, String)],
-    ) -> DdlResult<Vec<String>> {
-        let temp = format!("new__{}", after.table);
-        let mut out = vec!["PRAGMA foreign_keys = OFF".to_string()];
-        out.push(self.create_table_statement(after, &temp)?);
-        if !copies.is_empty() {
-            let targets: Vec<&str> = copies.iter().map(|(c, _)| c.as_str()).collect();
-            let sources: Vec<&str> = copies.iter().map(|(_, e)| e.as_str()).collect();
-            out.push(format!(
-                "INSERT INTO {} ({}) SELECT {} FROM {}",
-                self.q(&temp),
-                self.column_list(&targets),
-                sources.join(", "),
-                self.q(old_table)
-            ));
-        }
-        out.push(self.drop_table(old_table));
-        out.push(format!(
-            "ALTER TABLE {} RENAME TO {}",
-            self.q(&temp),
-            self.q(&after.table)
-        ));
-        out.extend(self.table_indexes(after)?);
-        out.push(format!(
-            "PRAGMA foreign_key_check({})",
-            self.q(&after.table)
-        ));
-        out.push("PRAGMA foreign_keys = ON".to_string());
-        Ok(out)
-    }
-
-    /// Copies that keep every column `after` shares with `before` by name.
-    pub fn same_name_copies(
-        &self,
-        before: &ModelState,
-        after: &ModelState,
-    ) -> Vec<(String, String)> {
-        after
-            .fields
-            .iter()
-            .filter(|f| before.get_field(&f.column).is_some())
-            .map(|f| (f.column.clone(), self.q(&f.column)))
-            .collect()
     }
 
     /// The statements that rename the constraints whose names derive from

@@ -236,6 +236,15 @@ impl Op for RemoveField {
     fn is_destructive(&self, _from: &ProjectState) -> bool {
         true
     }
+
+    fn undo_note(&self, from: &ProjectState) -> Option<String> {
+        let field = from.model(&self.model)?.get_field(&self.column)?;
+        let value = restore_default(field)?;
+        Some(format!(
+            "undoing it adds {}.{} back with {value} in every row",
+            self.model, self.column
+        ))
+    }
 }
 
 /// The one-off default that lets a reverse migration restore a NOT NULL
@@ -249,8 +258,8 @@ fn restore_default(field: &FieldState) -> Option<DefaultValue> {
 }
 
 /// Changes a column's type, nullability, default, uniqueness or foreign
-/// key. Going from NULL to NOT NULL, `one_off_default` fills the rows that
-/// hold `NULL`.
+/// key. Going from NULL to NOT NULL, `one_off_default` (or, without one,
+/// the field's own default) fills the rows that hold `NULL`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AlterField {
@@ -330,7 +339,7 @@ impl Op for AlterField {
         if let Some(f) = after.field_mut(&new.column) {
             *f = new.clone();
         }
-        alter_sql(ddl, before, &after, old, new, self.one_off_default.as_ref())
+        super::alter_column::alter_sql(ddl, before, &after, old, new, self.one_off_default.as_ref())
     }
 
     fn inverse(&self, from: &ProjectState) -> Result<Operation> {
@@ -359,132 +368,20 @@ impl Op for AlterField {
             .and_then(|m| m.get_field(&self.field.column))
             .is_some_and(|old| is_narrowing(&old.ty, &self.field.ty))
     }
-}
 
-fn alter_sql(
-    ddl: &Ddl<'_>,
-    before: &ModelState,
-    after: &ModelState,
-    old: &FieldState,
-    new: &FieldState,
-    one_off: Option<&DefaultValue>,
-) -> DdlResult<Vec<String>> {
-    let table = ddl.q(&after.table);
-    let column = ddl.q(&new.column);
-    let type_changed = old.ty != new.ty;
-    let null_changed = old.null != new.null;
-    let default_changed = old.default != new.default;
-    let unique_changed = old.unique != new.unique;
-    let fk_changed = ddl.fk_body(old)? != ddl.fk_body(new)?;
-    let fill_nulls = |out: &mut Vec<String>| {
-        if let (true, false, Some(value)) = (old.null, new.null, one_off) {
-            out.push(format!(
-                "UPDATE {table} SET {column} = {} WHERE {column} IS NULL",
-                ddl.dialect.literal_sql(value.as_literal())
-            ));
+    fn undo_note(&self, from: &ProjectState) -> Option<String> {
+        let old = from.model(&self.model)?.get_field(&self.field.column)?;
+        // Only making a NOT NULL column nullable has NULLs to fill back.
+        if !self.field.null || old.null {
+            return None;
         }
-    };
-    let unique_name = naming::unique_name(&after.table, &new.column);
-    let mut out = Vec::new();
-    match ddl.dialect {
-        Dialect::Sqlite => {
-            if !(type_changed || null_changed || default_changed || fk_changed) {
-                if unique_changed && old.unique {
-                    out.push(ddl.drop_unique(&after.table, &unique_name));
-                } else if unique_changed {
-                    out.push(ddl.add_unique(
-                        after,
-                        &unique_name,
-                        std::slice::from_ref(&new.column),
-                    )?);
-                }
-                return Ok(out);
-            }
-            let copies: Vec<(String, String)> = ddl
-                .same_name_copies(before, after)
-                .into_iter()
-                .map(|(c, expr)| match one_off {
-                    Some(value) if c == new.column && old.null && !new.null => {
-                        let lit = ddl.dialect.literal_sql(value.as_literal());
-                        (c, format!("COALESCE({expr}, {lit})"))
-                    }
-                    _ => (c, expr),
-                })
-                .collect();
-            return ddl.sqlite_rebuild(after, &before.table, &copies);
-        }
-        Dialect::Postgres => {
-            if fk_changed && old.foreign_key.is_some() {
-                out.push(ddl.drop_fk(&after.table, &old.column));
-            }
-            if unique_changed && old.unique {
-                out.push(ddl.drop_unique(&after.table, &unique_name));
-            }
-            let mut default_dropped = false;
-            if type_changed {
-                if old.default.is_some() {
-                    out.push(format!(
-                        "ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT"
-                    ));
-                    default_dropped = true;
-                }
-                let ty = ddl.dialect.column_type_sql(&new.ty);
-                out.push(format!(
-                    "ALTER TABLE {table} ALTER COLUMN {column} TYPE {ty} USING {column}::{ty}"
-                ));
-            }
-            if default_changed || (default_dropped && new.default.is_some()) {
-                match &new.default {
-                    Some(value) => out.push(format!(
-                        "ALTER TABLE {table} ALTER COLUMN {column} SET{}",
-                        ddl.dialect.default_clause(&new.ty, value.as_literal())
-                    )),
-                    None if !default_dropped => out.push(format!(
-                        "ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT"
-                    )),
-                    None => {}
-                }
-            }
-            if null_changed {
-                fill_nulls(&mut out);
-                out.push(format!(
-                    "ALTER TABLE {table} ALTER COLUMN {column} {} NOT NULL",
-                    if new.null { "DROP" } else { "SET" }
-                ));
-            }
-            if unique_changed && new.unique {
-                out.push(ddl.add_unique(after, &unique_name, std::slice::from_ref(&new.column))?);
-            }
-            if fk_changed {
-                out.extend(ddl.add_fk(&after.table, new)?);
-            }
-        }
-        Dialect::MySql => {
-            let column_changed = type_changed || null_changed || default_changed;
-            // MySQL refuses to change a column a foreign key uses.
-            let refresh_fk = fk_changed || (column_changed && old.foreign_key.is_some());
-            if refresh_fk && old.foreign_key.is_some() {
-                out.push(ddl.drop_fk(&after.table, &old.column));
-            }
-            if unique_changed && old.unique {
-                out.push(ddl.drop_unique(&after.table, &unique_name));
-            }
-            if column_changed {
-                fill_nulls(&mut out);
-                out.push(format!(
-                    "ALTER TABLE {table} MODIFY {}",
-                    ddl.column_def(new, None)?
-                ));
-            }
-            if unique_changed && new.unique {
-                out.push(ddl.add_unique(after, &unique_name, std::slice::from_ref(&new.column))?);
-            }
-            if refresh_fk {
-                out.extend(ddl.add_fk(&after.table, new)?);
-            }
-        }
+        // What the inverse's SQL fills NULLs with (see `alter_sql`).
+        let value = restore_default(old).or_else(|| old.default.clone())?;
+        Some(format!(
+            "undoing it writes {value} into {}.{} where it is NULL",
+            self.model, self.field.column
+        ))
     }
-    Ok(out)
 }
 
 /// Renames a column (and the constraints named after it). Indexes and

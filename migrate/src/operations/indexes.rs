@@ -108,7 +108,11 @@ impl Op for RemoveIndex {
 
     fn sql(&self, ddl: &Ddl<'_>) -> DdlResult<Vec<String>> {
         let model = ddl.state.require(&self.model)?;
-        Ok(vec![ddl.drop_index(&model.table, &self.name)])
+        let drop = ddl.drop_index(&model.table, &self.name);
+        match model.indexes.iter().find(|i| i.name == self.name) {
+            Some(index) => ddl.drop_index_keeping_fk(model, &self.name, &index.columns, drop),
+            None => Ok(vec![drop]),
+        }
     }
 
     fn inverse(&self, from: &ProjectState) -> Result<Operation> {
@@ -319,7 +323,12 @@ impl Op for RemoveConstraint {
     fn sql(&self, ddl: &Ddl<'_>) -> DdlResult<Vec<String>> {
         let (model, constraint) = self.find(ddl.state)?;
         Ok(match (&constraint.kind, ddl.dialect) {
-            (ConstraintKind::Unique(_), _) => vec![ddl.drop_unique(&model.table, &self.name)],
+            (ConstraintKind::Unique(columns), _) => ddl.drop_index_keeping_fk(
+                model,
+                &self.name,
+                columns,
+                ddl.drop_unique(&model.table, &self.name),
+            )?,
             (ConstraintKind::Check(_), Dialect::Sqlite) => {
                 let mut after = model.clone();
                 after.constraints.retain(|c| c.name != self.name);

@@ -11,14 +11,18 @@
 //!
 //! The groups live in one file each: [`models`], [`fields`], [`indexes`]
 //! (indexes and constraints), [`relations`] (many-to-many join tables) and
-//! [`special`] (`RunSql`). Shared DDL is in `ddl`.
+//! [`special`] (`RunSql`). Shared DDL is in `ddl`, SQLite's table rebuild
+//! in `sqlite_rebuild`, and the column changes of `AlterField` in
+//! `alter_column`.
 
+mod alter_column;
 pub(crate) mod ddl;
 pub mod fields;
 pub mod indexes;
 pub mod models;
 pub mod relations;
 pub mod special;
+mod sqlite_rebuild;
 pub(crate) mod tables;
 
 use crate::error::{Error, Result};
@@ -82,6 +86,11 @@ pub(crate) trait Op {
     /// Whether running it forward can lose data.
     fn is_destructive(&self, _from: &ProjectState) -> bool {
         false
+    }
+    /// What undoing it writes into existing rows that nobody chose (the
+    /// value NULLs take when a column becomes NOT NULL again), or `None`.
+    fn undo_note(&self, _from: &ProjectState) -> Option<String> {
+        None
     }
 }
 
@@ -251,6 +260,16 @@ impl Operation {
     /// table or column, narrowing a type); `from` is the state before it.
     pub fn is_destructive(&self, from: &ProjectState) -> bool {
         self.op().is_destructive(from)
+    }
+
+    /// What undoing the operation writes into existing rows without anyone
+    /// having chosen it, in one line (`undoing it writes "" into Author.bio
+    /// where it is NULL`), or `None` when undoing invents no data; `from`
+    /// is the state before the operation. The migration file's header and
+    /// `migrate --plan` print it, so that a rollback never fills in data
+    /// silently.
+    pub fn undo_note(&self, from: &ProjectState) -> Option<String> {
+        self.op().undo_note(from)
     }
 }
 

@@ -106,7 +106,6 @@ async fn migrations_of_self_and_cyclic_foreign_keys_apply_forwards() {
 /// foreign key closing the cycle still needs it (error 1553): issue 11's
 /// item 10, fixed in the operations, not here.
 #[tokio::test]
-#[ignore = "MySQL/MariaDB needs issue 11 item 10 (DROP INDEX needed by a foreign key)"]
 async fn migrations_of_self_and_cyclic_foreign_keys_apply_backwards() {
     migrate_fk_cycles("migrate_fk_cycles_back", true).await;
 }

@@ -162,6 +162,61 @@ fn malformed_file_is_an_error_naming_file_and_line() {
     ));
 }
 
+/// The line and message of the error loading `text` as `0001_initial`.
+fn parse_error(text: &[u8]) -> (usize, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("0001_initial.toml");
+    std::fs::write(&path, text).unwrap();
+    match MigrationSet::load(dir.path()) {
+        Err(Error::Parse {
+            path: p,
+            line,
+            message,
+        }) => {
+            assert_eq!(p, path);
+            (line, message)
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn an_unknown_key_is_reported_at_its_own_line() {
+    let text = "dependencies = []\n\n[[operations]]\nop = \"remove_field\"\nmodel = \"colour\"\n\
+                column = \"x\"\n\n[[operations]]\nop = \"remove_field\"\nmodel = \"Post\"\n\
+                colour = \"red\"\ncolumn = \"x\"\n";
+    let expected = text.lines().position(|l| l.starts_with("colour")).unwrap() + 1;
+    let (line, message) = parse_error(text.as_bytes());
+    assert_eq!(line, expected, "{message}");
+    assert!(message.contains("unknown field `colour`"), "{message}");
+
+    // In an inline table of an operation.
+    let text = "[[operations]]\nop = \"add_field\"\nmodel = \"Post\"\n\
+                field = { column = \"x\", type = \"text\", null = true, colour = 1 }\n";
+    let (line, message) = parse_error(text.as_bytes());
+    assert_eq!(line, 4, "{message}");
+    assert!(message.contains("unknown field `colour`"), "{message}");
+
+    // In a dialect's SQL section, after an operation that has the key.
+    let text = "[[operations]]\nop = \"run_sql\"\nforward = { postgres = [\"SELECT 1\"] }\n\n\
+                [sql.postgres]\nforward = []\nforwards = []\n";
+    let (line, message) = parse_error(text.as_bytes());
+    assert_eq!(line, 7, "{message}");
+    assert!(message.contains("unknown field `forwards`"), "{message}");
+}
+
+#[test]
+fn invalid_utf8_is_reported_with_its_line_and_byte() {
+    let mut text = b"dependencies = []\n\n[[operations]]\nop = \"run_sql\"\n".to_vec();
+    text.extend_from_slice(b"description = \"caf\xe9\"\n");
+    let byte = text.iter().position(|b| *b == 0xe9).unwrap();
+    let expected_line = text[..byte].iter().filter(|b| **b == b'\n').count() + 1;
+    let (line, message) = parse_error(&text);
+    assert_eq!(line, expected_line, "{message}");
+    assert!(message.contains("UTF-8"), "{message}");
+    assert!(message.contains(&format!("byte {byte}")), "{message}");
+}
+
 #[test]
 fn replaying_an_operation_that_does_not_apply_names_the_migration() {
     let dir = tempfile::tempdir().unwrap();
@@ -266,10 +321,12 @@ fn empty_migration_and_custom_names() {
 }
 
 fn run_cli(args: &[&str], state: &ProjectState) -> (i32, String) {
-    let mut out = Vec::new();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
     let cli = Cli::try_parse_from(std::iter::once("manage").chain(args.iter().copied())).unwrap();
-    let status = cli::run(cli, state, None, &mut out);
-    (status, String::from_utf8(out).unwrap())
+    let status = cli::run(cli, state, None, &mut out, &mut err);
+    let mut text = String::from_utf8(out).unwrap();
+    text.push_str(&String::from_utf8(err).unwrap());
+    (status, text)
 }
 
 #[test]

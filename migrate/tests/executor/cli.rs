@@ -7,13 +7,21 @@ use clap::Parser;
 use strata_migrate::cli::{run_async, Cli};
 use strata_migrate::ProjectState;
 
-async fn manage(args: &[&str]) -> (i32, String) {
+/// The status, what was printed and what was reported as errors.
+async fn manage_with_errors(args: &[&str]) -> (i32, String, String) {
     let mut argv = vec!["manage"];
     argv.extend_from_slice(args);
     let cli = Cli::try_parse_from(argv).unwrap_or_else(|e| panic!("{e}"));
-    let mut out = Vec::new();
-    let status = run_async(cli, &ProjectState::new(), None, &mut out).await;
-    (status, String::from_utf8_lossy(&out).into_owned())
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let status = run_async(cli, &ProjectState::new(), None, &mut out, &mut err).await;
+    let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
+    (status, text(out), text(err))
+}
+
+async fn manage(args: &[&str]) -> (i32, String) {
+    let (status, out, err) = manage_with_errors(args).await;
+    assert_eq!(err, "", "no error expected");
+    (status, out)
 }
 
 #[tokio::test]
@@ -54,9 +62,14 @@ async fn migrate_and_showmigrations_from_the_command_line() {
             "{out}"
         );
 
-        let (status, out) = manage(&["migrate", "0009", "--database", url, "--dir", &dir]).await;
+        let (status, out, err) =
+            manage_with_errors(&["migrate", "0009", "--database", url, "--dir", &dir]).await;
         assert_eq!(status, 2, "{out}");
-        assert!(out.starts_with("error: no migration named `0009`"), "{out}");
+        // Once, on the error stream only.
+        assert_eq!(out, "");
+        assert!(err.starts_with("error: no migration named `0009`"), "{err}");
+        assert_eq!(err.matches("error:").count(), 1, "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
     })
     .await;
 }

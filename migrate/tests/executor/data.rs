@@ -1,8 +1,8 @@
 //! Rows survive the migrations that rewrite tables: AlterField,
 //! RenameField and SQLite's table rebuild, with foreign keys intact.
 
-use crate::fixtures::history;
-use crate::support::{count, each_db, scalar_i64, Ctx};
+use crate::fixtures::{bio_not_null_with_default_history, history, nullable_bio_history};
+use crate::support::{count, each_db, scalar_i64, strings, Ctx};
 use strata_migrate::{Migrator, Target};
 
 #[tokio::test]
@@ -84,6 +84,84 @@ async fn rows_survive_alter_rename_and_rebuild_with_foreign_keys_intact() {
             delete.is_err(),
             "restrict not enforced on {}",
             ctx.dialect()
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn undoing_make_nullable_says_in_the_file_and_the_plan_what_nulls_become() {
+    each_db("undo_nullable_note", |ctx: Ctx| async move {
+        let history = nullable_bio_history();
+        let names = history.names();
+        let note = "undoing it writes \"\" into Author.bio where it is NULL";
+        let file = std::fs::read_to_string(history.file(&names[1])).unwrap();
+        assert!(file.contains(&format!("#       {note}")), "{file}");
+        let migrator = Migrator::new(history.set());
+        let db = &ctx.db;
+        migrator
+            .migrate(db, &Target::Latest, &mut Vec::new())
+            .await
+            .unwrap();
+        db.execute_raw_sql(
+            "INSERT INTO author (id, name, bio) VALUES (1, 'Ann', NULL), (2, 'Bob', 'hi')",
+        )
+        .await
+        .unwrap();
+        let back = Target::Migration(names[0].clone());
+        let plan = migrator.plan(db, &back).await.unwrap();
+        let text = plan.render(migrator.set());
+        assert!(
+            text.contains(&format!(
+                "Undo: Alter field bio on Author\n      ({note})\n"
+            )),
+            "{text}"
+        );
+        migrator.migrate(db, &back, &mut Vec::new()).await.unwrap();
+        // What the note said happened, and nothing else.
+        assert_eq!(
+            strings(db, "SELECT bio FROM author ORDER BY id").await,
+            vec!["".to_string(), "hi".to_string()]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_column_made_not_null_with_a_default_fills_its_nulls_with_it() {
+    each_db("not_null_default_fill", |ctx: Ctx| async move {
+        let history = bio_not_null_with_default_history();
+        let names = history.names();
+        let migrator = Migrator::new(history.set());
+        let db = &ctx.db;
+        let first = Target::Migration(names[0].clone());
+        migrator.migrate(db, &first, &mut Vec::new()).await.unwrap();
+        let rows = [(1, None), (2, Some("hi"))];
+        for (id, bio) in rows {
+            let bio = bio.map_or("NULL".to_string(), |b| format!("'{b}'"));
+            db.execute_raw_sql(&format!(
+                "INSERT INTO author (id, name, bio) VALUES ({id}, 'a{id}', {bio})"
+            ))
+            .await
+            .unwrap();
+        }
+        migrator
+            .migrate(db, &Target::Latest, &mut Vec::new())
+            .await
+            .unwrap_or_else(|e| panic!("making bio NOT NULL on {}: {e}", ctx.dialect()));
+        let expected: Vec<String> = rows
+            .iter()
+            .map(|(_, bio)| bio.unwrap_or("none").to_string())
+            .collect();
+        assert_eq!(
+            strings(db, "SELECT bio FROM author ORDER BY id").await,
+            expected
+        );
+        // Back: nullable again, the values kept.
+        migrator.migrate(db, &first, &mut Vec::new()).await.unwrap();
+        assert_eq!(
+            strings(db, "SELECT bio FROM author ORDER BY id").await,
+            expected
         );
     })
     .await;

@@ -122,6 +122,72 @@ pub fn history() -> History {
     History { dir, steps }
 }
 
+/// A history whose steps, forwards and backwards, drop an index that
+/// InnoDB uses for a foreign key, each the only index that starts with
+/// the foreign-key column when it is dropped: a composite index, a
+/// composite unique constraint and a one-to-one's unique constraint, each
+/// added then removed.
+pub fn foreign_key_index_history() -> History {
+    let plain = post_v1();
+    let with_index = plain
+        .clone()
+        .index("blog_post_author_title_idx", &["author_id", "title"]);
+    let with_unique = plain
+        .clone()
+        .unique_together("blog_post_author_title_uniq", &["author_id", "title"]);
+    let mut one_to_one = plain.clone();
+    one_to_one.fields[3] = one_to_one.fields[3].clone().unique();
+    let state = |post: &ModelState| ProjectState::new().with(author()).with(post.clone());
+    let states = vec![
+        (None, state(&plain)),
+        (Some("add_post_author_title_index"), state(&with_index)),
+        (Some("remove_post_author_title_index"), state(&plain)),
+        (Some("add_post_author_title_unique"), state(&with_unique)),
+        (Some("remove_post_author_title_unique"), state(&plain)),
+        (Some("post_author_one_to_one"), state(&one_to_one)),
+        (Some("post_author_foreign_key"), state(&plain)),
+    ];
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let steps = write_history(dir.path(), states);
+    History { dir, steps }
+}
+
+/// `Author.bio`, NOT NULL without a default, then made nullable: undoing
+/// the second migration must give NULLs a value.
+pub fn nullable_bio_history() -> History {
+    let bio = FieldState::new("bio", ColumnType::Text);
+    let states = vec![
+        (None, ProjectState::new().with(author().column(bio.clone()))),
+        (
+            Some("author_bio_nullable"),
+            ProjectState::new().with(author().column(bio.null())),
+        ),
+    ];
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let steps = write_history(dir.path(), states);
+    History { dir, steps }
+}
+
+/// `Author.bio` nullable, then NOT NULL with a default: the migration
+/// fills the NULLs with the default (no question is asked).
+pub fn bio_not_null_with_default_history() -> History {
+    let bio = FieldState::new("bio", ColumnType::Text);
+    let states = vec![
+        (
+            None,
+            ProjectState::new().with(author().column(bio.clone().null())),
+        ),
+        (
+            Some("author_bio_not_null"),
+            ProjectState::new()
+                .with(author().column(bio.default(DefaultValue::Str("none".into())))),
+        ),
+    ];
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let steps = write_history(dir.path(), states);
+    History { dir, steps }
+}
+
 /// The first two steps only.
 pub fn short_history() -> History {
     let dir = tempfile::tempdir().expect("a temporary directory");

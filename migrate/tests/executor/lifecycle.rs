@@ -1,7 +1,7 @@
 //! Forwards to the latest, backwards to zero, forwards again; moving to a
 //! named migration in both directions.
 
-use crate::fixtures::history;
+use crate::fixtures::{foreign_key_index_history, history};
 use crate::support::{each_db, Ctx};
 use strata_migrate::introspect::Schema;
 use strata_migrate::{Migrator, Target};
@@ -123,6 +123,53 @@ async fn migrating_to_a_name_moves_backwards_and_forwards() {
             .unwrap();
         let done: Vec<&str> = report.steps.iter().map(|s| s.migration.as_str()).collect();
         assert_eq!(done, vec![names[3].as_str(), names[4].as_str()]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn every_step_back_to_zero_drops_indexes_a_foreign_key_relies_on() {
+    each_db("lifecycle_fk_indexes", |ctx: Ctx| async move {
+        let history = foreign_key_index_history();
+        let migrator = Migrator::new(history.set());
+        let mut out = Vec::new();
+        migrator
+            .migrate(&ctx.db, &Target::Latest, &mut out)
+            .await
+            .unwrap_or_else(|e| panic!("forwards on {}: {e}", ctx.dialect()));
+        // One migration back at a time, the schema checked after each.
+        for i in (0..history.steps.len()).rev() {
+            let target = match i {
+                0 => Target::Zero,
+                _ => Target::Migration(history.steps[i - 1].0.clone()),
+            };
+            migrator
+                .migrate(&ctx.db, &target, &mut out)
+                .await
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "unapplying {} on {}: {e}",
+                        history.steps[i].0,
+                        ctx.dialect()
+                    )
+                });
+            let live = Schema::introspect(&ctx.db).await.unwrap();
+            let expected = match i {
+                0 => Schema::default(),
+                _ => Schema::expected(&history.steps[i - 1].1, ctx.dialect()).unwrap(),
+            };
+            assert_eq!(live, expected, "after unapplying {}", history.steps[i].0);
+        }
+        // And forwards again, to the same schema.
+        migrator
+            .migrate(&ctx.db, &Target::Latest, &mut out)
+            .await
+            .unwrap_or_else(|e| panic!("forwards again on {}: {e}", ctx.dialect()));
+        let last = &history.steps.last().unwrap().1;
+        assert_eq!(
+            Schema::introspect(&ctx.db).await.unwrap(),
+            Schema::expected(last, ctx.dialect()).unwrap()
+        );
     })
     .await;
 }

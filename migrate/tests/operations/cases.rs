@@ -269,6 +269,15 @@ pub fn cases() -> Vec<Case> {
             ),
         ),
         case(
+            "alter_field_null_to_not_null_with_default",
+            alter(
+                "Post",
+                FieldState::new("body", ColumnType::Text)
+                    .default(DefaultValue::Str("(empty)".into())),
+                None,
+            ),
+        ),
+        case(
             "alter_field_default",
             alter(
                 "Post",
@@ -307,6 +316,10 @@ pub fn cases() -> Vec<Case> {
                     .references("Author", OnDelete::Cascade),
                 None,
             ),
+        ),
+        case(
+            "alter_field_foreign_key_to_one_to_one",
+            alter("Post", field("Post", "author_id").unique(), None),
         ),
         case(
             "rename_field",
@@ -355,6 +368,17 @@ pub fn cases() -> Vec<Case> {
             }),
         ),
         case(
+            "add_index_leading_with_foreign_key",
+            Operation::AddIndex(AddIndex {
+                model: "Post".into(),
+                index: IndexState {
+                    name: "post_author_title_idx".into(),
+                    columns: vec!["author_id".into(), "title".into()],
+                    unique: false,
+                },
+            }),
+        ),
+        case(
             "remove_index",
             Operation::RemoveIndex(RemoveIndex {
                 model: "Post".into(),
@@ -376,6 +400,16 @@ pub fn cases() -> Vec<Case> {
                 constraint: ConstraintState {
                     name: "author_name_email_uniq".into(),
                     kind: ConstraintKind::Unique(vec!["name".into(), "email".into()]),
+                },
+            }),
+        ),
+        case(
+            "add_unique_constraint_leading_with_foreign_key",
+            Operation::AddConstraint(AddConstraint {
+                model: "Post".into(),
+                constraint: ConstraintState {
+                    name: "post_author_score_uniq".into(),
+                    kind: ConstraintKind::Unique(vec!["author_id".into(), "score".into()]),
                 },
             }),
         ),

@@ -5,4 +5,6 @@
 //! survive.
 
 mod cases;
+mod fk_indexes;
+mod rebuild;
 mod run;

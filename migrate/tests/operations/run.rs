@@ -74,7 +74,7 @@ async fn total_rows(db: &Db, state: &ProjectState) -> i64 {
 }
 
 /// Runs statements one by one; rows from `PRAGMA foreign_key_check` fail.
-async fn run(db: &Db, statements: &[String], what: &str) {
+pub(crate) async fn run(db: &Db, statements: &[String], what: &str) {
     for sql in statements {
         if sql.starts_with("PRAGMA foreign_key_check") {
             let violations = db
@@ -93,7 +93,7 @@ async fn run(db: &Db, statements: &[String], what: &str) {
     }
 }
 
-async fn create_base(db: &Db) -> ProjectState {
+pub(crate) async fn create_base(db: &Db) -> ProjectState {
     let state = base();
     let mut current = ProjectState::new();
     for op in autodetect(&current, &state, &mut NonInteractiveQuestioner).unwrap() {
@@ -184,20 +184,24 @@ db_cases!(
     alter_field_type,
     alter_field_type_with_default,
     alter_field_null_to_not_null_with_one_off_default,
+    alter_field_null_to_not_null_with_default,
     alter_field_not_null_to_null,
     alter_field_default,
     alter_field_add_unique,
     alter_field_drop_unique,
     alter_field_on_delete,
     alter_foreign_key_column_nullability,
+    alter_field_foreign_key_to_one_to_one,
     rename_field,
     rename_field_foreign_key,
     rename_field_unique,
     add_index,
     add_unique_index,
+    add_index_leading_with_foreign_key,
     remove_index,
     rename_index,
     add_unique_constraint,
+    add_unique_constraint_leading_with_foreign_key,
     remove_unique_constraint,
     add_check_constraint,
     remove_check_constraint,
