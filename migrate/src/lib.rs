@@ -35,7 +35,20 @@
 //! # Ok::<(), strata_migrate::Error>(())
 //! ```
 //!
-//! Modules, in pipeline order:
+//! The source is laid out by pipeline stage, each folder importing only
+//! from the folders below it:
+//!
+//! ```text
+//! cli/         the manage binary's verbs: commands, cli
+//! make/        models -> files: autodetect, questioner, writer
+//! apply/       files -> database: plan, executor, recorder, lock
+//! inspect/     database -> state: introspect, session
+//! files/       migration files on disk: loader, migration, graph, embed
+//! operations/  the steps a migration is made of
+//! state/       the schema model everything shares: state, naming
+//! ```
+//!
+//! The modules are re-exported here under their own names:
 //! - [`state`]: [`ProjectState`], from the registry or replayed from files;
 //! - [`questioner`]: renames and one-off values, interactive or not;
 //! - [`autodetect()`]: old state + new state -> [`Operation`]s;
@@ -66,31 +79,25 @@
 //! # Ok(()) }
 //! ```
 
-pub mod autodetect;
+mod apply;
 pub mod cli;
-pub mod commands;
-pub mod embed;
 mod error;
-pub mod executor;
-mod fast_toml;
-mod file_position;
-pub mod graph;
-pub mod introspect;
-pub mod loader;
-mod lock;
-pub mod migration;
-pub mod naming;
+mod files;
+mod inspect;
+mod make;
 pub mod operations;
-pub mod plan;
-pub mod questioner;
-pub mod recorder;
-mod session;
 pub mod state;
-pub mod writer;
 
-pub use autodetect::autodetect;
+pub use apply::{executor, plan, recorder};
+pub use cli::commands;
+pub use files::{embed, graph, loader, migration};
+pub use inspect::introspect;
+pub use make::{autodetect, questioner, writer};
+pub use state::naming;
+
 pub use error::{Error, Result};
 pub use executor::{Migrator, Report};
+pub use make::autodetect::autodetect;
 pub use migration::{DialectScript, Migration, MigrationOptions, MigrationSql};
 pub use operations::Operation;
 pub use plan::{Plan, Target};

@@ -1,7 +1,7 @@
 //! The SQL of [`AlterField`](super::AlterField) per dialect.
 
 use super::ddl::{Ddl, DdlResult};
-use crate::naming;
+use crate::state::naming;
 use crate::state::{DefaultValue, FieldState, ModelState};
 use strata::Dialect;
 

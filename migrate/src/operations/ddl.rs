@@ -13,7 +13,7 @@
 //!   SQLite every unique constraint is a `CREATE UNIQUE INDEX` (equivalent,
 //!   and droppable without rebuilding the table).
 
-use crate::naming;
+use crate::state::naming;
 use crate::state::{
     ConstraintKind, ConstraintState, DefaultValue, FieldState, IndexState, ModelState, ProjectState,
 };

@@ -7,7 +7,7 @@
 use super::ddl::{Ddl, DdlResult};
 use super::{ensure, fragment_name, Op, Operation};
 use crate::error::{Error, Result};
-use crate::naming;
+use crate::state::naming;
 use crate::state::{DefaultValue, FieldState, ModelState, ProjectState};
 use serde::{Deserialize, Serialize};
 use strata::{ColumnType, Dialect};

@@ -287,7 +287,7 @@ pub(crate) fn ensure(
 
 /// `name` in snake_case, for migration names.
 pub(crate) fn fragment_name(name: &str) -> String {
-    crate::naming::snake_case(name)
+    crate::state::naming::snake_case(name)
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect()

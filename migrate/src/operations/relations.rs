@@ -10,7 +10,7 @@ use super::ddl::{Ddl, DdlResult};
 use super::tables::Tables;
 use super::{ensure, fragment_name, Op, Operation};
 use crate::error::{Error, Result};
-use crate::naming;
+use crate::state::naming;
 use crate::state::{FieldState, ManyToManyState, ModelState, ProjectState};
 use serde::{Deserialize, Serialize};
 use strata::meta::OnDelete;

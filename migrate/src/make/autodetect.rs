@@ -21,9 +21,9 @@
 //! pairwise among removed and added items only).
 
 use crate::error::{Error, Result};
+use crate::make::questioner::Questioner;
 use crate::operations::tables::TableIndex;
 use crate::operations::*;
-use crate::questioner::Questioner;
 use crate::state::{FieldState, ModelState, ProjectState};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};

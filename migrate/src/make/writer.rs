@@ -24,7 +24,7 @@
 //! they produce still matches the operations.
 
 use crate::error::{Error, Result};
-use crate::migration::{DialectScript, Migration, MigrationFile, MigrationSql};
+use crate::files::migration::{DialectScript, Migration, MigrationFile, MigrationSql};
 use crate::operations::tables::TableIndex;
 use crate::operations::Operation;
 use crate::state::ProjectState;
@@ -213,7 +213,7 @@ pub fn to_toml(rendered: &RenderedMigration) -> Result<String> {
     };
     // The fast writer gives `toml`'s text; `toml` itself handles (or
     // rejects) what the fast writer does not cover.
-    let body = match crate::fast_toml::to_string_pretty(&file) {
+    let body = match crate::files::fast_toml::to_string_pretty(&file) {
         Some(body) => body,
         None => toml::to_string_pretty(&file).map_err(|e| Error::InvalidState {
             reason: format!("cannot serialize migration {}: {e}", migration.name),

@@ -18,7 +18,7 @@
 //! `println!("cargo:rerun-if-changed=migrations");`.
 
 use crate::error::Result;
-use crate::loader::{is_migration_name, parse_with_options, MigrationSet};
+use crate::files::loader::{is_migration_name, parse_with_options, MigrationSet};
 use std::path::{Path, PathBuf};
 
 /// The migration files of a directory, as `embed_migrations!` compiled

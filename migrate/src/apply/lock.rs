@@ -17,7 +17,7 @@
 //! cancelled, so the lock never outlives it.
 
 use crate::error::{Error, Result};
-use crate::session::{get, Session};
+use crate::inspect::session::{get, Session};
 use std::fs::File;
 use std::io::Write;
 use std::path::PathBuf;

@@ -17,7 +17,7 @@
 //! an exclusive lock on `<database file>.migrate-lock` for a SQLite file;
 //! released by the server or the OS if the process dies), creates the recorder table if needed, reads it
 //! (after the lock, so a run that waited sees what the other applied),
-//! plans ([`crate::plan`]), then takes each step, printing one line per
+//! plans ([`crate::apply::plan`]), then takes each step, printing one line per
 //! migration: `Applying 0002_add_post_tags... OK (12 ms)`.
 //!
 //! How a migration runs:
@@ -34,13 +34,13 @@
 //!   statement, and later runs refuse to continue until a person resolves
 //!   it with `migrate --fake` (the error says how).
 
+use crate::apply::lock;
+use crate::apply::plan::{self, Action, MigrationStatus, Plan, Step, Target};
+use crate::apply::recorder::{self, Record, Status};
 use crate::error::{Error, Result};
-use crate::loader::MigrationSet;
-use crate::lock;
-use crate::migration::Migration;
-use crate::plan::{self, Action, MigrationStatus, Plan, Step, Target};
-use crate::recorder::{self, Record, Status};
-use crate::session::{get, Session};
+use crate::files::loader::MigrationSet;
+use crate::files::migration::Migration;
+use crate::inspect::session::{get, Session};
 use chrono::Utc;
 use std::collections::BTreeMap;
 use std::io::Write;

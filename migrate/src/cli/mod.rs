@@ -12,14 +12,16 @@
 //! `cargo run --bin manage -- sqlmigrate 0002 --dialect postgres`,
 //! `cargo run --bin manage -- migrate --database sqlite://app.db` or
 //! `cargo run --bin manage -- showmigrations` (with `DATABASE_URL` set).
-//! The commands are thin wrappers over [`crate::commands`].
+//! The commands are thin wrappers over [`crate::cli::commands`].
 
-use crate::commands::{self, MakeOptions, MigrateOptions};
+pub mod commands;
+
+use crate::apply::plan::Target;
 use crate::error::Result;
-use crate::plan::Target;
-use crate::questioner::{InteractiveQuestioner, NonInteractiveQuestioner, Questioner};
+use crate::make::questioner::{InteractiveQuestioner, NonInteractiveQuestioner, Questioner};
 use crate::state::{DefaultValue, FieldState, ModelState, ProjectState};
 use clap::{Parser, Subcommand};
+use commands::{MakeOptions, MigrateOptions};
 use std::io::Write;
 use std::path::PathBuf;
 use strata::Dialect;

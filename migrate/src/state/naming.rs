@@ -1,4 +1,5 @@
-//! Names strata derives: tables, constraints, join tables, migrations.
+//! Names strata derives: tables, constraints, join tables, migrations,
+//! and the recorder's own table.
 //!
 //! The rules live in `strata::naming`; constraint names follow the derive (`<table>_<columns>_<suffix>`,
 //! shortened with a stable hash past 63 bytes) so the names in the
@@ -6,6 +7,11 @@
 //! introspection.
 
 pub use strata::naming::{constraint_name, snake_case};
+
+/// The table that records which migrations a database has applied. The
+/// recorder writes it; introspection leaves it out of the live schema. It
+/// lives here, below both, so that neither imports the other for it.
+pub const RECORDER_TABLE: &str = "strata_migrations";
 
 /// The name of the foreign-key constraint of `table.column`, as
 /// `strata::schema` names it.

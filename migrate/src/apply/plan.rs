@@ -3,10 +3,10 @@
 //! `showmigrations` prints. Pure functions: nothing here touches a
 //! database.
 
+use crate::apply::recorder::{checksum, Record, Status};
 use crate::error::{Error, Result};
-use crate::graph;
-use crate::loader::{replay_into, MigrationSet};
-use crate::recorder::{checksum, Record, Status};
+use crate::files::graph;
+use crate::files::loader::{replay_into, MigrationSet};
 use crate::state::ProjectState;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

@@ -7,7 +7,7 @@
 //! sees the same order.
 
 use crate::error::{Error, Result};
-use crate::migration::Migration;
+use crate::files::migration::Migration;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
@@ -143,7 +143,7 @@ pub fn ancestors(migrations: &BTreeMap<String, Migration>, name: &str) -> BTreeS
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::migration::MigrationSql;
+    use crate::files::migration::MigrationSql;
 
     fn set(edges: &[(&str, &[&str])]) -> BTreeMap<String, Migration> {
         edges

@@ -2,11 +2,12 @@
 //! is `toml`'s answer.
 
 use super::{from_str, to_string_pretty};
-use crate::migration::{MigrationFile, MigrationFileIn, MigrationSql};
+use crate::files::migration::{MigrationFile, MigrationFileIn, MigrationSql};
+use crate::make::autodetect::autodetect;
+use crate::make::questioner::NonInteractiveQuestioner;
+use crate::make::writer;
 use crate::operations::*;
-use crate::questioner::NonInteractiveQuestioner;
 use crate::state::{DefaultValue, FieldState, ModelState, ProjectState};
-use crate::{autodetect, writer};
 use proptest::prelude::*;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use strata::meta::OnDelete;
@@ -150,7 +151,7 @@ proptest! {
     ) {
         let ops = vec![run_sql(description, statements.clone()), add_field(default)];
         let sql = MigrationSql {
-            sqlite: crate::migration::DialectScript {
+            sqlite: crate::files::migration::DialectScript {
                 forward: statements,
                 forward_error: Some("no".into()),
                 ..Default::default()

@@ -17,15 +17,15 @@
 //! use by `migrate`; reading it (`--plan`, `showmigrations`) never creates
 //! it.
 
-use crate::migration::Migration;
-use crate::session::{get, Session};
+use crate::files::migration::Migration;
+use crate::inspect::session::{get, Session};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use strata::{ColumnType, Dialect, SqlWriter, Statement, Value};
 
 /// The recorder table's name.
-pub const TABLE: &str = "strata_migrations";
+pub const TABLE: &str = crate::state::naming::RECORDER_TABLE;
 
 /// Where a recorded migration stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,7 +154,7 @@ pub(crate) async fn ensure_table(session: &mut Session<'_, '_>) -> strata::Resul
 
 /// Whether the recorder table exists, without creating it.
 pub(crate) async fn table_exists(session: &mut Session<'_, '_>) -> strata::Result<bool> {
-    Ok(crate::introspect::table_names(session)
+    Ok(crate::inspect::live::table_names(session)
         .await?
         .iter()
         .any(|t| t == TABLE))
@@ -259,7 +259,7 @@ pub(crate) async fn delete(session: &mut Session<'_, '_>, name: &str) -> strata:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::migration::MigrationSql;
+    use crate::files::migration::MigrationSql;
 
     #[test]
     fn the_checksum_covers_the_forward_sql_of_one_dialect() {

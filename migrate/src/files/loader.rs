@@ -17,9 +17,9 @@
 //! [`Error::Conflict`].
 
 use crate::error::{Error, Result};
-use crate::file_position;
-use crate::graph;
-use crate::migration::{Migration, MigrationFileIn, MigrationOptions};
+use crate::files::file_position;
+use crate::files::graph;
+use crate::files::migration::{Migration, MigrationFileIn, MigrationOptions};
 use crate::operations::tables::TableIndex;
 use crate::state::ProjectState;
 use std::collections::{BTreeMap, BTreeSet};
@@ -67,7 +67,7 @@ pub fn parse_with_options(
 ) -> Result<(Migration, MigrationOptions)> {
     // The fast reader covers what the writer produces; `toml` reads (or
     // rejects) everything else.
-    let file: MigrationFileIn = match crate::fast_toml::from_str(text) {
+    let file: MigrationFileIn = match crate::files::fast_toml::from_str(text) {
         Some(file) => file,
         None => parse_with_toml(path, text)?,
     };

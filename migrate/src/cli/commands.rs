@@ -1,14 +1,14 @@
 //! The commands behind the CLI, as library functions: `makemigrations`,
 //! `sqlmigrate`, `migrate` and `showmigrations`.
 
-use crate::autodetect::autodetect;
+use crate::apply::executor::{Migrator, Report};
+use crate::apply::plan::{render_status, Target};
 use crate::error::{Error, Result};
-use crate::executor::{Migrator, Report};
-use crate::loader::MigrationSet;
-use crate::plan::{render_status, Target};
-use crate::questioner::Questioner;
+use crate::files::loader::MigrationSet;
+use crate::make::autodetect::autodetect;
+use crate::make::questioner::Questioner;
+use crate::make::writer::{self, RenderedMigration};
 use crate::state::ProjectState;
-use crate::writer::{self, RenderedMigration};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use strata::{Db, Dialect};

@@ -1,0 +1,10 @@
+//! Database -> state: the live schema of a database in a normalized form
+//! comparable with the schema a state describes, and the session (a
+//! connection or a transaction on it) that every database-facing part
+//! runs its statements through.
+//!
+//! Imports from `files`, `operations` and `state` only.
+
+pub mod introspect;
+pub(crate) mod live;
+pub(crate) mod session;
