@@ -4,9 +4,10 @@
 //! fresh database.
 
 mod connect;
-mod edge_values;
-mod hostile_strings;
 mod distinct_and_slices;
+mod edge_values;
+mod executor;
+mod hostile_strings;
 mod instances;
 mod long_in_lists;
 mod multi_valued;

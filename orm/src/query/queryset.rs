@@ -8,7 +8,7 @@ use super::expr::{ColRef, Expr, IntoCondition};
 use super::in_list::check_bind_count;
 use super::order::{IntoOrderBy, OrderBy};
 use super::shape::{self, ShapeKey, StatementKind};
-use crate::db::{Db, Row};
+use crate::db::{Executor, Row};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::model::Model;
@@ -302,8 +302,8 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// Runs a `SELECT` of this queryset and decodes every row.
-    async fn fetch_models(&self, db: &Db, stmt: Statement) -> Result<Vec<M>> {
-        self.check_values(db.dialect())?;
+    async fn fetch_models<E: Executor>(&self, ex: &mut E, stmt: Statement) -> Result<Vec<M>> {
+        self.check_values(ex.dialect())?;
         self.check_paths()?;
         check_bind_count(M::META.name, &stmt)?;
         let plan = self.plan(true);
@@ -313,13 +313,13 @@ impl<M: Model> QuerySet<M> {
         let mut attach_order: Vec<usize> = (0..selected.len()).collect();
         attach_order.sort_by_key(|&i| std::cmp::Reverse(selected[i].len()));
         let mut scratch = Vec::with_capacity(selected.len());
-        let mut rows = db
+        let mut rows = ex
             .fetch(stmt, |row| {
                 self.decode(row, &selected, &attach_order, &mut scratch)
             })
             .await?;
         self.check_prefetch()?;
-        prefetch::prefetch(db, &mut rows, &self.prefetch).await?;
+        prefetch::prefetch(ex, &mut rows, &self.prefetch).await?;
         Ok(rows)
     }
 
@@ -665,8 +665,9 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// Runs the query and returns every matching row.
-    pub async fn all(&self, db: &Db) -> Result<Vec<M>> {
-        self.fetch_models(db, self.statement(db.dialect())).await
+    pub async fn all(&self, mut ex: impl Executor) -> Result<Vec<M>> {
+        let stmt = self.statement(ex.dialect());
+        self.fetch_models(&mut ex, stmt).await
     }
 
     /// [`first_sql`](QuerySet::first_sql) through the statement cache.
@@ -759,19 +760,17 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// The first row, ordered by primary key unless the queryset is ordered.
-    pub async fn first(&self, db: &Db) -> Result<Option<M>> {
-        let rows = self
-            .fetch_models(db, self.first_statement(db.dialect()))
-            .await?;
+    pub async fn first(&self, mut ex: impl Executor) -> Result<Option<M>> {
+        let stmt = self.first_statement(ex.dialect());
+        let rows = self.fetch_models(&mut ex, stmt).await?;
         Ok(rows.into_iter().next())
     }
 
     /// The one matching row: [`Error::DoesNotExist`] if there is none,
     /// [`Error::MultipleObjectsReturned`] if there are several.
-    pub async fn get(&self, db: &Db) -> Result<M> {
-        let mut rows = self
-            .fetch_models(db, self.get_statement(db.dialect()))
-            .await?;
+    pub async fn get(&self, mut ex: impl Executor) -> Result<M> {
+        let stmt = self.get_statement(ex.dialect());
+        let mut rows = self.fetch_models(&mut ex, stmt).await?;
         match rows.len() {
             0 => Err(Error::DoesNotExist {
                 model: M::META.name,
@@ -789,16 +788,17 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// The number of matching rows.
-    pub async fn count(&self, db: &Db) -> Result<u64> {
-        self.check_values(db.dialect())?;
-        let stmt = self.count_statement(db.dialect());
+    pub async fn count(&self, mut ex: impl Executor) -> Result<u64> {
+        let dialect = ex.dialect();
+        self.check_values(dialect)?;
+        let stmt = self.count_statement(dialect);
         check_bind_count(M::META.name, &stmt)?;
-        let counts = db
+        let counts = ex
             .fetch(stmt, |row| {
                 i64::decode(row, 0).map_err(|e| Error::Decode {
                     model: M::META.name,
                     column: "COUNT(*)",
-                    dialect: db.dialect(),
+                    dialect,
                     message: e.to_string(),
                 })
             })
@@ -807,11 +807,11 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// Whether any row matches.
-    pub async fn exists(&self, db: &Db) -> Result<bool> {
-        self.check_values(db.dialect())?;
-        let stmt = self.exists_statement(db.dialect());
+    pub async fn exists(&self, mut ex: impl Executor) -> Result<bool> {
+        self.check_values(ex.dialect())?;
+        let stmt = self.exists_statement(ex.dialect());
         check_bind_count(M::META.name, &stmt)?;
-        let rows = db.fetch(stmt, |_| Ok(())).await?;
+        let rows = ex.fetch(stmt, |_| Ok(())).await?;
         Ok(!rows.is_empty())
     }
 
@@ -820,21 +820,23 @@ impl<M: Model> QuerySet<M> {
     /// `qs.update(&db, [Post::published().set(true)])`
     pub async fn update(
         &self,
-        db: &Db,
+        mut ex: impl Executor,
         assignments: impl IntoIterator<Item = Assignment<M>>,
     ) -> Result<u64> {
-        let stmt = self.update_sql(db.dialect(), assignments)?;
+        let stmt = self.update_sql(ex.dialect(), assignments)?;
         check_bind_count(M::META.name, &stmt)?;
-        Ok(db.execute(stmt).await?.rows_affected)
+        Ok(ex.execute(stmt).await?.rows_affected)
     }
 
     /// Deletes every matching row; returns how many were deleted. Rows
     /// that refer to them follow their `on_delete`; a `protect` reference
-    /// refuses the whole delete with [`Error::Protected`].
-    pub async fn delete(&self, db: &Db) -> Result<u64> {
-        let stmt = self.delete_sql(db.dialect())?;
+    /// refuses the whole delete with [`Error::Protected`]. The checks run
+    /// on `ex` too: inside a transaction, they see its rows and hold its
+    /// locks.
+    pub async fn delete(&self, mut ex: impl Executor) -> Result<u64> {
+        let stmt = self.delete_sql(ex.dialect())?;
         check_bind_count(M::META.name, &stmt)?;
-        crate::relation::deletion::delete(db, M::META, &|w| self.write_keys(w), stmt).await
+        crate::relation::deletion::delete(&mut ex, M::META, &|w| self.write_keys(w), stmt).await
     }
 }
 
