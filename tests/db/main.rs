@@ -14,4 +14,6 @@ mod multi_valued;
 mod querysets;
 mod relations;
 mod roundtrip;
+mod row_locks;
+mod transactions;
 mod tree;

@@ -7,6 +7,7 @@ mod multi_valued;
 mod operations;
 mod querysets;
 mod relations;
+mod row_locks;
 mod statement_cache;
 mod tree;
 

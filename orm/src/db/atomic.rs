@@ -21,7 +21,7 @@
 //! let left = db
 //!     .atomic(|tx| {
 //!         Box::pin(async move {
-//!             let mut a = Account::objects().get(&mut *tx).await?;
+//!             let mut a = Account::objects().select_for_update().get(&mut *tx).await?;
 //!             a.balance -= 30;
 //!             a.save(&mut *tx).await?;
 //!             // A nested block that fails rolls back only itself.

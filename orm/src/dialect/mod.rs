@@ -214,6 +214,12 @@ pub(crate) trait SqlDialect: Sync {
         65_535
     }
 
+    /// Whether `SELECT ... FOR UPDATE` locks rows (SQLite has no row
+    /// locks: its transactions lock the whole database for writing).
+    fn has_row_locks(&self) -> bool {
+        true
+    }
+
     /// Whether an `INSERT` reads generated keys back with `RETURNING`
     /// (else from the driver's last-insert id).
     fn returns_inserted_keys(&self) -> bool {

@@ -15,6 +15,10 @@ use std::borrow::Cow;
 pub(crate) struct Sqlite;
 
 impl SqlDialect for Sqlite {
+    fn has_row_locks(&self) -> bool {
+        false
+    }
+
     fn write_placeholder(&self, out: &mut String, _index: usize) {
         out.push('?');
     }

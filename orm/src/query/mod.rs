@@ -18,4 +18,4 @@ pub(crate) use expr::{column_eq, pk_eq, reached_from};
 pub use field::{Field, IntoBind, TextField};
 pub use in_list::MAX_PLACEHOLDER_LIST;
 pub use order::{IntoOrderBy, OrderBy};
-pub use queryset::QuerySet;
+pub use queryset::{ForUpdate, QuerySet};

@@ -1,6 +1,10 @@
 //! [`QuerySet`]: a lazy, typed query on one model.
 
 mod prefetch_select;
+mod row_lock;
+
+pub use row_lock::ForUpdate;
+use row_lock::RowLock;
 
 use super::assign::Assignment;
 use super::compile::{normalize, write_order_by, write_where, JoinPlan};
@@ -58,6 +62,8 @@ pub struct QuerySet<M: Model> {
     related: Vec<JoinPath>,
     /// Paths loaded by one more query each, by `prefetch_related`.
     prefetch: Vec<PrefetchSpec>,
+    /// `FOR UPDATE`, by `select_for_update`.
+    lock: Option<RowLock>,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -71,6 +77,7 @@ impl<M: Model> Clone for QuerySet<M> {
             distinct: self.distinct,
             related: self.related.clone(),
             prefetch: self.prefetch.clone(),
+            lock: self.lock.clone(),
             _model: PhantomData,
         }
     }
@@ -87,6 +94,7 @@ impl<M: Model> std::fmt::Debug for QuerySet<M> {
             .field("distinct", &self.distinct)
             .field("select_related", &self.related)
             .field("prefetch_related", &self.prefetch)
+            .field("select_for_update", &self.lock)
             .finish()
     }
 }
@@ -108,6 +116,7 @@ impl<M: Model> QuerySet<M> {
             distinct: false,
             related: Vec::new(),
             prefetch: Vec::new(),
+            lock: None,
             _model: PhantomData,
         }
     }
@@ -303,6 +312,7 @@ impl<M: Model> QuerySet<M> {
 
     /// Runs a `SELECT` of this queryset and decodes every row.
     async fn fetch_models<E: Executor>(&self, ex: &mut E, stmt: Statement) -> Result<Vec<M>> {
+        self.check_lock(ex)?;
         self.check_values(ex.dialect())?;
         self.check_paths()?;
         check_bind_count(M::META.name, &stmt)?;
@@ -429,6 +439,7 @@ impl<M: Model> QuerySet<M> {
             key.path(&term.path);
             key.flag(term.descending);
         }
+        self.encode_lock(key);
     }
 
     /// The values the filters bind, in order.
@@ -475,6 +486,9 @@ impl<M: Model> QuerySet<M> {
         write_where(w, &plan, &self.filters);
         write_order_by(w, &plan, &self.order);
         w.dialect().imp().write_limit_offset(w, limit, self.offset);
+        if with_related {
+            self.write_lock(w, &plan);
+        }
     }
 
     /// With `DISTINCT`, appends each ordering column of a joined relation
