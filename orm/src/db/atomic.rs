@@ -42,6 +42,55 @@
 //! assert_eq!(Account::objects().get(&db).await?.balance, 70);
 //! # Ok(()) }
 //! ```
+//!
+//! An order and its lines, all or nothing:
+//!
+//! ```
+//! # use strata::prelude::*;
+//! #[derive(Model, Debug)]
+//! struct Order {
+//!     id: i64,
+//!     #[strata(max_length = 40)]
+//!     customer: String,
+//!     total: i64,
+//! }
+//!
+//! #[derive(Model, Debug)]
+//! struct OrderLine {
+//!     id: i64,
+//!     #[strata(on_delete = cascade)]
+//!     order: ForeignKey<Order>,
+//!     #[strata(max_length = 20)]
+//!     sku: String,
+//!     qty: i64,
+//!     price: i64,
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> strata::Result<()> {
+//! let db = Db::connect("sqlite::memory:").await?;
+//! db.create_tables(&[Order::META, OrderLine::META]).await?;
+//! let order_id = db
+//!     .atomic(|tx| {
+//!         Box::pin(async move {
+//!             let mut order = Order { id: 0, customer: "ann".into(), total: 0 };
+//!             order.insert(&mut *tx).await?;
+//!             let mut lines = vec![
+//!                 OrderLine { id: 0, order: ForeignKey::to(&order), sku: "pen".into(), qty: 2, price: 150 },
+//!                 OrderLine { id: 0, order: ForeignKey::to(&order), sku: "ink".into(), qty: 1, price: 700 },
+//!             ];
+//!             OrderLine::bulk_create(&mut *tx, &mut lines).await?;
+//!             order.total = lines.iter().map(|l| l.qty * l.price).sum();
+//!             order.save(&mut *tx).await?;
+//!             Ok::<_, strata::Error>(order.id)
+//!         })
+//!     })
+//!     .await?;
+//! assert_eq!(Order::objects().get(&db).await?.total, 1000);
+//! assert_eq!(Order::objects().get(&db).await?.id, order_id);
+//! assert_eq!(OrderLine::objects().count(&db).await?, 2);
+//! # Ok(()) }
+//! ```
 
 use super::{Conn, Db, Isolation, Transaction};
 use crate::error::Error;
