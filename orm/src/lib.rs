@@ -42,6 +42,7 @@
 //! - [`dialect`]: the SQL differences between databases;
 //! - [`schema`]: creating tables without migrations.
 
+mod bulk;
 pub mod column_type;
 pub mod db;
 pub mod dialect;
@@ -57,6 +58,7 @@ pub mod types;
 mod value;
 mod writer;
 
+pub use bulk::OnConflict;
 pub use column_type::{ColumnType, CustomColumnType};
 pub use db::{Conn, Executor, Isolation, Transaction, TxFuture};
 pub use db::{ConnectOptions, Db, ExecResult, Row};

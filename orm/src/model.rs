@@ -191,6 +191,57 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     ) -> impl Future<Output = Result<()>> + Send {
         async move { bulk_create(ex, objects).await }
     }
+
+    /// [`bulk_create`](Model::bulk_create) that resolves rows colliding
+    /// with existing ones on a unique constraint, as `on_conflict` says:
+    /// [`OnConflict::ignore`](crate::OnConflict::ignore) keeps the
+    /// existing row, [`OnConflict::update`](crate::OnConflict::update)
+    /// overwrites its named fields (an upsert). See [`crate::OnConflict`]
+    /// for the SQL of each database and which keys are stored back.
+    fn bulk_create_on_conflict(
+        ex: impl Executor,
+        objects: &mut [Self],
+        on_conflict: crate::OnConflict<Self>,
+    ) -> impl Future<Output = Result<()>> + Send {
+        async move { crate::bulk::bulk_create_on_conflict(ex, objects, &on_conflict).await }
+    }
+
+    /// The statements [`bulk_create_on_conflict`](Model::bulk_create_on_conflict)
+    /// runs on `dialect`, one per batch.
+    fn bulk_create_on_conflict_sql(
+        objects: &[Self],
+        dialect: Dialect,
+        on_conflict: &crate::OnConflict<Self>,
+    ) -> Result<Vec<Statement>> {
+        crate::bulk::upsert_statements(objects, dialect, on_conflict)
+    }
+
+    /// Writes `fields` of every object to its row (by primary key), with
+    /// `UPDATE ... SET f = CASE pk WHEN .. THEN .. END WHERE pk IN (..)`
+    /// statements of at most 500 rows (fewer where the bind limit
+    /// requires), in one transaction (a savepoint of the caller's) when
+    /// there are several. Returns how many rows matched.
+    ///
+    /// `Article::bulk_update(&db, &rows, (Article::rating(), Article::score()))`
+    fn bulk_update(
+        ex: impl Executor,
+        objects: &[Self],
+        fields: impl crate::query::FieldList<Self> + Send,
+    ) -> impl Future<Output = Result<u64>> + Send {
+        async move {
+            let statements = crate::bulk::bulk_update_statements(objects, ex.dialect(), fields)?;
+            crate::bulk::run_bulk_update(ex, statements).await
+        }
+    }
+
+    /// The statements [`bulk_update`](Model::bulk_update) runs on `dialect`.
+    fn bulk_update_sql(
+        objects: &[Self],
+        dialect: Dialect,
+        fields: impl crate::query::FieldList<Self>,
+    ) -> Result<Vec<Statement>> {
+        crate::bulk::bulk_update_statements(objects, dialect, fields)
+    }
 }
 
 /// `<verb>"table" WHERE "pk" = ?`.
@@ -239,6 +290,19 @@ fn insert_statement<M: Model>(dialect: Dialect, rows: Vec<Value>, row_count: usi
 
 /// Renders the `INSERT` of [`insert_statement`].
 fn render_insert<M: Model>(dialect: Dialect, rows: Vec<Value>, row_count: usize) -> Statement {
+    render_insert_with::<M>(dialect, rows, row_count, None)
+}
+
+/// Renders an `INSERT` of `row_count` rows, with an upsert clause from
+/// `conflict` before any `RETURNING`; `RETURNING` reads the key, then the
+/// conflict's unique columns when there is an upsert (so returned rows
+/// are matched by value, not by position).
+pub(crate) fn render_insert_with<M: Model>(
+    dialect: Dialect,
+    rows: Vec<Value>,
+    row_count: usize,
+    conflict: Option<&crate::bulk::Conflict>,
+) -> Statement {
     let meta = M::META;
     let mut w = SqlWriter::new(dialect);
     w.push_sql("INSERT INTO ");
@@ -266,14 +330,23 @@ fn render_insert<M: Model>(dialect: Dialect, rows: Vec<Value>, row_count: usize)
         }
         w.push_sql(")");
     }
-    if meta.pk().auto_increment && dialect.imp().returns_inserted_keys() {
-        w.push_sql(" RETURNING ");
-        w.push_identifier(meta.pk().column);
+    if let Some(conflict) = conflict {
+        conflict.write(&mut w, meta);
+    }
+    match conflict {
+        None if meta.pk().auto_increment && dialect.imp().returns_inserted_keys() => {
+            w.push_sql(" RETURNING ");
+            w.push_identifier(meta.pk().column);
+        }
+        Some(conflict) if meta.pk().auto_increment && dialect.imp().has_returning() => {
+            conflict.write_returning(&mut w, meta)
+        }
+        _ => {}
     }
     w.finish()
 }
 
-fn generated_key<M: Model>(row: &Row, dialect: Dialect) -> Result<i64> {
+pub(crate) fn generated_key<M: Model>(row: &Row, dialect: Dialect) -> Result<i64> {
     let pk = M::META.pk();
     let decode_error = |message: String| Error::Decode {
         model: M::META.name,
@@ -359,7 +432,7 @@ async fn save<M: Model>(obj: &M, mut ex: impl Executor) -> Result<()> {
 
 /// The batches of `bulk_create`: as many rows per statement as the
 /// dialect's bind-parameter limit allows.
-fn bulk_batches<M: Model>(objects: &[M], dialect: Dialect) -> std::slice::Chunks<'_, M> {
+pub(crate) fn bulk_batches<M: Model>(objects: &[M], dialect: Dialect) -> std::slice::Chunks<'_, M> {
     let per_row = M::META.insert_columns().count();
     let rows_per_batch = dialect
         .max_bind_params()
@@ -426,7 +499,11 @@ async fn bulk_create<M: Model>(mut ex: impl Executor, objects: &mut [M]) -> Resu
 
 /// Checks the values of an `INSERT` (rows of `meta.insert_columns()`)
 /// against their columns, before anything is written.
-fn check_insert_values(meta: &'static ModelMeta, values: &[Value], dialect: Dialect) -> Result<()> {
+pub(crate) fn check_insert_values(
+    meta: &'static ModelMeta,
+    values: &[Value],
+    dialect: Dialect,
+) -> Result<()> {
     let per_row = meta.insert_columns().count();
     if per_row == 0 {
         return Ok(());
@@ -439,7 +516,7 @@ fn check_insert_values(meta: &'static ModelMeta, values: &[Value], dialect: Dial
 
 /// Checks `values` against the `columns` they are written to, in order
 /// (see [`crate::value::check`]).
-fn check_column_values<'a>(
+pub(crate) fn check_column_values<'a>(
     meta: &'static ModelMeta,
     columns: impl Iterator<Item = &'a crate::meta::ColumnMeta>,
     values: &[Value],

@@ -17,3 +17,4 @@ mod roundtrip;
 mod row_locks;
 mod transactions;
 mod tree;
+mod writes;

@@ -10,6 +10,7 @@ mod relations;
 mod row_locks;
 mod statement_cache;
 mod tree;
+mod writes;
 
 use strata::{Dialect, Statement};
 

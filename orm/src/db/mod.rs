@@ -8,6 +8,7 @@ mod connect;
 mod executor;
 mod options;
 mod row;
+mod violation;
 
 pub use atomic::TxFuture;
 pub use conn::{Conn, Isolation, Transaction};
@@ -264,11 +265,9 @@ impl Db {
         );
     }
 
+    /// The error of a failed statement: a constraint violation as its own
+    /// variant, anything else as [`Error::Query`].
     fn query_error(&self, sql: String, source: sqlx::Error) -> Error {
-        Error::Query {
-            dialect: self.inner.dialect,
-            sql,
-            source,
-        }
+        violation::classify(self.inner.dialect, sql, source)
     }
 }

@@ -15,6 +15,10 @@ use std::borrow::Cow;
 pub(crate) struct Sqlite;
 
 impl SqlDialect for Sqlite {
+    fn has_returning(&self) -> bool {
+        true
+    }
+
     fn has_row_locks(&self) -> bool {
         false
     }

@@ -2,6 +2,7 @@
 
 mod prefetch_select;
 mod row_lock;
+mod writes;
 
 pub use row_lock::ForUpdate;
 use row_lock::RowLock;
