@@ -477,8 +477,8 @@ fn recorder_error(source: strata::Error) -> Error {
 /// The database's own message of a failed statement.
 fn source_message(error: &strata::Error) -> String {
     match error {
-        strata::Error::Query { source, .. }
-        | strata::Error::UniqueViolation { source, .. }
+        strata::Error::Query { source, .. } => source.to_string(),
+        strata::Error::UniqueViolation { source, .. }
         | strata::Error::ForeignKeyViolation { source, .. }
         | strata::Error::NotNullViolation { source, .. } => source.to_string(),
         other => other.to_string(),

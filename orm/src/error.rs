@@ -71,7 +71,7 @@ pub enum Error {
         /// The statement that failed.
         sql: String,
         #[source]
-        source: sqlx::Error,
+        source: Box<sqlx::Error>,
     },
 
     /// A write refers to a row that does not exist, or a delete would
@@ -93,7 +93,7 @@ pub enum Error {
         /// The statement that failed.
         sql: String,
         #[source]
-        source: sqlx::Error,
+        source: Box<sqlx::Error>,
     },
 
     /// A write would store `NULL` in a `NOT NULL` column (a model whose
@@ -109,7 +109,7 @@ pub enum Error {
         /// The statement that failed.
         sql: String,
         #[source]
-        source: sqlx::Error,
+        source: Box<sqlx::Error>,
     },
 
     /// A column's value could not be turned into the field's Rust type.

@@ -249,3 +249,31 @@ async fn sixteen_concurrent_transactions_increment_a_counter_exactly() {
     db.close().await;
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn atomic_on_a_held_connection_runs_on_that_connection() {
+    each_db("atomic_conn", |db| async move {
+        db.create_tables(&[Article::META]).await.unwrap();
+        let mut conn = db.acquire().await.unwrap();
+        let err = conn
+            .atomic(|tx| {
+                Box::pin(async move {
+                    Article::new("gone", "ann", 1).insert(&mut *tx).await?;
+                    Err::<(), _>(refused("no"))
+                })
+            })
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("no"), "{err}");
+        conn.atomic(|tx| {
+            Box::pin(async move { Article::new("kept", "ann", 1).insert(&mut *tx).await })
+        })
+        .await
+        .unwrap();
+        // The connection is usable after both blocks.
+        assert_eq!(Article::objects().count(&mut conn).await.unwrap(), 1);
+        drop(conn);
+        assert_eq!(titles(&db).await, ["kept"]);
+    })
+    .await;
+}

@@ -126,7 +126,12 @@ impl Executor for &Db {
 
     fn begin(&mut self) -> impl Future<Output = Result<Transaction<'_>>> + Send {
         let db: &Db = self;
-        async move { Ok(Db::begin(db).await?) }
+        async move {
+            // A transaction on a pooled connection of its own lives as long
+            // as it likes; the trait asks for one tied to `self`.
+            let tx: Result<Transaction<'_>> = Db::begin(db).await;
+            tx
+        }
     }
 }
 

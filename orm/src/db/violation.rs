@@ -65,7 +65,7 @@ pub(crate) fn classify(dialect: Dialect, sql: String, source: sqlx::Error) -> Er
                 columns,
                 dialect,
                 sql,
-                source,
+                source: Box::new(source),
             }
         }
         ErrorKind::ForeignKeyViolation => {
@@ -88,7 +88,7 @@ pub(crate) fn classify(dialect: Dialect, sql: String, source: sqlx::Error) -> Er
                 constraint,
                 dialect,
                 sql,
-                source,
+                source: Box::new(source),
             }
         }
         ErrorKind::NotNullViolation => {
@@ -109,7 +109,7 @@ pub(crate) fn classify(dialect: Dialect, sql: String, source: sqlx::Error) -> Er
                 column,
                 dialect,
                 sql,
-                source,
+                source: Box::new(source),
             }
         }
         _ => Error::Query {
