@@ -31,8 +31,18 @@ pub(crate) fn classify(dialect: Dialect, sql: String, source: sqlx::Error) -> Er
             source,
         };
     };
-    let kind = db_error.kind();
     let message = db_error.message().to_string();
+    let kind = match db_error.kind() {
+        // A `RESTRICT` action fails with SQLITE_CONSTRAINT_TRIGGER (1811),
+        // which sqlx does not classify, under the foreign-key message.
+        ErrorKind::Other
+            if dialect == Dialect::Sqlite
+                && message.starts_with("FOREIGN KEY constraint failed") =>
+        {
+            ErrorKind::ForeignKeyViolation
+        }
+        kind => kind,
+    };
     let pg = postgres_fields(db_error.as_ref());
     let written = written_table(dialect, &sql);
     match kind {
