@@ -18,8 +18,9 @@ use std::marker::PhantomData;
 
 /// Rows one `bulk_update` statement writes at most: each row's `CASE`
 /// is searched linearly, so a statement costs rows × rows comparisons
-/// (14,000 rows in one statement took tens of seconds on MariaDB); the
-/// bind limit caps it further for many fields.
+/// (updating 14,000 rows in statements of up to 13,107 rows took about
+/// 100 s over the three test databases; in statements of 500, 1,200 rows
+/// take 1 s); the bind limit caps it further for many fields.
 const BULK_UPDATE_ROWS: usize = 500;
 
 /// What [`Model::bulk_create_on_conflict`] does with a row that collides
