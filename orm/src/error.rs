@@ -48,6 +48,70 @@ pub enum Error {
         source: sqlx::Error,
     },
 
+    /// A write would give two rows the same values where a unique
+    /// constraint (or the primary key) forbids it. Match on it to handle a
+    /// duplicate (`get_or_create` does).
+    ///
+    /// `constraint` is the database's name for it (PostgreSQL, MySQL); on
+    /// SQLite, which reports only the columns, the name of the model's
+    /// `unique(fields(...))` constraint with those columns, if any.
+    /// `columns` are the constrained columns where the database or the
+    /// model's metadata tells them.
+    #[error(
+        "duplicate row in `{table}`: unique constraint {} on ({}) violated ({dialect}): {source}\n  statement: {sql}",
+        describe(.constraint.as_deref()),
+        .columns.join(", ")
+    )]
+    UniqueViolation {
+        /// The table written to.
+        table: String,
+        constraint: Option<String>,
+        columns: Vec<String>,
+        dialect: Dialect,
+        /// The statement that failed.
+        sql: String,
+        #[source]
+        source: Box<sqlx::Error>,
+    },
+
+    /// A write refers to a row that does not exist, or a delete would
+    /// leave rows referring to a deleted row (`on_delete = restrict` or
+    /// `do_nothing`).
+    ///
+    /// `table` is the referring table; `constraint` is the database's name
+    /// for the foreign key on PostgreSQL and MySQL. SQLite reports neither
+    /// (its message is "FOREIGN KEY constraint failed"): there `table` is
+    /// the table the statement writes and `constraint` is `None`.
+    #[error(
+        "foreign key {} of `{table}` violated ({dialect}): {source}\n  statement: {sql}",
+        describe(.constraint.as_deref())
+    )]
+    ForeignKeyViolation {
+        table: String,
+        constraint: Option<String>,
+        dialect: Dialect,
+        /// The statement that failed.
+        sql: String,
+        #[source]
+        source: Box<sqlx::Error>,
+    },
+
+    /// A write would store `NULL` in a `NOT NULL` column (a model whose
+    /// `Option` field meets a column the schema declares required).
+    #[error(
+        "`{table}`.`{}` cannot be NULL ({dialect}): {source}\n  statement: {sql}",
+        .column.as_deref().unwrap_or("?")
+    )]
+    NotNullViolation {
+        table: String,
+        column: Option<String>,
+        dialect: Dialect,
+        /// The statement that failed.
+        sql: String,
+        #[source]
+        source: Box<sqlx::Error>,
+    },
+
     /// A column's value could not be turned into the field's Rust type.
     #[error("could not decode column `{column}` of `{model}` ({dialect}): {message}")]
     Decode {
@@ -135,6 +199,14 @@ pub enum Error {
         /// item holding one, for a list bound as one array).
         position: usize,
     },
+}
+
+/// A constraint's name for a message, quoted, or "(unnamed)".
+fn describe(constraint: Option<&str>) -> String {
+    match constraint {
+        Some(name) => format!("`{name}`"),
+        None => "(unnamed)".into(),
+    }
 }
 
 /// `Result<T, strata::Error>`.

@@ -42,6 +42,7 @@
 //! - [`dialect`]: the SQL differences between databases;
 //! - [`schema`]: creating tables without migrations.
 
+mod bulk;
 pub mod column_type;
 pub mod db;
 pub mod dialect;
@@ -57,8 +58,9 @@ pub mod types;
 mod value;
 mod writer;
 
+pub use bulk::OnConflict;
 pub use column_type::{ColumnType, CustomColumnType};
-pub use db::{Conn, Transaction};
+pub use db::{Conn, Executor, Isolation, Transaction, TxFuture};
 pub use db::{ConnectOptions, Db, ExecResult, Row};
 pub use dialect::Dialect;
 pub use error::{Error, Result};
@@ -79,8 +81,8 @@ pub use strata_derive::Model;
 pub mod prelude {
     pub use crate::relation::Prefetch;
     pub use crate::{
-        Db, Dialect, Field, FieldType, ForeignKey, ManyToMany, Model, OneToOne, QuerySet, Reverse,
-        Q,
+        Db, Dialect, Executor, Field, FieldType, ForeignKey, ManyToMany, Model, OneToOne, QuerySet,
+        Reverse, Q,
     };
 }
 

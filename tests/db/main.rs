@@ -6,6 +6,7 @@
 mod connect;
 mod distinct_and_slices;
 mod edge_values;
+mod executor;
 mod hostile_strings;
 mod instances;
 mod long_in_lists;
@@ -13,4 +14,7 @@ mod multi_valued;
 mod querysets;
 mod relations;
 mod roundtrip;
+mod row_locks;
+mod transactions;
 mod tree;
+mod writes;

@@ -404,7 +404,10 @@ async fn on_delete_restrict_and_do_nothing_are_refused_by_the_database() {
         .await
         .unwrap();
         let err = owner.delete(&db).await.unwrap_err();
-        assert!(matches!(err, strata::Error::Query { .. }), "{err}");
+        assert!(
+            matches!(&err, strata::Error::ForeignKeyViolation { .. }),
+            "{err}"
+        );
         assert!(err.to_string().contains("DELETE FROM"), "{err}");
         RestrictRef::objects().delete(&db).await.unwrap();
         DoNothingRef {
@@ -415,7 +418,10 @@ async fn on_delete_restrict_and_do_nothing_are_refused_by_the_database() {
         .await
         .unwrap();
         let err = owner.delete(&db).await.unwrap_err();
-        assert!(matches!(err, strata::Error::Query { .. }), "{err}");
+        assert!(
+            matches!(&err, strata::Error::ForeignKeyViolation { .. }),
+            "{err}"
+        );
         assert_eq!(
             Owner::objects().count(&db).await.unwrap(),
             2,

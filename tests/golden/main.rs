@@ -7,8 +7,10 @@ mod multi_valued;
 mod operations;
 mod querysets;
 mod relations;
+mod row_locks;
 mod statement_cache;
 mod tree;
+mod writes;
 
 use strata::{Dialect, Statement};
 

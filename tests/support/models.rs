@@ -133,3 +133,13 @@ pub struct ListedItem {
     pub day: NaiveDate,
     pub note: Option<String>,
 }
+
+/// One number that concurrent transactions increment.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[strata(table = "counter")]
+pub struct Counter {
+    pub id: i64,
+    #[strata(max_length = 20, unique)]
+    pub name: String,
+    pub n: i64,
+}

@@ -478,6 +478,9 @@ fn recorder_error(source: strata::Error) -> Error {
 fn source_message(error: &strata::Error) -> String {
     match error {
         strata::Error::Query { source, .. } => source.to_string(),
+        strata::Error::UniqueViolation { source, .. }
+        | strata::Error::ForeignKeyViolation { source, .. }
+        | strata::Error::NotNullViolation { source, .. } => source.to_string(),
         other => other.to_string(),
     }
 }

@@ -71,6 +71,10 @@ enum PooledConn {
 pub struct Transaction<'c> {
     db: Db,
     inner: Tx<'c>,
+    /// 0 for a transaction, 1 for a savepoint in it, and so on.
+    depth: usize,
+    /// SQLite only: the transaction took the write lock when it began.
+    sqlite_write_lock: bool,
 }
 
 enum Tx<'c> {
@@ -143,7 +147,99 @@ impl Db {
         Ok(Transaction {
             db: self.clone(),
             inner,
+            depth: 0,
+            sqlite_write_lock: takes_sqlite_write_lock(self.dialect(), begin),
         })
+    }
+
+    /// Starts a transaction at `level` on a connection of its own (see
+    /// [`Isolation`] for what each database does with it).
+    pub async fn begin_isolated(&self, level: Isolation) -> Result<Transaction<'static>> {
+        let Some(begin) = level.begin_statement(self.dialect()) else {
+            return self.begin().await;
+        };
+        let started = Instant::now();
+        let result = match &self.inner.pool {
+            #[cfg(feature = "sqlite")]
+            Pool::Sqlite(pool) => pool.begin_with(begin).await.map(Tx::Sqlite),
+            #[cfg(feature = "postgres")]
+            Pool::Postgres(pool) => pool.begin_with(begin).await.map(Tx::Postgres),
+            #[cfg(feature = "mysql")]
+            Pool::MySql(pool) => pool.begin_with(begin).await.map(Tx::MySql),
+        };
+        self.log(begin, started);
+        let inner = result.map_err(|source| self.query_error(begin.into(), source))?;
+        Ok(Transaction {
+            db: self.clone(),
+            inner,
+            depth: 0,
+            sqlite_write_lock: false,
+        })
+    }
+}
+
+/// Whether `begin` takes SQLite's write lock at once.
+fn takes_sqlite_write_lock(dialect: Dialect, begin: &str) -> bool {
+    let begin = begin.trim_start().to_ascii_uppercase();
+    dialect == Dialect::Sqlite
+        && (begin.starts_with("BEGIN IMMEDIATE") || begin.starts_with("BEGIN EXCLUSIVE"))
+}
+
+/// A transaction isolation level, for [`Db::begin_isolated`] and
+/// [`Db::atomic_isolated`].
+///
+/// - PostgreSQL: `BEGIN ISOLATION LEVEL ...`; `ReadUncommitted` behaves as
+///   `ReadCommitted` (PostgreSQL's own rule). The default is read committed.
+/// - MySQL/MariaDB (InnoDB): `SET TRANSACTION ISOLATION LEVEL ...` for the
+///   one transaction, then `START TRANSACTION`. The default is repeatable
+///   read.
+/// - SQLite: every transaction is serializable (one writer at a time), which
+///   gives every level's guarantees; the level is accepted and the
+///   transaction begins as [`Db::begin`] does.
+///
+/// A serializable transaction can fail with a serialization error that the
+/// caller is expected to retry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Isolation {
+    /// Reads may see uncommitted changes of other transactions.
+    ReadUncommitted,
+    /// Each statement sees what was committed before it began.
+    ReadCommitted,
+    /// Every read of the transaction sees the same snapshot.
+    RepeatableRead,
+    /// The transaction behaves as if transactions ran one after the other.
+    Serializable,
+}
+
+impl Isolation {
+    /// The statement that begins a transaction at this level, or `None`
+    /// where the ordinary `BEGIN` already gives it (SQLite).
+    fn begin_statement(self, dialect: Dialect) -> Option<&'static str> {
+        use Isolation::*;
+        match dialect {
+            Dialect::Sqlite => None,
+            Dialect::Postgres => Some(match self {
+                ReadUncommitted => "BEGIN ISOLATION LEVEL READ UNCOMMITTED",
+                ReadCommitted => "BEGIN ISOLATION LEVEL READ COMMITTED",
+                RepeatableRead => "BEGIN ISOLATION LEVEL REPEATABLE READ",
+                Serializable => "BEGIN ISOLATION LEVEL SERIALIZABLE",
+            }),
+            // `SET TRANSACTION` (without GLOBAL or SESSION) applies to the
+            // next transaction only; both statements go in one round trip.
+            Dialect::MySql => Some(match self {
+                ReadUncommitted => {
+                    "SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED; START TRANSACTION"
+                }
+                ReadCommitted => {
+                    "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION"
+                }
+                RepeatableRead => {
+                    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; START TRANSACTION"
+                }
+                Serializable => "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE; START TRANSACTION",
+            }),
+        }
     }
 }
 
@@ -187,6 +283,15 @@ impl Conn {
         stmt: Statement,
         decode: impl FnMut(&Row) -> Result<T> + Send,
     ) -> Result<Vec<T>> {
+        self.fetch_owned(stmt, row_decoder(decode)).await
+    }
+
+    /// Runs a query and hands each row, owned, to `decode`.
+    pub(crate) async fn fetch_owned<T: Send>(
+        &mut self,
+        stmt: Statement,
+        decode: impl FnMut(Row) -> Result<T> + Send,
+    ) -> Result<Vec<T>> {
         let db = self.db.clone();
         fetch(&db, self.session(), stmt, decode).await
     }
@@ -215,7 +320,13 @@ impl Conn {
         };
         db.log(begin, started);
         let inner = result.map_err(|source| db.query_error(begin.into(), source))?;
-        Ok(Transaction { db, inner })
+        let sqlite_write_lock = takes_sqlite_write_lock(db.dialect(), begin);
+        Ok(Transaction {
+            db,
+            inner,
+            depth: 0,
+            sqlite_write_lock,
+        })
     }
 
     /// Closes the connection when it is dropped instead of returning it to
@@ -279,12 +390,77 @@ impl Transaction<'_> {
         stmt: Statement,
         decode: impl FnMut(&Row) -> Result<T> + Send,
     ) -> Result<Vec<T>> {
+        self.fetch_owned(stmt, row_decoder(decode)).await
+    }
+
+    /// Runs a query and hands each row, owned, to `decode`.
+    pub(crate) async fn fetch_owned<T: Send>(
+        &mut self,
+        stmt: Statement,
+        decode: impl FnMut(Row) -> Result<T> + Send,
+    ) -> Result<Vec<T>> {
         let db = self.db.clone();
         fetch(&db, self.session(), stmt, decode).await
     }
 
-    /// Makes the transaction's changes permanent.
+    /// The [`Db`] this transaction runs on.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// 0 for a transaction, 1 for a savepoint in one, 2 for a savepoint in
+    /// that, and so on.
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
+    pub(crate) fn holds_sqlite_write_lock(&self) -> bool {
+        self.sqlite_write_lock
+    }
+
+    /// Starts a savepoint in this transaction, as a transaction of its own:
+    /// its [`commit`](Transaction::commit) releases the savepoint (the
+    /// changes stay part of this transaction), its
+    /// [`rollback`](Transaction::rollback), or dropping it, undoes only the
+    /// changes made since the savepoint. Works on every database.
+    pub async fn begin(&mut self) -> Result<Transaction<'_>> {
+        use sqlx::Connection as _;
+        let started = Instant::now();
+        let db = self.db.clone();
+        let depth = self.depth + 1;
+        let statement = format!("SAVEPOINT _sqlx_savepoint_{depth}");
+        let result = match &mut self.inner {
+            #[cfg(feature = "sqlite")]
+            Tx::Sqlite(t) => (**t).begin().await.map(Tx::Sqlite),
+            #[cfg(feature = "postgres")]
+            Tx::Postgres(t) => (**t).begin().await.map(Tx::Postgres),
+            #[cfg(feature = "mysql")]
+            Tx::MySql(t) => (**t).begin().await.map(Tx::MySql),
+        };
+        db.log(&statement, started);
+        let inner = result.map_err(|source| db.query_error(statement, source))?;
+        Ok(Transaction {
+            db,
+            inner,
+            depth,
+            sqlite_write_lock: self.sqlite_write_lock,
+        })
+    }
+
+    /// What ending this transaction sends.
+    fn end_statement(&self, commit: bool) -> String {
+        match (self.depth, commit) {
+            (0, true) => "COMMIT".into(),
+            (0, false) => "ROLLBACK".into(),
+            (d, true) => format!("RELEASE SAVEPOINT _sqlx_savepoint_{d}"),
+            (d, false) => format!("ROLLBACK TO SAVEPOINT _sqlx_savepoint_{d}"),
+        }
+    }
+
+    /// Makes the transaction's changes permanent (for a savepoint: part of
+    /// the enclosing transaction).
     pub async fn commit(self) -> Result<()> {
+        let statement = self.end_statement(true);
         let started = Instant::now();
         let result = match self.inner {
             #[cfg(feature = "sqlite")]
@@ -294,12 +470,14 @@ impl Transaction<'_> {
             #[cfg(feature = "mysql")]
             Tx::MySql(t) => t.commit().await,
         };
-        self.db.log("COMMIT", started);
-        result.map_err(|source| self.db.query_error("COMMIT".into(), source))
+        self.db.log(&statement, started);
+        result.map_err(|source| self.db.query_error(statement, source))
     }
 
-    /// Discards the transaction's changes.
+    /// Discards the transaction's changes (for a savepoint: those made
+    /// since it began).
     pub async fn rollback(self) -> Result<()> {
+        let statement = self.end_statement(false);
         let started = Instant::now();
         let result = match self.inner {
             #[cfg(feature = "sqlite")]
@@ -309,8 +487,8 @@ impl Transaction<'_> {
             #[cfg(feature = "mysql")]
             Tx::MySql(t) => t.rollback().await,
         };
-        self.db.log("ROLLBACK", started);
-        result.map_err(|source| self.db.query_error("ROLLBACK".into(), source))
+        self.db.log(&statement, started);
+        result.map_err(|source| self.db.query_error(statement, source))
     }
 }
 
@@ -365,11 +543,18 @@ async fn execute(db: &Db, session: Session<'_>, stmt: Statement) -> Result<ExecR
     result.map_err(|source| db.query_error(sql, source))
 }
 
+/// Turns a decoder of borrowed rows into one of owned rows.
+fn row_decoder<T>(
+    mut decode: impl FnMut(&Row) -> Result<T> + Send,
+) -> impl FnMut(Row) -> Result<T> + Send {
+    move |row| decode(&row)
+}
+
 async fn fetch<T: Send>(
     db: &Db,
     session: Session<'_>,
     stmt: Statement,
-    mut decode: impl FnMut(&Row) -> Result<T> + Send,
+    mut decode: impl FnMut(Row) -> Result<T> + Send,
 ) -> Result<Vec<T>> {
     let started = Instant::now();
     let Statement { sql, binds, .. } = stmt;
@@ -384,7 +569,7 @@ async fn fetch<T: Send>(
             let mut rows = q.fetch($conn);
             loop {
                 match rows.try_next().await {
-                    Ok(Some(row)) => out.push(decode(&Row::$variant(row))?),
+                    Ok(Some(row)) => out.push(decode(Row::$variant(row))?),
                     Ok(None) => break Ok(()),
                     Err(e) => break Err(e),
                 }

@@ -1,13 +1,18 @@
 //! [`Db`]: one handle to SQLite, PostgreSQL or MySQL/MariaDB, chosen at run
 //! time from a URL.
 
+mod atomic;
 mod bind;
 mod conn;
 mod connect;
+mod executor;
 mod options;
 mod row;
+mod violation;
 
-pub use conn::{Conn, Transaction};
+pub use atomic::TxFuture;
+pub use conn::{Conn, Isolation, Transaction};
+pub use executor::Executor;
 pub use options::ConnectOptions;
 pub(crate) use row::decode_native;
 pub use row::Row;
@@ -250,7 +255,7 @@ impl Db {
 
     /// Counts the statement and logs it with its duration through
     /// `tracing` (target `strata::sql`, level DEBUG).
-    fn log(&self, sql: &str, started: Instant) {
+    pub(crate) fn log(&self, sql: &str, started: Instant) {
         self.inner.queries.fetch_add(1, Ordering::Relaxed);
         tracing::debug!(
             target: "strata::sql",
@@ -260,11 +265,9 @@ impl Db {
         );
     }
 
+    /// The error of a failed statement: a constraint violation as its own
+    /// variant, anything else as [`Error::Query`].
     fn query_error(&self, sql: String, source: sqlx::Error) -> Error {
-        Error::Query {
-            dialect: self.inner.dialect,
-            sql,
-            source,
-        }
+        violation::classify(self.inner.dialect, sql, source)
     }
 }

@@ -214,9 +214,51 @@ pub(crate) trait SqlDialect: Sync {
         65_535
     }
 
+    /// Appends an upsert clause after an `INSERT`'s `VALUES`: keep the
+    /// existing row when `update` is empty, else overwrite its `update`
+    /// columns. PostgreSQL and SQLite: `ON CONFLICT (<unique>) DO ...`.
+    fn write_upsert(&self, w: &mut SqlWriter, _pk: &str, unique: &[&str], update: &[&str]) {
+        w.push_sql(" ON CONFLICT");
+        if !unique.is_empty() {
+            w.push_sql(" (");
+            for (i, column) in unique.iter().enumerate() {
+                if i > 0 {
+                    w.push_sql(", ");
+                }
+                w.push_identifier(column);
+            }
+            w.push_sql(")");
+        }
+        if update.is_empty() {
+            w.push_sql(" DO NOTHING");
+            return;
+        }
+        w.push_sql(" DO UPDATE SET ");
+        for (i, column) in update.iter().enumerate() {
+            if i > 0 {
+                w.push_sql(", ");
+            }
+            w.push_identifier(column);
+            w.push_sql(" = EXCLUDED.");
+            w.push_identifier(column);
+        }
+    }
+
+    /// Whether `SELECT ... FOR UPDATE` locks rows (SQLite has no row
+    /// locks: its transactions lock the whole database for writing).
+    fn has_row_locks(&self) -> bool {
+        true
+    }
+
     /// Whether an `INSERT` reads generated keys back with `RETURNING`
     /// (else from the driver's last-insert id).
     fn returns_inserted_keys(&self) -> bool {
+        false
+    }
+
+    /// Whether `INSERT ... RETURNING` exists (SQLite 3.35+, bundled), for
+    /// upserts, whose keys no last-insert id tells.
+    fn has_returning(&self) -> bool {
         false
     }
 

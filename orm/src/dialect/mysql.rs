@@ -13,6 +13,32 @@ use std::borrow::Cow;
 pub(crate) struct MySql;
 
 impl SqlDialect for MySql {
+    /// `ON DUPLICATE KEY UPDATE`, which fires on a collision with any
+    /// unique key (MySQL has no conflict target). Keeping the existing row
+    /// is the no-op `pk = pk`: `INSERT IGNORE` would also turn other
+    /// errors (a `NULL` in a required column, a value out of range) into
+    /// warnings. `VALUES(col)` is the new row's value on MariaDB and
+    /// MySQL (deprecated since MySQL 8.0.20 in favour of a row alias,
+    /// which MariaDB lacks, but still accepted).
+    fn write_upsert(&self, w: &mut SqlWriter, pk: &str, _unique: &[&str], update: &[&str]) {
+        w.push_sql(" ON DUPLICATE KEY UPDATE ");
+        if update.is_empty() {
+            w.push_identifier(pk);
+            w.push_sql(" = ");
+            w.push_identifier(pk);
+            return;
+        }
+        for (i, column) in update.iter().enumerate() {
+            if i > 0 {
+                w.push_sql(", ");
+            }
+            w.push_identifier(column);
+            w.push_sql(" = VALUES(");
+            w.push_identifier(column);
+            w.push_sql(")");
+        }
+    }
+
     fn quote_char(&self) -> char {
         '`'
     }

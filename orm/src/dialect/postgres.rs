@@ -7,6 +7,10 @@ use std::borrow::Cow;
 pub(crate) struct Postgres;
 
 impl SqlDialect for Postgres {
+    fn has_returning(&self) -> bool {
+        true
+    }
+
     fn write_placeholder(&self, out: &mut String, index: usize) {
         out.push('$');
         super::push_decimal(out, index);

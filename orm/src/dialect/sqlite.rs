@@ -15,6 +15,14 @@ use std::borrow::Cow;
 pub(crate) struct Sqlite;
 
 impl SqlDialect for Sqlite {
+    fn has_returning(&self) -> bool {
+        true
+    }
+
+    fn has_row_locks(&self) -> bool {
+        false
+    }
+
     fn write_placeholder(&self, out: &mut String, _index: usize) {
         out.push('?');
     }

@@ -123,9 +123,9 @@ impl JoinPlan {
             .map(|i| self.aliases[i].as_str())
     }
 
-    /// Appends the table or alias that qualifies columns reached through
-    /// `path`, followed by a dot.
-    fn write_qualifier(&self, w: &mut SqlWriter, path: &JoinPath) {
+    /// Appends the table or alias of the rows reached through `path` (the
+    /// root table for the empty path), as `FOR UPDATE OF` names them.
+    pub(crate) fn write_table_ref(&self, w: &mut SqlWriter, path: &JoinPath) {
         match self.alias(path) {
             Some(alias) if !path.is_empty() => w.push_identifier(alias),
             _ => match &self.root_alias {
@@ -133,6 +133,12 @@ impl JoinPlan {
                 None => w.push_identifier(self.root.table),
             },
         }
+    }
+
+    /// Appends the table or alias that qualifies columns reached through
+    /// `path`, followed by a dot.
+    fn write_qualifier(&self, w: &mut SqlWriter, path: &JoinPath) {
+        self.write_table_ref(w, path);
         w.push_sql(".");
     }
 

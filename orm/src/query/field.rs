@@ -133,6 +133,11 @@ impl<M, T, C> Field<M, T, C> {
         }
     }
 
+    /// The column, and whether it is reached through a relation.
+    pub(crate) fn column_of(&self) -> (&'static ColumnMeta, bool) {
+        (self.column, !self.path.is_empty())
+    }
+
     /// The relations this field is reached through.
     pub fn path(&self) -> JoinPath {
         self.path

@@ -1,6 +1,11 @@
 //! [`QuerySet`]: a lazy, typed query on one model.
 
 mod prefetch_select;
+mod row_lock;
+mod writes;
+
+pub use row_lock::ForUpdate;
+use row_lock::RowLock;
 
 use super::assign::Assignment;
 use super::compile::{normalize, write_order_by, write_where, JoinPlan};
@@ -8,7 +13,7 @@ use super::expr::{ColRef, Expr, IntoCondition};
 use super::in_list::check_bind_count;
 use super::order::{IntoOrderBy, OrderBy};
 use super::shape::{self, ShapeKey, StatementKind};
-use crate::db::{Db, Row};
+use crate::db::{Executor, Row};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::model::Model;
@@ -58,6 +63,8 @@ pub struct QuerySet<M: Model> {
     related: Vec<JoinPath>,
     /// Paths loaded by one more query each, by `prefetch_related`.
     prefetch: Vec<PrefetchSpec>,
+    /// `FOR UPDATE`, by `select_for_update`.
+    lock: Option<RowLock>,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -71,6 +78,7 @@ impl<M: Model> Clone for QuerySet<M> {
             distinct: self.distinct,
             related: self.related.clone(),
             prefetch: self.prefetch.clone(),
+            lock: self.lock.clone(),
             _model: PhantomData,
         }
     }
@@ -87,6 +95,7 @@ impl<M: Model> std::fmt::Debug for QuerySet<M> {
             .field("distinct", &self.distinct)
             .field("select_related", &self.related)
             .field("prefetch_related", &self.prefetch)
+            .field("select_for_update", &self.lock)
             .finish()
     }
 }
@@ -108,6 +117,7 @@ impl<M: Model> QuerySet<M> {
             distinct: false,
             related: Vec::new(),
             prefetch: Vec::new(),
+            lock: None,
             _model: PhantomData,
         }
     }
@@ -302,8 +312,9 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// Runs a `SELECT` of this queryset and decodes every row.
-    async fn fetch_models(&self, db: &Db, stmt: Statement) -> Result<Vec<M>> {
-        self.check_values(db.dialect())?;
+    async fn fetch_models<E: Executor>(&self, ex: &mut E, stmt: Statement) -> Result<Vec<M>> {
+        self.check_lock(ex)?;
+        self.check_values(ex.dialect())?;
         self.check_paths()?;
         check_bind_count(M::META.name, &stmt)?;
         let plan = self.plan(true);
@@ -313,13 +324,13 @@ impl<M: Model> QuerySet<M> {
         let mut attach_order: Vec<usize> = (0..selected.len()).collect();
         attach_order.sort_by_key(|&i| std::cmp::Reverse(selected[i].len()));
         let mut scratch = Vec::with_capacity(selected.len());
-        let mut rows = db
+        let mut rows = ex
             .fetch(stmt, |row| {
                 self.decode(row, &selected, &attach_order, &mut scratch)
             })
             .await?;
         self.check_prefetch()?;
-        prefetch::prefetch(db, &mut rows, &self.prefetch).await?;
+        prefetch::prefetch(ex, &mut rows, &self.prefetch).await?;
         Ok(rows)
     }
 
@@ -429,6 +440,7 @@ impl<M: Model> QuerySet<M> {
             key.path(&term.path);
             key.flag(term.descending);
         }
+        self.encode_lock(key);
     }
 
     /// The values the filters bind, in order.
@@ -475,6 +487,9 @@ impl<M: Model> QuerySet<M> {
         write_where(w, &plan, &self.filters);
         write_order_by(w, &plan, &self.order);
         w.dialect().imp().write_limit_offset(w, limit, self.offset);
+        if with_related {
+            self.write_lock(w, &plan);
+        }
     }
 
     /// With `DISTINCT`, appends each ordering column of a joined relation
@@ -665,8 +680,9 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// Runs the query and returns every matching row.
-    pub async fn all(&self, db: &Db) -> Result<Vec<M>> {
-        self.fetch_models(db, self.statement(db.dialect())).await
+    pub async fn all(&self, mut ex: impl Executor) -> Result<Vec<M>> {
+        let stmt = self.statement(ex.dialect());
+        self.fetch_models(&mut ex, stmt).await
     }
 
     /// [`first_sql`](QuerySet::first_sql) through the statement cache.
@@ -759,19 +775,17 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// The first row, ordered by primary key unless the queryset is ordered.
-    pub async fn first(&self, db: &Db) -> Result<Option<M>> {
-        let rows = self
-            .fetch_models(db, self.first_statement(db.dialect()))
-            .await?;
+    pub async fn first(&self, mut ex: impl Executor) -> Result<Option<M>> {
+        let stmt = self.first_statement(ex.dialect());
+        let rows = self.fetch_models(&mut ex, stmt).await?;
         Ok(rows.into_iter().next())
     }
 
     /// The one matching row: [`Error::DoesNotExist`] if there is none,
     /// [`Error::MultipleObjectsReturned`] if there are several.
-    pub async fn get(&self, db: &Db) -> Result<M> {
-        let mut rows = self
-            .fetch_models(db, self.get_statement(db.dialect()))
-            .await?;
+    pub async fn get(&self, mut ex: impl Executor) -> Result<M> {
+        let stmt = self.get_statement(ex.dialect());
+        let mut rows = self.fetch_models(&mut ex, stmt).await?;
         match rows.len() {
             0 => Err(Error::DoesNotExist {
                 model: M::META.name,
@@ -789,16 +803,17 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// The number of matching rows.
-    pub async fn count(&self, db: &Db) -> Result<u64> {
-        self.check_values(db.dialect())?;
-        let stmt = self.count_statement(db.dialect());
+    pub async fn count(&self, mut ex: impl Executor) -> Result<u64> {
+        let dialect = ex.dialect();
+        self.check_values(dialect)?;
+        let stmt = self.count_statement(dialect);
         check_bind_count(M::META.name, &stmt)?;
-        let counts = db
+        let counts = ex
             .fetch(stmt, |row| {
                 i64::decode(row, 0).map_err(|e| Error::Decode {
                     model: M::META.name,
                     column: "COUNT(*)",
-                    dialect: db.dialect(),
+                    dialect,
                     message: e.to_string(),
                 })
             })
@@ -807,11 +822,11 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// Whether any row matches.
-    pub async fn exists(&self, db: &Db) -> Result<bool> {
-        self.check_values(db.dialect())?;
-        let stmt = self.exists_statement(db.dialect());
+    pub async fn exists(&self, mut ex: impl Executor) -> Result<bool> {
+        self.check_values(ex.dialect())?;
+        let stmt = self.exists_statement(ex.dialect());
         check_bind_count(M::META.name, &stmt)?;
-        let rows = db.fetch(stmt, |_| Ok(())).await?;
+        let rows = ex.fetch(stmt, |_| Ok(())).await?;
         Ok(!rows.is_empty())
     }
 
@@ -820,21 +835,23 @@ impl<M: Model> QuerySet<M> {
     /// `qs.update(&db, [Post::published().set(true)])`
     pub async fn update(
         &self,
-        db: &Db,
+        mut ex: impl Executor,
         assignments: impl IntoIterator<Item = Assignment<M>>,
     ) -> Result<u64> {
-        let stmt = self.update_sql(db.dialect(), assignments)?;
+        let stmt = self.update_sql(ex.dialect(), assignments)?;
         check_bind_count(M::META.name, &stmt)?;
-        Ok(db.execute(stmt).await?.rows_affected)
+        Ok(ex.execute(stmt).await?.rows_affected)
     }
 
     /// Deletes every matching row; returns how many were deleted. Rows
     /// that refer to them follow their `on_delete`; a `protect` reference
-    /// refuses the whole delete with [`Error::Protected`].
-    pub async fn delete(&self, db: &Db) -> Result<u64> {
-        let stmt = self.delete_sql(db.dialect())?;
+    /// refuses the whole delete with [`Error::Protected`]. The checks run
+    /// on `ex` too: inside a transaction, they see its rows and hold its
+    /// locks.
+    pub async fn delete(&self, mut ex: impl Executor) -> Result<u64> {
+        let stmt = self.delete_sql(ex.dialect())?;
         check_bind_count(M::META.name, &stmt)?;
-        crate::relation::deletion::delete(db, M::META, &|w| self.write_keys(w), stmt).await
+        crate::relation::deletion::delete(&mut ex, M::META, &|w| self.write_keys(w), stmt).await
     }
 }
 

@@ -13,7 +13,7 @@
 //! statements; a concurrent writer can slip in between (use a transaction
 //! or database-level `restrict` where that matters).
 
-use crate::db::Db;
+use crate::db::Executor;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::meta::{ColumnMeta, DefaultValue, ModelMeta, OnDelete};
@@ -141,30 +141,30 @@ pub(super) fn default_value(column: &ColumnMeta) -> Value {
 /// Deletes the rows selected by `root_keys` (a `SELECT` of `model`'s
 /// primary keys) with `delete`, after the checks and updates it requires;
 /// returns the rows `delete` itself removed.
-pub(crate) async fn delete(
-    db: &Db,
+pub(crate) async fn delete<E: Executor>(
+    ex: &mut E,
     model: &'static ModelMeta,
     root_keys: &(dyn Fn(&mut SqlWriter) + Sync),
     delete: Statement,
 ) -> Result<u64> {
-    let dialect = db.dialect();
+    let dialect = ex.dialect();
     let mut actions = Vec::new();
     if !collect(dialect, model, model, &Chain::default(), &mut actions) {
-        return super::deletion_cycles::delete(db, model, root_keys, delete).await;
+        return super::deletion_cycles::delete(ex, model, root_keys, delete).await;
     }
-    before_delete(db, model, root_keys, &actions).await?;
-    Ok(db.execute(delete).await?.rows_affected)
+    before_delete(ex, model, root_keys, &actions).await?;
+    Ok(ex.execute(delete).await?.rows_affected)
 }
 
 /// Runs the checks and updates `actions` name for deleting the rows
 /// selected by `root_keys`.
-async fn before_delete(
-    db: &Db,
+async fn before_delete<E: Executor>(
+    ex: &mut E,
     model: &'static ModelMeta,
     root_keys: &(dyn Fn(&mut SqlWriter) + Sync),
     actions: &[Action],
 ) -> Result<()> {
-    let dialect = db.dialect();
+    let dialect = ex.dialect();
     let mut updates: Vec<Statement> = Vec::new();
     for action in actions {
         match action {
@@ -178,7 +178,7 @@ async fn before_delete(
                 w.push_sql(" IN (");
                 write_keys(&mut w, chain, chain.hops.len() - 1, root_keys);
                 w.push_sql(")");
-                let counts = db
+                let counts = ex
                     .fetch(w.finish(), |row| {
                         i64::decode(row, 0).map_err(|e| Error::Decode {
                             model: hop.model.name,
@@ -219,7 +219,7 @@ async fn before_delete(
         }
     }
     for update in updates {
-        db.execute(update).await?;
+        ex.execute(update).await?;
     }
     Ok(())
 }

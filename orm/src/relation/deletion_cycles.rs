@@ -15,7 +15,7 @@
 //! to), and every cascade left to the database is one level deep.
 
 use super::deletion::{default_value, referrers};
-use crate::db::Db;
+use crate::db::Executor;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::meta::{ModelMeta, OnDelete};
@@ -54,10 +54,14 @@ fn write_in(w: &mut SqlWriter, column: &str, keys: &[Value]) {
 }
 
 /// The primary keys of `model` a statement selects (its one column).
-async fn fetch_keys(db: &Db, model: &'static ModelMeta, stmt: Statement) -> Result<Vec<Value>> {
-    let dialect = db.dialect();
+async fn fetch_keys<E: Executor>(
+    ex: &mut E,
+    model: &'static ModelMeta,
+    stmt: Statement,
+) -> Result<Vec<Value>> {
+    let dialect = ex.dialect();
     let pk = model.pk();
-    db.fetch(stmt, |row| {
+    ex.fetch(stmt, |row| {
         decode_value(row, 0, &pk.ty).map_err(|e| Error::Decode {
             model: model.name,
             column: pk.column,
@@ -71,16 +75,16 @@ async fn fetch_keys(db: &Db, model: &'static ModelMeta, stmt: Statement) -> Resu
 /// Runs the protect checks (and, on MySQL, the `set_default` updates)
 /// that deleting the rows selected by `root_keys` needs, following every
 /// cascade row by row, then `delete`; returns the rows `delete` removed.
-pub(crate) async fn delete(
-    db: &Db,
+pub(crate) async fn delete<E: Executor>(
+    ex: &mut E,
     model: &'static ModelMeta,
     root_keys: &(dyn Fn(&mut SqlWriter) + Sync),
     delete: Statement,
 ) -> Result<u64> {
-    let dialect = db.dialect();
+    let dialect = ex.dialect();
     let mut w = SqlWriter::new(dialect);
     root_keys(&mut w);
-    let roots = fetch_keys(db, model, w.finish()).await?;
+    let roots = fetch_keys(ex, model, w.finish()).await?;
     let root_count = roots.len() as u64;
     let mut seen: HashMap<usize, HashSet<String>> = HashMap::new();
     seen.entry(model_id(model))
@@ -101,7 +105,7 @@ pub(crate) async fn delete(
                         w.push_identifier(referrer.model.table);
                         w.push_sql(" WHERE ");
                         write_in(&mut w, referrer.column.column, chunk);
-                        let counts = db
+                        let counts = ex
                             .fetch(w.finish(), |row| {
                                 i64::decode(row, 0).map_err(|e| Error::Decode {
                                     model: referrer.model.name,
@@ -143,7 +147,7 @@ pub(crate) async fn delete(
                         w.push_identifier(referrer.model.table);
                         w.push_sql(" WHERE ");
                         write_in(&mut w, referrer.column.column, chunk);
-                        let found = fetch_keys(db, referrer.model, w.finish()).await?;
+                        let found = fetch_keys(ex, referrer.model, w.finish()).await?;
                         let seen = seen.entry(model_id(referrer.model)).or_default();
                         let new: Vec<Value> = found
                             .into_iter()
@@ -160,14 +164,14 @@ pub(crate) async fn delete(
         }
     }
     for update in updates {
-        db.execute(update).await?;
+        ex.execute(update).await?;
     }
     if dialect != Dialect::MySql || found_rows.is_empty() {
-        return Ok(db.execute(delete).await?.rows_affected);
+        return Ok(ex.execute(delete).await?.rows_affected);
     }
-    // One transaction: a failure part-way (a `restrict` row below) deletes
-    // nothing.
-    let mut tx = db.begin().await?;
+    // One transaction (a savepoint when `ex` is a transaction already): a
+    // failure part-way (a `restrict` row below) deletes nothing.
+    let mut tx = ex.begin().await?;
     for (target, keys) in found_rows.iter().rev() {
         for chunk in keys.chunks(KEYS_PER_STATEMENT) {
             let mut w = SqlWriter::new(dialect);

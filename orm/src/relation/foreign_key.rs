@@ -1,7 +1,7 @@
 //! `ForeignKey<T>` and `OneToOne<T>` fields.
 
 use crate::column_type::ColumnType;
-use crate::db::{Db, Row};
+use crate::db::{Executor, Row};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::types::{DecodeError, FieldType};
@@ -52,16 +52,16 @@ impl<T: Model> ForeignKey<T> {
 
     /// Runs one query for the related row. Nothing is cached; see
     /// [`load`](Self::load) to keep it.
-    pub async fn fetch(&self, db: &Db) -> Result<T> {
+    pub async fn fetch(&self, ex: impl Executor) -> Result<T> {
         T::objects()
             .filter(crate::query::pk_eq::<T>(self.key.to_value()))
-            .get(db)
+            .get(ex)
             .await
     }
 
     /// Fetches the related row (one query) and keeps it for `get`.
-    pub async fn load(&mut self, db: &Db) -> Result<&T> {
-        let target = self.fetch(db).await?;
+    pub async fn load(&mut self, ex: impl Executor) -> Result<&T> {
+        let target = self.fetch(ex).await?;
         self.loaded = Some(Box::new(target));
         Ok(self.loaded.as_deref().expect("just stored"))
     }

@@ -5,7 +5,7 @@
 
 use super::key::{Key, KeyMap, KeySet};
 use super::path::{JoinPath, RelationMeta, RelationPath};
-use crate::db::{Db, Row};
+use crate::db::{Executor, Row};
 use crate::dialect::Dialect;
 use crate::error::Result;
 use crate::model::Model;
@@ -162,8 +162,8 @@ impl std::fmt::Debug for PrefetchSpec {
 }
 
 /// Loads every prefetch of `specs` into `rows`.
-pub(crate) async fn prefetch<M: Model>(
-    db: &Db,
+pub(crate) async fn prefetch<M: Model, E: Executor>(
+    ex: &mut E,
     rows: &mut [M],
     specs: &[PrefetchSpec],
 ) -> Result<()> {
@@ -174,13 +174,13 @@ pub(crate) async fn prefetch<M: Model>(
         .iter_mut()
         .map(|m| m as &mut (dyn Any + Send))
         .collect();
-    load_level(db, parents, specs.to_vec()).await
+    load_level(ex, parents, specs.to_vec()).await
 }
 
 /// Loads the first hop of every spec (one query per distinct hop, per
 /// chunk of keys), then recurses into the loaded rows for longer paths.
-fn load_level<'a>(
-    db: &'a Db,
+fn load_level<'a, E: Executor>(
+    ex: &'a mut E,
     mut parents: Vec<&'a mut (dyn Any + Send)>,
     specs: Vec<PrefetchSpec>,
 ) -> BoxFuture<'a, Result<()>> {
@@ -202,7 +202,7 @@ fn load_level<'a>(
                 .find_map(|s| s.query.clone())
                 .unwrap_or_else(|| (hop.query)());
             let keys = distinct_keys(&parents, hop);
-            let rows = fetch_level(db, keys, hop, query.as_ref()).await?;
+            let rows = fetch_level(&mut *ex, keys, hop, query.as_ref()).await?;
             let decode = query.decoder();
             for parent in parents.iter_mut() {
                 let found = (hop.parent_key)(&**parent).and_then(|key| rows.get(&Key::from(key)));
@@ -225,7 +225,7 @@ fn load_level<'a>(
                     .iter_mut()
                     .flat_map(|p| (hop.children)(&mut **p))
                     .collect();
-                load_level(db, children, deeper).await?;
+                load_level(&mut *ex, children, deeper).await?;
             }
         }
         Ok(())
@@ -250,8 +250,8 @@ fn distinct_keys(parents: &[&mut (dyn Any + Send)], hop: &RelationMeta) -> Vec<V
 /// that fit the bind limit, and groups the rows by parent key. Rows are
 /// kept undecoded: a parent that appears several times (reached through a
 /// forward relation) decodes its own copy.
-async fn fetch_level(
-    db: &Db,
+async fn fetch_level<E: Executor>(
+    ex: &mut E,
     keys: Vec<Value>,
     hop: &'static RelationMeta,
     query: &dyn PrefetchQuery,
@@ -260,7 +260,7 @@ async fn fetch_level(
     if keys.is_empty() {
         return Ok(by_key);
     }
-    let dialect = db.dialect();
+    let dialect = ex.dialect();
     // Keys are all of the parent's key type: one array parameter where
     // the dialect binds arrays, one JSON parameter for many integer or
     // text keys elsewhere, else a placeholder each.
@@ -276,7 +276,7 @@ async fn fetch_level(
     for keys in keys.chunks(chunk) {
         let stmt = query.statement(dialect, hop, keys);
         check_bind_count((hop.to)().name, &stmt)?;
-        let rows = db
+        let rows = ex
             .fetch_owned(stmt, |row| {
                 let key = (hop.decode_key)(&row, row.len().saturating_sub(1))?;
                 Ok((Key::from(key), row))

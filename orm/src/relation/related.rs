@@ -3,7 +3,8 @@
 
 use super::key::{Key, KeySet};
 use super::path::{JoinPath, RelationKind, RelationMeta};
-use crate::db::Db;
+use crate::db::Executor;
+use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::query::{reached_from, QuerySet};
@@ -42,8 +43,8 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
     }
 
     /// Runs [`objects`](Self::objects) and returns every related row.
-    pub async fn all(&self, db: &Db) -> Result<Vec<T>> {
-        self.objects().all(db).await
+    pub async fn all(&self, ex: impl Executor) -> Result<Vec<T>> {
+        self.objects().all(ex).await
     }
 
     /// The many-to-many hop whose join table strata manages, or an error.
@@ -76,8 +77,8 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
     }
 
     /// The keys of the rows currently related.
-    async fn current(&self, db: &Db, hop: &'static RelationMeta) -> Result<KeySet> {
-        let mut w = SqlWriter::new(db.dialect());
+    async fn current<E: Executor>(&self, ex: &mut E, hop: &'static RelationMeta) -> Result<KeySet> {
+        let mut w = SqlWriter::new(ex.dialect());
         w.push_sql("SELECT ");
         w.push_identifier(hop.join_to);
         w.push_sql(" FROM ");
@@ -86,7 +87,7 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
         w.push_identifier(hop.join_from);
         w.push_sql(" = ");
         w.push_bind(self.key.clone());
-        db.fetch(w.finish(), |row| {
+        ex.fetch(w.finish(), |row| {
             let key = crate::model::decode_field::<T, T::Key>(row, 0, T::META.primary_key)?;
             Ok(Key::from(crate::types::FieldType::to_value(&key)))
         })
@@ -96,9 +97,9 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
 
     /// Relates `targets` to this row; pairs that already exist are left
     /// alone. Two queries: one to read the existing pairs, one insert.
-    pub async fn add(&self, db: &Db, targets: &[&T]) -> Result<()> {
+    pub async fn add(&self, mut ex: impl Executor, targets: &[&T]) -> Result<()> {
         let hop = self.join("add")?;
-        let existing = self.current(db, hop).await?;
+        let existing = self.current(&mut ex, hop).await?;
         let mut seen = KeySet::default();
         let new: Vec<Value> = targets
             .iter()
@@ -108,14 +109,15 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
                 !existing.contains(&key) && seen.insert(key)
             })
             .collect();
-        for chunk in new.chunks((db.dialect().max_bind_params() / 2).max(1)) {
-            db.execute(self.insert_pairs(db, hop, chunk)).await?;
+        let dialect = ex.dialect();
+        for chunk in new.chunks((dialect.max_bind_params() / 2).max(1)) {
+            ex.execute(self.insert_pairs(dialect, hop, chunk)).await?;
         }
         Ok(())
     }
 
-    fn insert_pairs(&self, db: &Db, hop: &RelationMeta, targets: &[Value]) -> Statement {
-        let mut w = SqlWriter::new(db.dialect());
+    fn insert_pairs(&self, dialect: Dialect, hop: &RelationMeta, targets: &[Value]) -> Statement {
+        let mut w = SqlWriter::new(dialect);
         w.push_sql("INSERT INTO ");
         w.push_identifier(hop.join_table());
         w.push_sql(" (");
@@ -137,27 +139,28 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
     }
 
     /// Unrelates `targets` from this row (the rows themselves stay).
-    pub async fn remove(&self, db: &Db, targets: &[&T]) -> Result<u64> {
+    pub async fn remove(&self, mut ex: impl Executor, targets: &[&T]) -> Result<u64> {
         let hop = self.join("remove")?;
         let keys: Vec<Value> = targets.iter().map(|t| t.pk_value()).collect();
         let mut removed = 0;
-        let chunk = if db.dialect().binds_arrays() {
+        let dialect = ex.dialect();
+        let chunk = if dialect.binds_arrays() {
             keys.len().max(1)
         } else {
-            (db.dialect().max_bind_params() - 1).max(1)
+            (dialect.max_bind_params() - 1).max(1)
         };
         for chunk in keys.chunks(chunk) {
-            let mut w = self.delete_pairs(db, hop);
+            let mut w = self.delete_pairs(dialect, hop);
             w.push_sql(" AND ");
             w.push_identifier(hop.join_to);
             w.push_in_values(chunk, false);
-            removed += db.execute(w.finish()).await?.rows_affected;
+            removed += ex.execute(w.finish()).await?.rows_affected;
         }
         Ok(removed)
     }
 
-    fn delete_pairs(&self, db: &Db, hop: &RelationMeta) -> SqlWriter {
-        let mut w = SqlWriter::new(db.dialect());
+    fn delete_pairs(&self, dialect: Dialect, hop: &RelationMeta) -> SqlWriter {
+        let mut w = SqlWriter::new(dialect);
         w.push_sql("DELETE FROM ");
         w.push_identifier(hop.join_table());
         w.push_sql(" WHERE ");
@@ -168,30 +171,31 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
     }
 
     /// Unrelates every row from this one.
-    pub async fn clear(&self, db: &Db) -> Result<u64> {
+    pub async fn clear(&self, mut ex: impl Executor) -> Result<u64> {
         let hop = self.join("clear")?;
-        Ok(db
-            .execute(self.delete_pairs(db, hop).finish())
+        let dialect = ex.dialect();
+        Ok(ex
+            .execute(self.delete_pairs(dialect, hop).finish())
             .await?
             .rows_affected)
     }
 
     /// Makes `targets` exactly the related rows: removes the others, adds
     /// the missing ones.
-    pub async fn set(&self, db: &Db, targets: &[&T]) -> Result<()> {
+    pub async fn set(&self, mut ex: impl Executor, targets: &[&T]) -> Result<()> {
         let hop = self.join("set")?;
-        let existing = self.current(db, hop).await?;
+        let existing = self.current(&mut ex, hop).await?;
         let wanted: KeySet = targets.iter().map(|t| Key::from(t.pk_value())).collect();
         if existing.iter().any(|k| !wanted.contains(k)) {
-            let mut w = self.delete_pairs(db, hop);
+            let mut w = self.delete_pairs(ex.dialect(), hop);
             let keep: Vec<Value> = targets.iter().map(|t| t.pk_value()).collect();
             if !keep.is_empty() {
                 w.push_sql(" AND ");
                 w.push_identifier(hop.join_to);
                 w.push_in_values(&keep, true);
             }
-            db.execute(w.finish()).await?;
+            ex.execute(w.finish()).await?;
         }
-        self.add(db, targets).await
+        self.add(ex, targets).await
     }
 }
