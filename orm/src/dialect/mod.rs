@@ -7,6 +7,7 @@ mod sqlite;
 
 use crate::column_type::ColumnType;
 use crate::meta::Literal;
+pub(crate) use crate::query::scalar::CastTarget;
 pub(crate) use crate::query::in_list::JsonKind;
 use crate::writer::SqlWriter;
 use std::borrow::Cow;
@@ -330,6 +331,56 @@ pub(crate) trait SqlDialect: Sync {
     /// Appends what makes `NULL`s sort first in ascending order and last
     /// in descending order, as MySQL and SQLite do by default.
     fn write_nulls_order(&self, _w: &mut SqlWriter, _descending: bool) {}
+
+    /// Whether an explicit `NULL` placement (`nulls_first()` /
+    /// `nulls_last()`) is written as a term of its own before the ordered
+    /// expression, `x IS NULL DESC, x` (MySQL, which has no `NULLS
+    /// FIRST`), rather than as `NULLS FIRST` / `NULLS LAST` after it.
+    fn nulls_order_before_term(&self) -> bool {
+        false
+    }
+
+    /// The operator of integer division, which truncates toward zero.
+    fn integer_division(&self) -> &'static str {
+        " / "
+    }
+
+    /// The opening of the function that counts a text's characters.
+    fn char_length_function(&self) -> &'static str {
+        "LENGTH("
+    }
+
+    /// Appends the concatenation of `count` text arguments, each written
+    /// by `arg(w, i)`; `NULL` if any is.
+    fn write_concat(&self, w: &mut SqlWriter, count: usize, arg: &dyn Fn(&mut SqlWriter, usize)) {
+        w.push_sql("(");
+        for i in 0..count {
+            if i > 0 {
+                w.push_sql(" || ");
+            }
+            arg(w, i);
+        }
+        w.push_sql(")");
+    }
+
+    /// Appends a float with its fraction dropped (toward zero), for a cast
+    /// to an integer.
+    fn write_truncate(&self, w: &mut SqlWriter, inner: &dyn Fn(&mut SqlWriter)) {
+        w.push_sql("TRUNC(");
+        inner(w);
+        w.push_sql(")");
+    }
+
+    /// The type name of a numeric `CAST`.
+    fn cast_type(&self, target: CastTarget) -> &'static str {
+        match target {
+            CastTarget::SmallInt => "SMALLINT",
+            CastTarget::Integer => "INTEGER",
+            CastTarget::BigInt => "BIGINT",
+            CastTarget::Float => "REAL",
+            CastTarget::Double => "DOUBLE PRECISION",
+        }
+    }
 }
 
 /// Appends the literal of a default value.

@@ -3,7 +3,7 @@
 //! that string comparisons are case-sensitive, byte-exact and
 //! trailing-space-sensitive as on the other databases.
 
-use super::{write_default_literal, JsonKind, SqlDialect};
+use super::{write_default_literal, CastTarget, JsonKind, SqlDialect};
 use crate::column_type::ColumnType;
 use crate::meta::Literal;
 use crate::types::text_formats;
@@ -13,6 +13,54 @@ use std::borrow::Cow;
 pub(crate) struct MySql;
 
 impl SqlDialect for MySql {
+    fn nulls_order_before_term(&self) -> bool {
+        true
+    }
+
+    fn integer_division(&self) -> &'static str {
+        // `/` of two integers is a DECIMAL on MySQL; `DIV` truncates
+        // toward zero, as PostgreSQL's and SQLite's `/` do.
+        " DIV "
+    }
+
+    fn char_length_function(&self) -> &'static str {
+        // `LENGTH` counts bytes on MySQL.
+        "CHAR_LENGTH("
+    }
+
+    fn write_concat(
+        &self,
+        w: &mut SqlWriter,
+        count: usize,
+        arg: &dyn Fn(&mut SqlWriter, usize),
+    ) {
+        // `||` is `OR` unless `PIPES_AS_CONCAT` is set.
+        w.push_sql("CONCAT(");
+        for i in 0..count {
+            if i > 0 {
+                w.push_sql(", ");
+            }
+            arg(w, i);
+        }
+        w.push_sql(")");
+    }
+
+    fn write_truncate(&self, w: &mut SqlWriter, inner: &dyn Fn(&mut SqlWriter)) {
+        w.push_sql("TRUNCATE(");
+        inner(w);
+        w.push_sql(", 0)");
+    }
+
+    fn cast_type(&self, target: CastTarget) -> &'static str {
+        // MySQL casts to 64-bit integers only; FLOAT and DOUBLE need
+        // MySQL 8.0.17+ / MariaDB 10.4.5+.
+        match target {
+            CastTarget::SmallInt | CastTarget::Integer | CastTarget::BigInt => "SIGNED",
+            CastTarget::Float => "FLOAT",
+            CastTarget::Double => "DOUBLE",
+        }
+    }
+
     fn quote_char(&self) -> char {
         '`'
     }

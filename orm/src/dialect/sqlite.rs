@@ -4,7 +4,7 @@
 //! noncharacters such as U+FFFF as U+FFFD (so `"\u{FFFF}"` matched
 //! `"\u{FFFD}"`), and `LIKE` ignores ASCII case.
 
-use super::{JsonKind, SqlDialect, TextLookup};
+use super::{CastTarget, JsonKind, SqlDialect, TextLookup};
 use crate::column_type::ColumnType;
 use crate::meta::Literal;
 use crate::types::text_formats;
@@ -15,6 +15,18 @@ use std::borrow::Cow;
 pub(crate) struct Sqlite;
 
 impl SqlDialect for Sqlite {
+    fn write_truncate(&self, w: &mut SqlWriter, inner: &dyn Fn(&mut SqlWriter)) {
+        // SQLite's CAST of a REAL to INTEGER already truncates toward zero.
+        inner(w);
+    }
+
+    fn cast_type(&self, target: CastTarget) -> &'static str {
+        match target {
+            CastTarget::SmallInt | CastTarget::Integer | CastTarget::BigInt => "INTEGER",
+            CastTarget::Float | CastTarget::Double => "REAL",
+        }
+    }
+
     fn write_placeholder(&self, out: &mut String, _index: usize) {
         out.push('?');
     }

@@ -8,6 +8,7 @@ mod field;
 pub(crate) mod in_list;
 mod order;
 mod queryset;
+pub mod scalar;
 pub(crate) mod shape;
 
 pub use assign::Assignment;
@@ -19,3 +20,4 @@ pub use field::{Field, IntoBind, TextField};
 pub use in_list::MAX_PLACEHOLDER_LIST;
 pub use order::{IntoOrderBy, OrderBy};
 pub use queryset::QuerySet;
+pub use scalar::{value, when, Case, F};

@@ -198,10 +198,7 @@ impl<M: Model> QuerySet<M> {
             plan.add_condition(filter);
         }
         for term in &self.order {
-            plan.add_column(ColRef {
-                column: term.column,
-                path: term.path,
-            });
+            term.for_each_column(&mut |c| plan.add_column(c));
         }
         plan
     }
@@ -241,7 +238,15 @@ impl<M: Model> QuerySet<M> {
         for filter in &self.filters {
             filter.for_each_path(&mut |p| deep |= p.overflowed());
         }
-        deep |= self.order.iter().any(|o| o.path.overflowed());
+        for term in &self.order {
+            term.for_each_path(&mut |p| deep |= p.overflowed());
+        }
+        if self.distinct && self.order.iter().any(|o| o.expr.is_some()) {
+            return Err(Error::InvalidQuery {
+                model: M::META.name,
+                reason: "distinct() cannot be ordered by an expression; order by fields".into(),
+            });
+        }
         if deep {
             return Err(Error::InvalidQuery {
                 model: M::META.name,
@@ -395,6 +400,7 @@ impl<M: Model> QuerySet<M> {
             || self.sql(dialect),
             |binds| {
                 self.filter_binds(dialect, binds);
+                self.order_binds(dialect, binds);
                 limit_binds(binds, self.limit, self.offset);
             },
         )
@@ -425,9 +431,14 @@ impl<M: Model> QuerySet<M> {
         key.exprs(&self.filters);
         key.push(self.order.len());
         for term in &self.order {
-            key.column(term.column);
-            key.path(&term.path);
-            key.flag(term.descending);
+            term.encode(key);
+        }
+    }
+
+    /// The values the ordering binds (those of expressions), in order.
+    fn order_binds(&self, dialect: Dialect, out: &mut Vec<Value>) {
+        for term in &self.order {
+            term.collect_binds(dialect, out);
         }
     }
 
@@ -506,6 +517,7 @@ impl<M: Model> QuerySet<M> {
         self.order
             .iter()
             .enumerate()
+            .filter(|(_, term)| term.expr.is_none())
             .map(|(i, term)| {
                 let column = normalize(ColRef {
                     column: term.column,
@@ -631,16 +643,21 @@ impl<M: Model> QuerySet<M> {
                     ),
                 });
             }
-            crate::value::check::for_column(&assignment.value, &assignment.column.ty, dialect)
-                .map_err(|refused| {
-                    refused.into_error(format!("{}.{}", M::META.name, assignment.column.field))
-                })?;
+            let name = || format!("{}.{}", M::META.name, assignment.column.field);
             if i > 0 {
                 w.push_sql(", ");
             }
             w.push_identifier(assignment.column.column);
             w.push_sql(" = ");
-            w.push_bind(assignment.value);
+            match &assignment.expr {
+                Some(expr) => super::scalar::write_update_value(&mut w, M::META, expr)
+                    .map_err(|e| e.into_error(M::META.name, name()))?,
+                None => {
+                    crate::value::check::for_column(&assignment.value, &assignment.column.ty, dialect)
+                        .map_err(|refused| refused.into_error(name()))?;
+                    w.push_bind(assignment.value);
+                }
+            }
             any = true;
         }
         if !any {
@@ -678,6 +695,7 @@ impl<M: Model> QuerySet<M> {
             || self.first_sql(dialect),
             |binds| {
                 self.filter_binds(dialect, binds);
+                self.order_binds(dialect, binds);
                 limit_binds(binds, Some(1), self.offset);
             },
         )
@@ -692,6 +710,7 @@ impl<M: Model> QuerySet<M> {
             || self.get_sql(dialect),
             |binds| {
                 self.filter_binds(dialect, binds);
+                self.order_binds(dialect, binds);
                 limit_binds(binds, Some(self.get_limit()), self.offset);
             },
         )
@@ -707,6 +726,7 @@ impl<M: Model> QuerySet<M> {
             |binds| {
                 self.filter_binds(dialect, binds);
                 if self.distinct || self.is_sliced() {
+                    self.order_binds(dialect, binds);
                     limit_binds(binds, self.limit, self.offset);
                 }
             },
@@ -723,6 +743,7 @@ impl<M: Model> QuerySet<M> {
             |binds| {
                 self.filter_binds(dialect, binds);
                 if self.is_sliced() {
+                    self.order_binds(dialect, binds);
                     limit_binds(binds, self.limit, self.offset);
                 }
                 limit_binds(binds, Some(1), None);
