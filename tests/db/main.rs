@@ -5,6 +5,7 @@
 
 mod connect;
 mod edge_values;
+mod expressions;
 mod hostile_strings;
 mod distinct_and_slices;
 mod instances;
