@@ -147,7 +147,8 @@ async fn order_by_expression_puts_nulls_where_asked() {
     each_db("order_by_nulls", |db| async move {
         let (_, rs) = seeded(&db).await;
         for nulls_last in [true, false] {
-            let term = Review::bonus().asc();
+            // A bound value in the term: MySQL writes it twice.
+            let term = (Review::bonus() * 2).asc();
             let term = if nulls_last { term.nulls_last() } else { term.nulls_first() };
             let got: Vec<i64> = Review::objects()
                 .order_by([

@@ -194,7 +194,7 @@ impl<M, T: ComparableWith<U>, U> Comparand<M, T, One, ExprKind> for Field<M, U, 
 #[diagnostic::on_unimplemented(
     message = "a `{Self}` cannot be stored in a field of type `{T}`",
     label = "expected a `{T}` value, or a `{T}` expression on `{M}`",
-    note = "`set` takes a value of the field's type (or a reference to one; `&str` for text), or an expression of `{M}`'s own fields of that type, e.g. `{M}::views().set({M}::views() + 1)`"
+    note = "`set` takes a value of the field's type (or a reference to one; `&str` for text), or an expression of `{M}`'s own fields of that type, e.g. `{M}::field().set({M}::field() + 1)`"
 )]
 pub trait Settable<M, T, K> {
     /// The value or the expression.
