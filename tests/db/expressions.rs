@@ -7,7 +7,9 @@ use strata_tests::each_db;
 use strata_tests::expressions::{critics, filter_shapes, reviews, Critic, Review};
 
 async fn seeded(db: &Db) -> (Vec<Critic>, Vec<Review>) {
-    db.create_tables(&[Critic::META, Review::META]).await.unwrap();
+    db.create_tables(&[Critic::META, Review::META])
+        .await
+        .unwrap();
     let mut cs = critics();
     for c in &mut cs {
         c.insert(db).await.unwrap();
@@ -88,7 +90,11 @@ async fn update_computes_new_values_from_the_row_in_one_statement() {
             }
         }
         assert_eq!(changed, n);
-        let got = Review::objects().order_by(Review::id()).all(&db).await.unwrap();
+        let got = Review::objects()
+            .order_by(Review::id())
+            .all(&db)
+            .await
+            .unwrap();
         assert_eq!(got, want);
     })
     .await;
@@ -149,7 +155,11 @@ async fn order_by_expression_puts_nulls_where_asked() {
         for nulls_last in [true, false] {
             // A bound value in the term: MySQL writes it twice.
             let term = (Review::bonus() * 2).asc();
-            let term = if nulls_last { term.nulls_last() } else { term.nulls_first() };
+            let term = if nulls_last {
+                term.nulls_last()
+            } else {
+                term.nulls_first()
+            };
             let got: Vec<i64> = Review::objects()
                 .order_by([
                     term,

@@ -4,10 +4,10 @@
 //! fresh database.
 
 mod connect;
+mod distinct_and_slices;
 mod edge_values;
 mod expressions;
 mod hostile_strings;
-mod distinct_and_slices;
 mod instances;
 mod long_in_lists;
 mod multi_valued;

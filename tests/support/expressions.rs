@@ -101,7 +101,7 @@ pub fn filter_shapes() -> Vec<FilterShape> {
         shape(
             "exclude_field_lt_nullable_field_keeps_nulls",
             q().exclude(Review::likes().lt(Review::bonus())),
-            |e, _| !e.bonus.is_some_and(|b| e.likes < b),
+            |e, _| e.bonus.is_none_or(|b| e.likes >= b),
         ),
         shape(
             "field_gt_field_across_relation",
@@ -131,7 +131,7 @@ pub fn filter_shapes() -> Vec<FilterShape> {
         shape(
             "excluded_division_keeps_division_by_zero",
             q().exclude((Review::likes() / Review::dislikes()).gte(1)),
-            |e, _| !int_div(e.likes, e.dislikes).is_some_and(|d| d >= 1),
+            |e, _| int_div(e.likes, e.dislikes).is_none_or(|d| d < 1),
         ),
         shape(
             "float_arithmetic",
@@ -211,11 +211,23 @@ pub fn filter_shapes() -> Vec<FilterShape> {
                     .otherwise("cold")
                     .eq("warm"),
             ),
-            |e, _| (if e.likes > 5 { "hot" } else if e.likes > 0 { "warm" } else { "cold" }) == "warm",
+            |e, _| {
+                (if e.likes > 5 {
+                    "hot"
+                } else if e.likes > 0 {
+                    "warm"
+                } else {
+                    "cold"
+                }) == "warm"
+            },
         ),
         shape(
             "case_without_otherwise_is_null",
-            q().filter(when(Review::nick().is_null(false), Review::likes()).end().is_null(true)),
+            q().filter(
+                when(Review::nick().is_null(false), Review::likes())
+                    .end()
+                    .is_null(true),
+            ),
             |e, _| e.nick.is_none(),
         ),
         shape(
@@ -225,7 +237,13 @@ pub fn filter_shapes() -> Vec<FilterShape> {
                     .otherwise(Review::likes())
                     .gte(30),
             ),
-            |e, w| (if w.name == "bob" { e.likes * 10 } else { e.likes }) >= 30,
+            |e, w| {
+                (if w.name == "bob" {
+                    e.likes * 10
+                } else {
+                    e.likes
+                }) >= 30
+            },
         ),
     ]
 }

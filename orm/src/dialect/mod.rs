@@ -7,8 +7,8 @@ mod sqlite;
 
 use crate::column_type::ColumnType;
 use crate::meta::Literal;
-pub(crate) use crate::query::scalar::CastTarget;
 pub(crate) use crate::query::in_list::JsonKind;
+pub(crate) use crate::query::scalar::CastTarget;
 use crate::writer::SqlWriter;
 use std::borrow::Cow;
 use std::fmt;

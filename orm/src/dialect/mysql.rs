@@ -28,12 +28,7 @@ impl SqlDialect for MySql {
         "CHAR_LENGTH("
     }
 
-    fn write_concat(
-        &self,
-        w: &mut SqlWriter,
-        count: usize,
-        arg: &dyn Fn(&mut SqlWriter, usize),
-    ) {
+    fn write_concat(&self, w: &mut SqlWriter, count: usize, arg: &dyn Fn(&mut SqlWriter, usize)) {
         // `||` is `OR` unless `PIPES_AS_CONCAT` is set.
         w.push_sql("CONCAT(");
         for i in 0..count {

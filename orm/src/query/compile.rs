@@ -315,7 +315,11 @@ pub(crate) fn write_order_terms<M>(w: &mut SqlWriter, plan: &JoinPlan, order: &[
         let imp = w.dialect().imp();
         if let (Some(first), true) = (term.nulls_first, imp.nulls_order_before_term()) {
             write_term(w);
-            w.push_sql(if first { " IS NULL DESC, " } else { " IS NULL ASC, " });
+            w.push_sql(if first {
+                " IS NULL DESC, "
+            } else {
+                " IS NULL ASC, "
+            });
         }
         write_term(w);
         w.push_sql(if term.descending { " DESC" } else { " ASC" });

@@ -268,7 +268,10 @@ pub(crate) enum Expr {
         right: Node,
     },
     /// `node IS NULL` / `IS NOT NULL` for an expression.
-    NodeIsNull { node: Node, negated: bool },
+    NodeIsNull {
+        node: Node,
+        negated: bool,
+    },
 }
 
 impl Expr {
@@ -392,9 +395,7 @@ impl Expr {
                     node.for_each_condition(&mut |e| e.for_each_exists(f));
                 }
             }
-            Expr::NodeIsNull { node, .. } => {
-                node.for_each_condition(&mut |e| e.for_each_exists(f))
-            }
+            Expr::NodeIsNull { node, .. } => node.for_each_condition(&mut |e| e.for_each_exists(f)),
             _ => {}
         }
     }

@@ -114,7 +114,9 @@ impl<M> OrderBy<M> {
                 key.path(&self.path);
             }
         }
-        key.push(usize::from(self.descending) | self.nulls_first.map_or(0, |f| 2 + usize::from(f)) << 1);
+        key.push(
+            usize::from(self.descending) | self.nulls_first.map_or(0, |f| 2 + usize::from(f)) << 1,
+        );
     }
 
     /// Appends the values the term binds on `dialect`, in order.

@@ -653,8 +653,12 @@ impl<M: Model> QuerySet<M> {
                 Some(expr) => super::scalar::write_update_value(&mut w, M::META, expr)
                     .map_err(|e| e.into_error(M::META.name, name()))?,
                 None => {
-                    crate::value::check::for_column(&assignment.value, &assignment.column.ty, dialect)
-                        .map_err(|refused| refused.into_error(name()))?;
+                    crate::value::check::for_column(
+                        &assignment.value,
+                        &assignment.column.ty,
+                        dialect,
+                    )
+                    .map_err(|refused| refused.into_error(name()))?;
                     w.push_bind(assignment.value);
                 }
             }

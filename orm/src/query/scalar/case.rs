@@ -51,7 +51,9 @@ impl<M, T: SqlType> Branch<M> for Field<M, T, One> {
 impl<M> Branch<M> for &str {
     type Sql = String;
     fn into_node(self) -> ExprNode {
-        ExprNode(Node::Value(crate::value::Value::String(Some(self.to_owned()))))
+        ExprNode(Node::Value(crate::value::Value::String(Some(
+            self.to_owned(),
+        ))))
     }
 }
 

@@ -201,12 +201,16 @@ literals!(
 
 impl<M> IntoExpr<M, String> for &str {
     fn into_node(self) -> ExprNode {
-        ExprNode(Node::Value(crate::value::Value::String(Some(self.to_owned()))))
+        ExprNode(Node::Value(crate::value::Value::String(Some(
+            self.to_owned(),
+        ))))
     }
 }
 
 impl<M> IntoExpr<M, Option<String>> for &str {
     fn into_node(self) -> ExprNode {
-        ExprNode(Node::Value(crate::value::Value::String(Some(self.to_owned()))))
+        ExprNode(Node::Value(crate::value::Value::String(Some(
+            self.to_owned(),
+        ))))
     }
 }

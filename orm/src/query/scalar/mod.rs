@@ -5,7 +5,65 @@
 //!
 //! [`F<M, T>`] is an expression on rows of model `M` whose value has Rust
 //! type `T`; [`Field`](super::Field)s are expressions too. Underneath,
-//! every expression is one untyped [`Node`] tree the compiler walks.
+//! every expression is one untyped `Node` tree the compiler walks.
+//!
+//! ```
+//! use strata::prelude::*;
+//! use strata::query::scalar::when;
+//!
+//! #[derive(Model, Debug, Clone)]
+//! struct Post {
+//!     id: i64,
+//!     #[strata(max_length = 200)]
+//!     title: String,
+//!     likes: i32,
+//!     dislikes: i32,
+//!     views: i64,
+//!     bonus: Option<i32>,
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> strata::Result<()> {
+//! let db = Db::connect("sqlite::memory:").await?;
+//! db.create_tables(&[Post::META]).await?;
+//! for (title, likes, dislikes, bonus) in [("Rust", 7, 2, Some(1)), ("apple", 1, 9, None)] {
+//!     let mut p = Post { id: 0, title: title.into(), likes, dislikes, views: 0, bonus };
+//!     p.insert(&db).await?;
+//! }
+//!
+//! // Compare two fields; arithmetic keeps the operands' type.
+//! let liked = Post::objects()
+//!     .filter(Post::likes().gt(Post::dislikes()))
+//!     .filter((Post::likes() - Post::dislikes()).gte(5))
+//!     .all(&db)
+//!     .await?;
+//! assert_eq!(liked.len(), 1);
+//!
+//! // `views = views + 1` in one UPDATE, no read-modify-write.
+//! Post::objects()
+//!     .update(&db, [Post::views().set(Post::views() + 1)])
+//!     .await?;
+//!
+//! // Case-insensitive ordering, NULLs where you want them.
+//! let posts = Post::objects()
+//!     .order_by([Post::bonus().asc().nulls_last(), Post::title().lower().asc()])
+//!     .all(&db)
+//!     .await?;
+//! assert_eq!(posts[0].title, "Rust");
+//! assert!(posts.iter().all(|p| p.views == 1));
+//!
+//! // Typed CASE, COALESCE and CAST.
+//! let label = when(Post::likes().gt(5), "hot").otherwise("cold");
+//! let hot = Post::objects().filter(label.eq("hot")).count(&db).await?;
+//! assert_eq!(hot, 1);
+//! let avg_like = Post::objects()
+//!     .filter((Post::likes().cast::<f64>() / 2.0).gt(3.0))
+//!     .filter(Post::bonus().coalesce(0).lt(5))
+//!     .count(&db)
+//!     .await?;
+//! assert_eq!(avg_like, 1);
+//! # Ok(()) }
+//! ```
 
 mod case;
 mod functions;

@@ -1,6 +1,6 @@
 //! `+ - * /` on expressions and fields, and plain numbers as operands.
 
-use super::{ExprNode, ArithOp, Node, Numeric, Operand, SqlType, F};
+use super::{ArithOp, ExprNode, Node, Numeric, Operand, SqlType, F};
 use crate::query::field::Field;
 use crate::relation::One;
 use rust_decimal::Decimal;

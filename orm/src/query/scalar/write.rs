@@ -101,9 +101,9 @@ pub(crate) fn may_be_null(node: &Node) -> bool {
     match node {
         Node::Column(column) => nullable(*column),
         Node::Value(value) => value.is_null(),
-        Node::Arith { op, left, right, .. } => {
-            *op == ArithOp::Div || may_be_null(left) || may_be_null(right)
-        }
+        Node::Arith {
+            op, left, right, ..
+        } => *op == ArithOp::Div || may_be_null(left) || may_be_null(right),
         Node::Func {
             func: Func::Coalesce,
             args,
@@ -112,7 +112,7 @@ pub(crate) fn may_be_null(node: &Node) -> bool {
         Node::Cast { inner, .. } => may_be_null(inner),
         Node::Case { whens, otherwise } => {
             whens.iter().any(|(_, then)| may_be_null(then))
-                || otherwise.as_deref().is_none_or(may_be_null)
+                || otherwise.as_deref().map_or(true, may_be_null)
         }
     }
 }
