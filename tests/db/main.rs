@@ -4,6 +4,7 @@
 //! fresh database.
 
 mod connect;
+mod dates;
 mod distinct_and_slices;
 mod edge_values;
 mod expressions;

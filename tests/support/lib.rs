@@ -6,6 +6,7 @@
 //! an unreachable server fails the test instead of skipping it.
 
 pub mod blog;
+pub mod dates;
 pub mod expressions;
 pub mod models;
 pub mod relations;

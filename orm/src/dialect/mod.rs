@@ -9,6 +9,7 @@ use crate::column_type::ColumnType;
 use crate::meta::Literal;
 pub(crate) use crate::query::in_list::JsonKind;
 pub(crate) use crate::query::scalar::CastTarget;
+use crate::query::scalar::{DatePart, TimeKind, TruncUnit};
 use crate::writer::SqlWriter;
 use std::borrow::Cow;
 use std::fmt;
@@ -369,6 +370,96 @@ pub(crate) trait SqlDialect: Sync {
         w.push_sql("TRUNC(");
         inner(w);
         w.push_sql(")");
+    }
+
+    /// Appends a part of the date or time `inner` writes, stored as
+    /// `kind`, computed in UTC: an integer (`Date`: a date). The default
+    /// is PostgreSQL's `EXTRACT`, on the UTC wall time of a `timestamptz`.
+    fn write_date_part(
+        &self,
+        w: &mut SqlWriter,
+        part: DatePart,
+        kind: TimeKind,
+        inner: &dyn Fn(&mut SqlWriter),
+    ) {
+        let source = |w: &mut SqlWriter| {
+            if kind == TimeKind::DateTimeUtc {
+                w.push_sql("(");
+                inner(w);
+                w.push_sql(" AT TIME ZONE 'UTC')");
+            } else {
+                inner(w);
+            }
+        };
+        let field = match part {
+            DatePart::Date if kind == TimeKind::Date => return inner(w),
+            DatePart::Date => {
+                w.push_sql("CAST(");
+                source(w);
+                w.push_sql(" AS DATE)");
+                return;
+            }
+            DatePart::WeekDay => {
+                // DOW counts from 0 (Sunday); week_day from 1.
+                w.push_sql("(CAST(EXTRACT(DOW FROM ");
+                source(w);
+                w.push_sql(") AS INTEGER) + 1)");
+                return;
+            }
+            DatePart::Year => "YEAR",
+            DatePart::Month => "MONTH",
+            DatePart::Day => "DAY",
+            DatePart::Hour => "HOUR",
+        };
+        // EXTRACT gives a numeric (PostgreSQL 14+) or a double.
+        w.push_sql("CAST(EXTRACT(");
+        w.push_sql(field);
+        w.push_sql(" FROM ");
+        source(w);
+        w.push_sql(") AS INTEGER)");
+    }
+
+    /// Appends the date or time `inner` writes, stored as `kind`,
+    /// truncated to `unit` in UTC, as a value of the same kind. The
+    /// default is PostgreSQL's `DATE_TRUNC` (its time-zone form, 12+, for
+    /// a `timestamptz`).
+    fn write_trunc(
+        &self,
+        w: &mut SqlWriter,
+        unit: TruncUnit,
+        kind: TimeKind,
+        inner: &dyn Fn(&mut SqlWriter),
+    ) {
+        let name = match unit {
+            TruncUnit::Year => "'year'",
+            TruncUnit::Month => "'month'",
+            TruncUnit::Day => "'day'",
+            TruncUnit::Hour => "'hour'",
+        };
+        match kind {
+            TimeKind::Date if unit == TruncUnit::Day => inner(w),
+            TimeKind::Date => {
+                w.push_sql("CAST(DATE_TRUNC(");
+                w.push_sql(name);
+                w.push_sql(", ");
+                inner(w);
+                w.push_sql(") AS DATE)");
+            }
+            TimeKind::DateTime => {
+                w.push_sql("DATE_TRUNC(");
+                w.push_sql(name);
+                w.push_sql(", ");
+                inner(w);
+                w.push_sql(")");
+            }
+            TimeKind::DateTimeUtc => {
+                w.push_sql("DATE_TRUNC(");
+                w.push_sql(name);
+                w.push_sql(", ");
+                inner(w);
+                w.push_sql(", 'UTC')");
+            }
+        }
     }
 
     /// The type name of a numeric `CAST`.

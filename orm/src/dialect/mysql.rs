@@ -6,6 +6,7 @@
 use super::{write_default_literal, CastTarget, JsonKind, SqlDialect};
 use crate::column_type::ColumnType;
 use crate::meta::Literal;
+use crate::query::scalar::{DatePart, TimeKind, TruncUnit};
 use crate::types::text_formats;
 use crate::writer::SqlWriter;
 use std::borrow::Cow;
@@ -13,6 +14,54 @@ use std::borrow::Cow;
 pub(crate) struct MySql;
 
 impl SqlDialect for MySql {
+    fn write_date_part(
+        &self,
+        w: &mut SqlWriter,
+        part: DatePart,
+        kind: TimeKind,
+        inner: &dyn Fn(&mut SqlWriter),
+    ) {
+        // `DateTime<Utc>` is stored as a UTC `DATETIME`, which the session
+        // time zone does not shift.
+        w.push_sql(match part {
+            DatePart::Date if kind == TimeKind::Date => return inner(w),
+            DatePart::Date => "DATE(",
+            DatePart::Year => "YEAR(",
+            DatePart::Month => "MONTH(",
+            DatePart::Day => "DAYOFMONTH(",
+            // 1 (Sunday) to 7, as week_day.
+            DatePart::WeekDay => "DAYOFWEEK(",
+            DatePart::Hour => "HOUR(",
+        });
+        inner(w);
+        w.push_sql(")");
+    }
+
+    fn write_trunc(
+        &self,
+        w: &mut SqlWriter,
+        unit: TruncUnit,
+        kind: TimeKind,
+        inner: &dyn Fn(&mut SqlWriter),
+    ) {
+        let (format, ty) = match (kind, unit) {
+            (TimeKind::Date, TruncUnit::Day) => return inner(w),
+            (TimeKind::Date, TruncUnit::Year) => ("'%Y-01-01'", "DATE"),
+            (TimeKind::Date, _) => ("'%Y-%m-01'", "DATE"),
+            (_, TruncUnit::Year) => ("'%Y-01-01 00:00:00'", "DATETIME(6)"),
+            (_, TruncUnit::Month) => ("'%Y-%m-01 00:00:00'", "DATETIME(6)"),
+            (_, TruncUnit::Day) => ("'%Y-%m-%d 00:00:00'", "DATETIME(6)"),
+            (_, TruncUnit::Hour) => ("'%Y-%m-%d %H:00:00'", "DATETIME(6)"),
+        };
+        w.push_sql("CAST(DATE_FORMAT(");
+        inner(w);
+        w.push_sql(", ");
+        w.push_sql(format);
+        w.push_sql(") AS ");
+        w.push_sql(ty);
+        w.push_sql(")");
+    }
+
     fn nulls_order_before_term(&self) -> bool {
         true
     }

@@ -66,6 +66,7 @@
 //! ```
 
 mod case;
+mod dates;
 mod functions;
 mod node;
 mod ops;
@@ -74,6 +75,9 @@ mod walk;
 mod write;
 
 pub use case::{when, Branch, Case};
+pub use dates::{DateLike, DateTimeLike};
+#[doc(hidden)]
+pub use dates::{DatePart, TimeKind, TruncUnit};
 pub(crate) use node::{ArithOp, Func, Node};
 #[doc(hidden)]
 pub use sql_type::CastTarget;
@@ -293,7 +297,12 @@ pub(crate) fn compare<M>(left: Node, op: CompareOp, right: Rhs) -> Q<M> {
                 negated: false,
             })
         }
-        Rhs::Value(v) => Node::Value(v),
+        Rhs::Value(v) => {
+            if let Some(range) = dates::year_range(&left, op, &v) {
+                return Q::new(range);
+            }
+            Node::Value(v)
+        }
         Rhs::Expr(node) => node.0,
     };
     Q::new(Expr::CompareNodes { left, op, right })

@@ -1,5 +1,6 @@
 //! [`Node`]: the untyped expression tree behind [`F`](super::F).
 
+use super::dates::{DatePart, TimeKind, TruncUnit};
 use super::sql_type::CastTarget;
 use crate::query::expr::{ColRef, Expr};
 use crate::value::Value;
@@ -26,6 +27,18 @@ pub(crate) enum Node {
     Cast {
         target: CastTarget,
         truncate: bool,
+        inner: Box<Node>,
+    },
+    /// A part of a date or time stored as `kind`, in UTC.
+    DatePart {
+        part: DatePart,
+        kind: TimeKind,
+        inner: Box<Node>,
+    },
+    /// A date or time stored as `kind` truncated to `unit`, in UTC.
+    Trunc {
+        unit: TruncUnit,
+        kind: TimeKind,
         inner: Box<Node>,
     },
     /// `CASE WHEN c1 THEN v1 ... ELSE otherwise END`.

@@ -20,7 +20,9 @@ impl Node {
                 right.for_each_column(f);
             }
             Node::Func { args, .. } => args.iter().for_each(|a| a.for_each_column(f)),
-            Node::Cast { inner, .. } => inner.for_each_column(f),
+            Node::Cast { inner, .. } | Node::DatePart { inner, .. } | Node::Trunc { inner, .. } => {
+                inner.for_each_column(f)
+            }
             Node::Case { whens, otherwise } => {
                 for (condition, then) in whens {
                     condition.for_each_column(f);
@@ -42,7 +44,9 @@ impl Node {
                 right.for_each_condition(f);
             }
             Node::Func { args, .. } => args.iter().for_each(|a| a.for_each_condition(f)),
-            Node::Cast { inner, .. } => inner.for_each_condition(f),
+            Node::Cast { inner, .. } | Node::DatePart { inner, .. } | Node::Trunc { inner, .. } => {
+                inner.for_each_condition(f)
+            }
             Node::Case { whens, otherwise } => {
                 for (condition, then) in whens {
                     f(condition);
@@ -101,6 +105,16 @@ impl Node {
                 truncate: *truncate,
                 inner: Box::new(inner.rebased(prefix)),
             },
+            Node::DatePart { part, kind, inner } => Node::DatePart {
+                part: *part,
+                kind: *kind,
+                inner: Box::new(inner.rebased(prefix)),
+            },
+            Node::Trunc { unit, kind, inner } => Node::Trunc {
+                unit: *unit,
+                kind: *kind,
+                inner: Box::new(inner.rebased(prefix)),
+            },
             Node::Case { whens, otherwise } => Node::Case {
                 whens: whens
                     .iter()
@@ -124,7 +138,9 @@ impl Node {
                 right.check_values(dialect)
             }
             Node::Func { args, .. } => args.iter().try_for_each(|a| a.check_values(dialect)),
-            Node::Cast { inner, .. } => inner.check_values(dialect),
+            Node::Cast { inner, .. } | Node::DatePart { inner, .. } | Node::Trunc { inner, .. } => {
+                inner.check_values(dialect)
+            }
             Node::Case { whens, otherwise } => {
                 for (condition, then) in whens {
                     condition
@@ -150,7 +166,9 @@ impl Node {
                 right.collect_binds(dialect, out);
             }
             Node::Func { args, .. } => args.iter().for_each(|a| a.collect_binds(dialect, out)),
-            Node::Cast { inner, .. } => inner.collect_binds(dialect, out),
+            Node::Cast { inner, .. } | Node::DatePart { inner, .. } | Node::Trunc { inner, .. } => {
+                inner.collect_binds(dialect, out)
+            }
             Node::Case { whens, otherwise } => {
                 for (condition, then) in whens {
                     collect_binds(dialect, condition, out);
@@ -207,6 +225,18 @@ impl ShapeKey<'_> {
                 self.push(5);
                 self.push(*target as usize);
                 self.flag(*truncate);
+                self.node(inner);
+            }
+            Node::DatePart { part, kind, inner } => {
+                self.push(7);
+                self.push(*part as usize);
+                self.push(*kind as usize);
+                self.node(inner);
+            }
+            Node::Trunc { unit, kind, inner } => {
+                self.push(8);
+                self.push(*unit as usize);
+                self.push(*kind as usize);
                 self.node(inner);
             }
             Node::Case { whens, otherwise } => {

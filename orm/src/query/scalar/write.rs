@@ -79,6 +79,16 @@ pub(crate) fn write_node(w: &mut SqlWriter, plan: &JoinPlan, node: &Node) {
             w.push_sql(imp.cast_type(*target));
             w.push_sql(")");
         }
+        Node::DatePart { part, kind, inner } => {
+            let imp = w.dialect().imp();
+            let write_inner = |w: &mut SqlWriter| write_node(w, plan, inner);
+            imp.write_date_part(w, *part, *kind, &write_inner);
+        }
+        Node::Trunc { unit, kind, inner } => {
+            let imp = w.dialect().imp();
+            let write_inner = |w: &mut SqlWriter| write_node(w, plan, inner);
+            imp.write_trunc(w, *unit, *kind, &write_inner);
+        }
         Node::Case { whens, otherwise } => {
             w.push_sql("CASE");
             for (condition, then) in whens {
@@ -109,7 +119,9 @@ pub(crate) fn may_be_null(node: &Node) -> bool {
             args,
         } => args.iter().all(may_be_null),
         Node::Func { args, .. } => args.iter().any(may_be_null),
-        Node::Cast { inner, .. } => may_be_null(inner),
+        Node::Cast { inner, .. } | Node::DatePart { inner, .. } | Node::Trunc { inner, .. } => {
+            may_be_null(inner)
+        }
         Node::Case { whens, otherwise } => {
             whens.iter().any(|(_, then)| may_be_null(then))
                 || otherwise.as_deref().map_or(true, may_be_null)
