@@ -143,7 +143,7 @@ pub fn date_shapes() -> Vec<DateShape> {
         shape(
             "excluded_year_keeps_nulls",
             q().exclude(Moment::maybe().year().eq(2024)),
-            |m| m.maybe.map_or(true, |t| t.year() != 2024),
+            |m| m.maybe.is_none_or(|t| t.year() != 2024),
         ),
         shape(
             "year_beyond_the_range_form_is_extracted",
