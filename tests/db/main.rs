@@ -3,6 +3,7 @@
 //! are set (see `strata_tests`). Every test runs on each of them with a
 //! fresh database.
 
+mod aggregates;
 mod connect;
 mod dates;
 mod distinct_and_slices;

@@ -8,6 +8,7 @@
 pub mod blog;
 pub mod dates;
 pub mod expressions;
+pub mod ledger;
 pub mod models;
 pub mod relations;
 pub mod shapes;

@@ -341,6 +341,12 @@ pub(crate) trait SqlDialect: Sync {
         false
     }
 
+    /// Whether aggregates take `FILTER (WHERE ..)` (PostgreSQL, SQLite
+    /// 3.30+); else a filtered aggregate is written with `CASE WHEN`.
+    fn aggregate_filter_clause(&self) -> bool {
+        true
+    }
+
     /// The operator of integer division, which truncates toward zero.
     fn integer_division(&self) -> &'static str {
         " / "

@@ -66,6 +66,10 @@ impl SqlDialect for MySql {
         true
     }
 
+    fn aggregate_filter_clause(&self) -> bool {
+        false
+    }
+
     fn integer_division(&self) -> &'static str {
         // `/` of two integers is a DECIMAL on MySQL; `DIV` truncates
         // toward zero, as PostgreSQL's and SQLite's `/` do.

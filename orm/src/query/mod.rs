@@ -1,6 +1,7 @@
 //! Typed querysets: fields, lookups, expressions and the compiler that
 //! turns them into SQL for a dialect.
 
+pub mod aggregate;
 mod assign;
 mod compile;
 mod expr;
@@ -20,4 +21,4 @@ pub use field::{Field, IntoBind, TextField};
 pub use in_list::MAX_PLACEHOLDER_LIST;
 pub use order::{IntoOrderBy, OrderBy};
 pub use queryset::QuerySet;
-pub use scalar::{value, when, Case, F};
+pub use scalar::{value, when, Case, Expression, F};

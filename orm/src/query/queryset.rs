@@ -1,5 +1,6 @@
 //! [`QuerySet`]: a lazy, typed query on one model.
 
+mod aggregate;
 mod prefetch_select;
 
 use super::assign::Assignment;

@@ -42,6 +42,8 @@ pub(crate) enum StatementKind {
     Exists,
     /// A (multi-row) `INSERT` of a model.
     Insert,
+    /// The `SELECT` of `aggregate()`.
+    Aggregate,
 }
 
 /// Builds the words of a shape key.

@@ -2,6 +2,23 @@
 //! `date`) and truncation (`trunc_year` ... `trunc_hour`) of date and
 //! datetime expressions, computed in UTC on every database, and the
 //! index-friendly range a `year()` comparison becomes (as in Django).
+//!
+//! ```
+//! use strata::prelude::*;
+//!
+//! #[derive(Model, Debug)]
+//! struct Event {
+//!     id: i64,
+//!     at: chrono::DateTime<chrono::Utc>,
+//! }
+//!
+//! let qs = Event::objects()
+//!     .filter(Event::at().year().eq(2024))
+//!     .filter(Event::at().month().eq(2).and(Event::at().day().eq(29)));
+//! let sql = qs.sql(Dialect::Postgres).sql;
+//! assert!(sql.contains(r#""at" >= $1 AND "at" < $2"#), "{sql}");
+//! assert!(sql.contains(r#"EXTRACT(MONTH FROM ("at" AT TIME ZONE 'UTC'))"#), "{sql}");
+//! ```
 
 use super::sql_type::SqlType;
 use super::{Node, F};

@@ -174,6 +174,35 @@ impl<M, T: NotNullType> IntoExpr<M, Option<T>> for Field<M, T, One> {
     }
 }
 
+/// A field (through single-valued relations) or an [`F`] of model `M`,
+/// whose type is its own: what an aggregate takes.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a field or expression of `{M}`",
+    label = "expected a field of `{M}` (e.g. `{M}::field()`) or an expression built from them",
+    note = "aggregates take a field or expression of the queryset's model; fields reached through a multi-valued relation cannot be aggregated here"
+)]
+pub trait Expression<M> {
+    /// The type of its value.
+    type Sql: SqlType;
+    /// The untyped tree.
+    #[doc(hidden)]
+    fn into_expr_node(self) -> ExprNode;
+}
+
+impl<M, T: SqlType> Expression<M> for F<M, T> {
+    type Sql = T;
+    fn into_expr_node(self) -> ExprNode {
+        ExprNode(self.node)
+    }
+}
+
+impl<M, T: SqlType> Expression<M> for Field<M, T, One> {
+    type Sql = T;
+    fn into_expr_node(self) -> ExprNode {
+        ExprNode(Node::Column(self.col_ref()))
+    }
+}
+
 /// The right-hand side of `+ - * /` on an expression of type `T`: an
 /// expression or field of another numeric type `U` with which `T`
 /// combines (see [`ArithWith`]), or a plain value of type `T`.
