@@ -209,3 +209,57 @@ async fn lower_and_upper_fold_non_ascii_letters_except_on_sqlite() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn decimal_arithmetic_is_exact_or_refused_on_sqlite() {
+    use rust_decimal::Decimal;
+    use strata_tests::ledger::{ledger, Ledger};
+    each_db("decimal_arithmetic", |db| async move {
+        db.create_tables(&[Ledger::META]).await.unwrap();
+        let mut rows = ledger();
+        for row in &mut rows {
+            row.insert(&db).await.unwrap();
+        }
+        let cents: Decimal = "0.30".parse().unwrap();
+        // 0.10 + 0.20 = 0.30 exactly (in floating point it is not).
+        let query = Ledger::objects()
+            .filter((Ledger::amount() + "0.20".parse::<Decimal>().unwrap()).eq(cents));
+        let found = query.all(&db).await;
+        let updated = Ledger::objects()
+            .update(&db, [Ledger::amount().set(Ledger::amount() * Decimal::TWO)])
+            .await;
+        if db.dialect() == Dialect::Sqlite {
+            for err in [
+                found.map(|_| ()).unwrap_err(),
+                updated.map(|_| ()).unwrap_err(),
+            ] {
+                match err {
+                    strata::Error::InvalidQuery { reason, .. } => {
+                        assert!(reason.contains("SQLite"), "{reason}")
+                    }
+                    other => panic!("expected InvalidQuery, got {other:?}"),
+                }
+            }
+        } else {
+            let want: Vec<i64> = rows
+                .iter()
+                .filter(|l| l.amount + "0.20".parse::<Decimal>().unwrap() == cents)
+                .map(|l| l.id)
+                .collect();
+            let got: Vec<i64> = found.unwrap().iter().map(|l| l.id).collect();
+            assert_eq!(got, want, "on {}", db.dialect());
+            assert_eq!(updated.unwrap(), 3);
+            let doubled: Vec<Decimal> = Ledger::objects()
+                .order_by(Ledger::id())
+                .all(&db)
+                .await
+                .unwrap()
+                .iter()
+                .map(|l| l.amount)
+                .collect();
+            let want: Vec<Decimal> = rows.iter().map(|l| l.amount * Decimal::TWO).collect();
+            assert_eq!(doubled, want, "on {}", db.dialect());
+        }
+    })
+    .await;
+}

@@ -344,6 +344,21 @@ impl Expr {
         }
     }
 
+    /// Whether an expression of the tree computes decimal arithmetic
+    /// (see [`Node::has_decimal_arithmetic`]).
+    pub(crate) fn has_decimal_arithmetic(&self) -> bool {
+        match self {
+            Expr::And(items) | Expr::Or(items) => items.iter().any(Expr::has_decimal_arithmetic),
+            Expr::Not(inner) => inner.has_decimal_arithmetic(),
+            Expr::Exists { condition, .. } => condition.has_decimal_arithmetic(),
+            Expr::CompareNodes { left, right, .. } => {
+                left.has_decimal_arithmetic() || right.has_decimal_arithmetic()
+            }
+            Expr::NodeIsNull { node, .. } => node.has_decimal_arithmetic(),
+            _ => false,
+        }
+    }
+
     /// The first column an expression comparison reads, to name in an
     /// error about one of its values.
     fn first_column(&self) -> Option<ColRef> {

@@ -8,7 +8,7 @@ mod expr;
 mod field;
 pub(crate) mod in_list;
 mod order;
-mod queryset;
+pub(crate) mod queryset;
 pub mod scalar;
 pub(crate) mod shape;
 

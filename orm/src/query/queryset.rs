@@ -220,6 +220,20 @@ impl<M: Model> QuerySet<M> {
     /// An error for a filter value strata refuses to send (a year outside
     /// 1..=9999, a leap second, a non-finite float), naming its field.
     fn check_values(&self, dialect: Dialect) -> Result<()> {
+        let decimal = self.filters.iter().any(Expr::has_decimal_arithmetic)
+            || self
+                .order
+                .iter()
+                .any(|o| o.expr.as_ref().is_some_and(|e| e.has_decimal_arithmetic()));
+        if decimal && dialect == Dialect::Sqlite {
+            return Err(sqlite_decimal_error(M::META.name));
+        }
+        if self.distinct && self.order.iter().any(|o| o.expr.is_some()) {
+            return Err(Error::InvalidQuery {
+                model: M::META.name,
+                reason: "distinct() cannot be ordered by an expression; order by fields".into(),
+            });
+        }
         for filter in &self.filters {
             filter.check_values(dialect).map_err(|(column, refused)| {
                 let name = if column.path.is_empty() {
@@ -229,6 +243,13 @@ impl<M: Model> QuerySet<M> {
                 };
                 refused.into_error(name)
             })?;
+        }
+        for term in &self.order {
+            if let Some(expr) = &term.expr {
+                expr.check_values(dialect).map_err(|(_, refused)| {
+                    refused.into_error(format!("an ordering of {}", M::META.name))
+                })?;
+            }
         }
         Ok(())
     }
@@ -241,12 +262,6 @@ impl<M: Model> QuerySet<M> {
         }
         for term in &self.order {
             term.for_each_path(&mut |p| deep |= p.overflowed());
-        }
-        if self.distinct && self.order.iter().any(|o| o.expr.is_some()) {
-            return Err(Error::InvalidQuery {
-                model: M::META.name,
-                reason: "distinct() cannot be ordered by an expression; order by fields".into(),
-            });
         }
         if deep {
             return Err(Error::InvalidQuery {
@@ -861,6 +876,18 @@ impl<M: Model> QuerySet<M> {
         let stmt = self.delete_sql(db.dialect())?;
         check_bind_count(M::META.name, &stmt)?;
         crate::relation::deletion::delete(db, M::META, &|w| self.write_keys(w), stmt).await
+    }
+}
+
+/// The error of decimal arithmetic on SQLite, which would compute it in
+/// floating point.
+pub(crate) fn sqlite_decimal_error(model: &'static str) -> Error {
+    Error::InvalidQuery {
+        model,
+        reason: "SQLite computes decimal arithmetic in floating point, so `+ - *` on Decimal \
+                 expressions would not be exact there; compute it in Rust, or store the amount \
+                 as an integer of its smallest unit"
+            .into(),
     }
 }
 

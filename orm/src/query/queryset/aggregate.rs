@@ -110,6 +110,17 @@ impl<M: Model> QuerySet<M> {
                     crate::relation::MAX_HOPS
                 )));
             }
+            let decimal_arithmetic = node
+                .arg
+                .as_ref()
+                .is_some_and(|a| a.has_decimal_arithmetic())
+                || node
+                    .filter
+                    .as_ref()
+                    .is_some_and(|c| c.has_decimal_arithmetic());
+            if decimal_arithmetic && dialect == Dialect::Sqlite {
+                return Err(crate::query::queryset::sqlite_decimal_error(M::META.name));
+            }
             if node.cast == AggCast::Decimal && dialect == Dialect::Sqlite {
                 return Err(invalid(
                     "SQLite has no exact decimal arithmetic, so it cannot Sum a Decimal field \

@@ -78,11 +78,13 @@ pub use case::{when, Branch, Case};
 pub use dates::{DateLike, DateTimeLike};
 #[doc(hidden)]
 pub use dates::{DatePart, TimeKind, TruncUnit};
+#[doc(hidden)]
+pub use node::NumKind;
 pub(crate) use node::{ArithOp, Func, Node};
 #[doc(hidden)]
 pub use sql_type::CastTarget;
 pub use sql_type::{
-    ArithWith, CastTo, ComparableWith, Integer, NotNullType, Numeric, SqlType, Text,
+    ArithWith, CastTo, ComparableWith, Divisible, Integer, NotNullType, Numeric, SqlType, Text,
 };
 pub(crate) use write::{may_be_null, write_node, write_update_value};
 

@@ -13,11 +13,11 @@ pub(crate) enum Node {
     Column(ColRef),
     /// A bound value.
     Value(Value),
-    /// `left op right`. `integer` division truncates toward zero on every
-    /// database; every division by zero gives `NULL`.
+    /// `left op right` on numbers of `kind`. Integer division truncates
+    /// toward zero on every database; every division by zero gives `NULL`.
     Arith {
         op: ArithOp,
-        integer: bool,
+        kind: NumKind,
         left: Box<Node>,
         right: Box<Node>,
     },
@@ -66,6 +66,17 @@ impl ArithOp {
             ArithOp::Div => " / ",
         }
     }
+}
+
+/// What kind of number an arithmetic node computes on.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumKind {
+    Integer = 1,
+    Float,
+    /// Exact on PostgreSQL and MySQL; SQLite would compute in floating
+    /// point, so strata refuses it there.
+    Decimal,
 }
 
 /// A scalar function.

@@ -1,6 +1,6 @@
 //! `+ - * /` on expressions and fields, and plain numbers as operands.
 
-use super::{ArithOp, ExprNode, Node, Numeric, Operand, SqlType, F};
+use super::{ArithOp, Divisible, ExprNode, Node, Numeric, Operand, SqlType, F};
 use crate::query::field::Field;
 use crate::relation::One;
 use rust_decimal::Decimal;
@@ -9,7 +9,7 @@ use std::ops::{Add, Div, Mul, Sub};
 fn arith<T: Numeric>(op: ArithOp, left: Node, right: Node) -> Node {
     Node::Arith {
         op,
-        integer: T::INTEGER,
+        kind: T::KIND,
         left: Box::new(left),
         right: Box::new(right),
     }
@@ -17,9 +17,12 @@ fn arith<T: Numeric>(op: ArithOp, left: Node, right: Node) -> Node {
 
 macro_rules! operator {
     ($trait:ident, $method:ident, $op:ident, $output:ty) => {
+        operator!($trait, $method, $op, $output, Numeric);
+    };
+    ($trait:ident, $method:ident, $op:ident, $output:ty, $bound:ident) => {
         /// Arithmetic with the type the operands give (see
         /// [`ArithWith`](super::ArithWith)).
-        impl<M, T: Numeric, R: Operand<M, T>> $trait<R> for F<M, T> {
+        impl<M, T: $bound, R: Operand<M, T>> $trait<R> for F<M, T> {
             type Output = F<M, $output>;
             fn $method(self, rhs: R) -> Self::Output {
                 F::new(arith::<T>(ArithOp::$op, self.node, rhs.into_node().0))
@@ -27,7 +30,7 @@ macro_rules! operator {
         }
 
         /// Arithmetic on a field makes an expression.
-        impl<M, T: Numeric, R: Operand<M, T>> $trait<R> for Field<M, T, One> {
+        impl<M, T: $bound, R: Operand<M, T>> $trait<R> for Field<M, T, One> {
             type Output = F<M, $output>;
             fn $method(self, rhs: R) -> Self::Output {
                 F::new(arith::<T>(
@@ -45,7 +48,7 @@ operator!(Sub, sub, Sub, R::Output);
 operator!(Mul, mul, Mul, R::Output);
 // Division by zero is `NULL` on every database (PostgreSQL would raise an
 // error, MySQL and SQLite give `NULL`), so a quotient may be `NULL`.
-operator!(Div, div, Div, <R::Output as SqlType>::Nullable);
+operator!(Div, div, Div, <R::Output as SqlType>::Nullable, Divisible);
 
 macro_rules! literal_operands {
     ($($ty:ty),*) => {$(

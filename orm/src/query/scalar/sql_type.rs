@@ -59,10 +59,21 @@ pub trait ArithWith<Rhs> {
     note = "arithmetic, `Sum`, `Avg` and `cast` take i16, i32, i64, f32, f64 or Decimal expressions (or `Option` of one)"
 )]
 pub trait Numeric: SqlType {
-    /// Whether the type is an integer (division truncates).
+    /// Integer, float or decimal.
     #[doc(hidden)]
-    const INTEGER: bool;
+    const KIND: super::NumKind;
 }
+
+/// Numbers `/` divides the same way on every database: integers
+/// (truncating toward zero) and floats. Decimal quotients get a different
+/// scale on each database (PostgreSQL at least 16 places, MySQL 4 more
+/// than the dividend), so decimals are not divided in SQL.
+#[diagnostic::on_unimplemented(
+    message = "strata does not divide `{Self}` values in SQL",
+    label = "`/` needs integers or floats",
+    note = "databases give a decimal quotient different scales; divide the loaded values in Rust, or use a float field"
+)]
+pub trait Divisible: Numeric {}
 
 /// Integer types: division truncates toward zero on every database.
 pub trait Integer: Numeric {}
@@ -145,9 +156,9 @@ sql_types!(
 );
 
 macro_rules! numeric {
-    ($($ty:ty: $integer:expr),*) => {$(
-        impl Numeric for $ty { const INTEGER: bool = $integer; }
-        impl Numeric for Option<$ty> { const INTEGER: bool = $integer; }
+    ($($ty:ty: $kind:ident),*) => {$(
+        impl Numeric for $ty { const KIND: super::NumKind = super::NumKind::$kind; }
+        impl Numeric for Option<$ty> { const KIND: super::NumKind = super::NumKind::$kind; }
         impl ArithWith<$ty> for $ty { type Output = $ty; }
         impl ArithWith<Option<$ty>> for $ty { type Output = Option<$ty>; }
         impl ArithWith<$ty> for Option<$ty> { type Output = Option<$ty>; }
@@ -155,7 +166,16 @@ macro_rules! numeric {
     )*};
 }
 
-numeric!(i16: true, i32: true, i64: true, f32: false, f64: false, Decimal: false);
+numeric!(i16: Integer, i32: Integer, i64: Integer, f32: Float, f64: Float, Decimal: Decimal);
+
+macro_rules! divisible {
+    ($($ty:ty),*) => {$(
+        impl Divisible for $ty {}
+        impl Divisible for Option<$ty> {}
+    )*};
+}
+
+divisible!(i16, i32, i64, f32, f64);
 
 impl Integer for i16 {}
 impl Integer for Option<i16> {}

@@ -66,6 +66,37 @@ impl Node {
         self.for_each_condition(&mut |e| e.for_each_path(f));
     }
 
+    /// Whether the tree (conditions of its `CASE`s included) computes
+    /// decimal arithmetic, which SQLite would do in floating point.
+    pub(crate) fn has_decimal_arithmetic(&self) -> bool {
+        let mut found = matches!(
+            self,
+            Node::Arith {
+                kind: super::NumKind::Decimal,
+                ..
+            }
+        );
+        match self {
+            Node::Column(_) | Node::Value(_) => {}
+            Node::Arith { left, right, .. } => {
+                found |= left.has_decimal_arithmetic() || right.has_decimal_arithmetic()
+            }
+            Node::Func { args, .. } => found |= args.iter().any(Node::has_decimal_arithmetic),
+            Node::Cast { inner, .. } | Node::DatePart { inner, .. } | Node::Trunc { inner, .. } => {
+                found |= inner.has_decimal_arithmetic()
+            }
+            Node::Case { whens, otherwise } => {
+                for (condition, then) in whens {
+                    found |= condition.has_decimal_arithmetic() || then.has_decimal_arithmetic();
+                }
+                if let Some(o) = otherwise {
+                    found |= o.has_decimal_arithmetic();
+                }
+            }
+        }
+        found
+    }
+
     /// Whether writing the tree needs a subquery.
     pub(crate) fn has_subquery(&self) -> bool {
         let mut any = false;
@@ -83,12 +114,12 @@ impl Node {
             Node::Value(_) => self.clone(),
             Node::Arith {
                 op,
-                integer,
+                kind,
                 left,
                 right,
             } => Node::Arith {
                 op: *op,
-                integer: *integer,
+                kind: *kind,
                 left: Box::new(left.rebased(prefix)),
                 right: Box::new(right.rebased(prefix)),
             },
@@ -199,13 +230,13 @@ impl ShapeKey<'_> {
             }
             Node::Arith {
                 op,
-                integer,
+                kind,
                 left,
                 right,
             } => {
                 self.push(3);
                 self.push(*op as usize);
-                self.flag(*integer);
+                self.push(*kind as usize);
                 self.node(left);
                 self.node(right);
             }

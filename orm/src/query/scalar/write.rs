@@ -2,7 +2,7 @@
 //! by the query's [`JoinPlan`]; the dialect differences are methods of
 //! [`SqlDialect`](crate::dialect::SqlDialect).
 
-use super::{ArithOp, Func, Node};
+use super::{ArithOp, Func, Node, NumKind};
 use crate::query::compile::{nullable, write_condition, JoinPlan};
 use crate::writer::SqlWriter;
 
@@ -13,7 +13,7 @@ pub(crate) fn write_node(w: &mut SqlWriter, plan: &JoinPlan, node: &Node) {
         Node::Value(value) => w.push_bind(value.clone()),
         Node::Arith {
             op,
-            integer,
+            kind,
             left,
             right,
         } => {
@@ -21,7 +21,7 @@ pub(crate) fn write_node(w: &mut SqlWriter, plan: &JoinPlan, node: &Node) {
             write_node(w, plan, left);
             if *op == ArithOp::Div {
                 let imp = w.dialect().imp();
-                w.push_sql(if *integer {
+                w.push_sql(if *kind == NumKind::Integer {
                     imp.integer_division()
                 } else {
                     " / "
@@ -135,6 +135,8 @@ pub(crate) enum UpdateValueError {
     Joined,
     /// One of its values is refused (see [`crate::value::check`]).
     Refused(crate::value::check::Refused),
+    /// Decimal arithmetic, on SQLite.
+    SqliteDecimal,
 }
 
 impl UpdateValueError {
@@ -148,6 +150,7 @@ impl UpdateValueError {
                 ),
             },
             UpdateValueError::Refused(refused) => refused.into_error(field),
+            UpdateValueError::SqliteDecimal => crate::query::queryset::sqlite_decimal_error(model),
         }
     }
 }
@@ -166,6 +169,9 @@ pub(crate) fn write_update_value(
     }
     expr.check_values(w.dialect())
         .map_err(|(_, refused)| UpdateValueError::Refused(refused))?;
+    if w.dialect() == crate::Dialect::Sqlite && expr.has_decimal_arithmetic() {
+        return Err(UpdateValueError::SqliteDecimal);
+    }
     write_node(w, &JoinPlan::new(meta), expr);
     Ok(())
 }
