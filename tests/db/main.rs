@@ -3,10 +3,13 @@
 //! are set (see `strata_tests`). Every test runs on each of them with a
 //! fresh database.
 
+mod aggregates;
 mod connect;
 mod distinct_and_slices;
 mod edge_values;
 mod executor;
+mod dates;
+mod expressions;
 mod hostile_strings;
 mod instances;
 mod long_in_lists;

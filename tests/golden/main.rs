@@ -2,7 +2,10 @@
 //! table definition, pinned per dialect as insta snapshots. Each file under
 //! `snapshots/` lists the PostgreSQL, MySQL and SQLite statement and binds.
 
+mod aggregates;
+mod dates;
 mod ddl;
+mod expressions;
 mod multi_valued;
 mod operations;
 mod querysets;

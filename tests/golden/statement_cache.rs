@@ -3,8 +3,10 @@
 //! gives; querysets that differ only in their values share one SQL text.
 
 use strata::prelude::*;
+use strata::query::scalar::when;
 use strata::{Dialect, Statement};
 use strata_tests::blog::*;
+use strata_tests::expressions::Review;
 use strata_tests::models::Article;
 use strata_tests::shapes::shapes;
 
@@ -17,6 +19,7 @@ fn near_misses() -> Vec<(&'static str, Pair)> {
         Box::new(move |d| (qs.statement(d), qs.sql(d)))
     }
     let art = Article::objects;
+    let rev = Review::objects;
     vec![
         ("asc", pair(art().order_by(Article::id().asc()))),
         ("desc", pair(art().order_by(Article::id().desc()))),
@@ -101,6 +104,73 @@ fn near_misses() -> Vec<(&'static str, Pair)> {
         (
             "person_followers",
             pair(Person::objects().filter(Person::followers().name().eq("a"))),
+        ),
+        // Expressions: operators, functions, nulls in values and
+        // orderings are shapes of their own.
+        ("expr_add", pair(rev().filter((Review::likes() + 1).gt(2)))),
+        ("expr_sub", pair(rev().filter((Review::likes() - 1).gt(2)))),
+        ("expr_div", pair(rev().filter((Review::likes() / 1).gt(2)))),
+        (
+            "expr_field",
+            pair(rev().filter(Review::likes().gt(Review::dislikes()))),
+        ),
+        ("expr_value", pair(rev().filter(Review::likes().gt(2)))),
+        (
+            "expr_lower",
+            pair(rev().filter(Review::title().lower().eq("a"))),
+        ),
+        (
+            "expr_upper",
+            pair(rev().filter(Review::title().upper().eq("a"))),
+        ),
+        (
+            "expr_null_eq",
+            pair(rev().filter((Review::bonus() + 1).eq(None::<i32>))),
+        ),
+        (
+            "expr_not_null_eq",
+            pair(rev().filter((Review::bonus() + 1).eq(2))),
+        ),
+        ("expr_not", pair(rev().exclude((Review::bonus() + 1).eq(2)))),
+        (
+            "expr_cast_i64",
+            pair(rev().filter(Review::likes().cast::<i64>().eq(2))),
+        ),
+        (
+            "expr_cast_f64",
+            pair(rev().filter(Review::likes().cast::<f64>().eq(2.0))),
+        ),
+        (
+            "expr_case_else",
+            pair(rev().filter(when(Review::likes().gt(1), 1).otherwise(2).eq(1))),
+        ),
+        (
+            "expr_case_end",
+            pair(rev().filter(when(Review::likes().gt(1), 1).end().eq(1))),
+        ),
+        (
+            "expr_order_asc",
+            pair(rev().order_by(Review::title().lower().asc())),
+        ),
+        (
+            "expr_order_desc",
+            pair(rev().order_by(Review::title().lower().desc())),
+        ),
+        (
+            "expr_order_nulls_first",
+            pair(rev().order_by(Review::bonus().asc().nulls_first())),
+        ),
+        (
+            "expr_order_nulls_last",
+            pair(rev().order_by(Review::bonus().asc().nulls_last())),
+        ),
+        (
+            "expr_order_mysql_binds",
+            pair(
+                rev()
+                    .order_by((Review::likes() + 3).asc().nulls_last())
+                    .limit(2),
+            ),
         ),
     ]
 }

@@ -6,6 +6,9 @@
 //! an unreachable server fails the test instead of skipping it.
 
 pub mod blog;
+pub mod dates;
+pub mod expressions;
+pub mod ledger;
 pub mod models;
 pub mod relations;
 pub mod shapes;

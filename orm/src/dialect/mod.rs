@@ -8,6 +8,8 @@ mod sqlite;
 use crate::column_type::ColumnType;
 use crate::meta::Literal;
 pub(crate) use crate::query::in_list::JsonKind;
+pub(crate) use crate::query::scalar::CastTarget;
+use crate::query::scalar::{DatePart, TimeKind, TruncUnit};
 use crate::writer::SqlWriter;
 use std::borrow::Cow;
 use std::fmt;
@@ -372,6 +374,152 @@ pub(crate) trait SqlDialect: Sync {
     /// Appends what makes `NULL`s sort first in ascending order and last
     /// in descending order, as MySQL and SQLite do by default.
     fn write_nulls_order(&self, _w: &mut SqlWriter, _descending: bool) {}
+
+    /// Whether an explicit `NULL` placement (`nulls_first()` /
+    /// `nulls_last()`) is written as a term of its own before the ordered
+    /// expression, `x IS NULL DESC, x` (MySQL, which has no `NULLS
+    /// FIRST`), rather than as `NULLS FIRST` / `NULLS LAST` after it.
+    fn nulls_order_before_term(&self) -> bool {
+        false
+    }
+
+    /// Whether aggregates take `FILTER (WHERE ..)` (PostgreSQL, SQLite
+    /// 3.30+); else a filtered aggregate is written with `CASE WHEN`.
+    fn aggregate_filter_clause(&self) -> bool {
+        true
+    }
+
+    /// The operator of integer division, which truncates toward zero.
+    fn integer_division(&self) -> &'static str {
+        " / "
+    }
+
+    /// The opening of the function that counts a text's characters.
+    fn char_length_function(&self) -> &'static str {
+        "LENGTH("
+    }
+
+    /// Appends the concatenation of `count` text arguments, each written
+    /// by `arg(w, i)`; `NULL` if any is.
+    fn write_concat(&self, w: &mut SqlWriter, count: usize, arg: &dyn Fn(&mut SqlWriter, usize)) {
+        w.push_sql("(");
+        for i in 0..count {
+            if i > 0 {
+                w.push_sql(" || ");
+            }
+            arg(w, i);
+        }
+        w.push_sql(")");
+    }
+
+    /// Appends a float with its fraction dropped (toward zero), for a cast
+    /// to an integer.
+    fn write_truncate(&self, w: &mut SqlWriter, inner: &dyn Fn(&mut SqlWriter)) {
+        w.push_sql("TRUNC(");
+        inner(w);
+        w.push_sql(")");
+    }
+
+    /// Appends a part of the date or time `inner` writes, stored as
+    /// `kind`, computed in UTC: an integer (`Date`: a date). The default
+    /// is PostgreSQL's `EXTRACT`, on the UTC wall time of a `timestamptz`.
+    fn write_date_part(
+        &self,
+        w: &mut SqlWriter,
+        part: DatePart,
+        kind: TimeKind,
+        inner: &dyn Fn(&mut SqlWriter),
+    ) {
+        let source = |w: &mut SqlWriter| {
+            if kind == TimeKind::DateTimeUtc {
+                w.push_sql("(");
+                inner(w);
+                w.push_sql(" AT TIME ZONE 'UTC')");
+            } else {
+                inner(w);
+            }
+        };
+        let field = match part {
+            DatePart::Date if kind == TimeKind::Date => return inner(w),
+            DatePart::Date => {
+                w.push_sql("CAST(");
+                source(w);
+                w.push_sql(" AS DATE)");
+                return;
+            }
+            DatePart::WeekDay => {
+                // DOW counts from 0 (Sunday); week_day from 1.
+                w.push_sql("(CAST(EXTRACT(DOW FROM ");
+                source(w);
+                w.push_sql(") AS INTEGER) + 1)");
+                return;
+            }
+            DatePart::Year => "YEAR",
+            DatePart::Month => "MONTH",
+            DatePart::Day => "DAY",
+            DatePart::Hour => "HOUR",
+        };
+        // EXTRACT gives a numeric (PostgreSQL 14+) or a double.
+        w.push_sql("CAST(EXTRACT(");
+        w.push_sql(field);
+        w.push_sql(" FROM ");
+        source(w);
+        w.push_sql(") AS INTEGER)");
+    }
+
+    /// Appends the date or time `inner` writes, stored as `kind`,
+    /// truncated to `unit` in UTC, as a value of the same kind. The
+    /// default is PostgreSQL's `DATE_TRUNC` (its time-zone form, 12+, for
+    /// a `timestamptz`).
+    fn write_trunc(
+        &self,
+        w: &mut SqlWriter,
+        unit: TruncUnit,
+        kind: TimeKind,
+        inner: &dyn Fn(&mut SqlWriter),
+    ) {
+        let name = match unit {
+            TruncUnit::Year => "'year'",
+            TruncUnit::Month => "'month'",
+            TruncUnit::Day => "'day'",
+            TruncUnit::Hour => "'hour'",
+        };
+        match kind {
+            TimeKind::Date if unit == TruncUnit::Day => inner(w),
+            TimeKind::Date => {
+                w.push_sql("CAST(DATE_TRUNC(");
+                w.push_sql(name);
+                w.push_sql(", ");
+                inner(w);
+                w.push_sql(") AS DATE)");
+            }
+            TimeKind::DateTime => {
+                w.push_sql("DATE_TRUNC(");
+                w.push_sql(name);
+                w.push_sql(", ");
+                inner(w);
+                w.push_sql(")");
+            }
+            TimeKind::DateTimeUtc => {
+                w.push_sql("DATE_TRUNC(");
+                w.push_sql(name);
+                w.push_sql(", ");
+                inner(w);
+                w.push_sql(", 'UTC')");
+            }
+        }
+    }
+
+    /// The type name of a numeric `CAST`.
+    fn cast_type(&self, target: CastTarget) -> &'static str {
+        match target {
+            CastTarget::SmallInt => "SMALLINT",
+            CastTarget::Integer => "INTEGER",
+            CastTarget::BigInt => "BIGINT",
+            CastTarget::Float => "REAL",
+            CastTarget::Double => "DOUBLE PRECISION",
+        }
+    }
 }
 
 /// Appends the literal of a default value.

@@ -3,9 +3,10 @@
 //! that string comparisons are case-sensitive, byte-exact and
 //! trailing-space-sensitive as on the other databases.
 
-use super::{write_default_literal, JsonKind, SqlDialect};
+use super::{write_default_literal, CastTarget, JsonKind, SqlDialect};
 use crate::column_type::ColumnType;
 use crate::meta::Literal;
+use crate::query::scalar::{DatePart, TimeKind, TruncUnit};
 use crate::types::text_formats;
 use crate::writer::SqlWriter;
 use std::borrow::Cow;
@@ -36,6 +37,101 @@ impl SqlDialect for MySql {
             w.push_sql(" = VALUES(");
             w.push_identifier(column);
             w.push_sql(")");
+        }
+    }
+
+    fn write_date_part(
+        &self,
+        w: &mut SqlWriter,
+        part: DatePart,
+        kind: TimeKind,
+        inner: &dyn Fn(&mut SqlWriter),
+    ) {
+        // `DateTime<Utc>` is stored as a UTC `DATETIME`, which the session
+        // time zone does not shift.
+        w.push_sql(match part {
+            DatePart::Date if kind == TimeKind::Date => return inner(w),
+            DatePart::Date => "DATE(",
+            DatePart::Year => "YEAR(",
+            DatePart::Month => "MONTH(",
+            DatePart::Day => "DAYOFMONTH(",
+            // 1 (Sunday) to 7, as week_day.
+            DatePart::WeekDay => "DAYOFWEEK(",
+            DatePart::Hour => "HOUR(",
+        });
+        inner(w);
+        w.push_sql(")");
+    }
+
+    fn write_trunc(
+        &self,
+        w: &mut SqlWriter,
+        unit: TruncUnit,
+        kind: TimeKind,
+        inner: &dyn Fn(&mut SqlWriter),
+    ) {
+        let (format, ty) = match (kind, unit) {
+            (TimeKind::Date, TruncUnit::Day) => return inner(w),
+            (TimeKind::Date, TruncUnit::Year) => ("'%Y-01-01'", "DATE"),
+            (TimeKind::Date, _) => ("'%Y-%m-01'", "DATE"),
+            (_, TruncUnit::Year) => ("'%Y-01-01 00:00:00'", "DATETIME(6)"),
+            (_, TruncUnit::Month) => ("'%Y-%m-01 00:00:00'", "DATETIME(6)"),
+            (_, TruncUnit::Day) => ("'%Y-%m-%d 00:00:00'", "DATETIME(6)"),
+            (_, TruncUnit::Hour) => ("'%Y-%m-%d %H:00:00'", "DATETIME(6)"),
+        };
+        w.push_sql("CAST(DATE_FORMAT(");
+        inner(w);
+        w.push_sql(", ");
+        w.push_sql(format);
+        w.push_sql(") AS ");
+        w.push_sql(ty);
+        w.push_sql(")");
+    }
+
+    fn nulls_order_before_term(&self) -> bool {
+        true
+    }
+
+    fn aggregate_filter_clause(&self) -> bool {
+        false
+    }
+
+    fn integer_division(&self) -> &'static str {
+        // `/` of two integers is a DECIMAL on MySQL; `DIV` truncates
+        // toward zero, as PostgreSQL's and SQLite's `/` do.
+        " DIV "
+    }
+
+    fn char_length_function(&self) -> &'static str {
+        // `LENGTH` counts bytes on MySQL.
+        "CHAR_LENGTH("
+    }
+
+    fn write_concat(&self, w: &mut SqlWriter, count: usize, arg: &dyn Fn(&mut SqlWriter, usize)) {
+        // `||` is `OR` unless `PIPES_AS_CONCAT` is set.
+        w.push_sql("CONCAT(");
+        for i in 0..count {
+            if i > 0 {
+                w.push_sql(", ");
+            }
+            arg(w, i);
+        }
+        w.push_sql(")");
+    }
+
+    fn write_truncate(&self, w: &mut SqlWriter, inner: &dyn Fn(&mut SqlWriter)) {
+        w.push_sql("TRUNCATE(");
+        inner(w);
+        w.push_sql(", 0)");
+    }
+
+    fn cast_type(&self, target: CastTarget) -> &'static str {
+        // MySQL casts to 64-bit integers only; FLOAT and DOUBLE need
+        // MySQL 8.0.17+ / MariaDB 10.4.5+.
+        match target {
+            CastTarget::SmallInt | CastTarget::Integer | CastTarget::BigInt => "SIGNED",
+            CastTarget::Float => "FLOAT",
+            CastTarget::Double => "DOUBLE",
         }
     }
 

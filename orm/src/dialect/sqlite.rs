@@ -4,9 +4,10 @@
 //! noncharacters such as U+FFFF as U+FFFD (so `"\u{FFFF}"` matched
 //! `"\u{FFFD}"`), and `LIKE` ignores ASCII case.
 
-use super::{JsonKind, SqlDialect, TextLookup};
+use super::{CastTarget, JsonKind, SqlDialect, TextLookup};
 use crate::column_type::ColumnType;
 use crate::meta::Literal;
+use crate::query::scalar::{DatePart, TimeKind, TruncUnit};
 use crate::types::text_formats;
 use crate::writer::SqlWriter;
 use crate::Value;
@@ -21,6 +22,88 @@ impl SqlDialect for Sqlite {
 
     fn has_row_locks(&self) -> bool {
         false
+    }
+
+    fn write_date_part(
+        &self,
+        w: &mut SqlWriter,
+        part: DatePart,
+        kind: TimeKind,
+        inner: &dyn Fn(&mut SqlWriter),
+    ) {
+        // Dates and times are fixed-width UTC text (see `text_formats`),
+        // so each part is a slice of it.
+        let (start, len) = match part {
+            DatePart::Date if kind == TimeKind::Date => return inner(w),
+            DatePart::Date => {
+                w.push_sql("SUBSTR(");
+                inner(w);
+                w.push_sql(", 1, 10)");
+                return;
+            }
+            DatePart::WeekDay => {
+                w.push_sql("(CAST(STRFTIME('%w', SUBSTR(");
+                inner(w);
+                w.push_sql(", 1, 10)) AS INTEGER) + 1)");
+                return;
+            }
+            DatePart::Year => ("1", "4"),
+            DatePart::Month => ("6", "2"),
+            DatePart::Day => ("9", "2"),
+            DatePart::Hour => ("12", "2"),
+        };
+        w.push_sql("CAST(SUBSTR(");
+        inner(w);
+        w.push_sql(", ");
+        w.push_sql(start);
+        w.push_sql(", ");
+        w.push_sql(len);
+        w.push_sql(") AS INTEGER)");
+    }
+
+    fn write_trunc(
+        &self,
+        w: &mut SqlWriter,
+        unit: TruncUnit,
+        kind: TimeKind,
+        inner: &dyn Fn(&mut SqlWriter),
+    ) {
+        // The kept prefix of the stored text, and the rest of the
+        // truncated value in the same fixed format.
+        let (keep, date_rest) = match unit {
+            TruncUnit::Year => ("4", "-01-01"),
+            TruncUnit::Month => ("7", "-01"),
+            TruncUnit::Day => ("10", ""),
+            TruncUnit::Hour => ("13", ""),
+        };
+        let time_rest = match (kind, unit) {
+            (TimeKind::Date, TruncUnit::Day) => return inner(w),
+            (TimeKind::Date, _) => "",
+            (TimeKind::DateTime, TruncUnit::Hour) => ":00:00.000000",
+            (TimeKind::DateTimeUtc, TruncUnit::Hour) => ":00:00.000000+00:00",
+            (TimeKind::DateTime, _) => " 00:00:00.000000",
+            (TimeKind::DateTimeUtc, _) => " 00:00:00.000000+00:00",
+        };
+        w.push_sql("(SUBSTR(");
+        inner(w);
+        w.push_sql(", 1, ");
+        w.push_sql(keep);
+        w.push_sql(") || '");
+        w.push_sql(date_rest);
+        w.push_sql(time_rest);
+        w.push_sql("')");
+    }
+
+    fn write_truncate(&self, w: &mut SqlWriter, inner: &dyn Fn(&mut SqlWriter)) {
+        // SQLite's CAST of a REAL to INTEGER already truncates toward zero.
+        inner(w);
+    }
+
+    fn cast_type(&self, target: CastTarget) -> &'static str {
+        match target {
+            CastTarget::SmallInt | CastTarget::Integer | CastTarget::BigInt => "INTEGER",
+            CastTarget::Float | CastTarget::Double => "REAL",
+        }
     }
 
     fn write_placeholder(&self, out: &mut String, _index: usize) {

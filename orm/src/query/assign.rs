@@ -1,5 +1,6 @@
 //! [`Assignment`]: `field = value` in an `UPDATE`.
 
+use super::scalar::Node;
 use crate::meta::ColumnMeta;
 use crate::value::Value;
 use std::marker::PhantomData;
@@ -8,6 +9,8 @@ use std::marker::PhantomData;
 pub struct Assignment<M> {
     pub(crate) column: &'static ColumnMeta,
     pub(crate) value: Value,
+    /// An expression computed by the database instead of `value`.
+    pub(crate) expr: Option<Node>,
     /// Set when the field was reached through a relation, which an
     /// `UPDATE` of this model cannot write.
     pub(crate) joined: bool,
@@ -19,6 +22,17 @@ impl<M> Assignment<M> {
         Assignment {
             column,
             value,
+            expr: None,
+            joined,
+            _model: PhantomData,
+        }
+    }
+
+    pub(crate) fn expr(column: &'static ColumnMeta, expr: Node, joined: bool) -> Self {
+        Assignment {
+            column,
+            value: crate::types::null_of(&column.ty),
+            expr: Some(expr),
             joined,
             _model: PhantomData,
         }
@@ -27,6 +41,9 @@ impl<M> Assignment<M> {
 
 impl<M> std::fmt::Debug for Assignment<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} = {}", self.column.field, self.value)
+        match &self.expr {
+            Some(expr) => write!(f, "{} = {expr:?}", self.column.field),
+            None => write!(f, "{} = {}", self.column.field, self.value),
+        }
     }
 }

@@ -4,6 +4,7 @@
 
 use super::expr::{ColRef, Expr};
 use super::order::OrderBy;
+use super::scalar::{may_be_null, write_node};
 use crate::meta::ColumnMeta;
 use crate::meta::ModelMeta;
 use crate::relation::{JoinPath, RelationKind, RelationMeta};
@@ -313,17 +314,40 @@ pub(crate) fn write_order_terms<M>(w: &mut SqlWriter, plan: &JoinPlan, order: &[
             column: term.column,
             path: term.path,
         };
-        plan.write_column(w, column);
+        let write_term = |w: &mut SqlWriter| match &term.expr {
+            Some(expr) => write_node(w, plan, expr),
+            None => plan.write_column(w, column),
+        };
+        let imp = w.dialect().imp();
+        if let (Some(first), true) = (term.nulls_first, imp.nulls_order_before_term()) {
+            write_term(w);
+            w.push_sql(if first {
+                " IS NULL DESC, "
+            } else {
+                " IS NULL ASC, "
+            });
+        }
+        write_term(w);
         w.push_sql(if term.descending { " DESC" } else { " ASC" });
-        if nullable(column) {
-            w.dialect().imp().write_nulls_order(w, term.descending);
+        match term.nulls_first {
+            Some(_) if imp.nulls_order_before_term() => {}
+            Some(first) => w.push_sql(if first { " NULLS FIRST" } else { " NULLS LAST" }),
+            None => {
+                let may_be_null = match &term.expr {
+                    Some(expr) => may_be_null(expr),
+                    None => nullable(column),
+                };
+                if may_be_null {
+                    imp.write_nulls_order(w, term.descending);
+                }
+            }
         }
     }
 }
 
 /// Whether a column reference can be `NULL`: a nullable column, or any
 /// column reached through a nullable foreign key (the join may miss).
-fn nullable(column: ColRef) -> bool {
+pub(crate) fn nullable(column: ColRef) -> bool {
     column.column.nullable || column.path.hops().any(|h| h.nullable)
 }
 
@@ -405,7 +429,37 @@ fn write_expr(w: &mut SqlWriter, plan: &JoinPlan, expr: &Expr, negated: bool, ne
         }
         Expr::Exists { path, condition } => write_exists(w, plan, *path, condition),
         Expr::ReachedFrom { path, key } => write_reached_from(w, plan, *path, key),
+        Expr::CompareNodes { left, op, right } => {
+            // Under `NOT`, a comparison that is unknown (a side is `NULL`)
+            // counts as not matching, so the row is kept.
+            let guard = negated && (may_be_null(left) || may_be_null(right));
+            if guard {
+                w.push_sql("COALESCE(");
+            }
+            write_node(w, plan, left);
+            w.push_sql(op.sql());
+            write_node(w, plan, right);
+            if guard {
+                w.push_sql(", FALSE)");
+            }
+        }
+        Expr::NodeIsNull {
+            node,
+            negated: not_null,
+        } => {
+            write_node(w, plan, node);
+            w.push_sql(if *not_null {
+                " IS NOT NULL"
+            } else {
+                " IS NULL"
+            });
+        }
     }
+}
+
+/// Appends one condition (of a `CASE` branch).
+pub(crate) fn write_condition(w: &mut SqlWriter, plan: &JoinPlan, expr: &Expr) {
+    write_expr(w, plan, expr, false, true);
 }
 
 /// The foreign-key column `hop` follows on its `from` model.

@@ -1,6 +1,7 @@
 //! [`Q`]: a typed condition on model `M`, and the untyped [`Expr`] tree the
 //! compiler walks.
 
+use super::scalar::Node;
 use crate::dialect::TextLookup;
 use crate::meta::ColumnMeta;
 use crate::relation::JoinPath;
@@ -260,6 +261,17 @@ pub(crate) enum Expr {
         path: JoinPath,
         key: Value,
     },
+    /// `left op right` between two expressions (of single-valued paths).
+    CompareNodes {
+        left: Node,
+        op: CompareOp,
+        right: Node,
+    },
+    /// `node IS NULL` / `IS NOT NULL` for an expression.
+    NodeIsNull {
+        node: Node,
+        negated: bool,
+    },
 }
 
 impl Expr {
@@ -294,6 +306,17 @@ impl Expr {
             }
             Expr::Not(inner) => inner.check_values(dialect),
             Expr::Exists { condition, .. } => condition.check_values(dialect),
+            Expr::CompareNodes { left, right, .. } => {
+                let fallback = self.first_column();
+                let locate = |(c, r): (Option<ColRef>, _)| (c.or(fallback).unwrap_or(NO_COLUMN), r);
+                left.check_values(dialect).map_err(locate)?;
+                right.check_values(dialect).map_err(locate)
+            }
+            Expr::NodeIsNull { node, .. } => {
+                let fallback = self.first_column();
+                node.check_values(dialect)
+                    .map_err(|(c, r)| (c.or(fallback).unwrap_or(NO_COLUMN), r))
+            }
         }
     }
 
@@ -313,7 +336,37 @@ impl Expr {
             Expr::Not(inner) => inner.for_each_column(f),
             // Their columns live in a subquery of their own.
             Expr::Exists { .. } | Expr::ReachedFrom { .. } => {}
+            Expr::CompareNodes { left, right, .. } => {
+                left.for_each_column(f);
+                right.for_each_column(f);
+            }
+            Expr::NodeIsNull { node, .. } => node.for_each_column(f),
         }
+    }
+
+    /// Whether an expression of the tree computes decimal arithmetic
+    /// (see [`Node::has_decimal_arithmetic`]).
+    pub(crate) fn has_decimal_arithmetic(&self) -> bool {
+        match self {
+            Expr::And(items) | Expr::Or(items) => items.iter().any(Expr::has_decimal_arithmetic),
+            Expr::Not(inner) => inner.has_decimal_arithmetic(),
+            Expr::Exists { condition, .. } => condition.has_decimal_arithmetic(),
+            Expr::CompareNodes { left, right, .. } => {
+                left.has_decimal_arithmetic() || right.has_decimal_arithmetic()
+            }
+            Expr::NodeIsNull { node, .. } => node.has_decimal_arithmetic(),
+            _ => false,
+        }
+    }
+
+    /// The first column an expression comparison reads, to name in an
+    /// error about one of its values.
+    fn first_column(&self) -> Option<ColRef> {
+        let mut first = None;
+        self.for_each_column(&mut |c| {
+            first.get_or_insert(c);
+        });
+        first
     }
 
     /// The column of a lookup (a leaf of the tree).
@@ -352,6 +405,12 @@ impl Expr {
             }
             Expr::Not(inner) => inner.for_each_exists(f),
             Expr::Exists { path, .. } => f(*path),
+            Expr::CompareNodes { left, right, .. } => {
+                for node in [left, right] {
+                    node.for_each_condition(&mut |e| e.for_each_exists(f));
+                }
+            }
+            Expr::NodeIsNull { node, .. } => node.for_each_condition(&mut |e| e.for_each_exists(f)),
             _ => {}
         }
     }
@@ -376,6 +435,11 @@ impl Expr {
                 condition.for_each_path(&mut |inner| f(path.join(&inner)));
             }
             Expr::ReachedFrom { path, .. } => f(*path),
+            Expr::CompareNodes { left, right, .. } => {
+                left.for_each_path(f);
+                right.for_each_path(f);
+            }
+            Expr::NodeIsNull { node, .. } => node.for_each_path(f),
         }
     }
 
@@ -391,6 +455,8 @@ impl Expr {
             Expr::And(items) | Expr::Or(items) => items.iter().any(Expr::has_subquery),
             Expr::Not(inner) => inner.has_subquery(),
             Expr::Exists { .. } | Expr::ReachedFrom { .. } => true,
+            Expr::CompareNodes { left, right, .. } => left.has_subquery() || right.has_subquery(),
+            Expr::NodeIsNull { node, .. } => node.has_subquery(),
         }
     }
 
@@ -440,9 +506,38 @@ impl Expr {
             // Only ever a top-level filter of a `related()` queryset, which
             // no condition of another model can contain.
             Expr::ReachedFrom { .. } => self.clone(),
+            Expr::CompareNodes { left, op, right } => Expr::CompareNodes {
+                left: left.rebased(prefix),
+                op: *op,
+                right: right.rebased(prefix),
+            },
+            Expr::NodeIsNull { node, negated } => Expr::NodeIsNull {
+                node: node.rebased(prefix),
+                negated: *negated,
+            },
         }
     }
 }
+
+/// Where a refused value of an expression with no column is reported:
+/// the error names the model only.
+pub(crate) static NO_COLUMN_META: ColumnMeta = ColumnMeta {
+    field: "(an expression)",
+    column: "",
+    ty: crate::column_type::ColumnType::Text,
+    nullable: false,
+    primary_key: false,
+    auto_increment: false,
+    unique: false,
+    index: false,
+    default: None,
+    foreign_key: None,
+    renamed_from: None,
+};
+pub(crate) const NO_COLUMN: ColRef = ColRef {
+    column: &NO_COLUMN_META,
+    path: JoinPath::EMPTY,
+};
 
 /// `EXISTS` over the rows `path` reaches from a row of `R`, one of which
 /// must satisfy `condition`. Used by generated `any(...)` methods.

@@ -3,6 +3,7 @@
 use super::assign::Assignment;
 use super::expr::{ColRef, CompareOp, Expr, InList, Q};
 use super::order::OrderBy;
+use super::scalar::{compare, Comparand, Node, Rhs, Settable};
 use crate::dialect::TextLookup;
 use crate::meta::ColumnMeta;
 use crate::relation::{JoinPath, One};
@@ -126,7 +127,7 @@ impl<M, T, C> Field<M, T, C> {
         }
     }
 
-    fn col_ref(&self) -> ColRef {
+    pub(crate) fn col_ref(&self) -> ColRef {
         ColRef {
             column: self.column,
             path: self.path,
@@ -148,12 +149,15 @@ impl<M, T, C> Field<M, T, C> {
         self.column
     }
 
-    fn compare(self, op: CompareOp, value: Value) -> Q<M> {
-        Q::new(Expr::Compare {
-            column: self.col_ref(),
-            op,
-            value,
-        })
+    fn compare(self, op: CompareOp, rhs: Rhs) -> Q<M> {
+        match rhs {
+            Rhs::Value(value) => Q::new(Expr::Compare {
+                column: self.col_ref(),
+                op,
+                value,
+            }),
+            Rhs::Expr(right) => compare(Node::Column(self.col_ref()), op, Rhs::Expr(right)),
+        }
     }
 
     fn text(self, lookup: TextLookup, case_insensitive: bool, text: &str) -> Q<M> {
@@ -179,42 +183,43 @@ impl<M, T> Field<M, T, One> {
 }
 
 impl<M, T: FieldType, C> Field<M, T, C> {
-    /// `field = value`; with a `None` value, `field IS NULL`.
-    pub fn eq(self, value: impl IntoBind<T>) -> Q<M> {
-        let value = value.into_bind();
-        if value.is_null() {
-            return Q::new(Expr::IsNull {
+    /// `field = value`; with a `None` value, `field IS NULL`. `value` may
+    /// also be a field or expression of the same type
+    /// (`Post::likes().eq(Post::dislikes())`).
+    pub fn eq<K>(self, value: impl Comparand<M, T, C, K>) -> Q<M> {
+        match value.into_operand() {
+            Rhs::Value(value) if value.is_null() => Q::new(Expr::IsNull {
                 column: self.col_ref(),
                 negated: false,
-            });
+            }),
+            rhs => self.compare(CompareOp::Eq, rhs),
         }
-        self.compare(CompareOp::Eq, value)
     }
 
     /// The negation of [`eq`](Field::eq): rows where the field differs,
     /// including rows where it is `NULL` (as Django's `exclude`).
-    pub fn ne(self, value: impl IntoBind<T>) -> Q<M> {
+    pub fn ne<K>(self, value: impl Comparand<M, T, C, K>) -> Q<M> {
         !self.eq(value)
     }
 
-    /// `field > value`.
-    pub fn gt(self, value: impl IntoBind<T>) -> Q<M> {
-        self.compare(CompareOp::Gt, value.into_bind())
+    /// `field > value` (a value, or a field or expression of the same type).
+    pub fn gt<K>(self, value: impl Comparand<M, T, C, K>) -> Q<M> {
+        self.compare(CompareOp::Gt, value.into_operand())
     }
 
     /// `field >= value`.
-    pub fn gte(self, value: impl IntoBind<T>) -> Q<M> {
-        self.compare(CompareOp::Gte, value.into_bind())
+    pub fn gte<K>(self, value: impl Comparand<M, T, C, K>) -> Q<M> {
+        self.compare(CompareOp::Gte, value.into_operand())
     }
 
     /// `field < value`.
-    pub fn lt(self, value: impl IntoBind<T>) -> Q<M> {
-        self.compare(CompareOp::Lt, value.into_bind())
+    pub fn lt<K>(self, value: impl Comparand<M, T, C, K>) -> Q<M> {
+        self.compare(CompareOp::Lt, value.into_operand())
     }
 
     /// `field <= value`.
-    pub fn lte(self, value: impl IntoBind<T>) -> Q<M> {
-        self.compare(CompareOp::Lte, value.into_bind())
+    pub fn lte<K>(self, value: impl Comparand<M, T, C, K>) -> Q<M> {
+        self.compare(CompareOp::Lte, value.into_operand())
     }
 
     /// `field IN (...)`. An empty list matches no row; `None`s in the list
@@ -244,9 +249,15 @@ impl<M, T: FieldType, C> Field<M, T, C> {
 }
 
 impl<M, T: FieldType> Field<M, T, One> {
-    /// Sets the field to `value` in [`QuerySet::update`](super::QuerySet::update).
-    pub fn set(self, value: impl IntoBind<T>) -> Assignment<M> {
-        Assignment::new(self.column, value.into_bind(), !self.path.is_empty())
+    /// Sets the field to `value` in [`QuerySet::update`](super::QuerySet::update):
+    /// a value, or an expression on the model's own fields computed by
+    /// the database in the same statement (`Post::views().set(Post::views() + 1)`).
+    pub fn set<K>(self, value: impl Settable<M, T, K>) -> Assignment<M> {
+        let joined = !self.path.is_empty();
+        match value.into_operand() {
+            Rhs::Value(value) => Assignment::new(self.column, value, joined),
+            Rhs::Expr(node) => Assignment::expr(self.column, node.0, joined),
+        }
     }
 }
 

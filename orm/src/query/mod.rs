@@ -1,6 +1,7 @@
 //! Typed querysets: fields, lookups, expressions and the compiler that
 //! turns them into SQL for a dialect.
 
+pub mod aggregate;
 mod assign;
 mod compile;
 mod expr;
@@ -8,7 +9,8 @@ mod field;
 mod field_list;
 pub(crate) mod in_list;
 mod order;
-mod queryset;
+pub(crate) mod queryset;
+pub mod scalar;
 pub(crate) mod shape;
 
 pub use assign::Assignment;
@@ -22,3 +24,4 @@ pub use field_list::FieldList;
 pub use in_list::MAX_PLACEHOLDER_LIST;
 pub use order::{IntoOrderBy, OrderBy};
 pub use queryset::{ForUpdate, QuerySet};
+pub use scalar::{value, when, Case, Expression, F};

@@ -1,5 +1,6 @@
 //! [`QuerySet`]: a lazy, typed query on one model.
 
+mod aggregate;
 mod prefetch_select;
 mod row_lock;
 mod writes;
@@ -208,10 +209,7 @@ impl<M: Model> QuerySet<M> {
             plan.add_condition(filter);
         }
         for term in &self.order {
-            plan.add_column(ColRef {
-                column: term.column,
-                path: term.path,
-            });
+            term.for_each_column(&mut |c| plan.add_column(c));
         }
         plan
     }
@@ -232,6 +230,20 @@ impl<M: Model> QuerySet<M> {
     /// An error for a filter value strata refuses to send (a year outside
     /// 1..=9999, a leap second, a non-finite float), naming its field.
     fn check_values(&self, dialect: Dialect) -> Result<()> {
+        let decimal = self.filters.iter().any(Expr::has_decimal_arithmetic)
+            || self
+                .order
+                .iter()
+                .any(|o| o.expr.as_ref().is_some_and(|e| e.has_decimal_arithmetic()));
+        if decimal && dialect == Dialect::Sqlite {
+            return Err(sqlite_decimal_error(M::META.name));
+        }
+        if self.distinct && self.order.iter().any(|o| o.expr.is_some()) {
+            return Err(Error::InvalidQuery {
+                model: M::META.name,
+                reason: "distinct() cannot be ordered by an expression; order by fields".into(),
+            });
+        }
         for filter in &self.filters {
             filter.check_values(dialect).map_err(|(column, refused)| {
                 let name = if column.path.is_empty() {
@@ -242,6 +254,13 @@ impl<M: Model> QuerySet<M> {
                 refused.into_error(name)
             })?;
         }
+        for term in &self.order {
+            if let Some(expr) = &term.expr {
+                expr.check_values(dialect).map_err(|(_, refused)| {
+                    refused.into_error(format!("an ordering of {}", M::META.name))
+                })?;
+            }
+        }
         Ok(())
     }
 
@@ -251,7 +270,9 @@ impl<M: Model> QuerySet<M> {
         for filter in &self.filters {
             filter.for_each_path(&mut |p| deep |= p.overflowed());
         }
-        deep |= self.order.iter().any(|o| o.path.overflowed());
+        for term in &self.order {
+            term.for_each_path(&mut |p| deep |= p.overflowed());
+        }
         if deep {
             return Err(Error::InvalidQuery {
                 model: M::META.name,
@@ -406,6 +427,7 @@ impl<M: Model> QuerySet<M> {
             || self.sql(dialect),
             |binds| {
                 self.filter_binds(dialect, binds);
+                self.order_binds(dialect, binds);
                 limit_binds(binds, self.limit, self.offset);
             },
         )
@@ -436,11 +458,16 @@ impl<M: Model> QuerySet<M> {
         key.exprs(&self.filters);
         key.push(self.order.len());
         for term in &self.order {
-            key.column(term.column);
-            key.path(&term.path);
-            key.flag(term.descending);
+            term.encode(key);
         }
         self.encode_lock(key);
+    }
+
+    /// The values the ordering binds (those of expressions), in order.
+    fn order_binds(&self, dialect: Dialect, out: &mut Vec<Value>) {
+        for term in &self.order {
+            term.collect_binds(dialect, out);
+        }
     }
 
     /// The values the filters bind, in order.
@@ -521,6 +548,7 @@ impl<M: Model> QuerySet<M> {
         self.order
             .iter()
             .enumerate()
+            .filter(|(_, term)| term.expr.is_none())
             .map(|(i, term)| {
                 let column = normalize(ColRef {
                     column: term.column,
@@ -646,16 +674,25 @@ impl<M: Model> QuerySet<M> {
                     ),
                 });
             }
-            crate::value::check::for_column(&assignment.value, &assignment.column.ty, dialect)
-                .map_err(|refused| {
-                    refused.into_error(format!("{}.{}", M::META.name, assignment.column.field))
-                })?;
+            let name = || format!("{}.{}", M::META.name, assignment.column.field);
             if i > 0 {
                 w.push_sql(", ");
             }
             w.push_identifier(assignment.column.column);
             w.push_sql(" = ");
-            w.push_bind(assignment.value);
+            match &assignment.expr {
+                Some(expr) => super::scalar::write_update_value(&mut w, M::META, expr)
+                    .map_err(|e| e.into_error(M::META.name, name()))?,
+                None => {
+                    crate::value::check::for_column(
+                        &assignment.value,
+                        &assignment.column.ty,
+                        dialect,
+                    )
+                    .map_err(|refused| refused.into_error(name()))?;
+                    w.push_bind(assignment.value);
+                }
+            }
             any = true;
         }
         if !any {
@@ -694,6 +731,7 @@ impl<M: Model> QuerySet<M> {
             || self.first_sql(dialect),
             |binds| {
                 self.filter_binds(dialect, binds);
+                self.order_binds(dialect, binds);
                 limit_binds(binds, Some(1), self.offset);
             },
         )
@@ -708,6 +746,7 @@ impl<M: Model> QuerySet<M> {
             || self.get_sql(dialect),
             |binds| {
                 self.filter_binds(dialect, binds);
+                self.order_binds(dialect, binds);
                 limit_binds(binds, Some(self.get_limit()), self.offset);
             },
         )
@@ -723,6 +762,7 @@ impl<M: Model> QuerySet<M> {
             |binds| {
                 self.filter_binds(dialect, binds);
                 if self.distinct || self.is_sliced() {
+                    self.order_binds(dialect, binds);
                     limit_binds(binds, self.limit, self.offset);
                 }
             },
@@ -739,6 +779,7 @@ impl<M: Model> QuerySet<M> {
             |binds| {
                 self.filter_binds(dialect, binds);
                 if self.is_sliced() {
+                    self.order_binds(dialect, binds);
                     limit_binds(binds, self.limit, self.offset);
                 }
                 limit_binds(binds, Some(1), None);
@@ -852,6 +893,18 @@ impl<M: Model> QuerySet<M> {
         let stmt = self.delete_sql(ex.dialect())?;
         check_bind_count(M::META.name, &stmt)?;
         crate::relation::deletion::delete(&mut ex, M::META, &|w| self.write_keys(w), stmt).await
+    }
+}
+
+/// The error of decimal arithmetic on SQLite, which would compute it in
+/// floating point.
+pub(crate) fn sqlite_decimal_error(model: &'static str) -> Error {
+    Error::InvalidQuery {
+        model,
+        reason: "SQLite computes decimal arithmetic in floating point, so `+ - *` on Decimal \
+                 expressions would not be exact there; compute it in Rust, or store the amount \
+                 as an integer of its smallest unit"
+            .into(),
     }
 }
 

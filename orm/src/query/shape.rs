@@ -42,6 +42,8 @@ pub(crate) enum StatementKind {
     Exists,
     /// A (multi-row) `INSERT` of a model.
     Insert,
+    /// The `SELECT` of `aggregate()`.
+    Aggregate,
 }
 
 /// Builds the words of a shape key.
@@ -160,6 +162,17 @@ impl ShapeKey<'_> {
                 self.push(10);
                 self.path(path);
             }
+            Expr::CompareNodes { left, op, right } => {
+                self.push(11);
+                self.node(left);
+                self.push(*op as usize);
+                self.node(right);
+            }
+            Expr::NodeIsNull { node, negated } => {
+                self.push(12);
+                self.node(node);
+                self.flag(*negated);
+            }
         }
     }
 
@@ -201,6 +214,11 @@ pub(crate) fn collect_binds(dialect: Dialect, expr: &Expr, out: &mut Vec<Value>)
         Expr::Not(inner) => collect_binds(dialect, inner, out),
         Expr::Exists { condition, .. } => collect_binds(dialect, condition, out),
         Expr::ReachedFrom { key, .. } => out.push(key.clone()),
+        Expr::CompareNodes { left, right, .. } => {
+            left.collect_binds(dialect, out);
+            right.collect_binds(dialect, out);
+        }
+        Expr::NodeIsNull { node, .. } => node.collect_binds(dialect, out),
     }
 }
 

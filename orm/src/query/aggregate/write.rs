@@ -1,0 +1,162 @@
+//! Writes an [`AggNode`], and the walks over it the compiler, the cache
+//! and the checks need.
+
+use super::{AggCast, AggFunc, AggNode};
+use crate::dialect::{CastTarget, Dialect};
+use crate::query::compile::{write_condition, JoinPlan};
+use crate::query::expr::ColRef;
+use crate::query::scalar::write_node;
+use crate::query::shape::{collect_binds, ShapeKey};
+use crate::relation::JoinPath;
+use crate::value::Value;
+use crate::writer::SqlWriter;
+
+impl AggNode {
+    /// Appends the aggregate.
+    pub(crate) fn write(&self, w: &mut SqlWriter, plan: &JoinPlan) {
+        let imp = w.dialect().imp();
+        let outer_cast = match (self.func, self.cast) {
+            (AggFunc::Sum, AggCast::BigInt) => Some(CastTarget::BigInt),
+            (AggFunc::Sum, AggCast::Double) => Some(CastTarget::Double),
+            _ => None,
+        };
+        if outer_cast.is_some() {
+            w.push_sql("CAST(");
+        }
+        w.push_sql(match self.func {
+            AggFunc::Count => "COUNT(",
+            AggFunc::Sum => "SUM(",
+            AggFunc::Avg => "AVG(",
+            AggFunc::Min => "MIN(",
+            AggFunc::Max => "MAX(",
+        });
+        if self.distinct {
+            w.push_sql("DISTINCT ");
+        }
+        let filter_clause = imp.aggregate_filter_clause();
+        let case = match &self.filter {
+            Some(condition) if !filter_clause => {
+                w.push_sql("CASE WHEN ");
+                write_condition(w, plan, condition);
+                w.push_sql(" THEN ");
+                true
+            }
+            _ => false,
+        };
+        match &self.arg {
+            None if case => w.push_sql("1"),
+            None => w.push_sql("*"),
+            Some(arg) if self.func == AggFunc::Avg => {
+                // In double precision everywhere: MySQL's AVG of integers
+                // is a DECIMAL rounded to 4 places.
+                w.push_sql("CAST(");
+                write_node(w, plan, arg);
+                w.push_sql(" AS ");
+                w.push_sql(imp.cast_type(CastTarget::Double));
+                w.push_sql(")");
+            }
+            Some(arg) => write_node(w, plan, arg),
+        }
+        if case {
+            w.push_sql(" END");
+        }
+        w.push_sql(")");
+        if let (Some(condition), true) = (&self.filter, filter_clause) {
+            w.push_sql(" FILTER (WHERE ");
+            write_condition(w, plan, condition);
+            w.push_sql(")");
+        }
+        if let Some(target) = outer_cast {
+            w.push_sql(" AS ");
+            w.push_sql(imp.cast_type(target));
+            w.push_sql(")");
+        }
+    }
+
+    /// Appends the values [`write`](AggNode::write) binds, in its order.
+    pub(crate) fn collect_binds(&self, dialect: Dialect, out: &mut Vec<Value>) {
+        let filter_clause = dialect.imp().aggregate_filter_clause();
+        if let (Some(condition), false) = (&self.filter, filter_clause) {
+            collect_binds(dialect, condition, out);
+        }
+        if let Some(arg) = &self.arg {
+            arg.collect_binds(dialect, out);
+        }
+        if let (Some(condition), true) = (&self.filter, filter_clause) {
+            collect_binds(dialect, condition, out);
+        }
+    }
+
+    /// Calls `f` with every column the aggregate reads at its query level.
+    pub(crate) fn for_each_column(&self, f: &mut impl FnMut(ColRef)) {
+        if let Some(arg) = &self.arg {
+            arg.for_each_column(f);
+        }
+        if let Some(condition) = &self.filter {
+            condition.for_each_column(f);
+        }
+    }
+
+    /// Calls `f` with the path of every `EXISTS` of its conditions.
+    pub(crate) fn for_each_exists(&self, f: &mut impl FnMut(JoinPath)) {
+        if let Some(arg) = &self.arg {
+            arg.for_each_condition(&mut |e| e.for_each_exists(f));
+        }
+        if let Some(condition) = &self.filter {
+            condition.for_each_exists(f);
+        }
+    }
+
+    /// Calls `f` with every relation path, subqueries included.
+    pub(crate) fn for_each_path(&self, f: &mut dyn FnMut(JoinPath)) {
+        if let Some(arg) = &self.arg {
+            arg.for_each_path(f);
+        }
+        if let Some(condition) = &self.filter {
+            condition.for_each_path(f);
+        }
+    }
+
+    /// Whether writing it needs a subquery.
+    pub(crate) fn has_subquery(&self) -> bool {
+        self.arg.as_ref().is_some_and(|a| a.has_subquery())
+            || self.filter.as_ref().is_some_and(|c| c.has_subquery())
+    }
+
+    /// Checks its values (see [`crate::value::check`]).
+    pub(crate) fn check_values(
+        &self,
+        dialect: Dialect,
+    ) -> Result<(), (Option<ColRef>, crate::value::check::Refused)> {
+        if let Some(arg) = &self.arg {
+            arg.check_values(dialect)?;
+        }
+        if let Some(condition) = &self.filter {
+            condition
+                .check_values(dialect)
+                .map_err(|(c, r)| (Some(c), r))?;
+        }
+        Ok(())
+    }
+}
+
+impl ShapeKey<'_> {
+    /// An aggregate's shape.
+    pub(crate) fn aggregate(&mut self, agg: &AggNode) {
+        self.push(agg.func as usize | (agg.cast as usize) << 4 | usize::from(agg.distinct) << 8);
+        match &agg.arg {
+            Some(arg) => {
+                self.push(1);
+                self.node(arg);
+            }
+            None => self.push(0),
+        }
+        match &agg.filter {
+            Some(condition) => {
+                self.push(1);
+                self.expr(condition);
+            }
+            None => self.push(0),
+        }
+    }
+}
