@@ -62,6 +62,8 @@
 //!   [`Target`], one transaction per migration where the database allows,
 //!   under a lock so that concurrent runs wait;
 //! - [`introspect`]: the live schema of a database, comparable with a state;
+//!   [`drift`]: how it differs, and [`check`](mod@check): from the applied
+//!   migrations (`manage check`);
 //! - [`commands`] and [`cli`]: `makemigrations`, `sqlmigrate`, `migrate`
 //!   and `showmigrations`, for a project's `manage` binary.
 //!
@@ -89,9 +91,9 @@ pub mod operations;
 pub mod state;
 
 pub use apply::{executor, plan, recorder};
-pub use cli::commands;
+pub use cli::{check, commands};
 pub use files::{embed, graph, loader, migration};
-pub use inspect::introspect;
+pub use inspect::{drift, introspect};
 pub use make::{autodetect, questioner, writer};
 pub use state::naming;
 

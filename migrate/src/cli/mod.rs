@@ -14,6 +14,7 @@
 //! `cargo run --bin manage -- showmigrations` (with `DATABASE_URL` set).
 //! The commands are thin wrappers over [`crate::cli::commands`].
 
+pub mod check;
 pub mod commands;
 
 use crate::apply::plan::Target;
@@ -30,7 +31,7 @@ use strata::Dialect;
 #[derive(Debug, Parser)]
 #[command(
     name = "manage",
-    about = "strata migrations: makemigrations, sqlmigrate, migrate, showmigrations"
+    about = "strata migrations: makemigrations, sqlmigrate, migrate, showmigrations, check"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -102,6 +103,22 @@ pub enum Command {
         /// applied.
         #[arg(long)]
         fake: bool,
+        /// Change nothing: compare the database with what its applied
+        /// migrations say it should be, as `manage check` does, and exit
+        /// with status 1 on any difference.
+        #[arg(long, conflicts_with_all = ["plan", "fake", "target"])]
+        check: bool,
+    },
+    /// Compare the live database with the schema its applied migrations
+    /// describe, print each difference (drift), and exit with status 1 on
+    /// any. `makemigrations --check` compares the models with the files.
+    Check {
+        /// The database URL (sqlite://, postgres://, mysql://).
+        #[arg(long, env = "DATABASE_URL")]
+        database: String,
+        /// The migrations directory.
+        #[arg(long, default_value = "migrations")]
+        dir: PathBuf,
     },
     /// List the migrations: `[X]` applied, `[ ]` pending, `[E]` edited
     /// since it was applied, `[!]` failed part-way, `[?]` recorded without
@@ -181,7 +198,7 @@ pub fn run(
     err: &mut dyn Write,
 ) -> i32 {
     let result = match cli.command {
-        Command::Migrate { .. } | Command::Showmigrations { .. } => {
+        Command::Migrate { .. } | Command::Showmigrations { .. } | Command::Check { .. } => {
             match tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -207,7 +224,7 @@ pub async fn run_async(
     err: &mut dyn Write,
 ) -> i32 {
     let result = match cli.command {
-        Command::Migrate { .. } | Command::Showmigrations { .. } => {
+        Command::Migrate { .. } | Command::Showmigrations { .. } | Command::Check { .. } => {
             execute_database(cli.command, out).await
         }
         _ => execute(cli, models, questioner, out),
@@ -235,7 +252,11 @@ async fn execute_database(command: Command, out: &mut dyn Write) -> Result<i32> 
             dir,
             plan,
             fake,
+            check,
         } => {
+            if check {
+                return drift_check(&dir, &database, out).await;
+            }
             let options = MigrateOptions {
                 dir,
                 database,
@@ -246,6 +267,7 @@ async fn execute_database(command: Command, out: &mut dyn Write) -> Result<i32> 
             commands::migrate(&options, out).await?;
             Ok(0)
         }
+        Command::Check { database, dir } => drift_check(&dir, &database, out).await,
         Command::Showmigrations { database, dir } => {
             let text = commands::showmigrations(&dir, &database).await?;
             let _ = write!(out, "{text}");
@@ -253,6 +275,13 @@ async fn execute_database(command: Command, out: &mut dyn Write) -> Result<i32> 
         }
         _ => Ok(0),
     }
+}
+
+/// `check` and `migrate --check`: 1 when the database has drifted.
+async fn drift_check(dir: &std::path::Path, database: &str, out: &mut dyn Write) -> Result<i32> {
+    let report = check::check(dir, database).await?;
+    let _ = write!(out, "{}", report.render());
+    Ok(if report.has_drift() { 1 } else { 0 })
 }
 
 fn execute(
@@ -314,7 +343,7 @@ fn execute(
             let _ = write!(out, "{sql}");
             Ok(0)
         }
-        Command::Migrate { .. } | Command::Showmigrations { .. } => {
+        Command::Migrate { .. } | Command::Showmigrations { .. } | Command::Check { .. } => {
             // `run` and `run_async` send these to `execute_database`.
             Ok(0)
         }

@@ -5,6 +5,7 @@
 //!
 //! Imports from `files`, `operations` and `state` only.
 
+pub mod drift;
 pub mod introspect;
 pub(crate) mod live;
 pub(crate) mod session;
