@@ -298,6 +298,18 @@ pub enum Error {
         /// Its unapplied dependency.
         dependency: String,
     },
+
+    /// `inspectdb` was asked for a table the database does not have.
+    #[error(
+        "the database has no table `{table}`; its tables are: {}",
+        if available.is_empty() { "(none)".to_string() } else { available.join(", ") }
+    )]
+    UnknownTable {
+        /// The table asked for.
+        table: String,
+        /// The tables there are.
+        available: Vec<String>,
+    },
 }
 
 /// `Result<T, strata_migrate::Error>`.

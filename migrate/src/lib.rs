@@ -91,9 +91,9 @@ pub mod operations;
 pub mod state;
 
 pub use apply::{executor, plan, recorder};
-pub use cli::{check, commands};
+pub use cli::{check, commands, inspectdb};
 pub use files::{embed, graph, loader, migration};
-pub use inspect::{drift, introspect};
+pub use inspect::{drift, introspect, model_source, reverse};
 pub use make::{autodetect, questioner, writer};
 pub use state::naming;
 

@@ -16,6 +16,7 @@
 
 pub mod check;
 pub mod commands;
+pub mod inspectdb;
 
 use crate::apply::plan::Target;
 use crate::error::Result;
@@ -31,7 +32,7 @@ use strata::Dialect;
 #[derive(Debug, Parser)]
 #[command(
     name = "manage",
-    about = "strata migrations: makemigrations, sqlmigrate, migrate, showmigrations, check"
+    about = "strata migrations: makemigrations, sqlmigrate, migrate, showmigrations, check, inspectdb"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -120,6 +121,15 @@ pub enum Command {
         #[arg(long, default_value = "migrations")]
         dir: PathBuf,
     },
+    /// Print `#[derive(Model)]` Rust source for the tables of an existing
+    /// database (all of them, or those named).
+    Inspectdb {
+        /// The tables to inspect (default: every table).
+        tables: Vec<String>,
+        /// The database URL (sqlite://, postgres://, mysql://).
+        #[arg(long, env = "DATABASE_URL")]
+        database: String,
+    },
     /// List the migrations: `[X]` applied, `[ ]` pending, `[E]` edited
     /// since it was applied, `[!]` failed part-way, `[?]` recorded without
     /// a file.
@@ -198,7 +208,10 @@ pub fn run(
     err: &mut dyn Write,
 ) -> i32 {
     let result = match cli.command {
-        Command::Migrate { .. } | Command::Showmigrations { .. } | Command::Check { .. } => {
+        Command::Migrate { .. }
+        | Command::Showmigrations { .. }
+        | Command::Check { .. }
+        | Command::Inspectdb { .. } => {
             match tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -224,9 +237,10 @@ pub async fn run_async(
     err: &mut dyn Write,
 ) -> i32 {
     let result = match cli.command {
-        Command::Migrate { .. } | Command::Showmigrations { .. } | Command::Check { .. } => {
-            execute_database(cli.command, out).await
-        }
+        Command::Migrate { .. }
+        | Command::Showmigrations { .. }
+        | Command::Check { .. }
+        | Command::Inspectdb { .. } => execute_database(cli.command, out).await,
         _ => execute(cli, models, questioner, out),
     };
     report(result, err)
@@ -268,6 +282,11 @@ async fn execute_database(command: Command, out: &mut dyn Write) -> Result<i32> 
             Ok(0)
         }
         Command::Check { database, dir } => drift_check(&dir, &database, out).await,
+        Command::Inspectdb { tables, database } => {
+            let source = inspectdb::inspectdb(&database, &tables).await?;
+            let _ = write!(out, "{source}");
+            Ok(0)
+        }
         Command::Showmigrations { database, dir } => {
             let text = commands::showmigrations(&dir, &database).await?;
             let _ = write!(out, "{text}");
@@ -343,7 +362,10 @@ fn execute(
             let _ = write!(out, "{sql}");
             Ok(0)
         }
-        Command::Migrate { .. } | Command::Showmigrations { .. } | Command::Check { .. } => {
+        Command::Migrate { .. }
+        | Command::Showmigrations { .. }
+        | Command::Check { .. }
+        | Command::Inspectdb { .. } => {
             // `run` and `run_async` send these to `execute_database`.
             Ok(0)
         }

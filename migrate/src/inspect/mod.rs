@@ -8,4 +8,6 @@
 pub mod drift;
 pub mod introspect;
 pub(crate) mod live;
+pub mod model_source;
+pub mod reverse;
 pub(crate) mod session;
