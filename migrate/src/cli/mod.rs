@@ -16,6 +16,7 @@
 
 pub mod check;
 pub mod commands;
+pub mod fake_initial;
 pub mod inspectdb;
 
 use crate::apply::plan::Target;
@@ -109,6 +110,12 @@ pub enum Command {
         /// with status 1 on any difference.
         #[arg(long, conflicts_with_all = ["plan", "fake", "target"])]
         check: bool,
+        /// Record an initial migration as applied without running it when
+        /// every table it creates already exists and matches (refuse, with
+        /// the differences, when they do not): for adopting an existing
+        /// database.
+        #[arg(long, conflicts_with_all = ["plan", "fake", "check"])]
+        fake_initial: bool,
     },
     /// Compare the live database with the schema its applied migrations
     /// describe, print each difference (drift), and exit with status 1 on
@@ -267,9 +274,22 @@ async fn execute_database(command: Command, out: &mut dyn Write) -> Result<i32> 
             plan,
             fake,
             check,
+            fake_initial,
         } => {
             if check {
                 return drift_check(&dir, &database, out).await;
+            }
+            if fake_initial {
+                let set = crate::files::loader::MigrationSet::load(&dir)?;
+                let db = strata::Db::connect(&database).await.map_err(|source| {
+                    crate::Error::Database {
+                        action: "connecting to the database".into(),
+                        source: Box::new(source),
+                    }
+                })?;
+                let adopted = fake_initial::adopt(&set, &db, out).await;
+                db.close().await;
+                adopted?;
             }
             let options = MigrateOptions {
                 dir,

@@ -169,6 +169,9 @@ fn render_model(out: &mut String, inspected: &Inspected, model: &ModelState) {
         );
     }
     for relation in &model.many_to_many {
+        if let Some(through) = &relation.through {
+            let _ = writeln!(fields, "    #[strata(through = {through})]");
+        }
         let _ = writeln!(
             fields,
             "    pub {}: ManyToMany<{}>,",

@@ -17,7 +17,14 @@
 //! what an automatic `ManyToMany<T>` makes: an auto key and two foreign
 //! keys, cascading, named `<model>_id`, with the derive's unique pair and
 //! target index. The models on either side take the names the columns
-//! imply (`post_id` -> `Post`), which is how the derive names them.
+//! imply (`post_id` -> `Post`), which is how the derive names them. A
+//! join table with other constraint names (Django's hashed ones) stays a
+//! model, and the relation is a `ManyToMany` `through` it.
+//!
+//! The derive indexes every foreign key under its own name; a foreign
+//! key's single-column index under another name (Django's
+//! `<table>_<column>_<hash>`) is taken to be that index, so that the
+//! models do not index the column twice.
 
 use super::introspect::{ForeignKey, Schema, Table, TableDetails};
 use crate::operations::relations::join_model;
@@ -282,7 +289,9 @@ pub fn inspect(
                 format!("{}_id", strata::naming::snake_case(target_name)),
             )
         };
-        let relation = ManyToManyState {
+        let live = &schema.tables[&join];
+        let join_name = names[&join].clone();
+        let mut relation = ManyToManyState {
             field: field.clone(),
             to: target_name.clone(),
             join_table: join.clone(),
@@ -290,23 +299,47 @@ pub fn inspect(
             target_column,
             through: None,
         };
-        let Ok(made) = join_model(&out.state, source_name, &relation) else {
-            continue;
-        };
-        let live = &schema.tables[&join];
-        let remade = super::introspect::expected_table(&out.state, &made, dialect);
-        if remade.as_ref().ok() != Some(live) {
-            continue;
+        let automatic = join_model(&out.state, source_name, &relation)
+            .ok()
+            .and_then(|made| super::introspect::expected_table(&out.state, &made, dialect).ok())
+            .is_some_and(|remade| remade == *live);
+        if automatic {
+            out.state.models.remove(&join_name);
+            out.notes.remove(&join_name);
+        } else {
+            // Not quite what the derive makes (other constraint names, say):
+            // the join table stays a model, and the relation goes through it.
+            let columns_fit = [&relation.source_column, &relation.target_column]
+                .iter()
+                .all(|c| live.foreign_keys.contains_key(c.as_str()));
+            if !columns_fit {
+                continue;
+            }
+            relation.through = Some(join_name);
         }
-        let join_name = names[&join].clone();
-        out.state.models.remove(&join_name);
-        out.notes.remove(&join_name);
         if let Some(model) = out.state.models.get_mut(source_name) {
             model.many_to_many.push(relation);
         }
     }
     if !only.is_empty() {
         out.state.models.retain(|_, m| wanted(&m.table));
+        let kept: BTreeSet<String> = out.state.models.keys().cloned().collect();
+        for model in out.state.models.values() {
+            let referenced = model
+                .fields
+                .iter()
+                .filter_map(|f| f.foreign_key.as_ref().map(|fk| &fk.to))
+                .chain(model.many_to_many.iter().map(|r| &r.to))
+                .chain(model.many_to_many.iter().filter_map(|r| r.through.as_ref()));
+            let missing: BTreeSet<&String> = referenced.filter(|m| !kept.contains(*m)).collect();
+            if !missing.is_empty() {
+                let names: Vec<&str> = missing.iter().map(|m| m.as_str()).collect();
+                out.notes.entry(model.name.clone()).or_default().push(format!(
+                    "refers to {}, not in this output: name their tables too for source that compiles",
+                    names.join(", ")
+                ));
+            }
+        }
     }
     out
 }
@@ -400,17 +433,57 @@ fn model_state(
         model.fields.push(field);
     }
     for (index_name, index) in &table.indexes {
-        let is_single_unique = index.unique
+        let fk_index = !index.unique
             && index.columns.len() == 1
-            && *index_name == crate::state::naming::unique_name(table_name, &index.columns[0]);
-        if is_single_unique {
-            if let Some(f) = model
+            && model
                 .fields
-                .iter_mut()
-                .find(|f| f.column == index.columns[0])
-            {
-                f.unique = true;
-                continue;
+                .iter()
+                .any(|f| f.column == index.columns[0] && f.foreign_key.is_some() && !f.unique);
+        let derived = match index.columns.as_slice() {
+            [column] => strata::naming::constraint_name(table_name, &[column], "idx"),
+            _ => String::new(),
+        };
+        if index.columns.is_empty() {
+            notes.push(format!(
+                "index `{index_name}` is on an expression, which a model cannot declare"
+            ));
+            continue;
+        }
+        if fk_index && (*index_name == derived || !table.indexes.contains_key(&derived)) {
+            if *index_name != derived {
+                notes.push(format!(
+                    "index `{index_name}` on the foreign key `{}` is the one the derive makes, \
+                     as `{derived}`",
+                    index.columns[0]
+                ));
+            }
+            model.indexes.push(IndexState {
+                name: derived,
+                columns: index.columns.clone(),
+                unique: false,
+            });
+            continue;
+        }
+        // A single-column unique is the field's `unique`, whatever the
+        // database named it (`<table>_<column>_key`, `sqlite_autoindex_..`).
+        if let (true, [column]) = (index.unique, index.columns.as_slice()) {
+            let derived = crate::state::naming::unique_name(table_name, column);
+            let single = table
+                .indexes
+                .iter()
+                .filter(|(_, i)| i.unique && i.columns == index.columns)
+                .count()
+                == 1;
+            if let Some(f) = model.fields.iter_mut().find(|f| f.column == *column) {
+                if single || *index_name == derived {
+                    if *index_name != derived {
+                        notes.push(format!(
+                            "unique index `{index_name}` is the one the derive makes, as `{derived}`"
+                        ));
+                    }
+                    f.unique = true;
+                    continue;
+                }
             }
         }
         if index.unique {
@@ -430,4 +503,71 @@ fn model_state(
         out.notes.insert(name.clone(), notes);
     }
     model
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every strata type reads back as itself from the DDL its dialect
+    /// writes, except where two types share one spelling: then the first
+    /// is chosen and flagged as a guess (JSON stored as text is not).
+    #[test]
+    fn each_type_reads_back_from_the_ddl_strata_writes() {
+        let all = [
+            ColumnType::SmallInt,
+            ColumnType::Integer,
+            ColumnType::BigInt,
+            ColumnType::Float,
+            ColumnType::Double,
+            ColumnType::Boolean,
+            ColumnType::Text,
+            ColumnType::Varchar(20),
+            ColumnType::Bytes,
+            ColumnType::Date,
+            ColumnType::Time,
+            ColumnType::DateTime,
+            ColumnType::DateTimeUtc,
+            ColumnType::Uuid,
+            ColumnType::Decimal(10, 2),
+            ColumnType::Json,
+        ];
+        for dialect in Dialect::ALL {
+            for ty in all {
+                let spelled = super::super::introspect::normalize_type(
+                    dialect,
+                    &dialect.column_type_sql(&ty),
+                );
+                let (found, guessed) = column_type(dialect, &spelled)
+                    .unwrap_or_else(|| panic!("{dialect}: `{spelled}` maps to nothing"));
+                let shared = match (dialect, ty) {
+                    (Dialect::MySql | Dialect::Sqlite, ColumnType::DateTime) => {
+                        Some(ColumnType::DateTimeUtc)
+                    }
+                    (Dialect::MySql | Dialect::Sqlite, ColumnType::Json) => Some(ColumnType::Text),
+                    _ => None,
+                };
+                assert_eq!(found, shared.unwrap_or(ty), "{dialect}: `{spelled}`");
+                let datetime = matches!(ty, ColumnType::DateTime | ColumnType::DateTimeUtc);
+                assert_eq!(
+                    guessed,
+                    datetime && dialect != Dialect::Postgres,
+                    "{dialect}: {ty:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn other_tools_spellings_map_too() {
+        let map = |d, t| column_type(d, t).map(|(ty, _)| ty);
+        assert_eq!(map(Dialect::Postgres, "int4"), Some(ColumnType::Integer));
+        assert_eq!(map(Dialect::Sqlite, "bool"), Some(ColumnType::Boolean));
+        assert_eq!(
+            map(Dialect::Sqlite, "varchar(100)"),
+            Some(ColumnType::Varchar(100))
+        );
+        assert_eq!(map(Dialect::MySql, "int"), Some(ColumnType::Integer));
+        assert_eq!(map(Dialect::Postgres, "inet"), None);
+    }
 }

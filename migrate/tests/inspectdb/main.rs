@@ -7,6 +7,14 @@
 #[allow(dead_code)]
 mod support;
 
+mod django;
+#[rustfmt::skip] // `inspectdb`'s output, byte for byte
+mod django_mysql;
+#[rustfmt::skip] // `inspectdb`'s output, byte for byte
+mod django_postgres;
+#[rustfmt::skip] // `inspectdb`'s output, byte for byte
+mod django_sqlite;
+#[rustfmt::skip] // `inspectdb`'s output, byte for byte
 mod generated;
 mod originals;
 mod roundtrip;

@@ -108,3 +108,28 @@ async fn inspectdb_prints_only_the_tables_named_and_refuses_unknown_ones() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_column_inspectdb_cannot_map_is_left_out_with_a_comment() {
+    each_db("inspectdb_unmapped", |ctx: Ctx| async move {
+        let (sql, ty) = match ctx.dialect() {
+            strata::Dialect::Postgres => ("inet", "inet"),
+            strata::Dialect::MySql => ("SET('a', 'b')", "set('a','b')"),
+            strata::Dialect::Sqlite => ("GEOMETRY", "geometry"),
+        };
+        ctx.db
+            .execute_raw_sql(&format!(
+                "CREATE TABLE host (id INTEGER PRIMARY KEY, name VARCHAR(20) NOT NULL, addr {sql})"
+            ))
+            .await
+            .expect("a table with an unmappable column");
+        let (status, source, err) = inspectdb(&ctx.url, &[]).await;
+        assert_eq!((status, err.as_str()), (0, ""));
+        let note =
+            format!("// column `addr` has type `{ty}`, which strata cannot map; it is left out\n");
+        assert!(source.contains(&note), "{source}");
+        assert!(source.contains("    pub name: String,\n}"), "{source}");
+        assert!(!source.contains("pub addr"), "{source}");
+    })
+    .await;
+}
