@@ -11,7 +11,9 @@
 //! and runs `cargo run --bin manage -- makemigrations`,
 //! `cargo run --bin manage -- sqlmigrate 0002 --dialect postgres`,
 //! `cargo run --bin manage -- migrate --database sqlite://app.db` or
-//! `cargo run --bin manage -- showmigrations` (with `DATABASE_URL` set).
+//! `cargo run --bin manage -- showmigrations` (with `DATABASE_URL` set),
+//! `check` (drift between the database and its applied migrations) and
+//! `inspectdb` (models for an existing database).
 //! The commands are thin wrappers over [`crate::cli::commands`].
 
 pub mod check;
