@@ -298,6 +298,32 @@ pub enum Error {
         /// Its unapplied dependency.
         dependency: String,
     },
+
+    /// `migrate --fake-initial` found the tables of an initial migration
+    /// in the database, but not as the migration makes them.
+    #[error(
+        "cannot fake {migration}: its tables are in the database, but differ from what it creates:\n{}\n\
+         change the models (and the migration) or the database until they agree, or drop the tables to let it run",
+        differences.iter().map(|d| format!("  - {d}")).collect::<Vec<_>>().join("\n")
+    )]
+    FakeInitialMismatch {
+        /// The initial migration.
+        migration: String,
+        /// Each difference, in words.
+        differences: Vec<String>,
+    },
+
+    /// `inspectdb` was asked for a table the database does not have.
+    #[error(
+        "the database has no table `{table}`; its tables are: {}",
+        if available.is_empty() { "(none)".to_string() } else { available.join(", ") }
+    )]
+    UnknownTable {
+        /// The table asked for.
+        table: String,
+        /// The tables there are.
+        available: Vec<String>,
+    },
 }
 
 /// `Result<T, strata_migrate::Error>`.

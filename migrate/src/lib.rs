@@ -42,7 +42,7 @@
 //! cli/         the manage binary's verbs: commands, cli
 //! make/        models -> files: autodetect, questioner, writer
 //! apply/       files -> database: plan, executor, recorder, lock
-//! inspect/     database -> state: introspect, session
+//! inspect/     database -> state: introspect, session, drift, reverse, model_source
 //! files/       migration files on disk: loader, migration, graph, embed
 //! operations/  the steps a migration is made of
 //! state/       the schema model everything shares: state, naming
@@ -62,6 +62,9 @@
 //!   [`Target`], one transaction per migration where the database allows,
 //!   under a lock so that concurrent runs wait;
 //! - [`introspect`]: the live schema of a database, comparable with a state;
+//!   [`drift`]: how it differs, and [`check`](mod@check): from the applied
+//!   migrations (`manage check`); [`reverse`] and [`model_source`]: the
+//!   models that would make it, as Rust source ([`inspectdb`]);
 //! - [`commands`] and [`cli`]: `makemigrations`, `sqlmigrate`, `migrate`
 //!   and `showmigrations`, for a project's `manage` binary.
 //!
@@ -89,9 +92,9 @@ pub mod operations;
 pub mod state;
 
 pub use apply::{executor, plan, recorder};
-pub use cli::commands;
+pub use cli::{check, commands, inspectdb};
 pub use files::{embed, graph, loader, migration};
-pub use inspect::introspect;
+pub use inspect::{drift, introspect, model_source, reverse};
 pub use make::{autodetect, questioner, writer};
 pub use state::naming;
 

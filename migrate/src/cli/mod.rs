@@ -11,10 +11,15 @@
 //! and runs `cargo run --bin manage -- makemigrations`,
 //! `cargo run --bin manage -- sqlmigrate 0002 --dialect postgres`,
 //! `cargo run --bin manage -- migrate --database sqlite://app.db` or
-//! `cargo run --bin manage -- showmigrations` (with `DATABASE_URL` set).
+//! `cargo run --bin manage -- showmigrations` (with `DATABASE_URL` set),
+//! `check` (drift between the database and its applied migrations) and
+//! `inspectdb` (models for an existing database).
 //! The commands are thin wrappers over [`crate::cli::commands`].
 
+pub mod check;
 pub mod commands;
+pub mod fake_initial;
+pub mod inspectdb;
 
 use crate::apply::plan::Target;
 use crate::error::Result;
@@ -30,7 +35,7 @@ use strata::Dialect;
 #[derive(Debug, Parser)]
 #[command(
     name = "manage",
-    about = "strata migrations: makemigrations, sqlmigrate, migrate, showmigrations"
+    about = "strata migrations: makemigrations, sqlmigrate, migrate, showmigrations, check, inspectdb"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -102,6 +107,37 @@ pub enum Command {
         /// applied.
         #[arg(long)]
         fake: bool,
+        /// Change nothing: compare the database with what its applied
+        /// migrations say it should be, as `manage check` does, and exit
+        /// with status 1 on any difference.
+        #[arg(long, conflicts_with_all = ["plan", "fake", "target"])]
+        check: bool,
+        /// Record an initial migration as applied without running it when
+        /// every table it creates already exists and matches (refuse, with
+        /// the differences, when they do not): for adopting an existing
+        /// database.
+        #[arg(long, conflicts_with_all = ["plan", "fake", "check"])]
+        fake_initial: bool,
+    },
+    /// Compare the live database with the schema its applied migrations
+    /// describe, print each difference (drift), and exit with status 1 on
+    /// any. `makemigrations --check` compares the models with the files.
+    Check {
+        /// The database URL (sqlite://, postgres://, mysql://).
+        #[arg(long, env = "DATABASE_URL")]
+        database: String,
+        /// The migrations directory.
+        #[arg(long, default_value = "migrations")]
+        dir: PathBuf,
+    },
+    /// Print `#[derive(Model)]` Rust source for the tables of an existing
+    /// database (all of them, or those named).
+    Inspectdb {
+        /// The tables to inspect (default: every table).
+        tables: Vec<String>,
+        /// The database URL (sqlite://, postgres://, mysql://).
+        #[arg(long, env = "DATABASE_URL")]
+        database: String,
     },
     /// List the migrations: `[X]` applied, `[ ]` pending, `[E]` edited
     /// since it was applied, `[!]` failed part-way, `[?]` recorded without
@@ -181,7 +217,10 @@ pub fn run(
     err: &mut dyn Write,
 ) -> i32 {
     let result = match cli.command {
-        Command::Migrate { .. } | Command::Showmigrations { .. } => {
+        Command::Migrate { .. }
+        | Command::Showmigrations { .. }
+        | Command::Check { .. }
+        | Command::Inspectdb { .. } => {
             match tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -207,9 +246,10 @@ pub async fn run_async(
     err: &mut dyn Write,
 ) -> i32 {
     let result = match cli.command {
-        Command::Migrate { .. } | Command::Showmigrations { .. } => {
-            execute_database(cli.command, out).await
-        }
+        Command::Migrate { .. }
+        | Command::Showmigrations { .. }
+        | Command::Check { .. }
+        | Command::Inspectdb { .. } => execute_database(cli.command, out).await,
         _ => execute(cli, models, questioner, out),
     };
     report(result, err)
@@ -235,7 +275,24 @@ async fn execute_database(command: Command, out: &mut dyn Write) -> Result<i32> 
             dir,
             plan,
             fake,
+            check,
+            fake_initial,
         } => {
+            if check {
+                return drift_check(&dir, &database, out).await;
+            }
+            if fake_initial {
+                let set = crate::files::loader::MigrationSet::load(&dir)?;
+                let db = strata::Db::connect(&database).await.map_err(|source| {
+                    crate::Error::Database {
+                        action: "connecting to the database".into(),
+                        source: Box::new(source),
+                    }
+                })?;
+                let adopted = fake_initial::adopt(&set, &db, out).await;
+                db.close().await;
+                adopted?;
+            }
             let options = MigrateOptions {
                 dir,
                 database,
@@ -246,6 +303,12 @@ async fn execute_database(command: Command, out: &mut dyn Write) -> Result<i32> 
             commands::migrate(&options, out).await?;
             Ok(0)
         }
+        Command::Check { database, dir } => drift_check(&dir, &database, out).await,
+        Command::Inspectdb { tables, database } => {
+            let source = inspectdb::inspectdb(&database, &tables).await?;
+            let _ = write!(out, "{source}");
+            Ok(0)
+        }
         Command::Showmigrations { database, dir } => {
             let text = commands::showmigrations(&dir, &database).await?;
             let _ = write!(out, "{text}");
@@ -253,6 +316,13 @@ async fn execute_database(command: Command, out: &mut dyn Write) -> Result<i32> 
         }
         _ => Ok(0),
     }
+}
+
+/// `check` and `migrate --check`: 1 when the database has drifted.
+async fn drift_check(dir: &std::path::Path, database: &str, out: &mut dyn Write) -> Result<i32> {
+    let report = check::check(dir, database).await?;
+    let _ = write!(out, "{}", report.render());
+    Ok(if report.has_drift() { 1 } else { 0 })
 }
 
 fn execute(
@@ -314,7 +384,10 @@ fn execute(
             let _ = write!(out, "{sql}");
             Ok(0)
         }
-        Command::Migrate { .. } | Command::Showmigrations { .. } => {
+        Command::Migrate { .. }
+        | Command::Showmigrations { .. }
+        | Command::Check { .. }
+        | Command::Inspectdb { .. } => {
             // `run` and `run_async` send these to `execute_database`.
             Ok(0)
         }

@@ -53,6 +53,8 @@ use crate::state::{ConstraintKind, ModelState, ProjectState};
 use std::collections::BTreeMap;
 use strata::Dialect;
 
+pub use super::live::TableDetails;
+
 /// A database schema in normalized form.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Schema {
@@ -132,7 +134,11 @@ impl Schema {
     }
 }
 
-fn expected_table(state: &ProjectState, model: &ModelState, dialect: Dialect) -> Result<Table> {
+pub(crate) fn expected_table(
+    state: &ProjectState,
+    model: &ModelState,
+    dialect: Dialect,
+) -> Result<Table> {
     let mut table = Table::default();
     for field in &model.fields {
         let ty = if field.auto_increment {

@@ -15,11 +15,35 @@ use strata::{Db, Dialect};
 impl Schema {
     /// The schema of the database `db` is connected to.
     pub async fn introspect(db: &Db) -> Result<Schema> {
+        Ok(Schema::introspect_with_details(db).await?.0)
+    }
+
+    /// [`introspect`](Self::introspect), with what `inspectdb` needs
+    /// besides: each table's column order and generated columns.
+    pub async fn introspect_with_details(
+        db: &Db,
+    ) -> Result<(Schema, BTreeMap<String, TableDetails>)> {
         let mut conn = db.acquire().await.map_err(introspect_error)?;
         let mut session = Session::Conn(&mut conn);
-        read(&mut session).await.map_err(introspect_error)
+        let mut details = BTreeMap::new();
+        let schema = read(&mut session, &mut details)
+            .await
+            .map_err(introspect_error)?;
+        Ok((schema, details))
     }
 }
+
+/// What [`Schema`] leaves out of a table because it is not compared.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableDetails {
+    /// The columns in the table's order.
+    pub columns: Vec<String>,
+    /// The columns the database generates values for (identity,
+    /// `AUTO_INCREMENT`, SQLite's integer primary key).
+    pub auto_increment: Vec<String>,
+}
+
+type Details = BTreeMap<String, TableDetails>;
 
 fn introspect_error(source: strata::Error) -> Error {
     Error::Database {
@@ -51,7 +75,7 @@ pub(crate) async fn table_names(session: &mut Session<'_, '_>) -> strata::Result
         .await
 }
 
-async fn read(session: &mut Session<'_, '_>) -> strata::Result<Schema> {
+async fn read(session: &mut Session<'_, '_>, details: &mut Details) -> strata::Result<Schema> {
     let mut schema = Schema::default();
     for name in table_names(session).await? {
         if name != naming::RECORDER_TABLE {
@@ -59,9 +83,9 @@ async fn read(session: &mut Session<'_, '_>) -> strata::Result<Schema> {
         }
     }
     match session.dialect() {
-        Dialect::Postgres => read_postgres(session, &mut schema).await?,
-        Dialect::MySql => read_mysql(session, &mut schema).await?,
-        Dialect::Sqlite => read_sqlite(session, &mut schema).await?,
+        Dialect::Postgres => read_postgres(session, &mut schema, details).await?,
+        Dialect::MySql => read_mysql(session, &mut schema, details).await?,
+        Dialect::Sqlite => read_sqlite(session, &mut schema, details).await?,
     }
     Ok(schema)
 }
@@ -79,7 +103,11 @@ fn push_index_column(table: &mut Table, index: String, unique: bool, column: Str
         .push(column);
 }
 
-async fn read_postgres(session: &mut Session<'_, '_>, schema: &mut Schema) -> strata::Result<()> {
+async fn read_postgres(
+    session: &mut Session<'_, '_>,
+    schema: &mut Schema,
+    details: &mut Details,
+) -> strata::Result<()> {
     let dialect = Dialect::Postgres;
     let columns = session
         .fetch_raw(
@@ -90,7 +118,8 @@ async fn read_postgres(session: &mut Session<'_, '_>, schema: &mut Schema) -> st
              JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
              LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
              WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') \
-             AND a.attnum > 0 AND NOT a.attisdropped",
+             AND a.attnum > 0 AND NOT a.attisdropped \
+             ORDER BY c.relname, a.attnum",
             |row| {
                 Ok((
                     get::<String>(row, 0, "table")?,
@@ -108,15 +137,19 @@ async fn read_postgres(session: &mut Session<'_, '_>, schema: &mut Schema) -> st
             continue;
         };
         let is_identity = identity.is_some_and(|i| !i.trim().is_empty());
-        let default = if is_identity
-            || default
-                .as_deref()
-                .is_some_and(|d| d.starts_with("nextval("))
-        {
+        let serial = default
+            .as_deref()
+            .is_some_and(|d| d.starts_with("nextval("));
+        let default = if is_identity || serial {
             None
         } else {
             default.as_deref().and_then(normalize_default)
         };
+        let d = details.entry(table).or_default();
+        d.columns.push(column.clone());
+        if is_identity || serial {
+            d.auto_increment.push(column.clone());
+        }
         t.columns.insert(
             column,
             Column {
@@ -204,14 +237,19 @@ async fn read_postgres(session: &mut Session<'_, '_>, schema: &mut Schema) -> st
     Ok(())
 }
 
-async fn read_mysql(session: &mut Session<'_, '_>, schema: &mut Schema) -> strata::Result<()> {
+async fn read_mysql(
+    session: &mut Session<'_, '_>,
+    schema: &mut Schema,
+    details: &mut Details,
+) -> strata::Result<()> {
     let dialect = Dialect::MySql;
     let columns = session
         .fetch_raw(
             "SELECT CAST(TABLE_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR), \
              CAST(COLUMN_TYPE AS CHAR), CAST(IS_NULLABLE AS CHAR), \
              CAST(COLUMN_DEFAULT AS CHAR), CAST(EXTRA AS CHAR) \
-             FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()",
+             FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() \
+             ORDER BY TABLE_NAME, ORDINAL_POSITION",
             |row| {
                 Ok((
                     get::<String>(row, 0, "table")?,
@@ -228,7 +266,13 @@ async fn read_mysql(session: &mut Session<'_, '_>, schema: &mut Schema) -> strat
         let Some(t) = schema.tables.get_mut(&table) else {
             continue;
         };
-        let default = if extra.to_ascii_lowercase().contains("auto_increment") {
+        let auto = extra.to_ascii_lowercase().contains("auto_increment");
+        let d = details.entry(table).or_default();
+        d.columns.push(column.clone());
+        if auto {
+            d.auto_increment.push(column.clone());
+        }
+        let default = if auto {
             None
         } else {
             default.as_deref().and_then(normalize_default)
@@ -331,7 +375,11 @@ fn sqlite_string(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
 
-async fn read_sqlite(session: &mut Session<'_, '_>, schema: &mut Schema) -> strata::Result<()> {
+async fn read_sqlite(
+    session: &mut Session<'_, '_>,
+    schema: &mut Schema,
+    details: &mut Details,
+) -> strata::Result<()> {
     let dialect = Dialect::Sqlite;
     let names: Vec<String> = schema.tables.keys().cloned().collect();
     for table in names {
@@ -355,7 +403,9 @@ async fn read_sqlite(session: &mut Session<'_, '_>, schema: &mut Schema) -> stra
             .await?;
         let mut t = Table::default();
         let mut pk: Vec<(i64, String)> = Vec::new();
+        let mut order = Vec::new();
         for (column, ty, not_null, default, pk_position) in columns {
+            order.push(column.clone());
             if pk_position > 0 {
                 pk.push((pk_position, column.clone()));
             }
@@ -370,6 +420,14 @@ async fn read_sqlite(session: &mut Session<'_, '_>, schema: &mut Schema) -> stra
         }
         pk.sort();
         t.primary_key = pk.into_iter().map(|(_, c)| c).collect();
+        let d = details.entry(table.clone()).or_default();
+        d.columns = order;
+        // A single INTEGER primary key is the rowid, which SQLite fills in.
+        if let [key] = t.primary_key.as_slice() {
+            if t.columns.get(key).is_some_and(|c| c.ty == "integer") {
+                d.auto_increment.push(key.clone());
+            }
+        }
         let indexes = session
             .fetch_raw(
                 &format!("SELECT name, \"unique\", origin FROM pragma_index_list({literal})"),

@@ -7,6 +7,7 @@ mod cli;
 mod collation;
 mod concurrency;
 mod data;
+mod drift;
 mod edited;
 mod embedded;
 mod failure;
