@@ -11,7 +11,7 @@ use syn::{Attribute, Expr, ExprLit, ExprUnary, Ident, Lit, LitInt, LitStr, UnOp}
 const MODEL_KEYS: &str =
     "table, index(fields(a, b), name = \"..\"), unique(fields(a, b), name = \"..\"), renamed_from = \"OldName\"";
 const MODEL_KEY_NAMES: &[&str] = &["table", "index", "unique", "renamed_from"];
-const FIELD_KEYS: &str = "primary_key, column = \"..\", max_length = N, unique, index, default = <literal>, max_digits = N, decimal_places = N, on_delete = cascade|set_null|set_default|restrict|protect|do_nothing, related_name = \"..\", renamed_from = \"old_column\", through = Model";
+const FIELD_KEYS: &str = "primary_key, column = \"..\", max_length = N, unique, index, default = <literal>, max_digits = N, decimal_places = N, on_delete = cascade|set_null|set_default|restrict|protect|do_nothing, related_name = \"..\", renamed_from = \"old_column\", through = Model, auto_now, auto_now_add";
 const FIELD_KEY_NAMES: &[&str] = &[
     "primary_key",
     "column",
@@ -25,6 +25,8 @@ const FIELD_KEY_NAMES: &[&str] = &[
     "related_name",
     "renamed_from",
     "through",
+    "auto_now",
+    "auto_now_add",
 ];
 
 /// The `on_delete` behaviours, as written in the attribute.
@@ -86,6 +88,10 @@ pub(crate) struct FieldAttrs {
     pub renamed_from: Option<Spanned<String>>,
     /// `through = PostTag` on a `ManyToMany` field.
     pub through: Option<Spanned<syn::Path>>,
+    /// `auto_now`: the current time on every write.
+    pub auto_now: Option<Span>,
+    /// `auto_now_add`: the current time when the row is inserted.
+    pub auto_now_add: Option<Span>,
 }
 
 fn strata_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
@@ -335,6 +341,10 @@ pub(crate) fn parse_field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                 set_once(cx, &mut out.unique, span, span, "unique");
             } else if meta.path.is_ident("index") {
                 set_once(cx, &mut out.index, span, span, "index");
+            } else if meta.path.is_ident("auto_now") {
+                set_once(cx, &mut out.auto_now, span, span, "auto_now");
+            } else if meta.path.is_ident("auto_now_add") {
+                set_once(cx, &mut out.auto_now_add, span, span, "auto_now_add");
             } else if meta.path.is_ident("column") {
                 let v = lit_str(&meta, "column")?;
                 set_once(cx, &mut out.column, v, span, "column");

@@ -207,8 +207,10 @@ fn check_holder(cx: &Ctxt, model: &Model, table: &str, holder: &Holder) -> Check
     let name = field_name(holder.ident);
     check_name(cx, holder.ident, &name);
     let attrs = &holder.attrs;
-    let misplaced: [(Option<Span>, &str); 11] = [
+    let misplaced: [(Option<Span>, &str); 13] = [
         (attrs.primary_key, "primary_key"),
+        (attrs.auto_now, "auto_now"),
+        (attrs.auto_now_add, "auto_now_add"),
         (attrs.column.as_ref().map(|a| a.span), "column"),
         (attrs.max_length.as_ref().map(|a| a.span), "max_length"),
         (attrs.unique, "unique"),
@@ -488,10 +490,49 @@ fn check_field(cx: &Ctxt, field: &Field) {
     if let Some(default) = &attrs.default {
         check_default(cx, field, default);
     }
+    check_auto_now(cx, field);
     if attrs.primary_key.is_some() && field.shape.optional {
         cx.error(
             field.ty,
             "a primary key cannot be an `Option`\n  = help: primary keys are never NULL; remove the `Option`",
+        );
+    }
+}
+
+/// `auto_now` / `auto_now_add`: one of them, on a date or time field that
+/// nothing else fills.
+fn check_auto_now(cx: &Ctxt, field: &Field) {
+    let attrs = &field.attrs;
+    let (span, key) = match (attrs.auto_now, attrs.auto_now_add) {
+        (None, None) => return,
+        (Some(_), Some(second)) => {
+            cx.error_at(
+                second,
+                "`auto_now` and `auto_now_add` cannot both be set\n  = help: `auto_now` already sets the field on insert; keep one",
+            );
+            return;
+        }
+        (Some(span), None) => (span, "auto_now"),
+        (None, Some(span)) => (span, "auto_now_add"),
+    };
+    let name = field_name(field.ident);
+    let is_time = matches!(
+        field.shape.base,
+        Base::Date | Base::Time | Base::DateTime | Base::DateTimeUtc
+    );
+    if relation(field.ty).is_some() || !(is_time || field.shape.base == Base::Other) {
+        cx.error_at(
+            span,
+            format!("`{key}` only applies to date and time fields, and `{name}` is not one\n  = help: use it on a `chrono::NaiveDate`, `NaiveTime`, `NaiveDateTime` or `DateTime<Utc>` field (or an `Option` of one)"),
+        );
+    }
+    if attrs.primary_key.is_some() {
+        cx.error_at(span, format!("`{key}` cannot be set on the primary key"));
+    }
+    if let Some(default) = &attrs.default {
+        cx.error_at(
+            default.span,
+            format!("`{name}` has `{key}`, which fills it on every write it applies to: a `default` would never be used\n  = help: remove `default`"),
         );
     }
 }

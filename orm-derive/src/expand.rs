@@ -43,6 +43,7 @@ fn expand(checked: &Checked) -> TokenStream {
     let mut path_methods = Vec::new();
     let mut reverse_impls = Vec::new();
     let mut key_column = quote!();
+    let mut stamps = Vec::new();
     for (i, (field, column)) in model.fields.iter().zip(&checked.columns).enumerate() {
         let ty = field.ty;
         let field_ident = field.ident;
@@ -109,6 +110,14 @@ fn expand(checked: &Checked) -> TokenStream {
         };
         let renamed_from =
             optional_str(field.attrs.renamed_from.as_ref().map(|r| r.value.as_str()));
+        let auto_now = format_ident!(
+            "{}",
+            match (&field.attrs.auto_now, &field.attrs.auto_now_add) {
+                (Some(_), _) => "Always",
+                (None, Some(_)) => "OnInsert",
+                (None, None) => "Never",
+            }
+        );
         column_metas.push(quote! {
             #p::ColumnMeta {
                 field: #field_lit,
@@ -122,6 +131,7 @@ fn expand(checked: &Checked) -> TokenStream {
                 default: #default,
                 foreign_key: #foreign_key,
                 renamed_from: #renamed_from,
+                auto_now: #p::AutoNow::#auto_now,
             }
         });
         if let Some(relation) = &column.relation {
@@ -218,10 +228,29 @@ fn expand(checked: &Checked) -> TokenStream {
         if !auto_increment {
             insert_values.push(quote!(out.push(#field_type::to_value(&self.#field_ident));));
         }
-        if !primary_key {
+        if field.attrs.auto_now.is_some() {
+            // `save` takes `&self`: the row gets the current time, the
+            // object keeps its value until `refresh`.
+            let now = quote_spanned!(ty.span()=> <#ty as #p::AutoNowField>::now());
+            update_values.push(quote!(out.push(#field_type::to_value(&#now));));
+            stamps.push(quote!(self.#field_ident = #now;));
+        } else if !primary_key {
             update_values.push(quote!(out.push(#field_type::to_value(&self.#field_ident));));
         }
+        if field.attrs.auto_now_add.is_some() {
+            let now = quote_spanned!(ty.span()=> <#ty as #p::AutoNowField>::now());
+            stamps.push(quote!(if inserting { self.#field_ident = #now; }));
+        }
     }
+    let stamp_fn = if stamps.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            fn __stamp_auto_now(&mut self, inserting: ::core::primitive::bool) {
+                #(#stamps)*
+            }
+        }
+    };
 
     let mut m2m_metas = Vec::new();
     let mut holder_inits = Vec::new();
@@ -400,6 +429,8 @@ fn expand(checked: &Checked) -> TokenStream {
                 }
 
                 #holder_fn
+
+                #stamp_fn
 
                 fn write_insert_values(&self, out: &mut #p::Vec<#p::Value>) {
                     #(#insert_values)*

@@ -68,7 +68,7 @@ pub use query::{
     Assignment, Field, IntoBind, IntoCondition, IntoOrderBy, OrderBy, QuerySet, TextField, Q,
 };
 pub use relation::{ForeignKey, ManyToMany, OneToOne, Reverse};
-pub use types::{DecodeError, FieldType};
+pub use types::{AutoNowField, DecodeError, FieldType};
 pub use value::{Array, Value};
 pub use writer::{SqlWriter, Statement};
 
@@ -91,8 +91,8 @@ pub mod __private {
     pub use crate::db::Row;
     pub use crate::error::Result;
     pub use crate::meta::{
-        ColumnMeta, DefaultValue, ForeignKeyMeta, IndexMeta, ManyToManyMeta, ModelMeta, OnDelete,
-        QuotedList, UniqueMeta,
+        AutoNow, ColumnMeta, DefaultValue, ForeignKeyMeta, IndexMeta, ManyToManyMeta, ModelMeta,
+        OnDelete, QuotedList, UniqueMeta,
     };
     pub use crate::model::{decode_field, decode_related, generated_pk, Model};
     pub use crate::relation::{
@@ -110,7 +110,7 @@ pub mod __private {
     pub use crate::relation::prefetch::default_query;
     pub use crate::relation::Prefetch;
     pub use crate::relation::{IntoPrefetch, Related, RelationPath};
-    pub use crate::types::FieldType;
+    pub use crate::types::{AutoNowField, FieldType};
     pub use crate::value::Value;
     pub use inventory;
     pub use std::vec::Vec;

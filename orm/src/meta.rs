@@ -78,6 +78,25 @@ pub struct ColumnMeta {
     /// The column's previous name, from `#[strata(renamed_from = "...")]`:
     /// tells `makemigrations` this is a rename, without asking.
     pub renamed_from: Option<&'static str>,
+    /// Whether strata writes the current time here itself
+    /// (`#[strata(auto_now)]` / `#[strata(auto_now_add)]`).
+    pub auto_now: AutoNow,
+}
+
+/// When strata stamps a date or time column with the current time.
+///
+/// Nothing in the schema changes: the time is computed by strata (in
+/// UTC, to the microsecond every database keeps) and bound like any
+/// other value, so the object and the row hold the same value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AutoNow {
+    /// An ordinary column.
+    Never,
+    /// `auto_now_add`: set by `insert` and `bulk_create`.
+    OnInsert,
+    /// `auto_now`: set by `insert`, `bulk_create`, `save` and queryset
+    /// `update` (unless the update assigns it).
+    Always,
 }
 
 /// The target and behaviour of a foreign-key column.

@@ -87,6 +87,14 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         None
     }
 
+    /// Sets the `auto_now` fields (and, when `inserting`, the
+    /// `auto_now_add` ones) to the current time. Generated; `insert` and
+    /// `bulk_create` call it before writing.
+    #[doc(hidden)]
+    fn __stamp_auto_now(&mut self, inserting: bool) {
+        let _ = inserting;
+    }
+
     /// The statement [`insert`](Model::insert) runs on `dialect`.
     fn insert_sql(&self, dialect: Dialect) -> Statement {
         let mut values = Vec::with_capacity(Self::META.columns.len());
@@ -285,6 +293,7 @@ fn generated_key<M: Model>(row: &Row, dialect: Dialect) -> Result<i64> {
 
 async fn insert<M: Model>(obj: &mut M, db: &Db) -> Result<()> {
     let dialect = db.dialect();
+    obj.__stamp_auto_now(true);
     let stmt = obj.insert_sql(dialect);
     check_insert_values(M::META, &stmt.binds, dialect)?;
     if !M::META.pk().auto_increment {
@@ -366,6 +375,9 @@ fn bulk_batches<M: Model>(objects: &[M], dialect: Dialect) -> std::slice::Chunks
 async fn bulk_create<M: Model>(db: &Db, objects: &mut [M]) -> Result<()> {
     let dialect = db.dialect();
     let auto = M::META.pk().auto_increment;
+    for obj in objects.iter_mut() {
+        obj.__stamp_auto_now(true);
+    }
     let statements = M::bulk_create_sql(objects, dialect);
     // Every batch is checked before the first one runs: a bad row writes
     // nothing.

@@ -209,6 +209,7 @@ fn join_column(column: &'static str, ty: crate::ColumnType, key: bool) -> Column
         default: None,
         foreign_key: None,
         renamed_from: None,
+        auto_now: crate::meta::AutoNow::Never,
     }
 }
 

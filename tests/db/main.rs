@@ -3,6 +3,7 @@
 //! are set (see `strata_tests`). Every test runs on each of them with a
 //! fresh database.
 
+mod auto_now;
 mod connect;
 mod distinct_and_slices;
 mod edge_values;

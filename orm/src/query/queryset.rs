@@ -620,7 +620,16 @@ impl<M: Model> QuerySet<M> {
         w.push_identifier(M::META.table);
         w.push_sql(" SET ");
         let mut any = false;
-        for (i, assignment) in assignments.into_iter().enumerate() {
+        let assignments: Vec<Assignment<M>> = assignments.into_iter().collect();
+        // `auto_now` columns the caller did not set get the current time
+        // (only alongside a field the caller sets: see the check below).
+        let assigned: Vec<&'static str> = assignments.iter().map(|a| a.column.column).collect();
+        let stamp = !assignments.is_empty();
+        let stamps = crate::types::update_stamps(M::META, &assigned)
+            .into_iter()
+            .filter(move |_| stamp)
+            .map(|(column, value)| Assignment::new(column, value, false));
+        for (i, assignment) in assignments.into_iter().chain(stamps).enumerate() {
             if assignment.joined {
                 return Err(Error::InvalidQuery {
                     model: M::META.name,

@@ -4,8 +4,12 @@
 //! the field's Rust type, so users can store their own types by
 //! implementing it (see the example on [`FieldType`]).
 
+mod auto_now;
 mod builtin;
 pub(crate) mod text_formats;
+
+pub(crate) use auto_now::update_stamps;
+pub use auto_now::AutoNowField;
 
 use crate::column_type::ColumnType;
 use crate::db::Row;
