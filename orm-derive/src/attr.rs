@@ -55,6 +55,9 @@ pub(crate) struct ModelAttrs {
     pub renamed_from: Option<Spanned<String>>,
     pub indexes: Vec<CompositeAttr>,
     pub uniques: Vec<CompositeAttr>,
+    /// `primary_key(fields(a, b))`, refused (already reported): set so
+    /// that a missing `id` is not reported as well.
+    pub composite_primary_key: bool,
 }
 
 /// `index(fields(a, b), name = "...")` or `unique(...)`.
@@ -279,6 +282,18 @@ pub(crate) fn parse_model_attrs(cx: &Ctxt, attrs: &[Attribute]) -> ModelAttrs {
                 out.indexes.push(parse_composite(cx, &meta, "index")?);
             } else if meta.path.is_ident("unique") {
                 out.uniques.push(parse_composite(cx, &meta, "unique")?);
+            } else if meta.path.is_ident("primary_key") {
+                // Parsed (so its own mistakes are reported too), then refused.
+                let composite = parse_composite(cx, &meta, "primary_key")?;
+                out.composite_primary_key = true;
+                let fields: Vec<String> = composite.fields.iter().map(|f| f.to_string()).collect();
+                cx.error(
+                    &meta.path,
+                    format!(
+                        "composite primary keys are not supported yet\n  = help: keep an `id: i64` key and make the pair unique: #[strata(unique(fields({})))]",
+                        if fields.is_empty() { "a, b".to_string() } else { fields.join(", ") }
+                    ),
+                );
             } else {
                 unknown_key(cx, &meta, MODEL_KEYS, MODEL_KEY_NAMES, "model")?;
             }

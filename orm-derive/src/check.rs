@@ -641,6 +641,9 @@ fn resolve_primary_key(cx: &Ctxt, model: &Model, columns: &mut [Column]) -> Opti
         .iter()
         .position(|f| field_name(f.ident) == "id")
     else {
+        if model.attrs.composite_primary_key {
+            return None;
+        }
         cx.error(
             model.ident,
             format!(

@@ -132,6 +132,7 @@ fn expand(checked: &Checked) -> TokenStream {
                 foreign_key: #foreign_key,
                 renamed_from: #renamed_from,
                 auto_now: #p::AutoNow::#auto_now,
+                choices: #field_type::CHOICES,
             }
         });
         if let Some(relation) = &column.relation {

@@ -68,12 +68,12 @@ pub use query::{
     Assignment, Field, IntoBind, IntoCondition, IntoOrderBy, OrderBy, QuerySet, TextField, Q,
 };
 pub use relation::{ForeignKey, ManyToMany, OneToOne, Reverse};
-pub use types::{AutoNowField, DecodeError, FieldType};
+pub use types::{AutoNowField, Choices, DecodeError, FieldType};
 pub use value::{Array, Value};
 pub use writer::{SqlWriter, Statement};
 
 /// `#[derive(Model)]`: see the crate documentation.
-pub use strata_derive::Model;
+pub use strata_derive::{FieldType, Model};
 
 /// Everything a module that defines or queries models needs.
 pub mod prelude {

@@ -81,6 +81,9 @@ pub struct ColumnMeta {
     /// Whether strata writes the current time here itself
     /// (`#[strata(auto_now)]` / `#[strata(auto_now_add)]`).
     pub auto_now: AutoNow,
+    /// The values an enum column may hold (`#[derive(FieldType)]` enums),
+    /// checked by a `CHECK` constraint.
+    pub choices: Option<crate::types::Choices>,
 }
 
 /// When strata stamps a date or time column with the current time.

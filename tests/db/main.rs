@@ -7,6 +7,7 @@ mod auto_now;
 mod connect;
 mod distinct_and_slices;
 mod edge_values;
+mod enum_fields;
 mod hostile_strings;
 mod instances;
 mod long_in_lists;
