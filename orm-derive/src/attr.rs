@@ -9,8 +9,8 @@ use syn::spanned::Spanned as _;
 use syn::{Attribute, Expr, ExprLit, ExprUnary, Ident, Lit, LitInt, LitStr, UnOp};
 
 const MODEL_KEYS: &str =
-    "table, index(fields(a, b), name = \"..\"), unique(fields(a, b), name = \"..\"), renamed_from = \"OldName\"";
-const MODEL_KEY_NAMES: &[&str] = &["table", "index", "unique", "renamed_from"];
+    "table, index(fields(a, b), name = \"..\"), unique(fields(a, b), name = \"..\"), renamed_from = \"OldName\", ordering(field, other desc)";
+const MODEL_KEY_NAMES: &[&str] = &["table", "index", "unique", "renamed_from", "ordering"];
 const FIELD_KEYS: &str = "primary_key, column = \"..\", max_length = N, unique, index, default = <literal>, max_digits = N, decimal_places = N, on_delete = cascade|set_null|set_default|restrict|protect|do_nothing, related_name = \"..\", renamed_from = \"old_column\", through = Model, auto_now, auto_now_add";
 const FIELD_KEY_NAMES: &[&str] = &[
     "primary_key",
@@ -58,6 +58,14 @@ pub(crate) struct ModelAttrs {
     /// `primary_key(fields(a, b))`, refused (already reported): set so
     /// that a missing `id` is not reported as well.
     pub composite_primary_key: bool,
+    /// `ordering(created_at desc, title)`: the default ordering.
+    pub ordering: Option<Vec<OrderTerm>>,
+}
+
+/// One term of `ordering(...)`.
+pub(crate) struct OrderTerm {
+    pub field: Ident,
+    pub descending: bool,
 }
 
 /// `index(fields(a, b), name = "...")` or `unique(...)`.
@@ -282,6 +290,10 @@ pub(crate) fn parse_model_attrs(cx: &Ctxt, attrs: &[Attribute]) -> ModelAttrs {
                 out.indexes.push(parse_composite(cx, &meta, "index")?);
             } else if meta.path.is_ident("unique") {
                 out.uniques.push(parse_composite(cx, &meta, "unique")?);
+            } else if meta.path.is_ident("ordering") {
+                let terms = parse_ordering(&meta)?;
+                let span = meta.path.span();
+                set_once(cx, &mut out.ordering, terms, span, "ordering");
             } else if meta.path.is_ident("primary_key") {
                 // Parsed (so its own mistakes are reported too), then refused.
                 let composite = parse_composite(cx, &meta, "primary_key")?;
@@ -304,6 +316,45 @@ pub(crate) fn parse_model_attrs(cx: &Ctxt, attrs: &[Attribute]) -> ModelAttrs {
         }
     }
     out
+}
+
+/// `ordering(a, b desc, c asc)`.
+fn parse_ordering(meta: &ParseNestedMeta) -> syn::Result<Vec<OrderTerm>> {
+    const HELP: &str = "write the fields, each optionally followed by `asc` or `desc`: `ordering(created_at desc, title)`";
+    let content;
+    syn::parenthesized!(content in meta.input);
+    let mut terms = Vec::new();
+    while !content.is_empty() {
+        let field: Ident = content.parse().map_err(|e| {
+            syn::Error::new(e.span(), format!("expected a field name\n  = help: {HELP}"))
+        })?;
+        let mut descending = false;
+        if content.peek(Ident) {
+            let dir: Ident = content.parse()?;
+            descending = match dir.to_string().as_str() {
+                "asc" => false,
+                "desc" => true,
+                _ => {
+                    return Err(syn::Error::new(
+                        dir.span(),
+                        format!("expected `asc` or `desc` after `{field}`\n  = help: {HELP}"),
+                    ))
+                }
+            };
+        }
+        terms.push(OrderTerm { field, descending });
+        if content.is_empty() {
+            break;
+        }
+        content.parse::<syn::Token![,]>()?;
+    }
+    if terms.is_empty() {
+        return Err(syn::Error::new(
+            meta.path.span(),
+            format!("`ordering` needs at least one field\n  = help: {HELP}"),
+        ));
+    }
+    Ok(terms)
 }
 
 fn parse_composite(cx: &Ctxt, meta: &ParseNestedMeta, what: &str) -> syn::Result<CompositeAttr> {

@@ -17,6 +17,8 @@ pub(crate) struct Checked<'a> {
     pub primary_key: usize,
     pub indexes: Vec<Index>,
     pub uniques: Vec<Unique>,
+    /// The default ordering: (column index, descending).
+    pub ordering: Vec<(usize, bool)>,
     /// One per `model.holders`, in order.
     pub holders: Vec<CheckedHolder>,
 }
@@ -190,6 +192,39 @@ pub(crate) fn check<'a>(cx: &Ctxt, model: Model<'a>) -> Option<Checked<'a>> {
         .map(|h| check_holder(cx, &model, &table, h))
         .collect();
 
+    let mut ordering = Vec::new();
+    for term in model.attrs.ordering.iter().flatten() {
+        match field_index.get(&field_name(&term.field)) {
+            Some(&i) => ordering.push((i, term.descending)),
+            None => {
+                let holder = model
+                    .holders
+                    .iter()
+                    .any(|h| field_name(h.ident) == field_name(&term.field));
+                let help = if holder {
+                    "a default ordering names the model's own columns; a ManyToMany or Reverse field has none".to_string()
+                } else {
+                    format!(
+                        "list Rust field names of `{}`, e.g. ordering({} desc)",
+                        model.ident,
+                        model
+                            .fields
+                            .first()
+                            .map(|f| field_name(f.ident))
+                            .unwrap_or_default()
+                    )
+                };
+                cx.error(
+                    &term.field,
+                    format!(
+                        "no field named `{}` in `{}` to order by\n  = help: {help}",
+                        term.field, model.ident
+                    ),
+                );
+            }
+        }
+    }
+
     let primary_key = primary_key?;
     Some(Checked {
         model,
@@ -198,6 +233,7 @@ pub(crate) fn check<'a>(cx: &Ctxt, model: Model<'a>) -> Option<Checked<'a>> {
         primary_key,
         indexes,
         uniques,
+        ordering,
         holders,
     })
 }

@@ -317,6 +317,10 @@ fn expand(checked: &Checked) -> TokenStream {
         quote!(#p::UniqueMeta { name: #name, columns: &[#(#columns),*] })
     });
     let unique_count = checked.uniques.len();
+    let ordering_metas = checked
+        .ordering
+        .iter()
+        .map(|(column, descending)| quote!(#p::OrderingMeta { column: #column, descending: #descending }));
 
     let model_renamed_from =
         optional_str(model.attrs.renamed_from.as_ref().map(|r| r.value.as_str()));
@@ -349,6 +353,7 @@ fn expand(checked: &Checked) -> TokenStream {
                 many_to_many: &[#(#m2m_metas),*],
                 renamed_from: #model_renamed_from,
                 select_list: #p::QuotedList { ansi: #ansi, mysql: #mysql },
+                ordering: &[#(#ordering_metas),*],
             };
 
             #(#relation_statics)*

@@ -92,7 +92,7 @@ pub mod __private {
     pub use crate::error::Result;
     pub use crate::meta::{
         AutoNow, ColumnMeta, DefaultValue, ForeignKeyMeta, IndexMeta, ManyToManyMeta, ModelMeta,
-        OnDelete, QuotedList, UniqueMeta,
+        OnDelete, OrderingMeta, QuotedList, UniqueMeta,
     };
     pub use crate::model::{decode_field, decode_related, generated_pk, Model};
     pub use crate::relation::{

@@ -31,6 +31,17 @@ pub struct ModelMeta {
     /// The column list of a `SELECT`, quoted for each dialect, computed by
     /// the derive so a query does not re-quote it at run time.
     pub select_list: QuotedList,
+    /// The default ordering, from `#[strata(ordering(created_at desc))]`
+    /// (Django's `Meta.ordering`): used by a queryset that names none.
+    pub ordering: &'static [OrderingMeta],
+}
+
+/// One term of a model's default ordering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderingMeta {
+    /// Index into `ModelMeta::columns`.
+    pub column: usize,
+    pub descending: bool,
 }
 
 /// A string that differs between the two quoting styles.

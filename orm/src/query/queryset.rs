@@ -102,7 +102,12 @@ impl<M: Model> QuerySet<M> {
     pub fn new() -> Self {
         QuerySet {
             filters: Vec::new(),
-            order: Vec::new(),
+            // The model's default ordering until `order_by` replaces it.
+            order: M::META
+                .ordering
+                .iter()
+                .map(|term| OrderBy::new(&M::META.columns[term.column], term.descending))
+                .collect(),
             limit: None,
             offset: None,
             distinct: false,
@@ -125,7 +130,9 @@ impl<M: Model> QuerySet<M> {
         self
     }
 
-    /// Orders the results, replacing any earlier ordering.
+    /// Orders the results, replacing any earlier ordering and the model's
+    /// default one (`#[strata(ordering(...))]`); `order_by([])` removes
+    /// every ordering.
     pub fn order_by(mut self, order: impl IntoOrderBy<M>) -> Self {
         self.order = order.into_order_by();
         self
