@@ -5,6 +5,7 @@
 
 mod auto_now;
 mod connect;
+mod connection_settings;
 mod default_ordering;
 mod distinct_and_slices;
 mod edge_values;

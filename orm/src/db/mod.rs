@@ -6,6 +6,7 @@ mod conn;
 mod connect;
 mod options;
 mod row;
+mod url_params;
 
 pub use conn::{Conn, Transaction};
 pub use options::ConnectOptions;
@@ -84,8 +85,10 @@ impl Db {
     }
 
     /// [`connect`](Db::connect) with options of your own.
+    /// `strata_...` parameters of the URL override `options`.
     pub async fn connect_with(url: &str, options: ConnectOptions) -> Result<Db> {
-        let (pool, dialect) = connect::connect(url, &options).await?;
+        let mut options = options;
+        let (pool, dialect) = connect::connect(url, &mut options).await?;
         let begin_statement = if dialect == Dialect::Sqlite && options.sqlite_immediate {
             "BEGIN IMMEDIATE"
         } else {
