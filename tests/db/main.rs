@@ -12,6 +12,7 @@ mod edge_values;
 mod enum_fields;
 mod hostile_strings;
 mod instances;
+mod less_ceremony;
 mod long_in_lists;
 mod multi_valued;
 mod querysets;

@@ -2,7 +2,7 @@
 //! parameters override the [`ConnectOptions`] they name and are removed
 //! before the URL reaches the driver; every other parameter is the
 //! driver's (`sslmode`, `mode`, ...) and passes through untouched. The
-//! names and strata's are listed on [`ConnectOptions`].
+//! parameters strata reads are listed on [`ConnectOptions`].
 //!
 //! A duration is a whole number with a unit: `250ms`, `5s`, `2m`. An
 //! unknown `strata_` parameter, a repeated one or a malformed value is

@@ -32,6 +32,13 @@ impl<T: Model> ForeignKey<T> {
         ForeignKey::new(target.pk())
     }
 
+    /// A reference to the row with primary key `key`, without loading it:
+    /// `ForeignKey::<Author>::from_key(3)`. The same as
+    /// [`new`](Self::new), named for symmetry with `ForeignKey::from(&ann)`.
+    pub fn from_key(key: T::Key) -> Self {
+        ForeignKey::new(key)
+    }
+
     /// The referenced primary key.
     pub fn key(&self) -> &T::Key {
         &self.key
@@ -91,6 +98,15 @@ where
     }
 }
 
+/// `ForeignKey::from(&ann)` (or `(&ann).into()`): a reference to a saved
+/// row by its primary key. The row itself is not kept; see
+/// [`ForeignKey::load`] for that.
+impl<T: Model> From<&T> for ForeignKey<T> {
+    fn from(target: &T) -> Self {
+        ForeignKey::to(target)
+    }
+}
+
 impl<T: Model> std::fmt::Debug for ForeignKey<T>
 where
     T: std::fmt::Debug,
@@ -146,6 +162,18 @@ impl<T: Model> OneToOne<T> {
     /// A reference to `target`.
     pub fn to(target: &T) -> Self {
         OneToOne(ForeignKey::to(target))
+    }
+
+    /// A reference to the row with primary key `key`.
+    pub fn from_key(key: T::Key) -> Self {
+        OneToOne::new(key)
+    }
+}
+
+/// `OneToOne::from(&profile_owner)`: a reference by primary key.
+impl<T: Model> From<&T> for OneToOne<T> {
+    fn from(target: &T) -> Self {
+        OneToOne::to(target)
     }
 }
 
