@@ -44,6 +44,7 @@ fn expand(checked: &Checked) -> TokenStream {
     let mut reverse_impls = Vec::new();
     let mut key_column = quote!();
     let mut stamps = Vec::new();
+    let mut unset_checks = Vec::new();
     for (i, (field, column)) in model.fields.iter().zip(&checked.columns).enumerate() {
         let ty = field.ty;
         let field_ident = field.ident;
@@ -135,6 +136,18 @@ fn expand(checked: &Checked) -> TokenStream {
                 choices: #field_type::CHOICES,
             }
         });
+        if column.relation.is_some() {
+            let found = quote!(return ::core::option::Option::Some(#field_lit););
+            unset_checks.push(if field.shape.optional {
+                quote! {
+                    if let ::core::option::Option::Some(fk) = &self.#field_ident {
+                        if #p::HoldsKey::is_unset(fk) { #found }
+                    }
+                }
+            } else {
+                quote!(if #p::HoldsKey::is_unset(&self.#field_ident) { #found })
+            });
+        }
         if let Some(relation) = &column.relation {
             let target = relation_target(field.ty);
             let rel_static = format_ident!("__STRATA_REL_{}", field_name(field_ident));
@@ -243,6 +256,16 @@ fn expand(checked: &Checked) -> TokenStream {
             stamps.push(quote!(if inserting { self.#field_ident = #now; }));
         }
     }
+    let unset_fn = if unset_checks.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            fn __unset_relation(&self) -> ::core::option::Option<&'static ::core::primitive::str> {
+                #(#unset_checks)*
+                ::core::option::Option::None
+            }
+        }
+    };
     let stamp_fn = if stamps.is_empty() {
         quote!()
     } else {
@@ -437,6 +460,8 @@ fn expand(checked: &Checked) -> TokenStream {
                 #holder_fn
 
                 #stamp_fn
+
+                #unset_fn
 
                 fn write_insert_values(&self, out: &mut #p::Vec<#p::Value>) {
                     #(#insert_values)*

@@ -95,6 +95,13 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         let _ = inserting;
     }
 
+    /// The first required relation field still unset (a `ForeignKey` from
+    /// `Default`), by field name. Generated; checked before every write.
+    #[doc(hidden)]
+    fn __unset_relation(&self) -> Option<&'static str> {
+        None
+    }
+
     /// The statement [`insert`](Model::insert) runs on `dialect`.
     fn insert_sql(&self, dialect: Dialect) -> Statement {
         let mut values = Vec::with_capacity(Self::META.columns.len());
@@ -293,6 +300,7 @@ fn generated_key<M: Model>(row: &Row, dialect: Dialect) -> Result<i64> {
 
 async fn insert<M: Model>(obj: &mut M, db: &Db) -> Result<()> {
     let dialect = db.dialect();
+    check_relations_set(obj)?;
     obj.__stamp_auto_now(true);
     let stmt = obj.insert_sql(dialect);
     check_insert_values(M::META, &stmt.binds, dialect)?;
@@ -344,6 +352,7 @@ fn save_statement<M: Model>(obj: &M, dialect: Dialect) -> Option<Statement> {
 }
 
 async fn save<M: Model>(obj: &M, db: &Db) -> Result<()> {
+    check_relations_set(obj)?;
     let Some(stmt) = obj.save_sql(db.dialect()) else {
         return Ok(());
     };
@@ -375,6 +384,9 @@ fn bulk_batches<M: Model>(objects: &[M], dialect: Dialect) -> std::slice::Chunks
 async fn bulk_create<M: Model>(db: &Db, objects: &mut [M]) -> Result<()> {
     let dialect = db.dialect();
     let auto = M::META.pk().auto_increment;
+    for obj in objects.iter() {
+        check_relations_set(obj)?;
+    }
     for obj in objects.iter_mut() {
         obj.__stamp_auto_now(true);
     }
@@ -428,6 +440,21 @@ async fn bulk_create<M: Model>(db: &Db, objects: &mut [M]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Refuses a row whose required foreign key was never set (it came from
+/// `Default`): it would refer to a row that is not there.
+fn check_relations_set<M: Model>(obj: &M) -> Result<()> {
+    match obj.__unset_relation() {
+        None => Ok(()),
+        Some(field) => Err(Error::InvalidQuery {
+            model: M::META.name,
+            reason: format!(
+                "`{}.{field}` is not set (it came from Default): set it, e.g. `{field}: ForeignKey::from(&row)`",
+                M::META.name
+            ),
+        }),
+    }
 }
 
 /// Checks the values of an `INSERT` (rows of `meta.insert_columns()`)

@@ -19,12 +19,24 @@ use crate::value::Value;
 pub struct ForeignKey<T: Model> {
     key: T::Key,
     loaded: Option<Box<T>>,
+    /// Made by `Default`: refers to nothing yet, and writing it is an error.
+    unset: bool,
 }
 
 impl<T: Model> ForeignKey<T> {
     /// A reference to the row with primary key `key`.
     pub fn new(key: T::Key) -> Self {
-        ForeignKey { key, loaded: None }
+        ForeignKey {
+            key,
+            loaded: None,
+            unset: false,
+        }
+    }
+
+    /// Whether this reference came from `Default` and was never set.
+    /// `insert`, `save` and `bulk_create` refuse such a row.
+    pub fn is_unset(&self) -> bool {
+        self.unset
     }
 
     /// A reference to `target` (by its current primary key).
@@ -94,6 +106,23 @@ where
         ForeignKey {
             key: self.key.clone(),
             loaded: self.loaded.clone(),
+            unset: self.unset,
+        }
+    }
+}
+
+/// A reference to nothing yet, so that a model deriving `Default` can be
+/// written `Post { author: ForeignKey::from(&ann), ..Default::default() }`.
+/// Writing a row whose required foreign key is still unset is an
+/// [`Error::InvalidQuery`] naming the field, before anything runs.
+impl<T: Model> Default for ForeignKey<T>
+where
+    T::Key: Default,
+{
+    fn default() -> Self {
+        ForeignKey {
+            unset: true,
+            ..ForeignKey::new(T::Key::default())
         }
     }
 }
@@ -187,6 +216,16 @@ impl<T: Model> std::ops::Deref for OneToOne<T> {
 impl<T: Model> std::ops::DerefMut for OneToOne<T> {
     fn deref_mut(&mut self) -> &mut ForeignKey<T> {
         &mut self.0
+    }
+}
+
+/// Unset, as [`ForeignKey`]'s `Default`.
+impl<T: Model> Default for OneToOne<T>
+where
+    T::Key: Default,
+{
+    fn default() -> Self {
+        OneToOne(ForeignKey::default())
     }
 }
 
