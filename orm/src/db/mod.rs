@@ -6,6 +6,7 @@ mod conn;
 mod connect;
 mod options;
 mod row;
+mod statement_timeout;
 mod url_params;
 
 pub use conn::{Conn, Transaction};
