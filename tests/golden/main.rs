@@ -3,6 +3,7 @@
 //! `snapshots/` lists the PostgreSQL, MySQL and SQLite statement and binds.
 
 mod ddl;
+mod field_options;
 mod multi_valued;
 mod operations;
 mod querysets;
