@@ -9,9 +9,9 @@ use syn::spanned::Spanned as _;
 use syn::{Attribute, Expr, ExprLit, ExprUnary, Ident, Lit, LitInt, LitStr, UnOp};
 
 const MODEL_KEYS: &str =
-    "table, index(fields(a, b), name = \"..\"), unique(fields(a, b), name = \"..\"), renamed_from = \"OldName\"";
-const MODEL_KEY_NAMES: &[&str] = &["table", "index", "unique", "renamed_from"];
-const FIELD_KEYS: &str = "primary_key, column = \"..\", max_length = N, unique, index, default = <literal>, max_digits = N, decimal_places = N, on_delete = cascade|set_null|set_default|restrict|protect|do_nothing, related_name = \"..\", renamed_from = \"old_column\", through = Model";
+    "table, index(fields(a, b), name = \"..\"), unique(fields(a, b), name = \"..\"), renamed_from = \"OldName\", ordering(field, other desc)";
+const MODEL_KEY_NAMES: &[&str] = &["table", "index", "unique", "renamed_from", "ordering"];
+const FIELD_KEYS: &str = "primary_key, column = \"..\", max_length = N, unique, index, default = <literal>, max_digits = N, decimal_places = N, on_delete = cascade|set_null|set_default|restrict|protect|do_nothing, related_name = \"..\", renamed_from = \"old_column\", through = Model, auto_now, auto_now_add";
 const FIELD_KEY_NAMES: &[&str] = &[
     "primary_key",
     "column",
@@ -25,6 +25,8 @@ const FIELD_KEY_NAMES: &[&str] = &[
     "related_name",
     "renamed_from",
     "through",
+    "auto_now",
+    "auto_now_add",
 ];
 
 /// The `on_delete` behaviours, as written in the attribute.
@@ -53,6 +55,17 @@ pub(crate) struct ModelAttrs {
     pub renamed_from: Option<Spanned<String>>,
     pub indexes: Vec<CompositeAttr>,
     pub uniques: Vec<CompositeAttr>,
+    /// `primary_key(fields(a, b))`, refused (already reported): set so
+    /// that a missing `id` is not reported as well.
+    pub composite_primary_key: bool,
+    /// `ordering(created_at desc, title)`: the default ordering.
+    pub ordering: Option<Vec<OrderTerm>>,
+}
+
+/// One term of `ordering(...)`.
+pub(crate) struct OrderTerm {
+    pub field: Ident,
+    pub descending: bool,
 }
 
 /// `index(fields(a, b), name = "...")` or `unique(...)`.
@@ -86,6 +99,10 @@ pub(crate) struct FieldAttrs {
     pub renamed_from: Option<Spanned<String>>,
     /// `through = PostTag` on a `ManyToMany` field.
     pub through: Option<Spanned<syn::Path>>,
+    /// `auto_now`: the current time on every write.
+    pub auto_now: Option<Span>,
+    /// `auto_now_add`: the current time when the row is inserted.
+    pub auto_now_add: Option<Span>,
 }
 
 fn strata_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
@@ -273,6 +290,22 @@ pub(crate) fn parse_model_attrs(cx: &Ctxt, attrs: &[Attribute]) -> ModelAttrs {
                 out.indexes.push(parse_composite(cx, &meta, "index")?);
             } else if meta.path.is_ident("unique") {
                 out.uniques.push(parse_composite(cx, &meta, "unique")?);
+            } else if meta.path.is_ident("ordering") {
+                let terms = parse_ordering(&meta)?;
+                let span = meta.path.span();
+                set_once(cx, &mut out.ordering, terms, span, "ordering");
+            } else if meta.path.is_ident("primary_key") {
+                // Parsed (so its own mistakes are reported too), then refused.
+                let composite = parse_composite(cx, &meta, "primary_key")?;
+                out.composite_primary_key = true;
+                let fields: Vec<String> = composite.fields.iter().map(|f| f.to_string()).collect();
+                cx.error(
+                    &meta.path,
+                    format!(
+                        "composite primary keys are not supported yet\n  = help: keep an `id: i64` key and make the pair unique: #[strata(unique(fields({})))]",
+                        if fields.is_empty() { "a, b".to_string() } else { fields.join(", ") }
+                    ),
+                );
             } else {
                 unknown_key(cx, &meta, MODEL_KEYS, MODEL_KEY_NAMES, "model")?;
             }
@@ -283,6 +316,45 @@ pub(crate) fn parse_model_attrs(cx: &Ctxt, attrs: &[Attribute]) -> ModelAttrs {
         }
     }
     out
+}
+
+/// `ordering(a, b desc, c asc)`.
+fn parse_ordering(meta: &ParseNestedMeta) -> syn::Result<Vec<OrderTerm>> {
+    const HELP: &str = "write the fields, each optionally followed by `asc` or `desc`: `ordering(created_at desc, title)`";
+    let content;
+    syn::parenthesized!(content in meta.input);
+    let mut terms = Vec::new();
+    while !content.is_empty() {
+        let field: Ident = content.parse().map_err(|e| {
+            syn::Error::new(e.span(), format!("expected a field name\n  = help: {HELP}"))
+        })?;
+        let mut descending = false;
+        if content.peek(Ident) {
+            let dir: Ident = content.parse()?;
+            descending = match dir.to_string().as_str() {
+                "asc" => false,
+                "desc" => true,
+                _ => {
+                    return Err(syn::Error::new(
+                        dir.span(),
+                        format!("expected `asc` or `desc` after `{field}`\n  = help: {HELP}"),
+                    ))
+                }
+            };
+        }
+        terms.push(OrderTerm { field, descending });
+        if content.is_empty() {
+            break;
+        }
+        content.parse::<syn::Token![,]>()?;
+    }
+    if terms.is_empty() {
+        return Err(syn::Error::new(
+            meta.path.span(),
+            format!("`ordering` needs at least one field\n  = help: {HELP}"),
+        ));
+    }
+    Ok(terms)
 }
 
 fn parse_composite(cx: &Ctxt, meta: &ParseNestedMeta, what: &str) -> syn::Result<CompositeAttr> {
@@ -335,6 +407,10 @@ pub(crate) fn parse_field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                 set_once(cx, &mut out.unique, span, span, "unique");
             } else if meta.path.is_ident("index") {
                 set_once(cx, &mut out.index, span, span, "index");
+            } else if meta.path.is_ident("auto_now") {
+                set_once(cx, &mut out.auto_now, span, span, "auto_now");
+            } else if meta.path.is_ident("auto_now_add") {
+                set_once(cx, &mut out.auto_now_add, span, span, "auto_now_add");
             } else if meta.path.is_ident("column") {
                 let v = lit_str(&meta, "column")?;
                 set_once(cx, &mut out.column, v, span, "column");

@@ -17,6 +17,8 @@ pub(crate) struct Checked<'a> {
     pub primary_key: usize,
     pub indexes: Vec<Index>,
     pub uniques: Vec<Unique>,
+    /// The default ordering: (column index, descending).
+    pub ordering: Vec<(usize, bool)>,
     /// One per `model.holders`, in order.
     pub holders: Vec<CheckedHolder>,
 }
@@ -190,6 +192,39 @@ pub(crate) fn check<'a>(cx: &Ctxt, model: Model<'a>) -> Option<Checked<'a>> {
         .map(|h| check_holder(cx, &model, &table, h))
         .collect();
 
+    let mut ordering = Vec::new();
+    for term in model.attrs.ordering.iter().flatten() {
+        match field_index.get(&field_name(&term.field)) {
+            Some(&i) => ordering.push((i, term.descending)),
+            None => {
+                let holder = model
+                    .holders
+                    .iter()
+                    .any(|h| field_name(h.ident) == field_name(&term.field));
+                let help = if holder {
+                    "a default ordering names the model's own columns; a ManyToMany or Reverse field has none".to_string()
+                } else {
+                    format!(
+                        "list Rust field names of `{}`, e.g. ordering({} desc)",
+                        model.ident,
+                        model
+                            .fields
+                            .first()
+                            .map(|f| field_name(f.ident))
+                            .unwrap_or_default()
+                    )
+                };
+                cx.error(
+                    &term.field,
+                    format!(
+                        "no field named `{}` in `{}` to order by\n  = help: {help}",
+                        term.field, model.ident
+                    ),
+                );
+            }
+        }
+    }
+
     let primary_key = primary_key?;
     Some(Checked {
         model,
@@ -198,6 +233,7 @@ pub(crate) fn check<'a>(cx: &Ctxt, model: Model<'a>) -> Option<Checked<'a>> {
         primary_key,
         indexes,
         uniques,
+        ordering,
         holders,
     })
 }
@@ -207,8 +243,10 @@ fn check_holder(cx: &Ctxt, model: &Model, table: &str, holder: &Holder) -> Check
     let name = field_name(holder.ident);
     check_name(cx, holder.ident, &name);
     let attrs = &holder.attrs;
-    let misplaced: [(Option<Span>, &str); 11] = [
+    let misplaced: [(Option<Span>, &str); 13] = [
         (attrs.primary_key, "primary_key"),
+        (attrs.auto_now, "auto_now"),
+        (attrs.auto_now_add, "auto_now_add"),
         (attrs.column.as_ref().map(|a| a.span), "column"),
         (attrs.max_length.as_ref().map(|a| a.span), "max_length"),
         (attrs.unique, "unique"),
@@ -488,10 +526,49 @@ fn check_field(cx: &Ctxt, field: &Field) {
     if let Some(default) = &attrs.default {
         check_default(cx, field, default);
     }
+    check_auto_now(cx, field);
     if attrs.primary_key.is_some() && field.shape.optional {
         cx.error(
             field.ty,
             "a primary key cannot be an `Option`\n  = help: primary keys are never NULL; remove the `Option`",
+        );
+    }
+}
+
+/// `auto_now` / `auto_now_add`: one of them, on a date or time field that
+/// nothing else fills.
+fn check_auto_now(cx: &Ctxt, field: &Field) {
+    let attrs = &field.attrs;
+    let (span, key) = match (attrs.auto_now, attrs.auto_now_add) {
+        (None, None) => return,
+        (Some(_), Some(second)) => {
+            cx.error_at(
+                second,
+                "`auto_now` and `auto_now_add` cannot both be set\n  = help: `auto_now` already sets the field on insert; keep one",
+            );
+            return;
+        }
+        (Some(span), None) => (span, "auto_now"),
+        (None, Some(span)) => (span, "auto_now_add"),
+    };
+    let name = field_name(field.ident);
+    let is_time = matches!(
+        field.shape.base,
+        Base::Date | Base::Time | Base::DateTime | Base::DateTimeUtc
+    );
+    if relation(field.ty).is_some() || !(is_time || field.shape.base == Base::Other) {
+        cx.error_at(
+            span,
+            format!("`{key}` only applies to date and time fields, and `{name}` is not one\n  = help: use it on a `chrono::NaiveDate`, `NaiveTime`, `NaiveDateTime` or `DateTime<Utc>` field (or an `Option` of one)"),
+        );
+    }
+    if attrs.primary_key.is_some() {
+        cx.error_at(span, format!("`{key}` cannot be set on the primary key"));
+    }
+    if let Some(default) = &attrs.default {
+        cx.error_at(
+            default.span,
+            format!("`{name}` has `{key}`, which fills it on every write it applies to: a `default` would never be used\n  = help: remove `default`"),
         );
     }
 }
@@ -600,6 +677,9 @@ fn resolve_primary_key(cx: &Ctxt, model: &Model, columns: &mut [Column]) -> Opti
         .iter()
         .position(|f| field_name(f.ident) == "id")
     else {
+        if model.attrs.composite_primary_key {
+            return None;
+        }
         cx.error(
             model.ident,
             format!(

@@ -43,6 +43,8 @@ fn expand(checked: &Checked) -> TokenStream {
     let mut path_methods = Vec::new();
     let mut reverse_impls = Vec::new();
     let mut key_column = quote!();
+    let mut stamps = Vec::new();
+    let mut unset_checks = Vec::new();
     for (i, (field, column)) in model.fields.iter().zip(&checked.columns).enumerate() {
         let ty = field.ty;
         let field_ident = field.ident;
@@ -109,6 +111,14 @@ fn expand(checked: &Checked) -> TokenStream {
         };
         let renamed_from =
             optional_str(field.attrs.renamed_from.as_ref().map(|r| r.value.as_str()));
+        let auto_now = format_ident!(
+            "{}",
+            match (&field.attrs.auto_now, &field.attrs.auto_now_add) {
+                (Some(_), _) => "Always",
+                (None, Some(_)) => "OnInsert",
+                (None, None) => "Never",
+            }
+        );
         column_metas.push(quote! {
             #p::ColumnMeta {
                 field: #field_lit,
@@ -122,8 +132,22 @@ fn expand(checked: &Checked) -> TokenStream {
                 default: #default,
                 foreign_key: #foreign_key,
                 renamed_from: #renamed_from,
+                auto_now: #p::AutoNow::#auto_now,
+                choices: #field_type::CHOICES,
             }
         });
+        if column.relation.is_some() {
+            let found = quote!(return ::core::option::Option::Some(#field_lit););
+            unset_checks.push(if field.shape.optional {
+                quote! {
+                    if let ::core::option::Option::Some(fk) = &self.#field_ident {
+                        if #p::HoldsKey::is_unset(fk) { #found }
+                    }
+                }
+            } else {
+                quote!(if #p::HoldsKey::is_unset(&self.#field_ident) { #found })
+            });
+        }
         if let Some(relation) = &column.relation {
             let target = relation_target(field.ty);
             let rel_static = format_ident!("__STRATA_REL_{}", field_name(field_ident));
@@ -218,10 +242,39 @@ fn expand(checked: &Checked) -> TokenStream {
         if !auto_increment {
             insert_values.push(quote!(out.push(#field_type::to_value(&self.#field_ident));));
         }
-        if !primary_key {
+        if field.attrs.auto_now.is_some() {
+            // `save` takes `&self`: the row gets the current time, the
+            // object keeps its value until `refresh`.
+            let now = quote_spanned!(ty.span()=> <#ty as #p::AutoNowField>::now());
+            update_values.push(quote!(out.push(#field_type::to_value(&#now));));
+            stamps.push(quote!(self.#field_ident = #now;));
+        } else if !primary_key {
             update_values.push(quote!(out.push(#field_type::to_value(&self.#field_ident));));
         }
+        if field.attrs.auto_now_add.is_some() {
+            let now = quote_spanned!(ty.span()=> <#ty as #p::AutoNowField>::now());
+            stamps.push(quote!(if inserting { self.#field_ident = #now; }));
+        }
     }
+    let unset_fn = if unset_checks.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            fn __unset_relation(&self) -> ::core::option::Option<&'static ::core::primitive::str> {
+                #(#unset_checks)*
+                ::core::option::Option::None
+            }
+        }
+    };
+    let stamp_fn = if stamps.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            fn __stamp_auto_now(&mut self, inserting: ::core::primitive::bool) {
+                #(#stamps)*
+            }
+        }
+    };
 
     let mut m2m_metas = Vec::new();
     let mut holder_inits = Vec::new();
@@ -287,6 +340,10 @@ fn expand(checked: &Checked) -> TokenStream {
         quote!(#p::UniqueMeta { name: #name, columns: &[#(#columns),*] })
     });
     let unique_count = checked.uniques.len();
+    let ordering_metas = checked
+        .ordering
+        .iter()
+        .map(|(column, descending)| quote!(#p::OrderingMeta { column: #column, descending: #descending }));
 
     let model_renamed_from =
         optional_str(model.attrs.renamed_from.as_ref().map(|r| r.value.as_str()));
@@ -319,6 +376,7 @@ fn expand(checked: &Checked) -> TokenStream {
                 many_to_many: &[#(#m2m_metas),*],
                 renamed_from: #model_renamed_from,
                 select_list: #p::QuotedList { ansi: #ansi, mysql: #mysql },
+                ordering: &[#(#ordering_metas),*],
             };
 
             #(#relation_statics)*
@@ -400,6 +458,10 @@ fn expand(checked: &Checked) -> TokenStream {
                 }
 
                 #holder_fn
+
+                #stamp_fn
+
+                #unset_fn
 
                 fn write_insert_values(&self, out: &mut #p::Vec<#p::Value>) {
                     #(#insert_values)*

@@ -10,6 +10,7 @@ mod attr;
 mod check;
 mod ctxt;
 mod expand;
+mod field_type;
 mod naming;
 mod types;
 
@@ -21,6 +22,19 @@ use syn::{parse_macro_input, DeriveInput};
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives `strata::FieldType` for an enum whose variants have no fields:
+/// stored as text (`#[strata(stored_as = text)]`, the default: each
+/// variant's snake_case name or its `#[strata(value = "..")]`) or as an
+/// integer (`#[strata(stored_as = integer)]`: its discriminant or
+/// `#[strata(value = N)]`).
+#[proc_macro_derive(FieldType, attributes(strata))]
+pub fn derive_field_type(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    field_type::derive(&input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

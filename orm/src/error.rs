@@ -18,6 +18,15 @@ pub enum Error {
     BackendNotEnabled { url: String, feature: &'static str },
 
     /// Connecting failed.
+    /// A `strata_...` parameter of a connection URL that strata does not
+    /// know, or whose value it cannot read (see `ConnectOptions` for the
+    /// names).
+    #[error("invalid connection URL parameter `{name}={value}`: {reason}")]
+    InvalidUrlParameter {
+        name: String,
+        value: String,
+        reason: String,
+    },
     #[error("could not connect to `{url}`: {source}")]
     Connect {
         /// The URL with any password hidden.

@@ -70,12 +70,12 @@ pub use query::{
     Assignment, Field, IntoBind, IntoCondition, IntoOrderBy, OrderBy, QuerySet, TextField, Q,
 };
 pub use relation::{ForeignKey, ManyToMany, OneToOne, Reverse};
-pub use types::{DecodeError, FieldType};
+pub use types::{AutoNowField, Choices, DecodeError, FieldType};
 pub use value::{Array, Value};
 pub use writer::{SqlWriter, Statement};
 
 /// `#[derive(Model)]`: see the crate documentation.
-pub use strata_derive::Model;
+pub use strata_derive::{FieldType, Model};
 
 /// Everything a module that defines or queries models needs.
 pub mod prelude {
@@ -93,8 +93,8 @@ pub mod __private {
     pub use crate::db::Row;
     pub use crate::error::Result;
     pub use crate::meta::{
-        ColumnMeta, DefaultValue, ForeignKeyMeta, IndexMeta, ManyToManyMeta, ModelMeta, OnDelete,
-        QuotedList, UniqueMeta,
+        AutoNow, ColumnMeta, DefaultValue, ForeignKeyMeta, IndexMeta, ManyToManyMeta, ModelMeta,
+        OnDelete, OrderingMeta, QuotedList, UniqueMeta,
     };
     pub use crate::model::{decode_field, decode_related, generated_pk, Model};
     pub use crate::relation::{
@@ -112,7 +112,7 @@ pub mod __private {
     pub use crate::relation::prefetch::default_query;
     pub use crate::relation::Prefetch;
     pub use crate::relation::{IntoPrefetch, Related, RelationPath};
-    pub use crate::types::FieldType;
+    pub use crate::types::{AutoNowField, FieldType};
     pub use crate::value::Value;
     pub use inventory;
     pub use std::vec::Vec;

@@ -31,6 +31,17 @@ pub struct ModelMeta {
     /// The column list of a `SELECT`, quoted for each dialect, computed by
     /// the derive so a query does not re-quote it at run time.
     pub select_list: QuotedList,
+    /// The default ordering, from `#[strata(ordering(created_at desc))]`
+    /// (Django's `Meta.ordering`): used by a queryset that names none.
+    pub ordering: &'static [OrderingMeta],
+}
+
+/// One term of a model's default ordering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderingMeta {
+    /// Index into `ModelMeta::columns`.
+    pub column: usize,
+    pub descending: bool,
 }
 
 /// A string that differs between the two quoting styles.
@@ -78,6 +89,28 @@ pub struct ColumnMeta {
     /// The column's previous name, from `#[strata(renamed_from = "...")]`:
     /// tells `makemigrations` this is a rename, without asking.
     pub renamed_from: Option<&'static str>,
+    /// Whether strata writes the current time here itself
+    /// (`#[strata(auto_now)]` / `#[strata(auto_now_add)]`).
+    pub auto_now: AutoNow,
+    /// The values an enum column may hold (`#[derive(FieldType)]` enums),
+    /// checked by a `CHECK` constraint.
+    pub choices: Option<crate::types::Choices>,
+}
+
+/// When strata stamps a date or time column with the current time.
+///
+/// Nothing in the schema changes: the time is computed by strata (in
+/// UTC, to the microsecond every database keeps) and bound like any
+/// other value, so the object and the row hold the same value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AutoNow {
+    /// An ordinary column.
+    Never,
+    /// `auto_now_add`: set by `insert` and `bulk_create`.
+    OnInsert,
+    /// `auto_now`: set by `insert`, `bulk_create`, `save` and queryset
+    /// `update` (unless the update assigns it).
+    Always,
 }
 
 /// The target and behaviour of a foreign-key column.

@@ -87,6 +87,21 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         None
     }
 
+    /// Sets the `auto_now` fields (and, when `inserting`, the
+    /// `auto_now_add` ones) to the current time. Generated; `insert` and
+    /// `bulk_create` call it before writing.
+    #[doc(hidden)]
+    fn __stamp_auto_now(&mut self, inserting: bool) {
+        let _ = inserting;
+    }
+
+    /// The first required relation field still unset (a `ForeignKey` from
+    /// `Default`), by field name. Generated; checked before every write.
+    #[doc(hidden)]
+    fn __unset_relation(&self) -> Option<&'static str> {
+        None
+    }
+
     /// The statement [`insert`](Model::insert) runs on `dialect`.
     fn insert_sql(&self, dialect: Dialect) -> Statement {
         let mut values = Vec::with_capacity(Self::META.columns.len());
@@ -364,6 +379,8 @@ pub(crate) fn generated_key<M: Model>(row: &Row, dialect: Dialect) -> Result<i64
 
 async fn insert<M: Model>(obj: &mut M, mut ex: impl Executor) -> Result<()> {
     let dialect = ex.dialect();
+    check_relations_set(obj)?;
+    obj.__stamp_auto_now(true);
     let stmt = obj.insert_sql(dialect);
     check_insert_values(M::META, &stmt.binds, dialect)?;
     if !M::META.pk().auto_increment {
@@ -414,6 +431,7 @@ fn save_statement<M: Model>(obj: &M, dialect: Dialect) -> Option<Statement> {
 }
 
 async fn save<M: Model>(obj: &M, mut ex: impl Executor) -> Result<()> {
+    check_relations_set(obj)?;
     let Some(stmt) = obj.save_sql(ex.dialect()) else {
         return Ok(());
     };
@@ -445,6 +463,12 @@ pub(crate) fn bulk_batches<M: Model>(objects: &[M], dialect: Dialect) -> std::sl
 async fn bulk_create<M: Model>(mut ex: impl Executor, objects: &mut [M]) -> Result<()> {
     let dialect = ex.dialect();
     let auto = M::META.pk().auto_increment;
+    for obj in objects.iter() {
+        check_relations_set(obj)?;
+    }
+    for obj in objects.iter_mut() {
+        obj.__stamp_auto_now(true);
+    }
     let statements = M::bulk_create_sql(objects, dialect);
     // Every batch is checked before the first one runs: a bad row writes
     // nothing.
@@ -495,6 +519,21 @@ async fn bulk_create<M: Model>(mut ex: impl Executor, objects: &mut [M]) -> Resu
         }
     }
     Ok(())
+}
+
+/// Refuses a row whose required foreign key was never set (it came from
+/// `Default`): it would refer to a row that is not there.
+fn check_relations_set<M: Model>(obj: &M) -> Result<()> {
+    match obj.__unset_relation() {
+        None => Ok(()),
+        Some(field) => Err(Error::InvalidQuery {
+            model: M::META.name,
+            reason: format!(
+                "`{}.{field}` is not set (it came from Default): set it, e.g. `{field}: ForeignKey::from(&row)`",
+                M::META.name
+            ),
+        }),
+    }
 }
 
 /// Checks the values of an `INSERT` (rows of `meta.insert_columns()`)

@@ -183,7 +183,37 @@ pub fn write_column_definition(
     if let Some(default) = &column.default {
         imp.write_default(sql, &column.ty, default.as_literal());
     }
+    if let Some(choices) = &column.choices {
+        write_choices_check(sql, dialect, column.column, choices);
+    }
     Ok(())
+}
+
+/// ` CHECK ("column" IN (...))`: the values an enum column may hold, as
+/// literals (DDL takes no binds). A `NULL` passes a `CHECK`, so a nullable
+/// enum column still takes `NULL`.
+pub fn write_choices_check(
+    sql: &mut String,
+    dialect: Dialect,
+    column: &str,
+    choices: &crate::types::Choices,
+) {
+    use crate::meta::Literal;
+    sql.push_str(" CHECK (");
+    dialect.quote_identifier_into(sql, column);
+    sql.push_str(" IN (");
+    let literals: Vec<String> = match choices {
+        crate::types::Choices::Text(values) => values
+            .iter()
+            .map(|v| dialect.literal_sql(Literal::Str(v)))
+            .collect(),
+        crate::types::Choices::Integer(values) => values
+            .iter()
+            .map(|v| dialect.literal_sql(Literal::Int((*v).into())))
+            .collect(),
+    };
+    sql.push_str(&literals.join(", "));
+    sql.push_str("))");
 }
 
 fn push_column_list(sql: &mut String, dialect: Dialect, columns: &[&str]) {
@@ -209,6 +239,8 @@ fn join_column(column: &'static str, ty: crate::ColumnType, key: bool) -> Column
         default: None,
         foreign_key: None,
         renamed_from: None,
+        auto_now: crate::meta::AutoNow::Never,
+        choices: None,
     }
 }
 

@@ -4,14 +4,19 @@
 //! fresh database.
 
 mod aggregates;
+mod auto_now;
 mod connect;
+mod connection_settings;
+mod default_ordering;
 mod distinct_and_slices;
 mod edge_values;
 mod executor;
 mod dates;
 mod expressions;
+mod enum_fields;
 mod hostile_strings;
 mod instances;
+mod less_ceremony;
 mod long_in_lists;
 mod multi_valued;
 mod querysets;

@@ -12,8 +12,11 @@ use crate::dialect::Dialect;
 use crate::error::{redact_url, Error, Result};
 use std::future::Future;
 
-pub(super) async fn connect(url: &str, options: &ConnectOptions) -> Result<(Pool, Dialect)> {
-    let url = normalize_url(url);
+/// Connects to `url`; its `strata_...` parameters are applied to `options`
+/// first (and removed from the URL the driver sees).
+pub(super) async fn connect(url: &str, options: &mut ConnectOptions) -> Result<(Pool, Dialect)> {
+    let url = super::url_params::apply(&normalize_url(url), options)?;
+    let options = &*options;
     let scheme = url.split(':').next().unwrap_or_default();
     match scheme {
         "sqlite" => sqlite(&url, options).await,
@@ -141,8 +144,14 @@ async fn sqlite(url: &str, _options: &ConnectOptions) -> Result<(Pool, Dialect)>
 async fn postgres(url: &str, options: &ConnectOptions) -> Result<(Pool, Dialect)> {
     use sqlx::{ConnectOptions as _, Connection as _};
     use std::str::FromStr;
-    let connect_options =
+    let mut connect_options =
         sqlx::postgres::PgConnectOptions::from_str(url).map_err(connect_error(url))?;
+    if let Some(timeout) = options.statement_timeout {
+        // A startup parameter: every connection has it from its first
+        // statement, pooled or not.
+        connect_options =
+            connect_options.options([("statement_timeout", format!("{}ms", timeout.as_millis()))]);
+    }
     let conn = first_connection(url, options, connect_options.connect()).await?;
     let _ = conn.close().await;
     let pool = pool_options::<sqlx::Postgres>(options).connect_lazy_with(connect_options);
@@ -175,8 +184,33 @@ async fn mysql(url: &str, options: &ConnectOptions) -> Result<(Pool, Dialect)> {
         sqlx::mysql::MySqlConnectOptions::from_str(url).map_err(connect_error(url))?;
     let conn = first_connection(url, options, connect_options.connect()).await?;
     let _ = conn.close().await;
-    let pool = pool_options::<sqlx::MySql>(options).connect_lazy_with(connect_options);
+    let mut pool = pool_options::<sqlx::MySql>(options);
+    if let Some(timeout) = options.statement_timeout {
+        let set = mysql_statement_timeout_sql(timeout);
+        pool = pool.after_connect(move |conn, _| {
+            let set = set.clone();
+            Box::pin(async move {
+                sqlx::Executor::execute(conn, set.as_str()).await?;
+                Ok(())
+            })
+        });
+    }
+    let pool = pool.connect_lazy_with(connect_options);
     Ok((Pool::MySql(pool), Dialect::MySql))
+}
+
+/// The `SET` of a statement timeout for either server: MariaDB reads the
+/// `/*M! */` comment (`max_statement_time`, seconds, every statement),
+/// MySQL 8 the `/*!80000 */` one (`max_execution_time`, milliseconds,
+/// `SELECT`s only) and each ignores the other's.
+#[cfg_attr(not(feature = "mysql"), allow(dead_code))]
+fn mysql_statement_timeout_sql(timeout: std::time::Duration) -> String {
+    let ms = timeout.as_millis().max(1);
+    format!(
+        "SET /*M! SESSION max_statement_time = {}.{:03} */ /*!80000 SESSION max_execution_time = {ms} */",
+        ms / 1000,
+        ms % 1000
+    )
 }
 
 #[cfg(not(feature = "mysql"))]
@@ -189,7 +223,15 @@ async fn mysql(url: &str, _options: &ConnectOptions) -> Result<(Pool, Dialect)> 
 
 #[cfg(test)]
 mod tests {
-    use super::normalize_url;
+    use super::{mysql_statement_timeout_sql, normalize_url};
+
+    #[test]
+    fn the_mysql_statement_timeout_names_each_servers_variable() {
+        assert_eq!(
+            mysql_statement_timeout_sql(std::time::Duration::from_millis(1500)),
+            "SET /*M! SESSION max_statement_time = 1.500 */ /*!80000 SESSION max_execution_time = 1500 */"
+        );
+    }
 
     #[test]
     fn schemes_and_the_memory_marker_are_case_insensitive() {

@@ -9,6 +9,8 @@ mod executor;
 mod options;
 mod row;
 mod violation;
+mod statement_timeout;
+mod url_params;
 
 pub use atomic::TxFuture;
 pub use conn::{Conn, Isolation, Transaction};
@@ -89,8 +91,10 @@ impl Db {
     }
 
     /// [`connect`](Db::connect) with options of your own.
+    /// `strata_...` parameters of the URL override `options`.
     pub async fn connect_with(url: &str, options: ConnectOptions) -> Result<Db> {
-        let (pool, dialect) = connect::connect(url, &options).await?;
+        let mut options = options;
+        let (pool, dialect) = connect::connect(url, &mut options).await?;
         let begin_statement = if dialect == Dialect::Sqlite && options.sqlite_immediate {
             "BEGIN IMMEDIATE"
         } else {

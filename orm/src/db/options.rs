@@ -28,6 +28,36 @@ use std::time::Duration;
 ///   timeout). A deferred `BEGIN` that reads and then writes fails at once
 ///   with "database is locked" when another connection wrote in between;
 ///   turn this off for read-mostly transactions that must not queue.
+/// - `statement_timeout` (none): the longest a statement may run before the
+///   database cancels it, failing with an [`Error::Query`](crate::Error::Query)
+///   that [`Error::is_statement_timeout`](crate::Error::is_statement_timeout)
+///   recognises. PostgreSQL applies it to every statement
+///   (`statement_timeout`, set when each connection starts); MariaDB to
+///   every statement too (`max_statement_time`); MySQL 8 only to `SELECT`s
+///   (`max_execution_time`, written from MySQL's documentation, not tested
+///   here). One `SET` statement serves both servers, through executable
+///   comments. SQLite has no statement timeout: the setting is ignored
+///   there (its busy timeout still bounds how long a statement waits for
+///   a lock).
+///
+/// Every setting can also come from the URL, as `?strata_...` query
+/// parameters (`sqlite://app.db?strata_busy_timeout=10s`,
+/// `postgres://.../app?strata_statement_timeout=30s&strata_max_connections=20`),
+/// which override the builder; the names are listed below. strata removes
+/// them before the driver sees the URL, and an unknown `strata_` parameter
+/// or a malformed value is [`Error::InvalidUrlParameter`](crate::Error::InvalidUrlParameter).
+///
+/// | parameter                  | value              | option |
+/// |----------------------------|--------------------|--------|
+/// | `strata_connect_timeout`   | duration           | `connect_timeout` |
+/// | `strata_acquire_timeout`   | duration           | `acquire_timeout` |
+/// | `strata_statement_timeout` | duration, or `off` | `statement_timeout` |
+/// | `strata_max_connections`   | whole number ≥ 1   | `max_connections` |
+/// | `strata_busy_timeout`      | duration           | `sqlite_busy_timeout` |
+/// | `strata_wal`               | `true` / `false`   | `sqlite_wal` |
+/// | `strata_immediate`         | `true` / `false`   | `sqlite_immediate_transactions` |
+///
+/// A duration is a whole number with a unit: `250ms`, `5s`, `2m`.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -50,6 +80,7 @@ pub struct ConnectOptions {
     pub(crate) sqlite_busy_timeout: Duration,
     pub(crate) sqlite_wal: bool,
     pub(crate) sqlite_immediate: bool,
+    pub(crate) statement_timeout: Option<Duration>,
 }
 
 impl Default for ConnectOptions {
@@ -61,6 +92,7 @@ impl Default for ConnectOptions {
             sqlite_busy_timeout: Duration::from_secs(5),
             sqlite_wal: true,
             sqlite_immediate: true,
+            statement_timeout: None,
         }
     }
 }
@@ -98,6 +130,14 @@ impl ConnectOptions {
     /// Whether SQLite file databases are switched to write-ahead logging.
     pub fn sqlite_wal(mut self, on: bool) -> Self {
         self.sqlite_wal = on;
+        self
+    }
+
+    /// The longest a statement may run on PostgreSQL and MySQL/MariaDB
+    /// before the database cancels it (see [`ConnectOptions`]); ignored on
+    /// SQLite. A zero duration means no limit.
+    pub fn statement_timeout(mut self, timeout: Duration) -> Self {
+        self.statement_timeout = Some(timeout).filter(|t| !t.is_zero());
         self
     }
 

@@ -533,6 +533,8 @@ pub(crate) static NO_COLUMN_META: ColumnMeta = ColumnMeta {
     default: None,
     foreign_key: None,
     renamed_from: None,
+    auto_now: crate::meta::AutoNow::Never,
+    choices: None,
 };
 pub(crate) const NO_COLUMN: ColRef = ColRef {
     column: &NO_COLUMN_META,

@@ -112,7 +112,12 @@ impl<M: Model> QuerySet<M> {
     pub fn new() -> Self {
         QuerySet {
             filters: Vec::new(),
-            order: Vec::new(),
+            // The model's default ordering until `order_by` replaces it.
+            order: M::META
+                .ordering
+                .iter()
+                .map(|term| OrderBy::new(&M::META.columns[term.column], term.descending))
+                .collect(),
             limit: None,
             offset: None,
             distinct: false,
@@ -136,7 +141,9 @@ impl<M: Model> QuerySet<M> {
         self
     }
 
-    /// Orders the results, replacing any earlier ordering.
+    /// Orders the results, replacing any earlier ordering and the model's
+    /// default one (`#[strata(ordering(...))]`); `order_by([])` removes
+    /// every ordering.
     pub fn order_by(mut self, order: impl IntoOrderBy<M>) -> Self {
         self.order = order.into_order_by();
         self
@@ -663,7 +670,16 @@ impl<M: Model> QuerySet<M> {
         w.push_identifier(M::META.table);
         w.push_sql(" SET ");
         let mut any = false;
-        for (i, assignment) in assignments.into_iter().enumerate() {
+        let assignments: Vec<Assignment<M>> = assignments.into_iter().collect();
+        // `auto_now` columns the caller did not set get the current time
+        // (only alongside a field the caller sets: see the check below).
+        let assigned: Vec<&'static str> = assignments.iter().map(|a| a.column.column).collect();
+        let stamp = !assignments.is_empty();
+        let stamps = crate::types::update_stamps(M::META, &assigned)
+            .into_iter()
+            .filter(move |_| stamp)
+            .map(|(column, value)| Assignment::new(column, value, false));
+        for (i, assignment) in assignments.into_iter().chain(stamps).enumerate() {
             if assignment.joined {
                 return Err(Error::InvalidQuery {
                     model: M::META.name,

@@ -19,17 +19,36 @@ use crate::value::Value;
 pub struct ForeignKey<T: Model> {
     key: T::Key,
     loaded: Option<Box<T>>,
+    /// Made by `Default`: refers to nothing yet, and writing it is an error.
+    unset: bool,
 }
 
 impl<T: Model> ForeignKey<T> {
     /// A reference to the row with primary key `key`.
     pub fn new(key: T::Key) -> Self {
-        ForeignKey { key, loaded: None }
+        ForeignKey {
+            key,
+            loaded: None,
+            unset: false,
+        }
+    }
+
+    /// Whether this reference came from `Default` and was never set.
+    /// `insert`, `save` and `bulk_create` refuse such a row.
+    pub fn is_unset(&self) -> bool {
+        self.unset
     }
 
     /// A reference to `target` (by its current primary key).
     pub fn to(target: &T) -> Self {
         ForeignKey::new(target.pk())
+    }
+
+    /// A reference to the row with primary key `key`, without loading it:
+    /// `ForeignKey::<Author>::from_key(3)`. The same as
+    /// [`new`](Self::new), named for symmetry with `ForeignKey::from(&ann)`.
+    pub fn from_key(key: T::Key) -> Self {
+        ForeignKey::new(key)
     }
 
     /// The referenced primary key.
@@ -87,7 +106,33 @@ where
         ForeignKey {
             key: self.key.clone(),
             loaded: self.loaded.clone(),
+            unset: self.unset,
         }
+    }
+}
+
+/// A reference to nothing yet, so that a model deriving `Default` can be
+/// written `Post { author: ForeignKey::from(&ann), ..Default::default() }`.
+/// Writing a row whose required foreign key is still unset is an
+/// [`Error::InvalidQuery`] naming the field, before anything runs.
+impl<T: Model> Default for ForeignKey<T>
+where
+    T::Key: Default,
+{
+    fn default() -> Self {
+        ForeignKey {
+            unset: true,
+            ..ForeignKey::new(T::Key::default())
+        }
+    }
+}
+
+/// `ForeignKey::from(&ann)` (or `(&ann).into()`): a reference to a saved
+/// row by its primary key. The row itself is not kept; see
+/// [`ForeignKey::load`] for that.
+impl<T: Model> From<&T> for ForeignKey<T> {
+    fn from(target: &T) -> Self {
+        ForeignKey::to(target)
     }
 }
 
@@ -147,6 +192,18 @@ impl<T: Model> OneToOne<T> {
     pub fn to(target: &T) -> Self {
         OneToOne(ForeignKey::to(target))
     }
+
+    /// A reference to the row with primary key `key`.
+    pub fn from_key(key: T::Key) -> Self {
+        OneToOne::new(key)
+    }
+}
+
+/// `OneToOne::from(&profile_owner)`: a reference by primary key.
+impl<T: Model> From<&T> for OneToOne<T> {
+    fn from(target: &T) -> Self {
+        OneToOne::to(target)
+    }
 }
 
 impl<T: Model> std::ops::Deref for OneToOne<T> {
@@ -159,6 +216,16 @@ impl<T: Model> std::ops::Deref for OneToOne<T> {
 impl<T: Model> std::ops::DerefMut for OneToOne<T> {
     fn deref_mut(&mut self) -> &mut ForeignKey<T> {
         &mut self.0
+    }
+}
+
+/// Unset, as [`ForeignKey`]'s `Default`.
+impl<T: Model> Default for OneToOne<T>
+where
+    T::Key: Default,
+{
+    fn default() -> Self {
+        OneToOne(ForeignKey::default())
     }
 }
 

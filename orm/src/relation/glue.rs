@@ -177,3 +177,22 @@ pub fn children_reverse<'a, M: Model, T: Model>(
         None => Vec::new(),
     }
 }
+
+/// A `ForeignKey<T>` / `OneToOne<T>` field, seen by the generated check
+/// that refuses to write a relation left unset by `Default`.
+pub trait HoldsKey {
+    /// Whether the reference came from `Default` and was never set.
+    fn is_unset(&self) -> bool;
+}
+
+impl<T: Model> HoldsKey for crate::ForeignKey<T> {
+    fn is_unset(&self) -> bool {
+        crate::ForeignKey::is_unset(self)
+    }
+}
+
+impl<T: Model> HoldsKey for crate::OneToOne<T> {
+    fn is_unset(&self) -> bool {
+        crate::ForeignKey::is_unset(self)
+    }
+}

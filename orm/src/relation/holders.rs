@@ -69,6 +69,9 @@ impl<T: Model> Related<T> {
     }
 }
 
+/// Nothing loaded, like [`Related::new`]: a new row can be written
+/// `Author { name: "Ann".into(), ..Default::default() }` (with
+/// `#[derive(Default)]` on the model) or with `posts: Default::default()`.
 impl<T> Default for Related<T> {
     fn default() -> Self {
         Related::new()

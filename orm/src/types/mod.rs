@@ -4,8 +4,12 @@
 //! the field's Rust type, so users can store their own types by
 //! implementing it (see the example on [`FieldType`]).
 
+mod auto_now;
 mod builtin;
 pub(crate) mod text_formats;
+
+pub(crate) use auto_now::update_stamps;
+pub use auto_now::AutoNowField;
 
 use crate::column_type::ColumnType;
 use crate::db::Row;
@@ -63,6 +67,10 @@ pub trait FieldType: Sized + Send + Sync + 'static {
     /// Whether the column allows `NULL`; true only for `Option<T>`.
     const NULLABLE: bool = false;
 
+    /// The only values the column may hold, for an enum
+    /// (`#[derive(FieldType)]`); `None` for any other type.
+    const CHOICES: Option<Choices> = None;
+
     /// The value bound when this field is written.
     fn to_value(&self) -> Value;
 
@@ -88,6 +96,17 @@ pub trait FieldType: Sized + Send + Sync + 'static {
             Self::decode(row, index).map(Some)
         }
     }
+}
+
+/// The values an enum column may hold, as stored: the column of a
+/// `#[derive(FieldType)]` enum is `VARCHAR` or `INTEGER`, and these are
+/// its variants' values in declaration order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Choices {
+    /// An enum stored as text (`stored_as = text`, the default).
+    Text(&'static [&'static str]),
+    /// An enum stored as an integer (`stored_as = integer`).
+    Integer(&'static [i32]),
 }
 
 /// The `NULL` of a column type.
@@ -143,6 +162,7 @@ pub fn decode_value(row: &Row, index: usize, ty: &ColumnType) -> Result<Value, D
 impl<T: FieldType> FieldType for Option<T> {
     const COLUMN: ColumnType = T::COLUMN;
     const NULLABLE: bool = true;
+    const CHOICES: Option<Choices> = T::CHOICES;
 
     fn to_value(&self) -> Value {
         match self {

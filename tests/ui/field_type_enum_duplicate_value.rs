@@ -1,0 +1,10 @@
+use strata::prelude::*;
+
+#[derive(FieldType)]
+enum Status {
+    #[strata(value = "live")]
+    Published,
+    Live,
+}
+
+fn main() {}
