@@ -40,7 +40,7 @@
 //!
 //! ```text
 //! cli/         the manage binary's verbs: commands, cli
-//! make/        models -> files: autodetect, questioner, writer
+//! make/        models -> files: autodetect, optimizer, questioner, writer
 //! apply/       files -> database: plan, executor, recorder, lock
 //! inspect/     database -> state: introspect, session
 //! files/       migration files on disk: loader, migration, graph, embed
@@ -52,6 +52,8 @@
 //! - [`state`]: [`ProjectState`], from the registry or replayed from files;
 //! - [`questioner`]: renames and one-off values, interactive or not;
 //! - [`autodetect()`]: old state + new state -> [`Operation`]s;
+//! - [`optimize()`]: those operations folded into fewer, as Django's
+//!   optimizer does;
 //! - [`operations`]: each operation's effect on the state, its SQL per
 //!   dialect forward and backward, its description;
 //! - [`writer`] and [`loader`]: migration files (TOML), read from a
@@ -92,12 +94,13 @@ pub use apply::{executor, plan, recorder};
 pub use cli::commands;
 pub use files::{embed, graph, loader, migration};
 pub use inspect::introspect;
-pub use make::{autodetect, questioner, writer};
+pub use make::{autodetect, optimizer, questioner, writer};
 pub use state::naming;
 
 pub use error::{Error, Result};
 pub use executor::{Migrator, Report};
 pub use make::autodetect::autodetect;
+pub use make::optimizer::optimize;
 pub use migration::{DialectScript, Migration, MigrationOptions, MigrationSql};
 pub use operations::Operation;
 pub use plan::{Plan, Target};

@@ -6,6 +6,7 @@ use crate::apply::plan::{render_status, Target};
 use crate::error::{Error, Result};
 use crate::files::loader::MigrationSet;
 use crate::make::autodetect::autodetect;
+use crate::make::optimizer::optimize;
 use crate::make::questioner::Questioner;
 use crate::make::writer::{self, RenderedMigration};
 use crate::state::ProjectState;
@@ -85,7 +86,7 @@ pub fn makemigrations(
     let operations = if options.empty {
         Vec::new()
     } else {
-        autodetect(&old_state, new_state, questioner)?
+        optimize(autodetect(&old_state, new_state, questioner)?, &old_state)?
     };
     if operations.is_empty() && !options.empty {
         return Ok(MakeReport {
