@@ -40,7 +40,8 @@
 //!
 //! ```text
 //! cli/         the manage binary's verbs: commands, cli
-//! make/        models -> files: autodetect, optimizer, questioner, writer
+//! make/        models -> files: autodetect, optimizer, questioner, writer,
+//!              squash
 //! apply/       files -> database: plan, executor, recorder, lock
 //! inspect/     database -> state: introspect, session
 //! files/       migration files on disk: loader, migration, graph, embed
@@ -64,8 +65,10 @@
 //!   [`Target`], one transaction per migration where the database allows,
 //!   under a lock so that concurrent runs wait;
 //! - [`introspect`]: the live schema of a database, comparable with a state;
-//! - [`commands`] and [`cli`]: `makemigrations`, `sqlmigrate`, `migrate`
-//!   and `showmigrations`, for a project's `manage` binary.
+//! - [`squash`]: one migration that replaces a range of them;
+//! - [`commands`] and [`cli`]: `makemigrations`, `squashmigrations`,
+//!   `sqlmigrate`, `migrate` and `showmigrations`, for a project's `manage`
+//!   binary.
 //!
 //! Applying migrations at start-up, from files compiled into the binary:
 //!
@@ -94,7 +97,7 @@ pub use apply::{executor, plan, recorder};
 pub use cli::commands;
 pub use files::{embed, graph, loader, migration};
 pub use inspect::introspect;
-pub use make::{autodetect, optimizer, questioner, writer};
+pub use make::{autodetect, optimizer, questioner, squash, writer};
 pub use state::naming;
 
 pub use error::{Error, Result};

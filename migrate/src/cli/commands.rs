@@ -8,6 +8,7 @@ use crate::files::loader::MigrationSet;
 use crate::make::autodetect::autodetect;
 use crate::make::optimizer::optimize;
 use crate::make::questioner::Questioner;
+use crate::make::squash::squash;
 use crate::make::writer::{self, RenderedMigration};
 use crate::state::ProjectState;
 use std::io::Write;
@@ -43,6 +44,49 @@ impl MakeOptions {
             merge: false,
         }
     }
+}
+
+/// What `squashmigrations` is asked to do.
+#[derive(Debug, Clone)]
+pub struct SquashOptions {
+    /// The migrations directory.
+    pub dir: PathBuf,
+    /// The first migration of the range (a name or a unique prefix).
+    pub from: String,
+    /// The last migration of the range.
+    pub to: String,
+    /// A name to add after `<from>_squashed_<to>_`.
+    pub name: Option<String>,
+    /// Show what would be written without writing.
+    pub dry_run: bool,
+}
+
+/// Writes the squash of `options.from ..= options.to` (see
+/// [`crate::squash`]).
+pub fn squashmigrations(options: &SquashOptions) -> Result<MakeReport> {
+    let set = MigrationSet::load(&options.dir)?;
+    let rendered = squash(&set, &options.from, &options.to, options.name.as_deref())?;
+    let replaced = rendered.migration.replaces.join(", ");
+    let count: usize = rendered
+        .migration
+        .replaces
+        .iter()
+        .filter_map(|name| set.migrations.get(name))
+        .map(|m| m.operations.len())
+        .sum();
+    let make = MakeOptions {
+        dry_run: options.dry_run,
+        ..MakeOptions::new(&options.dir)
+    };
+    let mut report = finish(&make, rendered)?;
+    let squashed = report.migration.as_ref().map_or(0, |r| r.summary.len());
+    report.message = format!(
+        "{}\nIt replaces {replaced} ({count} operations, now {squashed}). Databases that have \
+         applied all or none of them use it; one part-way through keeps running the \
+         originals. Delete the originals once every database has them all.",
+        report.message
+    );
+    Ok(report)
 }
 
 /// What `makemigrations` did.

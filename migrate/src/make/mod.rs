@@ -9,4 +9,5 @@
 pub mod autodetect;
 pub mod optimizer;
 pub mod questioner;
+pub mod squash;
 pub mod writer;
