@@ -59,13 +59,23 @@ pub struct SquashOptions {
     pub name: Option<String>,
     /// Show what would be written without writing.
     pub dry_run: bool,
+    /// Accept that the squash's SQL is rendered from the operations even
+    /// where a migration of the range has other SQL (see
+    /// [`crate::squash::squash`]).
+    pub rerender: bool,
 }
 
 /// Writes the squash of `options.from ..= options.to` (see
 /// [`crate::squash`]).
 pub fn squashmigrations(options: &SquashOptions) -> Result<MakeReport> {
     let set = MigrationSet::load(&options.dir)?;
-    let rendered = squash(&set, &options.from, &options.to, options.name.as_deref())?;
+    let rendered = squash(
+        &set,
+        &options.from,
+        &options.to,
+        options.name.as_deref(),
+        options.rerender,
+    )?;
     let replaced = rendered.migration.replaces.join(", ");
     let count: usize = rendered
         .migration

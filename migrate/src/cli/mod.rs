@@ -82,6 +82,11 @@ pub enum Command {
         /// Print the migration instead of writing it.
         #[arg(long)]
         dry_run: bool,
+        /// Render the squash's SQL from the operations even where a
+        /// migration of the range has other SQL (written by an older
+        /// strata-migrate); a hand edit in that SQL is then not kept.
+        #[arg(long)]
+        rerender: bool,
         /// The migrations directory.
         #[arg(long, default_value = "migrations")]
         dir: PathBuf,
@@ -328,6 +333,7 @@ fn execute(
             to,
             name,
             dry_run,
+            rerender,
             dir,
         } => {
             let options = commands::SquashOptions {
@@ -336,6 +342,7 @@ fn execute(
                 to,
                 name,
                 dry_run,
+                rerender,
             };
             let report = commands::squashmigrations(&options)?;
             print(out, &report.message);

@@ -209,8 +209,27 @@ impl MigrationSet {
     }
 
     pub(crate) fn check_graph(&self) -> Result<()> {
-        // The graph a database sees: a dependency on a migration that a
-        // squash replaces is one on the squash (the file may be gone).
+        // Every file's dependencies exist, or are replaced by a squash
+        // (whose originals may be gone); then the graph a database sees
+        // without records is whole.
+        let replaced: BTreeSet<&String> = self
+            .migrations
+            .values()
+            .flat_map(|m| m.replaces.iter())
+            .collect();
+        for migration in self.migrations.values() {
+            if let Some(dependency) = migration
+                .dependencies
+                .iter()
+                .find(|d| !self.migrations.contains_key(*d) && !replaced.contains(d))
+            {
+                return Err(Error::MissingDependency {
+                    migration: migration.name.clone(),
+                    dependency: dependency.clone(),
+                    dir: Some(self.dir.clone()),
+                });
+            }
+        }
         graph::check(&self.effective_files()?.migrations, Some(&self.dir))
     }
 

@@ -18,18 +18,27 @@
 use crate::error::{Error, Result};
 use crate::files::graph;
 use crate::files::loader::{migration_number, replay_into, MigrationSet};
+use crate::files::migration::Migration;
 use crate::make::optimizer::optimize;
 use crate::make::writer::{self, RenderedMigration};
 use crate::state::ProjectState;
 use std::collections::BTreeSet;
+use strata::Dialect;
 
 /// The squash of `from` ..= `to` (names or unique prefixes) of `set`,
 /// named `name` (default `<from>_squashed_<to>`, by number).
+///
+/// The squash's SQL is rendered from the optimized operations, so a
+/// migration of the range whose SQL is not what its operations render to
+/// today (a hand edit, or a file written by an older strata-migrate) is
+/// an [`Error::SquashEditedSql`], unless `rerender` accepts the new
+/// rendering.
 pub fn squash(
     set: &MigrationSet,
     from: &str,
     to: &str,
     name: Option<&str>,
+    rerender: bool,
 ) -> Result<RenderedMigration> {
     let from = set.find(from)?.name.clone();
     let to = set.find(to)?.name.clone();
@@ -54,7 +63,7 @@ pub fn squash(
              one that depends on it"
         )));
     }
-    let range: Vec<&crate::files::migration::Migration> = order
+    let range: Vec<&Migration> = order
         .iter()
         .copied()
         .filter(|m| {
@@ -100,6 +109,9 @@ pub fn squash(
             replay_into(&mut state, migration)?;
         }
     }
+    if !rerender {
+        check_not_edited(&order, &before_to, &names)?;
+    }
     let operations = range
         .iter()
         .flat_map(|m| m.operations.iter().cloned())
@@ -123,6 +135,38 @@ pub fn squash(
     let mut rendered = writer::render(&name, dependencies, operations, &state)?;
     rendered.migration.replaces = replaces;
     Ok(rendered)
+}
+
+/// Refuses a migration of the range whose SQL differs from what its
+/// operations render to, from the state the migrations before it leave.
+fn check_not_edited(
+    order: &[&Migration],
+    before_to: &BTreeSet<String>,
+    range: &BTreeSet<&str>,
+) -> Result<()> {
+    let mut state = ProjectState::new();
+    for migration in order.iter().filter(|m| before_to.contains(&m.name)) {
+        if range.contains(migration.name.as_str()) {
+            let rendered = writer::render(
+                &migration.name,
+                migration.dependencies.clone(),
+                migration.operations.clone(),
+                &state,
+            )?;
+            let sql = &rendered.migration.sql;
+            if let Some(dialect) = [Dialect::Postgres, Dialect::MySql, Dialect::Sqlite]
+                .into_iter()
+                .find(|d| sql.get(*d) != migration.sql.get(*d))
+            {
+                return Err(Error::SquashEditedSql {
+                    migration: migration.name.clone(),
+                    dialect,
+                });
+            }
+        }
+        replay_into(&mut state, migration)?;
+    }
+    Ok(())
 }
 
 fn graph_error(reason: String) -> Error {

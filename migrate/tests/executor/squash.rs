@@ -145,7 +145,7 @@ fn the_squash_replaces_the_range_with_optimized_operations() {
     let states = write_history(dir.path());
     let before = MigrationSet::load(dir.path()).unwrap();
     let rendered =
-        strata_migrate::squash::squash(&before, "0002", "0004_rename_title", None).unwrap();
+        strata_migrate::squash::squash(&before, "0002", "0004_rename_title", None, false).unwrap();
     let squash = &rendered.migration;
     assert_eq!(squash.name, SQUASH);
     assert_eq!(
@@ -205,12 +205,47 @@ fn a_squash_needs_a_range_of_at_least_two_in_order() {
     let dir = tempfile::tempdir().unwrap();
     write_history(dir.path());
     let set = MigrationSet::load(dir.path()).unwrap();
-    let reason = |from: &str, to: &str| match strata_migrate::squash::squash(&set, from, to, None) {
-        Err(Error::Graph { reason }) => reason,
-        other => panic!("{from}..{to}: {other:?}"),
-    };
+    let reason =
+        |from: &str, to: &str| match strata_migrate::squash::squash(&set, from, to, None, false) {
+            Err(Error::Graph { reason }) => reason,
+            other => panic!("{from}..{to}: {other:?}"),
+        };
     assert!(reason("0004", "0002").contains("0002_post does not come after 0004_rename_title"));
     assert!(reason("0003", "0003").contains("is one migration"));
+}
+
+#[test]
+fn sql_that_the_operations_do_not_give_is_refused_unless_rerendered() {
+    let dir = tempfile::tempdir().unwrap();
+    write_history(dir.path());
+    let path = dir.path().join("0003_post_title.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let at = text.find("[sql.sqlite]").unwrap();
+    let forward = at + text[at..].find("forward = [").unwrap() + "forward = [".len();
+    let edited = format!(
+        "{}\n    \"UPDATE post SET title = 'x'\",{}",
+        &text[..forward],
+        &text[forward..]
+    );
+    std::fs::write(&path, edited).unwrap();
+    let set = MigrationSet::load(dir.path()).unwrap();
+    match strata_migrate::squash::squash(&set, "0002", "0004", None, false) {
+        Err(Error::SquashEditedSql { migration, dialect }) => {
+            assert_eq!(
+                (migration.as_str(), dialect),
+                ("0003_post_title", strata::Dialect::Sqlite)
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    let rendered = strata_migrate::squash::squash(&set, "0002", "0004", None, true).unwrap();
+    assert!(!rendered
+        .migration
+        .sql
+        .sqlite
+        .forward
+        .iter()
+        .any(|s| s.contains("UPDATE")));
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@
 //! spelled. Two operations may move past each other only when their
 //! footprints do not conflict.
 
+use crate::error::Result;
 use crate::operations::Operation;
 use crate::state::{ConstraintKind, ModelState, ProjectState};
 use std::collections::BTreeSet;
@@ -37,17 +38,42 @@ pub(super) enum Ref {
 pub(super) struct Footprint(BTreeSet<Ref>);
 
 impl Footprint {
-    /// The footprint of `op`, applied to `before` with the result `after`.
-    pub(super) fn of(op: &Operation, before: &ProjectState, after: &ProjectState) -> Footprint {
-        let mut refs = BTreeSet::new();
+    /// Applies `op` to `state` and returns what it touched. Only the
+    /// models the operation can change are copied to compare: its own
+    /// (all of them for a model rename, which rewrites foreign keys
+    /// elsewhere).
+    pub(super) fn apply(op: &Operation, state: &mut ProjectState) -> Result<Footprint> {
         if matches!(op, Operation::RunSql(_)) {
-            refs.insert(Ref::Barrier);
-            return Footprint(refs);
+            op.apply(state)?;
+            return Ok(Footprint(BTreeSet::from([Ref::Barrier])));
         }
-        let names: BTreeSet<&String> = before.models.keys().chain(after.models.keys()).collect();
-        for name in names {
-            let b = before.models.get(name);
-            let a = after.models.get(name);
+        let names: Vec<String> = match changed_models(op) {
+            Some(names) => names,
+            None => state.models.keys().cloned().collect(),
+        };
+        let before: Vec<(String, Option<ModelState>)> = names
+            .into_iter()
+            .map(|name| {
+                let model = state.models.get(&name).cloned();
+                (name, model)
+            })
+            .collect();
+        op.apply(state)?;
+        let mut refs = BTreeSet::new();
+        let mut seen = BTreeSet::new();
+        let after_names: Vec<String> = match op {
+            Operation::RenameModel(_) => state.models.keys().cloned().collect(),
+            _ => Vec::new(),
+        };
+        let pairs = before
+            .iter()
+            .map(|(name, b)| (name.clone(), b.as_ref()))
+            .chain(after_names.into_iter().map(|name| (name, None)));
+        for (name, b) in pairs {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            let a = state.models.get(&name);
             if b == a {
                 continue;
             }
@@ -64,7 +90,7 @@ impl Footprint {
                 links(&mut refs, model);
             }
         }
-        Footprint(refs)
+        Ok(Footprint(refs))
     }
 
     /// Whether the two operations must keep their order.
@@ -72,6 +98,30 @@ impl Footprint {
         self.0
             .iter()
             .any(|a| other.0.iter().any(|b| refs_conflict(a, b)))
+    }
+}
+
+/// The models `op` can change, or `None` for any of them.
+fn changed_models(op: &Operation) -> Option<Vec<String>> {
+    use Operation as O;
+    let one = |name: &String| Some(vec![name.clone()]);
+    match op {
+        O::CreateModel(op) => one(&op.name),
+        O::DeleteModel(op) => one(&op.name),
+        O::AlterModelTable(op) => one(&op.model),
+        O::AddField(op) => one(&op.model),
+        O::RemoveField(op) => one(&op.model),
+        O::AlterField(op) => one(&op.model),
+        O::RenameField(op) => one(&op.model),
+        O::AddIndex(op) => one(&op.model),
+        O::RemoveIndex(op) => one(&op.model),
+        O::RenameIndex(op) => one(&op.model),
+        O::AddConstraint(op) => one(&op.model),
+        O::RemoveConstraint(op) => one(&op.model),
+        O::AddManyToMany(op) => one(&op.model),
+        O::RemoveManyToMany(op) => one(&op.model),
+        O::AlterManyToManyTable(op) => one(&op.model),
+        _ => None,
     }
 }
 
