@@ -145,6 +145,21 @@ fn an_added_index_takes_its_later_name() {
 }
 
 #[test]
+fn create_absorbs_a_renamed_index() {
+    check(
+        &empty(),
+        vec![
+            create("Foo", vec![int("a")]),
+            add_index("Foo", "foo_a_idx", &["a"]),
+            rename_index("Foo", "foo_a_idx", "foo_a_2"),
+        ],
+        vec![create_model(
+            &model("Foo", vec![int("a")]).index("foo_a_2", &["a"]),
+        )],
+    );
+}
+
+#[test]
 fn index_renames_chain() {
     let from = foo_and_bar()
         .with(model("Foo", vec![chars("name"), int("age")]).index("foo_age_idx", &["age"]));

@@ -165,6 +165,15 @@ fn into_create(create: &CreateModel, b: &Operation) -> Option<Vec<Operation>> {
             model.indexes.retain(|i| i.name != remove.name);
             (model.indexes.len() < before).then(|| vec![O::CreateModel(model)])
         }
+        O::RenameIndex(rename) if mine(&rename.model) => {
+            let mut model = create.clone();
+            let index = model
+                .indexes
+                .iter_mut()
+                .find(|i| i.name == rename.old_name)?;
+            index.name = rename.new_name.clone();
+            one(model)
+        }
         O::AddConstraint(AddConstraint { model, constraint }) if mine(model) => {
             let mut created = create.clone();
             created.constraints.push(constraint.clone());
