@@ -324,6 +324,23 @@ pub enum Error {
         /// The tables there are.
         available: Vec<String>,
     },
+
+    /// A migration to squash has SQL that its operations do not give (a
+    /// hand edit, such as a data update, or an older renderer's SQL), which
+    /// a squash, rendered from the operations, would not keep.
+    #[error(
+        "cannot squash {migration}: its {dialect} SQL is not what its operations give today \
+         (edited by hand, or written by an older strata-migrate), and the squash is rendered \
+         from the operations, so that SQL would not be in it. If the difference is only the \
+         older rendering, pass --rerender; if it is a hand edit (a data update), squash a range \
+         that ends before it or starts after it, or move the edit into a `run_sql` operation"
+    )]
+    SquashEditedSql {
+        /// The migration.
+        migration: String,
+        /// The first dialect whose SQL differs.
+        dialect: Dialect,
+    },
 }
 
 /// `Result<T, strata_migrate::Error>`.

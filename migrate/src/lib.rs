@@ -40,7 +40,8 @@
 //!
 //! ```text
 //! cli/         the manage binary's verbs: commands, cli
-//! make/        models -> files: autodetect, questioner, writer
+//! make/        models -> files: autodetect, optimizer, questioner, writer,
+//!              squash
 //! apply/       files -> database: plan, executor, recorder, lock
 //! inspect/     database -> state: introspect, session, drift, reverse, model_source
 //! files/       migration files on disk: loader, migration, graph, embed
@@ -52,6 +53,8 @@
 //! - [`state`]: [`ProjectState`], from the registry or replayed from files;
 //! - [`questioner`]: renames and one-off values, interactive or not;
 //! - [`autodetect()`]: old state + new state -> [`Operation`]s;
+//! - [`optimize()`]: those operations folded into fewer, as Django's
+//!   optimizer does;
 //! - [`operations`]: each operation's effect on the state, its SQL per
 //!   dialect forward and backward, its description;
 //! - [`writer`] and [`loader`]: migration files (TOML), read from a
@@ -65,8 +68,10 @@
 //!   [`drift`]: how it differs, and [`check`](mod@check): from the applied
 //!   migrations (`manage check`); [`reverse`] and [`model_source`]: the
 //!   models that would make it, as Rust source ([`inspectdb`]);
-//! - [`commands`] and [`cli`]: `makemigrations`, `sqlmigrate`, `migrate`
-//!   and `showmigrations`, for a project's `manage` binary.
+//! - [`squash`]: one migration that replaces a range of them;
+//! - [`commands`] and [`cli`]: `makemigrations`, `squashmigrations`,
+//!   `sqlmigrate`, `migrate` and `showmigrations`, for a project's `manage`
+//!   binary.
 //!
 //! Applying migrations at start-up, from files compiled into the binary:
 //!
@@ -95,12 +100,13 @@ pub use apply::{executor, plan, recorder};
 pub use cli::{check, commands, inspectdb};
 pub use files::{embed, graph, loader, migration};
 pub use inspect::{drift, introspect, model_source, reverse};
-pub use make::{autodetect, questioner, writer};
+pub use make::{autodetect, optimizer, questioner, squash, writer};
 pub use state::naming;
 
 pub use error::{Error, Result};
 pub use executor::{Migrator, Report};
 pub use make::autodetect::autodetect;
+pub use make::optimizer::optimize;
 pub use migration::{DialectScript, Migration, MigrationOptions, MigrationSql};
 pub use operations::Operation;
 pub use plan::{Plan, Target};

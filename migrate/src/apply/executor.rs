@@ -173,7 +173,7 @@ impl Migrator {
                         .await
                         .map_err(recorder_error)
                 }
-                Action::Forget => recorder::delete(&mut Session::Conn(conn), &migration.name)
+                Action::Forget => forget(&mut Session::Conn(conn), migration)
                     .await
                     .map_err(recorder_error),
             };
@@ -391,7 +391,7 @@ impl Run<'_> {
             let record = applied_record(self.migration, session.dialect(), duration);
             recorder::write(session, &record).await
         } else {
-            recorder::delete(session, &self.migration.name).await
+            forget(session, self.migration).await
         }
         .map_err(recorder_error)
     }
@@ -453,6 +453,17 @@ impl Run<'_> {
             }),
         }
     }
+}
+
+/// Deletes the record of `migration`, and for a squash those of the
+/// migrations it replaces (a database that ran the originals recorded
+/// them, and they stand for the squash).
+async fn forget(session: &mut Session<'_, '_>, migration: &Migration) -> strata::Result<()> {
+    recorder::delete(session, &migration.name).await?;
+    for name in &migration.replaces {
+        recorder::delete(session, name).await?;
+    }
+    Ok(())
 }
 
 fn applied_record(migration: &Migration, dialect: Dialect, duration_ms: i64) -> Record {

@@ -7,6 +7,7 @@ use crate::apply::recorder::{checksum, Record, Status};
 use crate::error::{Error, Result};
 use crate::files::graph;
 use crate::files::loader::{replay_into, MigrationSet};
+use crate::files::replacements;
 use crate::state::ProjectState;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -199,6 +200,73 @@ pub fn plan(
     dialect: Dialect,
     fake: bool,
 ) -> Result<Plan> {
+    match database_view(set, records, dialect)? {
+        Some((set, records)) => plan_on(&set, &records, target, dialect, fake),
+        None => plan_on(set, records, target, dialect, fake),
+    }
+}
+
+/// `set` and `records` as the database sees them when some migrations are
+/// squashed (see `files::replacements`): the squash or the migrations it
+/// replaces, and the records of a whole replaced range read as the
+/// squash's. `None` when nothing is squashed.
+pub(crate) fn database_view(
+    set: &MigrationSet,
+    records: &BTreeMap<String, Record>,
+    dialect: Dialect,
+) -> Result<Option<(MigrationSet, BTreeMap<String, Record>)>> {
+    if !replacements::any(&set.migrations) {
+        return Ok(None);
+    }
+    let recorded: BTreeSet<String> = records.keys().cloned().collect();
+    let applied: BTreeSet<String> = records
+        .values()
+        .filter(|r| r.status == Status::Applied)
+        .map(|r| r.name.clone())
+        .collect();
+    let effective = set.effective(&recorded, &applied)?;
+    let mut seen: BTreeMap<String, Record> = records
+        .iter()
+        .filter(|(name, _)| !effective.hidden.contains(*name))
+        .map(|(name, record)| (name.clone(), record.clone()))
+        .collect();
+    for name in &effective.applied_by_range {
+        let Some(squash) = effective.migrations.get(name) else {
+            continue;
+        };
+        let range = squash.replaces.iter().filter_map(|r| records.get(r));
+        let applied_at = range
+            .map(|r| r.applied_at)
+            .max()
+            .unwrap_or_else(chrono::Utc::now);
+        seen.insert(
+            name.clone(),
+            Record {
+                name: name.clone(),
+                checksum: checksum(squash, dialect),
+                status: Status::Applied,
+                applied_at,
+                duration_ms: 0,
+                failed_statement: None,
+                error: None,
+            },
+        );
+    }
+    let view = MigrationSet {
+        dir: set.dir.clone(),
+        migrations: effective.migrations.into_owned(),
+        non_atomic: set.non_atomic.clone(),
+    };
+    Ok(Some((view, seen)))
+}
+
+fn plan_on(
+    set: &MigrationSet,
+    records: &BTreeMap<String, Record>,
+    target: &Target,
+    dialect: Dialect,
+    fake: bool,
+) -> Result<Plan> {
     let unknown: Vec<String> = records
         .keys()
         .filter(|name| !set.migrations.contains_key(*name))
@@ -327,6 +395,17 @@ pub struct MigrationStatus {
 /// Every migration in order with its state, then recorded names that have
 /// no file.
 pub fn status(
+    set: &MigrationSet,
+    records: &BTreeMap<String, Record>,
+    dialect: Dialect,
+) -> Result<Vec<MigrationStatus>> {
+    match database_view(set, records, dialect)? {
+        Some((set, records)) => status_on(&set, &records, dialect),
+        None => status_on(set, records, dialect),
+    }
+}
+
+fn status_on(
     set: &MigrationSet,
     records: &BTreeMap<String, Record>,
     dialect: Dialect,

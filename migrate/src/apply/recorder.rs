@@ -266,6 +266,7 @@ mod tests {
         let mut m = Migration {
             name: "0001_initial".into(),
             dependencies: Vec::new(),
+            replaces: Vec::new(),
             operations: Vec::new(),
             sql: MigrationSql::default(),
         };

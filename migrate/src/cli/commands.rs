@@ -6,7 +6,9 @@ use crate::apply::plan::{render_status, Target};
 use crate::error::{Error, Result};
 use crate::files::loader::MigrationSet;
 use crate::make::autodetect::autodetect;
+use crate::make::optimizer::optimize;
 use crate::make::questioner::Questioner;
+use crate::make::squash::squash;
 use crate::make::writer::{self, RenderedMigration};
 use crate::state::ProjectState;
 use std::io::Write;
@@ -42,6 +44,59 @@ impl MakeOptions {
             merge: false,
         }
     }
+}
+
+/// What `squashmigrations` is asked to do.
+#[derive(Debug, Clone)]
+pub struct SquashOptions {
+    /// The migrations directory.
+    pub dir: PathBuf,
+    /// The first migration of the range (a name or a unique prefix).
+    pub from: String,
+    /// The last migration of the range.
+    pub to: String,
+    /// A name to add after `<from>_squashed_<to>_`.
+    pub name: Option<String>,
+    /// Show what would be written without writing.
+    pub dry_run: bool,
+    /// Accept that the squash's SQL is rendered from the operations even
+    /// where a migration of the range has other SQL (see
+    /// [`crate::squash::squash`]).
+    pub rerender: bool,
+}
+
+/// Writes the squash of `options.from ..= options.to` (see
+/// [`crate::squash`]).
+pub fn squashmigrations(options: &SquashOptions) -> Result<MakeReport> {
+    let set = MigrationSet::load(&options.dir)?;
+    let rendered = squash(
+        &set,
+        &options.from,
+        &options.to,
+        options.name.as_deref(),
+        options.rerender,
+    )?;
+    let replaced = rendered.migration.replaces.join(", ");
+    let count: usize = rendered
+        .migration
+        .replaces
+        .iter()
+        .filter_map(|name| set.migrations.get(name))
+        .map(|m| m.operations.len())
+        .sum();
+    let make = MakeOptions {
+        dry_run: options.dry_run,
+        ..MakeOptions::new(&options.dir)
+    };
+    let mut report = finish(&make, rendered)?;
+    let squashed = report.migration.as_ref().map_or(0, |r| r.summary.len());
+    report.message = format!(
+        "{}\nIt replaces {replaced} ({count} operations, now {squashed}). Databases that have \
+         applied all or none of them use it; one part-way through keeps running the \
+         originals. Delete the originals once every database has them all.",
+        report.message
+    );
+    Ok(report)
 }
 
 /// What `makemigrations` did.
@@ -85,7 +140,7 @@ pub fn makemigrations(
     let operations = if options.empty {
         Vec::new()
     } else {
-        autodetect(&old_state, new_state, questioner)?
+        optimize(autodetect(&old_state, new_state, questioner)?, &old_state)?
     };
     if operations.is_empty() && !options.empty {
         return Ok(MakeReport {

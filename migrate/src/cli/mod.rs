@@ -10,7 +10,8 @@
 //!
 //! and runs `cargo run --bin manage -- makemigrations`,
 //! `cargo run --bin manage -- sqlmigrate 0002 --dialect postgres`,
-//! `cargo run --bin manage -- migrate --database sqlite://app.db` or
+//! `cargo run --bin manage -- migrate --database sqlite://app.db`,
+//! `cargo run --bin manage -- squashmigrations 0002 0009` or
 //! `cargo run --bin manage -- showmigrations` (with `DATABASE_URL` set),
 //! `check` (drift between the database and its applied migrations) and
 //! `inspectdb` (models for an existing database).
@@ -68,6 +69,29 @@ pub enum Command {
         /// Write a merge migration for conflicting branches.
         #[arg(long)]
         merge: bool,
+        /// The migrations directory.
+        #[arg(long, default_value = "migrations")]
+        dir: PathBuf,
+    },
+    /// Write one migration that replaces `from` ..= `to`, with their
+    /// operations optimized.
+    Squashmigrations {
+        /// The first migration of the range (a name or a unique prefix
+        /// such as `0001`).
+        from: String,
+        /// The last migration of the range.
+        to: String,
+        /// A name to add after `<from>_squashed_<to>_`.
+        #[arg(long)]
+        name: Option<String>,
+        /// Print the migration instead of writing it.
+        #[arg(long)]
+        dry_run: bool,
+        /// Render the squash's SQL from the operations even where a
+        /// migration of the range has other SQL (written by an older
+        /// strata-migrate); a hand edit in that SQL is then not kept.
+        #[arg(long)]
+        rerender: bool,
         /// The migrations directory.
         #[arg(long, default_value = "migrations")]
         dir: PathBuf,
@@ -373,6 +397,31 @@ fn execute(
                 }
             }
             Ok(if check && report.has_changes() { 1 } else { 0 })
+        }
+        Command::Squashmigrations {
+            from,
+            to,
+            name,
+            dry_run,
+            rerender,
+            dir,
+        } => {
+            let options = commands::SquashOptions {
+                dir,
+                from,
+                to,
+                name,
+                dry_run,
+                rerender,
+            };
+            let report = commands::squashmigrations(&options)?;
+            print(out, &report.message);
+            if dry_run {
+                if let Some(text) = &report.text {
+                    print(out, text);
+                }
+            }
+            Ok(0)
         }
         Command::Sqlmigrate {
             name,

@@ -154,6 +154,7 @@ mod tests {
                     Migration {
                         name: name.to_string(),
                         dependencies: deps.iter().map(|d| d.to_string()).collect(),
+                        replaces: Vec::new(),
                         operations: Vec::new(),
                         sql: MigrationSql::default(),
                     },

@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::files::file_position;
 use crate::files::graph;
 use crate::files::migration::{Migration, MigrationFileIn, MigrationOptions};
+use crate::files::replacements::{self, Effective};
 use crate::operations::tables::TableIndex;
 use crate::state::ProjectState;
 use std::collections::{BTreeMap, BTreeSet};
@@ -77,6 +78,7 @@ pub fn parse_with_options(
     let migration = Migration {
         name: name.to_string(),
         dependencies: file.dependencies,
+        replaces: file.replaces,
         operations: file.operations,
         sql: file.sql,
     };
@@ -207,19 +209,70 @@ impl MigrationSet {
     }
 
     pub(crate) fn check_graph(&self) -> Result<()> {
-        graph::check(&self.migrations, Some(&self.dir))
+        // Every file's dependencies exist, or are replaced by a squash
+        // (whose originals may be gone); then the graph a database sees
+        // without records is whole.
+        let replaced: BTreeSet<&String> = self
+            .migrations
+            .values()
+            .flat_map(|m| m.replaces.iter())
+            .collect();
+        for migration in self.migrations.values() {
+            if let Some(dependency) = migration
+                .dependencies
+                .iter()
+                .find(|d| !self.migrations.contains_key(*d) && !replaced.contains(d))
+            {
+                return Err(Error::MissingDependency {
+                    migration: migration.name.clone(),
+                    dependency: dependency.clone(),
+                    dir: Some(self.dir.clone()),
+                });
+            }
+        }
+        graph::check(&self.effective_files()?.migrations, Some(&self.dir))
+    }
+
+    /// The graph as a database with `applied` recorded sees it: squashed
+    /// migrations or the ones they replace (see [`replacements`]).
+    pub(crate) fn effective(
+        &self,
+        recorded: &BTreeSet<String>,
+        applied: &BTreeSet<String>,
+    ) -> Result<Effective<'_>> {
+        replacements::resolve(&self.migrations, recorded, applied)
+    }
+
+    /// The graph without a database: every squash stands for its range.
+    fn effective_files(&self) -> Result<Effective<'_>> {
+        self.effective(&BTreeSet::new(), &BTreeSet::new())
     }
 
     /// The migrations no other migration depends on. More than one means
-    /// branches that need a merge migration.
+    /// branches that need a merge migration. A squash stands for the
+    /// migrations it replaces.
     pub fn leaves(&self) -> Vec<String> {
-        graph::leaves(&self.migrations)
+        match self.effective_files() {
+            Ok(effective) => graph::leaves(&effective.migrations),
+            Err(_) => graph::leaves(&self.migrations),
+        }
     }
 
     /// The migrations in an order that respects their dependencies (ties
-    /// broken by name).
+    /// broken by name). A squash stands for the migrations it replaces.
     pub fn ordered(&self) -> Result<Vec<&Migration>> {
-        graph::ordered(&self.migrations)
+        if !replacements::any(&self.migrations) {
+            return graph::ordered(&self.migrations);
+        }
+        let effective = self.effective_files()?;
+        let names: Vec<String> = graph::ordered(&effective.migrations)?
+            .into_iter()
+            .map(|m| m.name.clone())
+            .collect();
+        Ok(names
+            .iter()
+            .filter_map(|name| self.migrations.get(name))
+            .collect())
     }
 
     /// The state every migration together replays to.
@@ -251,10 +304,18 @@ impl MigrationSet {
     }
 
     /// The number the next migration takes.
+    /// A squash (`0001_squashed_0004`) counts with the last number it
+    /// covers, so that the next number stays after the originals' once
+    /// they are deleted.
     pub fn next_number(&self) -> u32 {
         self.migrations
             .keys()
-            .filter_map(|name| migration_number(name))
+            .filter_map(|name| {
+                let squashed = name
+                    .find("_squashed_")
+                    .and_then(|at| migration_number(&name[at + "_squashed_".len()..]));
+                migration_number(name).max(squashed)
+            })
             .max()
             .map_or(1, |n| n + 1)
     }

@@ -12,6 +12,9 @@ pub struct Migration {
     pub name: String,
     /// The migrations this one comes after.
     pub dependencies: Vec<String>,
+    /// For a squashed migration, the migrations it stands for (see
+    /// `squashmigrations`); empty otherwise.
+    pub replaces: Vec<String>,
     /// The dialect-neutral operations.
     pub operations: Vec<Operation>,
     /// The SQL per dialect.
@@ -93,6 +96,8 @@ pub(crate) struct MigrationFileIn {
     #[serde(default)]
     pub dependencies: Vec<String>,
     #[serde(default)]
+    pub replaces: Vec<String>,
+    #[serde(default)]
     pub operations: Vec<Operation>,
     #[serde(default)]
     pub sql: MigrationSql,
@@ -107,6 +112,8 @@ fn yes() -> bool {
 #[derive(Debug, Serialize)]
 pub(crate) struct MigrationFile<'a> {
     pub dependencies: &'a [String],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub replaces: &'a [String],
     pub operations: &'a [Operation],
     pub sql: &'a MigrationSql,
 }

@@ -124,6 +124,7 @@ pub(crate) fn render_from(
         migration: Migration {
             name: name.to_string(),
             dependencies,
+            replaces: Vec::new(),
             operations,
             sql,
         },
@@ -208,6 +209,7 @@ pub fn to_toml(rendered: &RenderedMigration) -> Result<String> {
     let migration = &rendered.migration;
     let file = MigrationFile {
         dependencies: &migration.dependencies,
+        replaces: &migration.replaces,
         operations: &migration.operations,
         sql: &migration.sql,
     };
@@ -224,6 +226,13 @@ pub fn to_toml(rendered: &RenderedMigration) -> Result<String> {
         migration.name,
         env!("CARGO_PKG_VERSION")
     );
+    if !migration.replaces.is_empty() {
+        out.push_str(
+            "# A squash: it stands for the migrations in `replaces` (a database that has\n\
+             # applied part of them runs the rest of them instead). Once every database\n\
+             # has them all, delete their files and this becomes a normal migration.\n#\n",
+        );
+    }
     if rendered.summary.is_empty() {
         out.push_str("# No operations.\n");
     } else {

@@ -15,4 +15,5 @@ mod fixtures;
 mod lifecycle;
 mod plan_fake;
 mod schema;
+mod squash;
 mod support;

@@ -18,6 +18,7 @@ fn body(operations: &[Operation], sql: &MigrationSql) -> (Option<String>, String
     let dependencies = vec!["0001_initial".to_string()];
     let file = MigrationFile {
         dependencies: &dependencies,
+        replaces: &[],
         operations,
         sql,
     };
@@ -372,4 +373,20 @@ fn the_writer_moves_values_above_tables() {
         let fast = to_string_pretty(&case).expect("supported");
         assert_eq!(fast, toml::to_string_pretty(&case).unwrap());
     }
+}
+
+#[test]
+fn a_squash_writes_and_reads_its_replaces_like_toml() {
+    let dependencies = vec!["0001_initial".to_string()];
+    let replaces = vec!["0002_a".to_string(), "0003_b".to_string()];
+    let file = MigrationFile {
+        dependencies: &dependencies,
+        replaces: &replaces,
+        operations: &[],
+        sql: &MigrationSql::default(),
+    };
+    let fast = to_string_pretty(&file).expect("the fast writer covers replaces");
+    assert_eq!(fast, toml::to_string_pretty(&file).unwrap());
+    let read: MigrationFileIn = from_str(&fast).expect("the fast reader covers replaces");
+    assert_eq!(read.replaces, replaces);
 }
