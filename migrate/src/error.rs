@@ -298,6 +298,44 @@ pub enum Error {
         /// Its unapplied dependency.
         dependency: String,
     },
+
+    /// A migration about to run calls a Rust data-migration function that
+    /// this binary does not link (or links twice). Raised before any step
+    /// of the run is taken.
+    #[error(
+        "migration {migration} calls the Rust function `{function}`, {problem}; nothing was run.\n\
+         help: define it in the crate of the `manage` binary (or of the program that migrates) \
+         with `#[strata_migrate::data_migration] async fn {function}(tx: &mut \
+         strata::Transaction<'_>) -> strata::Result<()>`, or restore the file that defined it"
+    )]
+    UnknownDataMigration {
+        /// The migration that names it.
+        migration: String,
+        /// The function's registered name.
+        function: String,
+        /// What is wrong: `which this binary does not have (it has: a, b)`,
+        /// or which modules registered it twice.
+        problem: String,
+    },
+
+    /// A Rust data-migration function returned an error. What is left in
+    /// the database is in `outcome`.
+    #[error(
+        "{direction} {migration} failed in the Rust function `{function}`: {source}\n{outcome}"
+    )]
+    DataMigrationFailed {
+        /// The migration.
+        migration: String,
+        /// `Applying` or `Unapplying`.
+        direction: &'static str,
+        /// The function's registered name.
+        function: String,
+        /// The function's error.
+        #[source]
+        source: Box<strata::Error>,
+        /// What the failure left behind and how to go on.
+        outcome: String,
+    },
 }
 
 /// `Result<T, strata_migrate::Error>`.

@@ -88,7 +88,7 @@ mod make;
 pub mod operations;
 pub mod state;
 
-pub use apply::{executor, plan, recorder};
+pub use apply::{data, executor, plan, recorder};
 pub use cli::commands;
 pub use files::{embed, graph, loader, migration};
 pub use inspect::introspect;
@@ -112,3 +112,18 @@ pub use state::{
 /// (relative to the crate's `Cargo.toml`), compiled into the binary as an
 /// [`embed::EmbeddedMigrations`]. See [`embed`].
 pub use strata_migrate_macros::embed_migrations;
+
+/// `#[data_migration]` on `async fn f(tx: &mut strata::Transaction<'_>) ->
+/// strata::Result<()>` registers `f` as a data migration that a migration's
+/// `run_rust` operation calls by name (`#[data_migration(name = "...")]`
+/// to choose another name). See [`operations::run_rust`] and [`data`].
+pub use strata_migrate_macros::data_migration;
+
+/// Used by code that `#[data_migration]` generates. Not public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::operations::run_rust::{DataMigration, DataMigrationFuture};
+    pub use std::boxed::Box;
+    pub use strata::__private::inventory;
+    pub use strata::Transaction;
+}

@@ -41,6 +41,7 @@ use crate::error::{Error, Result};
 use crate::files::loader::MigrationSet;
 use crate::files::migration::Migration;
 use crate::inspect::session::{get, Session};
+use crate::operations::run_rust;
 use chrono::Utc;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -144,6 +145,7 @@ impl Migrator {
             .await
             .map_err(recorder_error)?;
         let plan = plan::plan(&self.set, &records, target, dialect, self.fake)?;
+        check_data_migrations(&self.set, &plan, dialect)?;
         if plan.is_empty() {
             let _ = writeln!(out, "No migrations to apply.");
         }
@@ -405,6 +407,9 @@ impl Run<'_> {
         if session.dialect() == Dialect::Sqlite && is_foreign_key_check(statement) {
             return self.check_foreign_keys(session, statement, outcome).await;
         }
+        if let Some(function) = run_rust::called_function(statement) {
+            return self.call_rust(session, function, outcome).await;
+        }
         session
             .execute_raw(statement)
             .await
@@ -416,6 +421,47 @@ impl Run<'_> {
                 source: Box::new(source),
                 outcome: outcome.to_string(),
             })
+    }
+
+    /// Calls the data-migration function `function` on the migration's
+    /// transaction; where the migration runs statement by statement
+    /// (MySQL/MariaDB, `atomic = false`), on a transaction of its own, so
+    /// that a failing function leaves none of its writes behind.
+    async fn call_rust(
+        &self,
+        session: &mut Session<'_, '_>,
+        function: &str,
+        outcome: &str,
+    ) -> Result<()> {
+        let call = run_rust::lookup(function).map_err(|e| Error::UnknownDataMigration {
+            migration: self.migration.name.clone(),
+            function: function.to_string(),
+            problem: lookup_problem(e),
+        })?;
+        let failed = |source: strata::Error, outcome: &str| Error::DataMigrationFailed {
+            migration: self.migration.name.clone(),
+            direction: self.direction(),
+            function: function.to_string(),
+            source: Box::new(source),
+            outcome: outcome.to_string(),
+        };
+        match session {
+            Session::Tx(tx) => call(tx).await.map_err(|e| failed(e, outcome)),
+            Session::Conn(conn) => {
+                let mut tx = conn.begin().await.map_err(|e| failed(e, outcome))?;
+                match call(&mut tx).await {
+                    Ok(()) => tx.commit().await.map_err(|e| failed(e, outcome)),
+                    Err(e) => {
+                        let _ = tx.rollback().await;
+                        let outcome = format!(
+                            "The function ran in a transaction of its own, which was rolled \
+                             back. {outcome}"
+                        );
+                        Err(failed(e, &outcome))
+                    }
+                }
+            }
+        }
     }
 
     async fn check_foreign_keys(
@@ -452,6 +498,52 @@ impl Run<'_> {
                 outcome: outcome.to_string(),
             }),
         }
+    }
+}
+
+/// Every Rust function the steps of `plan` call must be linked into the
+/// binary: checked before the first step, so that a missing one stops the
+/// run before anything changes.
+fn check_data_migrations(set: &MigrationSet, plan: &Plan, dialect: Dialect) -> Result<()> {
+    for step in &plan.steps {
+        let Some(migration) = set.migrations.get(&step.migration) else {
+            continue;
+        };
+        let script = migration.sql.get(dialect);
+        let statements = match step.action {
+            Action::Apply => &script.forward,
+            Action::Unapply => &script.backward,
+            Action::RecordApplied | Action::Forget => continue,
+        };
+        for function in statements
+            .iter()
+            .filter_map(|s| run_rust::called_function(s))
+        {
+            run_rust::lookup(function).map_err(|e| Error::UnknownDataMigration {
+                migration: migration.name.clone(),
+                function: function.to_string(),
+                problem: lookup_problem(e),
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// The `problem` of an [`Error::UnknownDataMigration`].
+fn lookup_problem(error: run_rust::LookupError) -> String {
+    match error {
+        run_rust::LookupError::Missing(known) if known.is_empty() => {
+            "which this binary does not have (it registers no data-migration functions)".into()
+        }
+        run_rust::LookupError::Missing(known) => format!(
+            "which this binary does not have (it has: {})",
+            known.join(", ")
+        ),
+        run_rust::LookupError::Duplicate(modules) => format!(
+            "which is registered more than once (in {}); give one of them another name with \
+             `#[data_migration(name = \"...\")]`",
+            modules.join(", ")
+        ),
     }
 }
 

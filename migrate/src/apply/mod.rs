@@ -5,6 +5,7 @@
 //!
 //! Imports from `inspect`, `files`, `operations` and `state` only.
 
+pub mod data;
 pub mod executor;
 pub(crate) mod lock;
 pub mod plan;

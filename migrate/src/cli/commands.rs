@@ -8,6 +8,7 @@ use crate::files::loader::MigrationSet;
 use crate::make::autodetect::autodetect;
 use crate::make::questioner::Questioner;
 use crate::make::writer::{self, RenderedMigration};
+use crate::operations::{Operation, RunRust};
 use crate::state::ProjectState;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -28,6 +29,11 @@ pub struct MakeOptions {
     pub check: bool,
     /// Write a merge migration for conflicting branches.
     pub merge: bool,
+    /// With `empty`: a data migration calling this registered Rust
+    /// function (`makemigrations --empty --data backfill_slugs`).
+    pub data: Option<String>,
+    /// The function that undoes `data`, if any (only read with `data`).
+    pub data_backward: Option<String>,
 }
 
 impl MakeOptions {
@@ -40,6 +46,8 @@ impl MakeOptions {
             dry_run: false,
             check: false,
             merge: false,
+            data: None,
+            data_backward: None,
         }
     }
 }
@@ -82,7 +90,11 @@ pub fn makemigrations(
     let initial = set.is_empty();
     let number = set.next_number();
     let old_state = set.into_replayed()?;
-    let operations = if options.empty {
+    let operations = if let Some(forward) = &options.data {
+        let mut op = RunRust::new(forward.clone());
+        op.backward.clone_from(&options.data_backward);
+        vec![Operation::RunRust(op)]
+    } else if options.empty {
         Vec::new()
     } else {
         autodetect(&old_state, new_state, questioner)?
@@ -101,7 +113,34 @@ pub fn makemigrations(
     };
     let name = format!("{number:04}_{fragment}");
     let rendered = writer::render_from(&name, leaves, operations, old_state)?;
-    finish(options, rendered)
+    let mut report = finish(options, rendered)?;
+    if let Some(forward) = &options.data {
+        let functions = std::iter::once(forward).chain(&options.data_backward);
+        let missing: Vec<&String> = functions
+            .filter(|f| crate::operations::run_rust::lookup(f).is_err())
+            .collect();
+        if !missing.is_empty() {
+            report
+                .message
+                .push_str("\nDefine the function(s) it calls in the crate of this binary:\n");
+            for function in missing {
+                report.message.push_str(&data_migration_scaffold(function));
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// The Rust source a user starts a data-migration function from.
+pub fn data_migration_scaffold(function: &str) -> String {
+    format!(
+        "\n#[strata_migrate::data_migration]\n\
+         async fn {function}(tx: &mut strata::Transaction<'_>) -> strata::Result<()> {{\n    \
+         // Read and write with strata_migrate::data::{{all, count, update, delete, save}}(tx, ...)\n    \
+         // or tx.execute(...); everything runs in the migration's transaction.\n    \
+         Ok(())\n\
+         }}\n"
+    )
 }
 
 fn finish(options: &MakeOptions, rendered: RenderedMigration) -> Result<MakeReport> {

@@ -63,6 +63,13 @@ pub enum Command {
         /// Write a merge migration for conflicting branches.
         #[arg(long)]
         merge: bool,
+        /// With `--empty`: write a data migration that calls this Rust
+        /// function (registered with `#[strata_migrate::data_migration]`).
+        #[arg(long, requires = "empty", value_name = "FUNCTION")]
+        data: Option<String>,
+        /// The Rust function that undoes `--data`.
+        #[arg(long, requires = "data", value_name = "FUNCTION")]
+        data_backward: Option<String>,
         /// The migrations directory.
         #[arg(long, default_value = "migrations")]
         dir: PathBuf,
@@ -272,6 +279,8 @@ fn execute(
             check,
             no_input,
             merge,
+            data,
+            data_backward,
             dir,
         } => {
             let options = MakeOptions {
@@ -281,6 +290,8 @@ fn execute(
                 dry_run,
                 check,
                 merge,
+                data,
+                data_backward,
             };
             let mut non_interactive = NonInteractiveQuestioner;
             let mut placeholder = PlaceholderQuestioner;

@@ -7,6 +7,7 @@ mod cli;
 mod collation;
 mod concurrency;
 mod data;
+mod data_migrations;
 mod edited;
 mod embedded;
 mod failure;
