@@ -336,6 +336,25 @@ pub enum Error {
         /// What the failure left behind and how to go on.
         outcome: String,
     },
+
+    /// The rows in the database would make a migration fail part-way (a
+    /// NOT NULL column over NULLs, a unique index over duplicates, a
+    /// narrowed column over longer values): found by the lint's checks
+    /// right before the step, so nothing of the migration was run.
+    #[error(
+        "{direction} {migration} is refused: {}.\nNothing of it was run. Fix those rows first \
+         (by hand, or with a data migration ordered before it), then run migrate again",
+        problems.join("; ")
+    )]
+    DataCheckFailed {
+        /// The migration.
+        migration: String,
+        /// `Applying` or `Unapplying`.
+        direction: &'static str,
+        /// One line per failed check: ``column `post.slug` has 3 duplicate
+        /// values; the unique index would fail``.
+        problems: Vec<String>,
+    },
 }
 
 /// `Result<T, strata_migrate::Error>`.

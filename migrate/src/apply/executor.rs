@@ -34,16 +34,17 @@
 //!   statement, and later runs refuse to continue until a person resolves
 //!   it with `migrate --fake` (the error says how).
 
-use crate::apply::lock;
 use crate::apply::plan::{self, Action, MigrationStatus, Plan, Step, Target};
 use crate::apply::recorder::{self, Record, Status};
+use crate::apply::{lint, lock};
 use crate::error::{Error, Result};
 use crate::files::loader::MigrationSet;
 use crate::files::migration::Migration;
 use crate::inspect::session::{get, Session};
 use crate::operations::run_rust;
+use crate::state::ProjectState;
 use chrono::Utc;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::time::Instant;
 use strata::{Conn, Db, Dialect};
@@ -146,6 +147,13 @@ impl Migrator {
             .map_err(recorder_error)?;
         let plan = plan::plan(&self.set, &records, target, dialect, self.fake)?;
         check_data_migrations(&self.set, &plan, dialect)?;
+        let runs: BTreeSet<&str> = plan
+            .steps
+            .iter()
+            .filter(|s| matches!(s.action, Action::Apply | Action::Unapply))
+            .map(|s| s.migration.as_str())
+            .collect();
+        let befores = lint::states_before(&self.set, &runs);
         if plan.is_empty() {
             let _ = writeln!(out, "No migrations to apply.");
         }
@@ -162,6 +170,12 @@ impl Migrator {
                 Action::Apply | Action::RecordApplied => "Applying",
                 Action::Unapply | Action::Forget => "Unapplying",
             };
+            if let (Action::Apply | Action::Unapply, Some(before)) =
+                (step.action, befores.get(&migration.name))
+            {
+                let forward = step.action == Action::Apply;
+                check_data(conn, migration, before, forward, verb).await?;
+            }
             let _ = write!(out, "{verb} {}...", migration.name);
             let _ = out.flush();
             let started = Instant::now();
@@ -498,6 +512,44 @@ impl Run<'_> {
                 outcome: outcome.to_string(),
             }),
         }
+    }
+}
+
+/// Runs the lint's data checks of `migration` (see [`lint`]) on the rows
+/// as they are now, refusing the step with everything they found.
+async fn check_data(
+    conn: &mut Conn,
+    migration: &Migration,
+    before: &ProjectState,
+    forward: bool,
+    direction: &'static str,
+) -> Result<()> {
+    let dialect = conn.dialect();
+    let mut problems = Vec::new();
+    for op in lint::lint(migration, before, forward) {
+        for check in op.checks {
+            let sql = check.sql(dialect);
+            let found = Session::Conn(conn)
+                .fetch_raw(&sql, |row| get::<i64>(row, 0, "count"))
+                .await
+                .map_err(|source| Error::Database {
+                    action: format!("checking the data before {}", migration.name),
+                    source: Box::new(source),
+                })?;
+            let found = found.first().copied().unwrap_or(0);
+            if found > 0 {
+                problems.push(check.failure(found));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::DataCheckFailed {
+            migration: migration.name.clone(),
+            direction,
+            problems,
+        })
     }
 }
 

@@ -7,6 +7,7 @@
 
 pub mod data;
 pub mod executor;
+pub(crate) mod lint;
 pub(crate) mod lock;
 pub mod plan;
 pub mod recorder;

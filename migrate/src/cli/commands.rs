@@ -156,6 +156,11 @@ fn finish(options: &MakeOptions, rendered: RenderedMigration) -> Result<MakeRepo
             message.push_str("\n      ");
             message.push_str(note);
         }
+        for check in rendered.data_checks.get(i).into_iter().flatten() {
+            message.push_str("\n      needs ");
+            message.push_str(check);
+            message.push_str(" (migrate checks the rows first)");
+        }
     }
     let path = if options.dry_run || options.check {
         None

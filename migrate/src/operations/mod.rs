@@ -17,6 +17,7 @@
 //! `alter_column`.
 
 mod alter_column;
+pub mod data_checks;
 pub(crate) mod ddl;
 pub mod fields;
 pub mod indexes;

@@ -13,6 +13,7 @@ mod embedded;
 mod failure;
 mod fixtures;
 mod lifecycle;
+mod lint;
 mod plan_fake;
 mod schema;
 mod support;
