@@ -90,7 +90,7 @@ pub mod state;
 
 pub use apply::{data, executor, plan, recorder};
 pub use cli::commands;
-pub use files::{embed, graph, loader, migration};
+pub use files::{embed, graph, loader, migration, picture};
 pub use inspect::introspect;
 pub use make::{autodetect, questioner, writer};
 pub use state::naming;

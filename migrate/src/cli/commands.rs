@@ -3,13 +3,16 @@
 
 use crate::apply::executor::{Migrator, Report};
 use crate::apply::plan::{render_status, Target};
+use crate::apply::recorder::Status;
 use crate::error::{Error, Result};
 use crate::files::loader::MigrationSet;
+use crate::files::picture::migration_graph;
 use crate::make::autodetect::autodetect;
 use crate::make::questioner::Questioner;
 use crate::make::writer::{self, RenderedMigration};
 use crate::operations::{Operation, RunRust};
-use crate::state::ProjectState;
+use crate::state::{PictureFormat, ProjectState};
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use strata::{Db, Dialect};
@@ -282,4 +285,27 @@ pub async fn showmigrations(dir: &Path, url: &str) -> Result<String> {
     let result = Migrator::new(set).status(&db).await;
     db.close().await;
     Ok(render_status(&result?))
+}
+
+/// The `graph` picture of the migrations of `dir` (see
+/// [`crate::files::picture`]); with `url`, the database's applied
+/// migrations are marked.
+pub async fn graph(dir: &Path, url: Option<&str>, format: PictureFormat) -> Result<String> {
+    let set = MigrationSet::load(dir)?;
+    let applied = match url {
+        Some(url) => {
+            let db = connect(url).await?;
+            let records = Migrator::new(set.clone()).records(&db).await;
+            db.close().await;
+            Some(
+                records?
+                    .into_values()
+                    .filter(|r| r.status == Status::Applied)
+                    .map(|r| r.name)
+                    .collect::<BTreeSet<String>>(),
+            )
+        }
+        None => None,
+    };
+    migration_graph(&set, applied.as_ref(), format)
 }

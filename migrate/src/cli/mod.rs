@@ -19,7 +19,7 @@ pub mod commands;
 use crate::apply::plan::Target;
 use crate::error::Result;
 use crate::make::questioner::{InteractiveQuestioner, NonInteractiveQuestioner, Questioner};
-use crate::state::{DefaultValue, FieldState, ModelState, ProjectState};
+use crate::state::{DefaultValue, FieldState, ModelState, PictureFormat, ProjectState};
 use clap::{Parser, Subcommand};
 use commands::{MakeOptions, MigrateOptions};
 use std::io::Write;
@@ -30,7 +30,7 @@ use strata::Dialect;
 #[derive(Debug, Parser)]
 #[command(
     name = "manage",
-    about = "strata migrations: makemigrations, sqlmigrate, migrate, showmigrations"
+    about = "strata migrations: makemigrations, sqlmigrate, migrate, showmigrations, graph, erd"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -121,6 +121,31 @@ pub enum Command {
         #[arg(long, default_value = "migrations")]
         dir: PathBuf,
     },
+    /// Print the migration graph (Mermaid, or DOT with `--format dot`);
+    /// with `--database`, applied migrations are marked.
+    Graph {
+        /// mermaid or dot.
+        #[arg(long, default_value = "mermaid", value_parser = parse_format)]
+        format: PictureFormat,
+        /// A database whose applied migrations to mark.
+        #[arg(long)]
+        database: Option<String>,
+        /// The migrations directory.
+        #[arg(long, default_value = "migrations")]
+        dir: PathBuf,
+    },
+    /// Print an entity-relationship diagram of the models (Mermaid, or DOT
+    /// with `--format dot`).
+    Erd {
+        /// mermaid or dot.
+        #[arg(long, default_value = "mermaid", value_parser = parse_format)]
+        format: PictureFormat,
+    },
+}
+
+fn parse_format(name: &str) -> std::result::Result<PictureFormat, String> {
+    PictureFormat::from_name(name)
+        .ok_or_else(|| format!("unknown format `{name}`; expected mermaid or dot"))
 }
 
 /// Declines renames and answers every value question with the type's
@@ -188,7 +213,7 @@ pub fn run(
     err: &mut dyn Write,
 ) -> i32 {
     let result = match cli.command {
-        Command::Migrate { .. } | Command::Showmigrations { .. } => {
+        Command::Migrate { .. } | Command::Showmigrations { .. } | Command::Graph { .. } => {
             match tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -214,7 +239,7 @@ pub async fn run_async(
     err: &mut dyn Write,
 ) -> i32 {
     let result = match cli.command {
-        Command::Migrate { .. } | Command::Showmigrations { .. } => {
+        Command::Migrate { .. } | Command::Showmigrations { .. } | Command::Graph { .. } => {
             execute_database(cli.command, out).await
         }
         _ => execute(cli, models, questioner, out),
@@ -255,6 +280,15 @@ async fn execute_database(command: Command, out: &mut dyn Write) -> Result<i32> 
         }
         Command::Showmigrations { database, dir } => {
             let text = commands::showmigrations(&dir, &database).await?;
+            let _ = write!(out, "{text}");
+            Ok(0)
+        }
+        Command::Graph {
+            format,
+            database,
+            dir,
+        } => {
+            let text = commands::graph(&dir, database.as_deref(), format).await?;
             let _ = write!(out, "{text}");
             Ok(0)
         }
@@ -325,7 +359,11 @@ fn execute(
             let _ = write!(out, "{sql}");
             Ok(0)
         }
-        Command::Migrate { .. } | Command::Showmigrations { .. } => {
+        Command::Erd { format } => {
+            let _ = write!(out, "{}", crate::state::erd(models, format));
+            Ok(0)
+        }
+        Command::Migrate { .. } | Command::Showmigrations { .. } | Command::Graph { .. } => {
             // `run` and `run_async` send these to `execute_database`.
             Ok(0)
         }

@@ -10,3 +10,4 @@ pub(crate) mod file_position;
 pub mod graph;
 pub mod loader;
 pub mod migration;
+pub mod picture;

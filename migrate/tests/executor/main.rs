@@ -14,6 +14,7 @@ mod failure;
 mod fixtures;
 mod lifecycle;
 mod lint;
+mod pictures;
 mod plan_fake;
 mod schema;
 mod support;
