@@ -265,7 +265,8 @@ pub enum Error {
         "applied migrations were edited since they were applied: {}.\n\
          Put the applied version of each file back and write the change as a new migration \
          (`manage makemigrations`); or, if the database already matches the edited files, \
-         record the new checksums with `manage migrate --fake {}`",
+         record the new checksums with `manage migrate --fake {}` (`manage migrate \
+         --repair-checksums` does it when the edit only re-spaced the SQL)",
         names.join(", "),
         names.last().map(String::as_str).unwrap_or_default()
     )]
@@ -277,7 +278,8 @@ pub enum Error {
     /// The database records applied migrations that no file describes.
     #[error(
         "the database has applied migrations this program does not know: {}; \
-         is it an older version of the program, or were migration files deleted?",
+         is it an older version of the program, or were migration files deleted? If they were \
+         deleted on purpose, forget their records with `manage migrate --prune`",
         names.join(", ")
     )]
     UnknownAppliedMigrations {
@@ -353,6 +355,19 @@ pub enum Error {
         direction: &'static str,
         /// One line per failed check: ``column `post.slug` has 3 duplicate
         /// values; the unique index would fail``.
+        problems: Vec<String>,
+    },
+
+    /// `migrate --repair-checksums` found an edited migration whose change
+    /// is more than whitespace; nothing was repaired.
+    #[error(
+        "cannot repair the checksums, nothing was changed: {}.\n\
+         Put the applied version of each file back, or check that the database matches the \
+         edited file and record it with `manage migrate --fake <migration>`",
+        problems.join("; ")
+    )]
+    ChecksumRepairRefused {
+        /// One line per refused migration, with why.
         problems: Vec<String>,
     },
 }

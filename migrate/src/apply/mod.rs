@@ -9,5 +9,6 @@ pub mod data;
 pub mod executor;
 pub(crate) mod lint;
 pub(crate) mod lock;
+mod maintenance;
 pub mod plan;
 pub mod recorder;

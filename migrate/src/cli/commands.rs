@@ -249,6 +249,11 @@ pub struct MigrateOptions {
     pub plan: bool,
     /// Only write the recorder.
     pub fake: bool,
+    /// Only forget the records of deleted files ([`Migrator::prune`]).
+    pub prune: bool,
+    /// Only repair the checksums of re-spaced files
+    /// ([`Migrator::repair_checksums`]).
+    pub repair_checksums: bool,
 }
 
 async fn connect(url: &str) -> Result<Db> {
@@ -265,7 +270,14 @@ pub async fn migrate<W: Write + ?Sized>(options: &MigrateOptions, out: &mut W) -
     let set = MigrationSet::load(&options.dir)?;
     let db = connect(&options.database).await?;
     let migrator = Migrator::new(set).fake(options.fake);
-    let result = if options.plan {
+    let result = if options.prune {
+        migrator.prune(&db, out).await.map(|_| Report::default())
+    } else if options.repair_checksums {
+        migrator
+            .repair_checksums(&db, out)
+            .await
+            .map(|_| Report::default())
+    } else if options.plan {
         migrator.plan(&db, &options.target).await.map(|plan| {
             let _ = write!(out, "{}", plan.render(migrator.set()));
             Report::default()
@@ -275,6 +287,35 @@ pub async fn migrate<W: Write + ?Sized>(options: &MigrateOptions, out: &mut W) -
     };
     db.close().await;
     result
+}
+
+/// The `showmigrations --plan` text: every migration in the order
+/// `migrate` applies them, with its state and its dependencies
+/// (`[ ] 0003_merge  <- 0002_left, 0002_right`).
+pub async fn showmigrations_plan(dir: &Path, url: &str) -> Result<String> {
+    let set = MigrationSet::load(dir)?;
+    let db = connect(url).await?;
+    let result = Migrator::new(set.clone()).status(&db).await;
+    db.close().await;
+    let statuses = result?;
+    if statuses.is_empty() {
+        return Ok(render_status(&statuses));
+    }
+    let mut out = String::new();
+    for status in &statuses {
+        let line = render_status(std::slice::from_ref(status));
+        out.push_str(line.trim_end_matches('\n'));
+        if let Some(migration) = set.migrations.get(&status.name) {
+            let mut deps: Vec<&str> = migration.dependencies.iter().map(String::as_str).collect();
+            deps.sort_unstable();
+            if !deps.is_empty() {
+                out.push_str("  <- ");
+                out.push_str(&deps.join(", "));
+            }
+        }
+        out.push('\n');
+    }
+    Ok(out)
 }
 
 /// The `showmigrations` text for the migrations of `dir` on the database

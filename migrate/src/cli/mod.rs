@@ -109,6 +109,14 @@ pub enum Command {
         /// applied.
         #[arg(long)]
         fake: bool,
+        /// Only delete the records of migrations whose files are gone,
+        /// then stop.
+        #[arg(long, conflicts_with_all = ["plan", "fake", "target", "repair_checksums"])]
+        prune: bool,
+        /// Only record the new checksums of applied migrations whose SQL
+        /// was re-spaced since (refusing any other edit), then stop.
+        #[arg(long, conflicts_with_all = ["plan", "fake", "target"])]
+        repair_checksums: bool,
     },
     /// List the migrations: `[X]` applied, `[ ]` pending, `[E]` edited
     /// since it was applied, `[!]` failed part-way, `[?]` recorded without
@@ -117,6 +125,10 @@ pub enum Command {
         /// The database URL (sqlite://, postgres://, mysql://).
         #[arg(long, env = "DATABASE_URL")]
         database: String,
+        /// In the order `migrate` applies them, each with the migrations
+        /// it depends on.
+        #[arg(long)]
+        plan: bool,
         /// The migrations directory.
         #[arg(long, default_value = "migrations")]
         dir: PathBuf,
@@ -267,6 +279,8 @@ async fn execute_database(command: Command, out: &mut dyn Write) -> Result<i32> 
             dir,
             plan,
             fake,
+            prune,
+            repair_checksums,
         } => {
             let options = MigrateOptions {
                 dir,
@@ -274,12 +288,22 @@ async fn execute_database(command: Command, out: &mut dyn Write) -> Result<i32> 
                 target: target.as_deref().map_or(Target::Latest, Target::parse),
                 plan,
                 fake,
+                prune,
+                repair_checksums,
             };
             commands::migrate(&options, out).await?;
             Ok(0)
         }
-        Command::Showmigrations { database, dir } => {
-            let text = commands::showmigrations(&dir, &database).await?;
+        Command::Showmigrations {
+            database,
+            dir,
+            plan,
+        } => {
+            let text = if plan {
+                commands::showmigrations_plan(&dir, &database).await?
+            } else {
+                commands::showmigrations(&dir, &database).await?
+            };
             let _ = write!(out, "{text}");
             Ok(0)
         }

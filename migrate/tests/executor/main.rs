@@ -4,6 +4,7 @@
 //! in its own schema or database).
 
 mod cli;
+mod cli_extras;
 mod collation;
 mod concurrency;
 mod data;
