@@ -62,8 +62,17 @@
 //!   [`Target`], one transaction per migration where the database allows,
 //!   under a lock so that concurrent runs wait;
 //! - [`introspect`]: the live schema of a database, comparable with a state;
+//! - [`operations::run_rust`] and [`data`]: data migrations in Rust,
+//!   registered with [`data_migration`], with typed querysets on the
+//!   migration's transaction;
+//! - [`operations::data_checks`]: what an operation needs of the existing
+//!   rows, checked by `migrate` before each step (the destructive-change
+//!   lint);
+//! - [`picture`] and [`state::erd`]: the migration graph and the models'
+//!   entity-relationship diagram, as Mermaid or DOT;
 //! - [`commands`] and [`cli`]: `makemigrations`, `sqlmigrate`, `migrate`
-//!   and `showmigrations`, for a project's `manage` binary.
+//!   (with `--prune` and `--repair-checksums`), `showmigrations`, `graph`
+//!   and `erd`, for a project's `manage` binary.
 //!
 //! Applying migrations at start-up, from files compiled into the binary:
 //!

@@ -100,6 +100,11 @@ pub(crate) fn render_from(
         for dialect in Dialect::ALL {
             let statements = match &inverse {
                 Ok(inv) => inv.forward_sql(dialect, &state),
+                // Already the operation's own "cannot be reversed".
+                Err(Error::Irreversible { operation, reason }) => Err(Error::Irreversible {
+                    operation: operation.clone(),
+                    reason: reason.clone(),
+                }),
                 Err(e) => Err(Error::Irreversible {
                     operation: op.describe(),
                     reason: e.to_string(),
