@@ -2,7 +2,7 @@
 //! function's shape, then register a wrapper of it with `inventory`.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{FnArg, ItemFn, LitStr, ReturnType};
 
@@ -58,8 +58,13 @@ fn check(item: &ItemFn) -> syn::Result<()> {
         ));
     }
     if sig.inputs.len() != 1 || matches!(sig.inputs.first(), Some(FnArg::Receiver(_))) {
+        let span = if sig.inputs.is_empty() {
+            sig.paren_token.span.join()
+        } else {
+            sig.inputs.span()
+        };
         errors.push(syn::Error::new(
-            sig.inputs.span(),
+            span,
             format!("a data migration takes exactly one argument, the transaction\n{shape}"),
         ));
     }
@@ -90,6 +95,13 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
     let name = parse_name(args, &item)?;
     check(&item)?;
     let ident = &item.sig.ident;
+    // A wrong argument type is reported on the user's type, not on the
+    // attribute.
+    let arg_span = match item.sig.inputs.first() {
+        Some(FnArg::Typed(arg)) => arg.ty.span(),
+        _ => ident.span(),
+    };
+    let tx = quote_spanned!(arg_span=> tx);
     let p = quote!(::strata_migrate::__private);
     Ok(quote! {
         #item
@@ -98,7 +110,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
             fn __strata_data_migration<'a, 'c>(
                 tx: &'a mut #p::Transaction<'c>,
             ) -> #p::DataMigrationFuture<'a> {
-                #p::Box::pin(#ident(tx))
+                #p::Box::pin(#ident(#tx))
             }
             #p::inventory::submit! {
                 #p::DataMigration::__new(#name, ::core::module_path!(), __strata_data_migration)

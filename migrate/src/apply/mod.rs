@@ -11,4 +11,5 @@ pub(crate) mod lint;
 pub(crate) mod lock;
 mod maintenance;
 pub mod plan;
+mod preflight;
 pub mod recorder;
