@@ -5,7 +5,7 @@
 
 use crate::files::loader::{replay_into, MigrationSet};
 use crate::files::migration::Migration;
-use crate::operations::data_checks::DataCheck;
+use crate::operations::data_checks::{DataCheck, DataCheckKind};
 use crate::operations::Operation;
 use crate::state::ProjectState;
 use std::collections::{BTreeMap, BTreeSet};
@@ -52,11 +52,14 @@ fn is_barrier(op: &Operation) -> bool {
     matches!(op, Operation::RunSql(_) | Operation::RunRust(_))
 }
 
-/// Whether the database in state `live` has the check's table and columns.
+/// Whether the database in state `live` has the check's table and the
+/// columns its query reads.
 fn askable(check: &DataCheck, live: &ProjectState) -> bool {
-    live.models
-        .values()
-        .any(|m| m.table == check.table && check.columns.iter().all(|c| m.get_field(c).is_some()))
+    let reads_columns = !matches!(check.kind, DataCheckKind::NoRows);
+    live.models.values().any(|m| {
+        m.table == check.table
+            && (!reads_columns || check.columns.iter().all(|c| m.get_field(c).is_some()))
+    })
 }
 
 /// The lint of each operation of `migration` in the order the step runs

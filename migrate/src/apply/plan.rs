@@ -123,6 +123,7 @@ impl Plan {
                 Action::Apply => {
                     for (i, op) in migration.operations.iter().enumerate() {
                         out.push_str(&format!("    {}", op.describe()));
+                        push_missing_function(&mut out, op, true);
                         push_lint(&mut out, lints.get(i));
                     }
                 }
@@ -130,6 +131,7 @@ impl Plan {
                     let notes = notes.get(step.migration.as_str());
                     for (k, (i, op)) in migration.operations.iter().enumerate().rev().enumerate() {
                         out.push_str(&format!("    Undo: {}", op.describe()));
+                        push_missing_function(&mut out, op, false);
                         push_lint(&mut out, lints.get(k));
                         if let Some(Some(note)) = notes.and_then(|n| n.get(i)) {
                             out.push_str(&format!("      ({note})\n"));
@@ -140,6 +142,26 @@ impl Plan {
             }
         }
         out
+    }
+}
+
+/// Marks a `run_rust` operation whose function (forward, or backward when
+/// unapplying) this binary does not link: `migrate` would refuse to start.
+fn push_missing_function(out: &mut String, op: &crate::operations::Operation, forward: bool) {
+    let crate::operations::Operation::RunRust(op) = op else {
+        return;
+    };
+    let name = if forward {
+        Some(&op.forward)
+    } else {
+        op.backward.as_ref()
+    };
+    if let Some(name) = name {
+        if crate::operations::run_rust::lookup(name).is_err() {
+            out.push_str(&format!(
+                "   [`{name}` is not in this binary: migrate refuses to start]"
+            ));
+        }
     }
 }
 

@@ -75,6 +75,9 @@ pub(crate) fn render_from(
     let mut summary = Vec::with_capacity(operations.len());
     let mut undo_notes = Vec::with_capacity(operations.len());
     let mut data_checks = Vec::with_capacity(operations.len());
+    // Tables made by this migration have no rows to check.
+    let tables_before: std::collections::HashSet<String> =
+        state.models.values().map(|m| m.table.clone()).collect();
     let mut forward_errors: Vec<Option<String>> = vec![None; 3];
     for op in &operations {
         summary.push((op.describe(), op.is_destructive(&state)));
@@ -82,6 +85,7 @@ pub(crate) fn render_from(
         data_checks.push(
             op.data_checks(&state)
                 .iter()
+                .filter(|c| tables_before.contains(&c.table))
                 .map(|c| c.describe())
                 .collect(),
         );

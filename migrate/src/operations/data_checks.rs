@@ -36,6 +36,11 @@ pub enum DataCheckKind {
     NoDuplicates,
     /// No value longer than this many characters (a narrowed `varchar`).
     MaxLength(u32),
+    /// No rows at all: a NOT NULL column without any default is added
+    /// (`columns` names it; it does not exist yet). PostgreSQL and SQLite
+    /// refuse it on a table with rows; MySQL/MariaDB would silently fill
+    /// it with an implicit `0` or `''`.
+    NoRows,
 }
 
 impl DataCheck {
@@ -60,6 +65,7 @@ impl DataCheck {
             DataCheckKind::MaxLength(n) => {
                 format!("no value of {target} longer than {n} characters")
             }
+            DataCheckKind::NoRows => format!("no rows in {} (for {target})", self.table),
         }
     }
 
@@ -95,6 +101,7 @@ impl DataCheck {
                 };
                 format!("SELECT COUNT(*) FROM {table} WHERE {length}({first}) > {n}")
             }
+            DataCheckKind::NoRows => format!("SELECT COUNT(*) FROM {table}"),
         }
     }
 
@@ -114,6 +121,13 @@ impl DataCheck {
             DataCheckKind::MaxLength(n) => format!(
                 "{target} has {found} value{} longer than {n} characters; narrowing it to \
                  varchar({n}) would fail or cut them",
+                plural(found)
+            ),
+            DataCheckKind::NoRows => format!(
+                "table `{}` has {found} row{}; adding the NOT NULL {target} without a default \
+                 would fail (or, on MySQL/MariaDB, fill it with 0 or '') (give the field a \
+                 default, or the AddField a `one_off_default`)",
+                self.table,
                 plural(found)
             ),
         }
@@ -166,6 +180,20 @@ impl Operation {
                     if wider {
                         out.push(check(DataCheckKind::MaxLength(n)));
                     }
+                }
+            }
+            Operation::AddField(op) => {
+                let field = &op.field;
+                let unfilled = !field.null
+                    && field.default.is_none()
+                    && op.one_off_default.is_none()
+                    && !field.auto_increment;
+                if let (true, Some(model)) = (unfilled, from.model(&op.model)) {
+                    out.push(DataCheck {
+                        table: model.table.clone(),
+                        columns: vec![field.column.clone()],
+                        kind: DataCheckKind::NoRows,
+                    });
                 }
             }
             Operation::AddIndex(op) if op.index.unique => {

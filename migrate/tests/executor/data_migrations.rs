@@ -183,6 +183,15 @@ async fn migration_naming_a_function_the_binary_lacks_stops_before_any_step() {
         let names = write_history(dir.path(), "dm_not_linked_anywhere", None);
         let migrator = Migrator::new(MigrationSet::load(dir.path()).unwrap());
         let db = &ctx.db;
+        let plan = migrator.plan(db, &Target::Latest).await.unwrap();
+        assert!(
+            plan.render(migrator.set()).contains(
+                "    Run Rust function dm_not_linked_anywhere   [`dm_not_linked_anywhere` is not \
+                 in this binary: migrate refuses to start]\n"
+            ),
+            "{}",
+            plan.render(migrator.set())
+        );
         let err = migrator
             .migrate(db, &Target::Latest, &mut Vec::new())
             .await

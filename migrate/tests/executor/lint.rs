@@ -289,3 +289,71 @@ fn makemigrations_marks_destructive_and_data_checked_operations() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn adding_a_not_null_column_without_default_is_refused_on_a_table_with_rows() {
+    each_db("lint_add_field", |ctx: Ctx| async move {
+        let dir = tempfile::tempdir().unwrap();
+        let s1 = ProjectState::new().with(post());
+        makemigrations(
+            &MakeOptions::new(dir.path()),
+            &s1,
+            &mut ScriptedQuestioner::new(),
+        )
+        .unwrap();
+        let add = Operation::AddField(AddField {
+            model: "LintPost".into(),
+            field: FieldState::new("rank", ColumnType::Integer),
+            one_off_default: None,
+        });
+        let rendered =
+            writer::render("0002_rank", vec!["0001_initial".into()], vec![add], &s1).unwrap();
+        assert_eq!(
+            rendered.data_checks,
+            vec![vec!["no rows in lint_post (for lint_post.rank)".to_string()]]
+        );
+        writer::write(dir.path(), &rendered).unwrap();
+        let migrator = Migrator::new(MigrationSet::load(dir.path()).unwrap());
+        let db = &ctx.db;
+        migrator
+            .migrate(
+                db,
+                &Target::Migration("0001_initial".into()),
+                &mut Vec::new(),
+            )
+            .await
+            .unwrap();
+        for id in 1..=2 {
+            db.execute_raw_sql(&format!(
+                "INSERT INTO lint_post (id, slug, body) VALUES ({id}, 's{id}', 'b')"
+            ))
+            .await
+            .unwrap();
+        }
+        let err = migrator
+            .migrate(db, &Target::Latest, &mut Vec::new())
+            .await
+            .unwrap_err();
+        let Error::DataCheckFailed { problems, .. } = &err else {
+            panic!("unexpected error on {}: {err}", ctx.dialect());
+        };
+        assert_eq!(
+            problems,
+            &vec![
+                "table `lint_post` has 2 rows; adding the NOT NULL column `lint_post.rank` \
+                 without a default would fail (or, on MySQL/MariaDB, fill it with 0 or '') \
+                 (give the field a default, or the AddField a `one_off_default`)"
+                    .to_string()
+            ]
+        );
+        // MySQL did not fill the column with zeros behind the user's back.
+        assert_eq!(columns(&ctx).await, ["body", "id", "slug", "title"]);
+        db.execute_raw_sql("DELETE FROM lint_post").await.unwrap();
+        migrator
+            .migrate(db, &Target::Latest, &mut Vec::new())
+            .await
+            .unwrap_or_else(|e| panic!("on an empty table, {}: {e}", ctx.dialect()));
+        assert_eq!(columns(&ctx).await, ["body", "id", "rank", "slug", "title"]);
+    })
+    .await;
+}
