@@ -2,6 +2,11 @@
 //! so that a deployed program can migrate its database at start-up without
 //! the source tree. Use it through `strata_migrate::embed_migrations!`,
 //! whose documentation has an example.
+//!
+//! `#[data_migration]`: registers an `async fn` as a data migration that
+//! migration files call by name (`strata_migrate::data_migration`).
+
+mod data_migration;
 
 use proc_macro::TokenStream;
 use quote::quote;
@@ -19,6 +24,16 @@ use syn::{parse_macro_input, LitStr};
 pub fn embed_migrations(input: TokenStream) -> TokenStream {
     let dir = parse_macro_input!(input as LitStr);
     expand(&dir)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `#[data_migration]` (or `#[data_migration(name = "...")]`) on
+/// `async fn f(tx: &mut strata::Transaction<'_>) -> strata::Result<()>`:
+/// registers `f` under its name for migrations' `run_rust` operations.
+#[proc_macro_attribute]
+pub fn data_migration(args: TokenStream, item: TokenStream) -> TokenStream {
+    data_migration::expand(args.into(), item.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -265,7 +265,8 @@ pub enum Error {
         "applied migrations were edited since they were applied: {}.\n\
          Put the applied version of each file back and write the change as a new migration \
          (`manage makemigrations`); or, if the database already matches the edited files, \
-         record the new checksums with `manage migrate --fake {}`",
+         record the new checksums with `manage migrate --fake {}` (`manage migrate \
+         --repair-checksums` does it when the edit only re-spaced the SQL)",
         names.join(", "),
         names.last().map(String::as_str).unwrap_or_default()
     )]
@@ -277,7 +278,8 @@ pub enum Error {
     /// The database records applied migrations that no file describes.
     #[error(
         "the database has applied migrations this program does not know: {}; \
-         is it an older version of the program, or were migration files deleted?",
+         is it an older version of the program, or were migration files deleted? If they were \
+         deleted on purpose, forget their records with `manage migrate --prune`",
         names.join(", ")
     )]
     UnknownAppliedMigrations {
@@ -340,6 +342,76 @@ pub enum Error {
         migration: String,
         /// The first dialect whose SQL differs.
         dialect: Dialect,
+    },
+
+    /// A migration about to run calls a Rust data-migration function that
+    /// this binary does not link (or links twice). Raised before any step
+    /// of the run is taken.
+    #[error(
+        "migration {migration} calls the Rust function `{function}`, {problem}; nothing was run.\n\
+         help: define it in the crate of the `manage` binary (or of the program that migrates) \
+         with `#[strata_migrate::data_migration] async fn {function}(tx: &mut \
+         strata::Transaction<'_>) -> strata::Result<()>`, or restore the file that defined it"
+    )]
+    UnknownDataMigration {
+        /// The migration that names it.
+        migration: String,
+        /// The function's registered name.
+        function: String,
+        /// What is wrong: `which this binary does not have (it has: a, b)`,
+        /// or which modules registered it twice.
+        problem: String,
+    },
+
+    /// A Rust data-migration function returned an error. What is left in
+    /// the database is in `outcome`.
+    #[error(
+        "{direction} {migration} failed in the Rust function `{function}`: {source}\n{outcome}"
+    )]
+    DataMigrationFailed {
+        /// The migration.
+        migration: String,
+        /// `Applying` or `Unapplying`.
+        direction: &'static str,
+        /// The function's registered name.
+        function: String,
+        /// The function's error.
+        #[source]
+        source: Box<strata::Error>,
+        /// What the failure left behind and how to go on.
+        outcome: String,
+    },
+
+    /// The rows in the database would make a migration fail part-way (a
+    /// NOT NULL column over NULLs, a unique index over duplicates, a
+    /// narrowed column over longer values): found by the lint's checks
+    /// right before the step, so nothing of the migration was run.
+    #[error(
+        "{direction} {migration} is refused: {}.\nNothing of it was run. Fix those rows first \
+         (by hand, or with a data migration ordered before it), then run migrate again",
+        problems.join("; ")
+    )]
+    DataCheckFailed {
+        /// The migration.
+        migration: String,
+        /// `Applying` or `Unapplying`.
+        direction: &'static str,
+        /// One line per failed check: ``column `post.slug` has 3 duplicate
+        /// values; the unique index would fail``.
+        problems: Vec<String>,
+    },
+
+    /// `migrate --repair-checksums` found an edited migration whose change
+    /// is more than whitespace; nothing was repaired.
+    #[error(
+        "cannot repair the checksums, nothing was changed: {}.\n\
+         Put the applied version of each file back, or check that the database matches the \
+         edited file and record it with `manage migrate --fake <migration>`",
+        problems.join("; ")
+    )]
+    ChecksumRepairRefused {
+        /// One line per refused migration, with why.
+        problems: Vec<String>,
     },
 }
 

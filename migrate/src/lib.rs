@@ -69,9 +69,18 @@
 //!   migrations (`manage check`); [`reverse`] and [`model_source`]: the
 //!   models that would make it, as Rust source ([`inspectdb`]);
 //! - [`squash`]: one migration that replaces a range of them;
+//! - [`operations::run_rust`] and [`data`]: data migrations in Rust,
+//!   registered with [`data_migration`], with typed querysets on the
+//!   migration's transaction;
+//! - [`operations::data_checks`]: what an operation needs of the existing
+//!   rows, checked by `migrate` before each step (the destructive-change
+//!   lint);
+//! - [`picture`] and [`state::erd`]: the migration graph and the models'
+//!   entity-relationship diagram, as Mermaid or DOT;
 //! - [`commands`] and [`cli`]: `makemigrations`, `squashmigrations`,
-//!   `sqlmigrate`, `migrate` and `showmigrations`, for a project's `manage`
-//!   binary.
+//!   `sqlmigrate`, `check`, `inspectdb`, `migrate`
+//!   (with `--prune` and `--repair-checksums`), `showmigrations`, `graph`
+//!   and `erd`, for a project's `manage` binary.
 //!
 //! Applying migrations at start-up, from files compiled into the binary:
 //!
@@ -96,9 +105,9 @@ mod make;
 pub mod operations;
 pub mod state;
 
-pub use apply::{executor, plan, recorder};
+pub use apply::{data, executor, plan, recorder};
 pub use cli::{check, commands, inspectdb};
-pub use files::{embed, graph, loader, migration};
+pub use files::{embed, graph, loader, migration, picture};
 pub use inspect::{drift, introspect, model_source, reverse};
 pub use make::{autodetect, optimizer, questioner, squash, writer};
 pub use state::naming;
@@ -121,3 +130,18 @@ pub use state::{
 /// (relative to the crate's `Cargo.toml`), compiled into the binary as an
 /// [`embed::EmbeddedMigrations`]. See [`embed`].
 pub use strata_migrate_macros::embed_migrations;
+
+/// `#[data_migration]` on `async fn f(tx: &mut strata::Transaction<'_>) ->
+/// strata::Result<()>` registers `f` as a data migration that a migration's
+/// `run_rust` operation calls by name (`#[data_migration(name = "...")]`
+/// to choose another name). See [`operations::run_rust`] and [`data`].
+pub use strata_migrate_macros::data_migration;
+
+/// Used by code that `#[data_migration]` generates. Not public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::operations::run_rust::{DataMigration, DataMigrationFuture};
+    pub use std::boxed::Box;
+    pub use strata::__private::inventory;
+    pub use strata::Transaction;
+}

@@ -34,15 +34,16 @@
 //!   statement, and later runs refuse to continue until a person resolves
 //!   it with `migrate --fake` (the error says how).
 
-use crate::apply::lock;
 use crate::apply::plan::{self, Action, MigrationStatus, Plan, Step, Target};
 use crate::apply::recorder::{self, Record, Status};
+use crate::apply::{lint, lock, preflight};
 use crate::error::{Error, Result};
 use crate::files::loader::MigrationSet;
 use crate::files::migration::Migration;
 use crate::inspect::session::{get, Session};
+use crate::operations::run_rust;
 use chrono::Utc;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::time::Instant;
 use strata::{Conn, Db, Dialect};
@@ -144,6 +145,14 @@ impl Migrator {
             .await
             .map_err(recorder_error)?;
         let plan = plan::plan(&self.set, &records, target, dialect, self.fake)?;
+        preflight::check_data_migrations(&self.set, &plan, dialect)?;
+        let runs: BTreeSet<&str> = plan
+            .steps
+            .iter()
+            .filter(|s| matches!(s.action, Action::Apply | Action::Unapply))
+            .map(|s| s.migration.as_str())
+            .collect();
+        let befores = lint::states_before(&self.set, &runs);
         if plan.is_empty() {
             let _ = writeln!(out, "No migrations to apply.");
         }
@@ -160,6 +169,12 @@ impl Migrator {
                 Action::Apply | Action::RecordApplied => "Applying",
                 Action::Unapply | Action::Forget => "Unapplying",
             };
+            if let (Action::Apply | Action::Unapply, Some(before)) =
+                (step.action, befores.get(&migration.name))
+            {
+                let forward = step.action == Action::Apply;
+                preflight::check_data(conn, migration, before, forward, verb).await?;
+            }
             let _ = write!(out, "{verb} {}...", migration.name);
             let _ = out.flush();
             let started = Instant::now();
@@ -405,6 +420,9 @@ impl Run<'_> {
         if session.dialect() == Dialect::Sqlite && is_foreign_key_check(statement) {
             return self.check_foreign_keys(session, statement, outcome).await;
         }
+        if let Some(function) = run_rust::called_function(statement) {
+            return self.call_rust(session, function, outcome).await;
+        }
         session
             .execute_raw(statement)
             .await
@@ -416,6 +434,47 @@ impl Run<'_> {
                 source: Box::new(source),
                 outcome: outcome.to_string(),
             })
+    }
+
+    /// Calls the data-migration function `function` on the migration's
+    /// transaction; where the migration runs statement by statement
+    /// (MySQL/MariaDB, `atomic = false`), on a transaction of its own, so
+    /// that a failing function leaves none of its writes behind.
+    async fn call_rust(
+        &self,
+        session: &mut Session<'_, '_>,
+        function: &str,
+        outcome: &str,
+    ) -> Result<()> {
+        let call = run_rust::lookup(function).map_err(|e| Error::UnknownDataMigration {
+            migration: self.migration.name.clone(),
+            function: function.to_string(),
+            problem: preflight::lookup_problem(e),
+        })?;
+        let failed = |source: strata::Error, outcome: &str| Error::DataMigrationFailed {
+            migration: self.migration.name.clone(),
+            direction: self.direction(),
+            function: function.to_string(),
+            source: Box::new(source),
+            outcome: outcome.to_string(),
+        };
+        match session {
+            Session::Tx(tx) => call(tx).await.map_err(|e| failed(e, outcome)),
+            Session::Conn(conn) => {
+                let mut tx = conn.begin().await.map_err(|e| failed(e, outcome))?;
+                match call(&mut tx).await {
+                    Ok(()) => tx.commit().await.map_err(|e| failed(e, outcome)),
+                    Err(e) => {
+                        let _ = tx.rollback().await;
+                        let outcome = format!(
+                            "The function ran in a transaction of its own, which was rolled \
+                             back. {outcome}"
+                        );
+                        Err(failed(e, &outcome))
+                    }
+                }
+            }
+        }
     }
 
     async fn check_foreign_keys(

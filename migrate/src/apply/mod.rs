@@ -5,7 +5,11 @@
 //!
 //! Imports from `inspect`, `files`, `operations` and `state` only.
 
+pub mod data;
 pub mod executor;
+pub(crate) mod lint;
 pub(crate) mod lock;
+mod maintenance;
 pub mod plan;
+mod preflight;
 pub mod recorder;

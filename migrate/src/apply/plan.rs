@@ -3,6 +3,7 @@
 //! `showmigrations` prints. Pure functions: nothing here touches a
 //! database.
 
+use crate::apply::lint;
 use crate::apply::recorder::{checksum, Record, Status};
 use crate::error::{Error, Result};
 use crate::files::graph;
@@ -96,6 +97,13 @@ impl Plan {
             .map(|s| s.migration.as_str())
             .collect();
         let notes = undo_notes(set, &unapplied);
+        let runs: BTreeSet<&str> = self
+            .steps
+            .iter()
+            .filter(|s| matches!(s.action, Action::Apply | Action::Unapply))
+            .map(|s| s.migration.as_str())
+            .collect();
+        let befores = lint::states_before(set, &runs);
         for step in &self.steps {
             let verb = match step.action {
                 Action::Apply => "Apply",
@@ -107,16 +115,25 @@ impl Plan {
             let Some(migration) = set.migrations.get(&step.migration) else {
                 continue;
             };
+            let forward = step.action == Action::Apply;
+            let lints = befores
+                .get(&step.migration)
+                .map(|before| lint::lint(migration, before, forward))
+                .unwrap_or_default();
             match step.action {
                 Action::Apply => {
-                    for op in &migration.operations {
-                        out.push_str(&format!("    {}\n", op.describe()));
+                    for (i, op) in migration.operations.iter().enumerate() {
+                        out.push_str(&format!("    {}", op.describe()));
+                        push_missing_function(&mut out, op, true);
+                        push_lint(&mut out, lints.get(i));
                     }
                 }
                 Action::Unapply => {
                     let notes = notes.get(step.migration.as_str());
-                    for (i, op) in migration.operations.iter().enumerate().rev() {
-                        out.push_str(&format!("    Undo: {}\n", op.describe()));
+                    for (k, (i, op)) in migration.operations.iter().enumerate().rev().enumerate() {
+                        out.push_str(&format!("    Undo: {}", op.describe()));
+                        push_missing_function(&mut out, op, false);
+                        push_lint(&mut out, lints.get(k));
                         if let Some(Some(note)) = notes.and_then(|n| n.get(i)) {
                             out.push_str(&format!("      ({note})\n"));
                         }
@@ -126,6 +143,42 @@ impl Plan {
             }
         }
         out
+    }
+}
+
+/// Marks a `run_rust` operation whose function (forward, or backward when
+/// unapplying) this binary does not link: `migrate` would refuse to start.
+fn push_missing_function(out: &mut String, op: &crate::operations::Operation, forward: bool) {
+    let crate::operations::Operation::RunRust(op) = op else {
+        return;
+    };
+    let name = if forward {
+        Some(&op.forward)
+    } else {
+        op.backward.as_ref()
+    };
+    if let Some(name) = name {
+        if crate::operations::run_rust::lookup(name).is_err() {
+            out.push_str(&format!(
+                "   [`{name}` is not in this binary: migrate refuses to start]"
+            ));
+        }
+    }
+}
+
+/// Ends an operation's line of the plan with the lint's marks: `[destroys
+/// data]`, then one line per check `migrate` runs on the rows first.
+fn push_lint(out: &mut String, lint: Option<&lint::OpLint>) {
+    let Some(lint) = lint else {
+        out.push('\n');
+        return;
+    };
+    if lint.destructive {
+        out.push_str("   [destroys data]");
+    }
+    out.push('\n');
+    for check in &lint.checks {
+        out.push_str(&format!("      (checked first: {})\n", check.describe()));
     }
 }
 

@@ -3,14 +3,18 @@
 
 use crate::apply::executor::{Migrator, Report};
 use crate::apply::plan::{render_status, Target};
+use crate::apply::recorder::Status;
 use crate::error::{Error, Result};
 use crate::files::loader::MigrationSet;
+use crate::files::picture::migration_graph;
 use crate::make::autodetect::autodetect;
 use crate::make::optimizer::optimize;
 use crate::make::questioner::Questioner;
 use crate::make::squash::squash;
 use crate::make::writer::{self, RenderedMigration};
-use crate::state::ProjectState;
+use crate::operations::{Operation, RunRust};
+use crate::state::{PictureFormat, ProjectState};
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use strata::{Db, Dialect};
@@ -30,6 +34,11 @@ pub struct MakeOptions {
     pub check: bool,
     /// Write a merge migration for conflicting branches.
     pub merge: bool,
+    /// With `empty`: a data migration calling this registered Rust
+    /// function (`makemigrations --empty --data backfill_slugs`).
+    pub data: Option<String>,
+    /// The function that undoes `data`, if any (only read with `data`).
+    pub data_backward: Option<String>,
 }
 
 impl MakeOptions {
@@ -42,6 +51,8 @@ impl MakeOptions {
             dry_run: false,
             check: false,
             merge: false,
+            data: None,
+            data_backward: None,
         }
     }
 }
@@ -137,7 +148,11 @@ pub fn makemigrations(
     let initial = set.is_empty();
     let number = set.next_number();
     let old_state = set.into_replayed()?;
-    let operations = if options.empty {
+    let operations = if let Some(forward) = &options.data {
+        let mut op = RunRust::new(forward.clone());
+        op.backward.clone_from(&options.data_backward);
+        vec![Operation::RunRust(op)]
+    } else if options.empty {
         Vec::new()
     } else {
         optimize(autodetect(&old_state, new_state, questioner)?, &old_state)?
@@ -156,7 +171,34 @@ pub fn makemigrations(
     };
     let name = format!("{number:04}_{fragment}");
     let rendered = writer::render_from(&name, leaves, operations, old_state)?;
-    finish(options, rendered)
+    let mut report = finish(options, rendered)?;
+    if let Some(forward) = &options.data {
+        let functions = std::iter::once(forward).chain(&options.data_backward);
+        let missing: Vec<&String> = functions
+            .filter(|f| crate::operations::run_rust::lookup(f).is_err())
+            .collect();
+        if !missing.is_empty() {
+            report
+                .message
+                .push_str("\nDefine the function(s) it calls in the crate of this binary:\n");
+            for function in missing {
+                report.message.push_str(&data_migration_scaffold(function));
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// The Rust source a user starts a data-migration function from.
+pub fn data_migration_scaffold(function: &str) -> String {
+    format!(
+        "\n#[strata_migrate::data_migration]\n\
+         async fn {function}(tx: &mut strata::Transaction<'_>) -> strata::Result<()> {{\n    \
+         // Read and write with strata_migrate::data::{{all, count, update, delete, save}}(tx, ...)\n    \
+         // or tx.execute(...); everything runs in the migration's transaction.\n    \
+         Ok(())\n\
+         }}\n"
+    )
 }
 
 fn finish(options: &MakeOptions, rendered: RenderedMigration) -> Result<MakeReport> {
@@ -171,6 +213,11 @@ fn finish(options: &MakeOptions, rendered: RenderedMigration) -> Result<MakeRepo
         if let Some(Some(note)) = rendered.undo_notes.get(i) {
             message.push_str("\n      ");
             message.push_str(note);
+        }
+        for check in rendered.data_checks.get(i).into_iter().flatten() {
+            message.push_str("\n      needs ");
+            message.push_str(check);
+            message.push_str(" (migrate checks the rows first)");
         }
     }
     let path = if options.dry_run || options.check {
@@ -257,6 +304,11 @@ pub struct MigrateOptions {
     pub plan: bool,
     /// Only write the recorder.
     pub fake: bool,
+    /// Only forget the records of deleted files ([`Migrator::prune`]).
+    pub prune: bool,
+    /// Only repair the checksums of re-spaced files
+    /// ([`Migrator::repair_checksums`]).
+    pub repair_checksums: bool,
 }
 
 async fn connect(url: &str) -> Result<Db> {
@@ -273,7 +325,14 @@ pub async fn migrate<W: Write + ?Sized>(options: &MigrateOptions, out: &mut W) -
     let set = MigrationSet::load(&options.dir)?;
     let db = connect(&options.database).await?;
     let migrator = Migrator::new(set).fake(options.fake);
-    let result = if options.plan {
+    let result = if options.prune {
+        migrator.prune(&db, out).await.map(|_| Report::default())
+    } else if options.repair_checksums {
+        migrator
+            .repair_checksums(&db, out)
+            .await
+            .map(|_| Report::default())
+    } else if options.plan {
         migrator.plan(&db, &options.target).await.map(|plan| {
             let _ = write!(out, "{}", plan.render(migrator.set()));
             Report::default()
@@ -285,6 +344,35 @@ pub async fn migrate<W: Write + ?Sized>(options: &MigrateOptions, out: &mut W) -
     result
 }
 
+/// The `showmigrations --plan` text: every migration in the order
+/// `migrate` applies them, with its state and its dependencies
+/// (`[ ] 0003_merge  <- 0002_left, 0002_right`).
+pub async fn showmigrations_plan(dir: &Path, url: &str) -> Result<String> {
+    let set = MigrationSet::load(dir)?;
+    let db = connect(url).await?;
+    let result = Migrator::new(set.clone()).status(&db).await;
+    db.close().await;
+    let statuses = result?;
+    if statuses.is_empty() {
+        return Ok(render_status(&statuses));
+    }
+    let mut out = String::new();
+    for status in &statuses {
+        let line = render_status(std::slice::from_ref(status));
+        out.push_str(line.trim_end_matches('\n'));
+        if let Some(migration) = set.migrations.get(&status.name) {
+            let mut deps: Vec<&str> = migration.dependencies.iter().map(String::as_str).collect();
+            deps.sort_unstable();
+            if !deps.is_empty() {
+                out.push_str("  <- ");
+                out.push_str(&deps.join(", "));
+            }
+        }
+        out.push('\n');
+    }
+    Ok(out)
+}
+
 /// The `showmigrations` text for the migrations of `dir` on the database
 /// at `url`.
 pub async fn showmigrations(dir: &Path, url: &str) -> Result<String> {
@@ -293,4 +381,27 @@ pub async fn showmigrations(dir: &Path, url: &str) -> Result<String> {
     let result = Migrator::new(set).status(&db).await;
     db.close().await;
     Ok(render_status(&result?))
+}
+
+/// The `graph` picture of the migrations of `dir` (see
+/// [`crate::files::picture`]); with `url`, the database's applied
+/// migrations are marked.
+pub async fn graph(dir: &Path, url: Option<&str>, format: PictureFormat) -> Result<String> {
+    let set = MigrationSet::load(dir)?;
+    let applied = match url {
+        Some(url) => {
+            let db = connect(url).await?;
+            let records = Migrator::new(set.clone()).records(&db).await;
+            db.close().await;
+            Some(
+                records?
+                    .into_values()
+                    .filter(|r| r.status == Status::Applied)
+                    .map(|r| r.name)
+                    .collect::<BTreeSet<String>>(),
+            )
+        }
+        None => None,
+    };
+    migration_graph(&set, applied.as_ref(), format)
 }

@@ -25,7 +25,7 @@ pub mod inspectdb;
 use crate::apply::plan::Target;
 use crate::error::Result;
 use crate::make::questioner::{InteractiveQuestioner, NonInteractiveQuestioner, Questioner};
-use crate::state::{DefaultValue, FieldState, ModelState, ProjectState};
+use crate::state::{DefaultValue, FieldState, ModelState, PictureFormat, ProjectState};
 use clap::{Parser, Subcommand};
 use commands::{MakeOptions, MigrateOptions};
 use std::io::Write;
@@ -36,7 +36,7 @@ use strata::Dialect;
 #[derive(Debug, Parser)]
 #[command(
     name = "manage",
-    about = "strata migrations: makemigrations, sqlmigrate, migrate, showmigrations, check, inspectdb"
+    about = "strata migrations: makemigrations, squashmigrations, sqlmigrate, migrate, showmigrations, check, inspectdb, graph, erd"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -69,6 +69,13 @@ pub enum Command {
         /// Write a merge migration for conflicting branches.
         #[arg(long)]
         merge: bool,
+        /// With `--empty`: write a data migration that calls this Rust
+        /// function (registered with `#[strata_migrate::data_migration]`).
+        #[arg(long, requires = "empty", value_name = "FUNCTION")]
+        data: Option<String>,
+        /// The Rust function that undoes `--data`.
+        #[arg(long, requires = "data", value_name = "FUNCTION")]
+        data_backward: Option<String>,
         /// The migrations directory.
         #[arg(long, default_value = "migrations")]
         dir: PathBuf,
@@ -131,6 +138,14 @@ pub enum Command {
         /// applied.
         #[arg(long)]
         fake: bool,
+        /// Only delete the records of migrations whose files are gone,
+        /// then stop.
+        #[arg(long, conflicts_with_all = ["plan", "fake", "target", "repair_checksums"])]
+        prune: bool,
+        /// Only record the new checksums of applied migrations whose SQL
+        /// was re-spaced since (refusing any other edit), then stop.
+        #[arg(long, conflicts_with_all = ["plan", "fake", "target"])]
+        repair_checksums: bool,
         /// Change nothing: compare the database with what its applied
         /// migrations say it should be, as `manage check` does, and exit
         /// with status 1 on any difference.
@@ -170,10 +185,39 @@ pub enum Command {
         /// The database URL (sqlite://, postgres://, mysql://).
         #[arg(long, env = "DATABASE_URL")]
         database: String,
+        /// In the order `migrate` applies them, each with the migrations
+        /// it depends on.
+        #[arg(long)]
+        plan: bool,
         /// The migrations directory.
         #[arg(long, default_value = "migrations")]
         dir: PathBuf,
     },
+    /// Print the migration graph (Mermaid, or DOT with `--format dot`);
+    /// with `--database`, applied migrations are marked.
+    Graph {
+        /// mermaid or dot.
+        #[arg(long, default_value = "mermaid", value_parser = parse_format)]
+        format: PictureFormat,
+        /// A database whose applied migrations to mark.
+        #[arg(long)]
+        database: Option<String>,
+        /// The migrations directory.
+        #[arg(long, default_value = "migrations")]
+        dir: PathBuf,
+    },
+    /// Print an entity-relationship diagram of the models (Mermaid, or DOT
+    /// with `--format dot`).
+    Erd {
+        /// mermaid or dot.
+        #[arg(long, default_value = "mermaid", value_parser = parse_format)]
+        format: PictureFormat,
+    },
+}
+
+fn parse_format(name: &str) -> std::result::Result<PictureFormat, String> {
+    PictureFormat::from_name(name)
+        .ok_or_else(|| format!("unknown format `{name}`; expected mermaid or dot"))
 }
 
 /// Declines renames and answers every value question with the type's
@@ -244,7 +288,8 @@ pub fn run(
         Command::Migrate { .. }
         | Command::Showmigrations { .. }
         | Command::Check { .. }
-        | Command::Inspectdb { .. } => {
+        | Command::Inspectdb { .. }
+        | Command::Graph { .. } => {
             match tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -273,7 +318,8 @@ pub async fn run_async(
         Command::Migrate { .. }
         | Command::Showmigrations { .. }
         | Command::Check { .. }
-        | Command::Inspectdb { .. } => execute_database(cli.command, out).await,
+        | Command::Inspectdb { .. }
+        | Command::Graph { .. } => execute_database(cli.command, out).await,
         _ => execute(cli, models, questioner, out),
     };
     report(result, err)
@@ -301,6 +347,8 @@ async fn execute_database(command: Command, out: &mut dyn Write) -> Result<i32> 
             fake,
             check,
             fake_initial,
+            prune,
+            repair_checksums,
         } => {
             if check {
                 return drift_check(&dir, &database, out).await;
@@ -323,6 +371,8 @@ async fn execute_database(command: Command, out: &mut dyn Write) -> Result<i32> 
                 target: target.as_deref().map_or(Target::Latest, Target::parse),
                 plan,
                 fake,
+                prune,
+                repair_checksums,
             };
             commands::migrate(&options, out).await?;
             Ok(0)
@@ -333,8 +383,25 @@ async fn execute_database(command: Command, out: &mut dyn Write) -> Result<i32> 
             let _ = write!(out, "{source}");
             Ok(0)
         }
-        Command::Showmigrations { database, dir } => {
-            let text = commands::showmigrations(&dir, &database).await?;
+        Command::Showmigrations {
+            database,
+            dir,
+            plan,
+        } => {
+            let text = if plan {
+                commands::showmigrations_plan(&dir, &database).await?
+            } else {
+                commands::showmigrations(&dir, &database).await?
+            };
+            let _ = write!(out, "{text}");
+            Ok(0)
+        }
+        Command::Graph {
+            format,
+            database,
+            dir,
+        } => {
+            let text = commands::graph(&dir, database.as_deref(), format).await?;
             let _ = write!(out, "{text}");
             Ok(0)
         }
@@ -366,6 +433,8 @@ fn execute(
             check,
             no_input,
             merge,
+            data,
+            data_backward,
             dir,
         } => {
             let options = MakeOptions {
@@ -375,6 +444,8 @@ fn execute(
                 dry_run,
                 check,
                 merge,
+                data,
+                data_backward,
             };
             let mut non_interactive = NonInteractiveQuestioner;
             let mut placeholder = PlaceholderQuestioner;
@@ -433,10 +504,15 @@ fn execute(
             let _ = write!(out, "{sql}");
             Ok(0)
         }
+        Command::Erd { format } => {
+            let _ = write!(out, "{}", crate::state::erd(models, format));
+            Ok(0)
+        }
         Command::Migrate { .. }
         | Command::Showmigrations { .. }
         | Command::Check { .. }
-        | Command::Inspectdb { .. } => {
+        | Command::Inspectdb { .. }
+        | Command::Graph { .. } => {
             // `run` and `run_async` send these to `execute_database`.
             Ok(0)
         }

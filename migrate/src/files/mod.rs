@@ -11,3 +11,4 @@ pub mod graph;
 pub mod loader;
 pub mod migration;
 pub(crate) mod replacements;
+pub mod picture;

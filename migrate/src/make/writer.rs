@@ -41,6 +41,10 @@ pub struct RenderedMigration {
     /// Per operation, what undoing it writes into rows that nobody chose
     /// ([`Operation::undo_note`]).
     pub undo_notes: Vec<Option<String>>,
+    /// Per operation, what the rows must satisfy for it to succeed
+    /// ([`Operation::data_checks`], described): `migrate` checks these on
+    /// the live data before running the migration.
+    pub data_checks: Vec<Vec<String>>,
 }
 
 /// Renders `operations` into a migration named `name`, computing the
@@ -70,10 +74,21 @@ pub(crate) fn render_from(
     let mut backward: Vec<Vec<(Dialect, Result<Vec<String>>)>> = Vec::new();
     let mut summary = Vec::with_capacity(operations.len());
     let mut undo_notes = Vec::with_capacity(operations.len());
+    let mut data_checks = Vec::with_capacity(operations.len());
+    // Tables made by this migration have no rows to check.
+    let tables_before: std::collections::HashSet<String> =
+        state.models.values().map(|m| m.table.clone()).collect();
     let mut forward_errors: Vec<Option<String>> = vec![None; 3];
     for op in &operations {
         summary.push((op.describe(), op.is_destructive(&state)));
         undo_notes.push(op.undo_note(&state));
+        data_checks.push(
+            op.data_checks(&state)
+                .iter()
+                .filter(|c| tables_before.contains(&c.table))
+                .map(|c| c.describe())
+                .collect(),
+        );
         let mut op_backward = Vec::with_capacity(3);
         let inverse = op.inverse(&state);
         for (i, dialect) in Dialect::ALL.into_iter().enumerate() {
@@ -89,6 +104,11 @@ pub(crate) fn render_from(
         for dialect in Dialect::ALL {
             let statements = match &inverse {
                 Ok(inv) => inv.forward_sql(dialect, &state),
+                // Already the operation's own "cannot be reversed".
+                Err(Error::Irreversible { operation, reason }) => Err(Error::Irreversible {
+                    operation: operation.clone(),
+                    reason: reason.clone(),
+                }),
                 Err(e) => Err(Error::Irreversible {
                     operation: op.describe(),
                     reason: e.to_string(),
@@ -130,6 +150,7 @@ pub(crate) fn render_from(
         },
         summary,
         undo_notes,
+        data_checks,
     })
 }
 
@@ -248,6 +269,11 @@ pub fn to_toml(rendered: &RenderedMigration) -> Result<String> {
                 out.push_str("#       ");
                 out.push_str(note);
                 out.push_str(" (edit the backward SQL to choose another value)\n");
+            }
+            for check in rendered.data_checks.get(i).into_iter().flatten() {
+                out.push_str("#       needs ");
+                out.push_str(check);
+                out.push_str(" (migrate checks the rows first)\n");
             }
         }
     }

@@ -11,16 +11,19 @@
 //!
 //! The groups live in one file each: [`models`], [`fields`], [`indexes`]
 //! (indexes and constraints), [`relations`] (many-to-many join tables) and
-//! [`special`] (`RunSql`). Shared DDL is in `ddl`, SQLite's table rebuild
+//! [`special`] (`RunSql`), [`run_rust`] (`RunRust`, data migrations in
+//! Rust). Shared DDL is in `ddl`, SQLite's table rebuild
 //! in `sqlite_rebuild`, and the column changes of `AlterField` in
 //! `alter_column`.
 
 mod alter_column;
+pub mod data_checks;
 pub(crate) mod ddl;
 pub mod fields;
 pub mod indexes;
 pub mod models;
 pub mod relations;
+pub mod run_rust;
 pub mod special;
 mod sqlite_rebuild;
 pub(crate) mod tables;
@@ -36,6 +39,7 @@ pub use fields::{AddField, AlterField, RemoveField, RenameField};
 pub use indexes::{AddConstraint, AddIndex, RemoveConstraint, RemoveIndex, RenameIndex};
 pub use models::{AlterModelTable, CreateModel, DeleteModel, RenameModel};
 pub use relations::{AddManyToMany, AlterManyToManyTable, RemoveManyToMany};
+pub use run_rust::RunRust;
 pub use special::{DialectSql, RunSql};
 
 /// One step of a migration.
@@ -60,6 +64,9 @@ pub enum Operation {
     RemoveManyToMany(RemoveManyToMany),
     AlterManyToManyTable(AlterManyToManyTable),
     RunSql(RunSql),
+    /// A data migration in Rust; a barrier no optimization crosses (see
+    /// [`RunRust`]).
+    RunRust(RunRust),
 }
 
 /// What every operation implements; [`Operation`] dispatches to it.
@@ -114,6 +121,7 @@ macro_rules! dispatch {
             Operation::RemoveManyToMany($op) => $body,
             Operation::AlterManyToManyTable($op) => $body,
             Operation::RunSql($op) => $body,
+            Operation::RunRust($op) => $body,
         }
     };
 }
@@ -225,7 +233,8 @@ impl Operation {
             | Operation::RenameIndex(_)
             | Operation::AddConstraint(_)
             | Operation::RemoveConstraint(_)
-            | Operation::RunSql(_) => Vec::new(),
+            | Operation::RunSql(_)
+            | Operation::RunRust(_) => Vec::new(),
         }
     }
 

@@ -34,10 +34,12 @@
 
 mod builders;
 mod column_type;
+mod erd;
 pub mod naming;
 mod validate;
 
 pub use column_type::{column_type_name, parse_column_type};
+pub use erd::{erd, PictureFormat};
 pub(crate) use validate::check_model;
 
 use crate::error::{Error, Result};

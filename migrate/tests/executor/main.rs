@@ -4,15 +4,19 @@
 //! in its own schema or database).
 
 mod cli;
+mod cli_extras;
 mod collation;
 mod concurrency;
 mod data;
 mod drift;
+mod data_migrations;
 mod edited;
 mod embedded;
 mod failure;
 mod fixtures;
 mod lifecycle;
+mod lint;
+mod pictures;
 mod plan_fake;
 mod schema;
 mod squash;

@@ -1,0 +1,6 @@
+#[strata_migrate::data_migration]
+async fn backfill() -> strata::Result<()> {
+    Ok(())
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[strata_migrate::data_migration]
+async fn backfill(_db: &strata::Db) -> strata::Result<()> {
+    Ok(())
+}
+
+fn main() {}
