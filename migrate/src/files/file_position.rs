@@ -33,7 +33,9 @@ pub(crate) fn unknown_key_offset(
     find_key(&text[region.clone()], key).map(|offset| region.start + offset)
 }
 
-/// The span of the first operation that does not read on its own.
+/// The text of the first operation that does not read on its own: from
+/// where it starts to where the next one starts (`toml` spans an
+/// `[[operations]]` table by its header alone).
 fn failing_operation(text: &str) -> Option<Range<usize>> {
     #[derive(Deserialize)]
     struct Operations {
@@ -41,10 +43,17 @@ fn failing_operation(text: &str) -> Option<Range<usize>> {
         operations: Vec<toml::Spanned<toml::Value>>,
     }
     let file: Operations = toml::from_str(text).ok()?;
-    file.operations
+    let starts: Vec<usize> = file.operations.iter().map(|op| op.span().start).collect();
+    let failing = file
+        .operations
         .into_iter()
-        .find(|op| op.get_ref().clone().try_into::<Operation>().is_err())
-        .map(|op| op.span())
+        .position(|op| op.into_inner().try_into::<Operation>().is_err())?;
+    let end = starts
+        .iter()
+        .copied()
+        .find(|start| *start > starts[failing])
+        .unwrap_or(text.len());
+    Some(starts[failing]..end)
 }
 
 /// The offset in `text` of the first place `key` is written as a key

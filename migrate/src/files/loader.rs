@@ -66,12 +66,7 @@ pub fn parse_with_options(
     name: &str,
     text: &str,
 ) -> Result<(Migration, MigrationOptions)> {
-    // The fast reader covers what the writer produces; `toml` reads (or
-    // rejects) everything else.
-    let file: MigrationFileIn = match crate::files::fast_toml::from_str(text) {
-        Some(file) => file,
-        None => parse_with_toml(path, text)?,
-    };
+    let file = parse_with_toml(path, text)?;
     let options = MigrationOptions {
         atomic: file.atomic,
     };

@@ -5,7 +5,6 @@
 //! Imports from `operations` and `state` only.
 
 pub mod embed;
-pub(crate) mod fast_toml;
 pub(crate) mod file_position;
 pub mod graph;
 pub mod loader;

@@ -234,14 +234,9 @@ pub fn to_toml(rendered: &RenderedMigration) -> Result<String> {
         operations: &migration.operations,
         sql: &migration.sql,
     };
-    // The fast writer gives `toml`'s text; `toml` itself handles (or
-    // rejects) what the fast writer does not cover.
-    let body = match crate::files::fast_toml::to_string_pretty(&file) {
-        Some(body) => body,
-        None => toml::to_string_pretty(&file).map_err(|e| Error::InvalidState {
-            reason: format!("cannot serialize migration {}: {e}", migration.name),
-        })?,
-    };
+    let body = toml::to_string_pretty(&file).map_err(|e| Error::InvalidState {
+        reason: format!("cannot serialize migration {}: {e}", migration.name),
+    })?;
     let mut out = format!(
         "# Migration {}, written by strata-migrate {}.\n#\n",
         migration.name,
