@@ -74,7 +74,7 @@ fn migration_files(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
-        if !path.extension().is_some_and(|e| e == "toml") {
+        if path.extension().is_none_or(|e| e != "toml") {
             continue;
         }
         let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {

@@ -9,5 +9,5 @@ pub(crate) mod file_position;
 pub mod graph;
 pub mod loader;
 pub mod migration;
-pub(crate) mod replacements;
 pub mod picture;
+pub(crate) mod replacements;

@@ -5,5 +5,5 @@ mod derived_cycles;
 mod files;
 mod roundtrip;
 mod scenarios;
-mod toml_bytes;
 mod support;
+mod toml_bytes;

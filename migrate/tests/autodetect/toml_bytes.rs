@@ -31,8 +31,9 @@ fn rich_states() -> (ProjectState, ProjectState) {
     let author = ModelState::new("Author")
         .pk("id")
         .column(
-            FieldState::new("name", ColumnType::Varchar(100))
-                .default(DefaultValue::Str("it's \"quoted\"\n\tand\\more '''\"\"\"".into())),
+            FieldState::new("name", ColumnType::Varchar(100)).default(DefaultValue::Str(
+                "it's \"quoted\"\n\tand\\more '''\"\"\"".into(),
+            )),
         )
         .column(FieldState::new("score", ColumnType::Double).default(DefaultValue::Float(1.5)))
         .column(FieldState::new("zero", ColumnType::Double).default(DefaultValue::Float(-0.0)))
@@ -46,7 +47,10 @@ fn rich_states() -> (ProjectState, ProjectState) {
         .table("blog_post")
         .pk("id")
         .column(FieldState::new("title", ColumnType::Varchar(200)).unique())
-        .column(FieldState::new("body", ColumnType::Text).default(DefaultValue::Str("é ✓ 𐐀 \u{7f}".into())))
+        .column(
+            FieldState::new("body", ColumnType::Text)
+                .default(DefaultValue::Str("é ✓ 𐐀 \u{7f}".into())),
+        )
         .fk("author_id", "Author", OnDelete::Cascade)
         .index("blog_post_title_idx", &["title"])
         .m2m("tags", "Tag");

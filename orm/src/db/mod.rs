@@ -8,9 +8,9 @@ mod connect;
 mod executor;
 mod options;
 mod row;
-mod violation;
 mod statement_timeout;
 mod url_params;
+mod violation;
 
 pub use atomic::TxFuture;
 pub use conn::{Conn, Isolation, Transaction};

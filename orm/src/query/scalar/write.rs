@@ -124,7 +124,7 @@ pub(crate) fn may_be_null(node: &Node) -> bool {
         }
         Node::Case { whens, otherwise } => {
             whens.iter().any(|(_, then)| may_be_null(then))
-                || otherwise.as_deref().map_or(true, may_be_null)
+                || otherwise.as_deref().is_none_or(may_be_null)
         }
     }
 }
