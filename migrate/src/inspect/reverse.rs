@@ -239,7 +239,7 @@ pub fn inspect(
         };
         let consistent = [(&fa.table, &source_name), (&fb.table, &target_name)]
             .iter()
-            .all(|(t, n)| claimed.get(*t).map_or(true, |c| c == *n));
+            .all(|(t, n)| claimed.get(*t).is_none_or(|c| c == *n));
         if !consistent {
             continue;
         }

@@ -584,7 +584,7 @@ impl Detector<'_> {
         }
         let mut ready: BTreeSet<String> = pending
             .iter()
-            .filter(|n| incoming.get(*n).map_or(true, |s| s.is_empty()))
+            .filter(|n| incoming.get(*n).is_none_or(|s| s.is_empty()))
             .cloned()
             .collect();
         while let Some(name) = ready.pop_first().or_else(|| pending.iter().next().cloned()) {

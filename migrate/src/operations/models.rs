@@ -169,10 +169,10 @@ impl Op for DeleteModel {
         for other in state.models.values().filter(|m| m.name != self.name) {
             for field in &other.fields {
                 ensure(
-                    !field
+                    field
                         .foreign_key
                         .as_ref()
-                        .is_some_and(|fk| fk.to == self.name),
+                        .is_none_or(|fk| fk.to != self.name),
                     || {
                         format!(
                             "`{}.{}` still refers to `{}`; remove or alter it first",

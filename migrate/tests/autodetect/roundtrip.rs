@@ -133,7 +133,7 @@ fn fix_references(state: &mut ProjectState) {
         m.fields.retain(|f| {
             f.foreign_key
                 .as_ref()
-                .map_or(true, |fk| names.contains(&fk.to))
+                .is_none_or(|fk| names.contains(&fk.to))
         });
         let columns: Vec<String> = m.fields.iter().map(|f| f.column.clone()).collect();
         m.indexes
