@@ -28,9 +28,12 @@ fn slugify(title: &str) -> String {
 #[strata_migrate::data_migration]
 async fn dm_fill_slugs(tx: &mut strata::Transaction<'_>) -> strata::Result<()> {
     let empty = DmNote::objects().filter(DmNote::slug().eq(""));
-    for note in data::all(tx, &empty).await? {
+    // The queryset's own methods, on the migration's transaction.
+    for note in empty.all(&mut *tx).await? {
         let one = DmNote::objects().filter(DmNote::id().eq(note.id));
-        let n = data::update(tx, &one, [DmNote::slug().set(slugify(&note.title))]).await?;
+        let n = one
+            .update(&mut *tx, [DmNote::slug().set(slugify(&note.title))])
+            .await?;
         assert_eq!(n, 1);
     }
     Ok(())
@@ -46,7 +49,9 @@ async fn clear(tx: &mut strata::Transaction<'_>) -> strata::Result<()> {
 /// Writes, then fails: its writes must not survive.
 #[strata_migrate::data_migration]
 async fn dm_write_then_fail(tx: &mut strata::Transaction<'_>) -> strata::Result<()> {
-    data::update(tx, &DmNote::objects(), [DmNote::slug().set("written")]).await?;
+    DmNote::objects()
+        .update(&mut *tx, [DmNote::slug().set("written")])
+        .await?;
     let left = data::count(tx, &DmNote::objects().filter(DmNote::slug().eq("written"))).await?;
     Err(strata::Error::InvalidQuery {
         model: "DmNote",
