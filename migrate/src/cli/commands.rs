@@ -137,7 +137,8 @@ pub fn makemigrations(
     new_state: &ProjectState,
     questioner: &mut dyn Questioner,
 ) -> Result<MakeReport> {
-    let set = MigrationSet::load(&options.dir)?;
+    // The state is all makemigrations needs of the files, not their SQL.
+    let set = MigrationSet::load_schema_only(&options.dir)?;
     let leaves = set.leaves();
     if options.merge {
         return merge(options, &set, leaves);

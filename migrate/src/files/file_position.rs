@@ -116,6 +116,79 @@ fn string_length(text: &str) -> usize {
     text.len()
 }
 
+/// The offsets of the table headers (`[...]` and `[[...]]` opening a
+/// line) of a TOML text, outside strings and comments.
+fn table_headers(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut headers = Vec::new();
+    let mut i = 0;
+    let mut line_start = true;
+    while i < bytes.len() {
+        let rest = &text[i..];
+        if line_start && bytes[i] == b'[' {
+            headers.push(i);
+        }
+        let skip = match bytes[i] {
+            b'#' => rest.find('\n').unwrap_or(rest.len()),
+            b'"' | b'\'' => string_length(rest),
+            _ => rest.chars().next().map_or(1, char::len_utf8),
+        };
+        line_start = match bytes[i] {
+            b'\n' => true,
+            b' ' | b'\t' | b'\r' => line_start,
+            _ => false,
+        };
+        i += skip.max(1);
+    }
+    headers
+}
+
+/// The name of the table a header at the start of `header` opens, and
+/// whether it is an array-of-tables header (`[[...]]`).
+fn header_name(header: &str) -> (&str, bool) {
+    let array = header.starts_with("[[");
+    let inner = header.trim_start_matches('[');
+    let name = inner.split(']').next().unwrap_or("");
+    (name.trim(), array)
+}
+
+/// A migration file cut where its parts begin: the offset of each
+/// `[[operations]]` element, and where the `[sql.*]` tables begin when
+/// they are the file's last tables (as the writer puts them). `None` when
+/// the file is laid out otherwise (then it is read whole).
+pub(crate) struct FileParts {
+    pub operations: Vec<usize>,
+    pub sql: Option<usize>,
+}
+
+/// The [`FileParts`] of `text`.
+pub(crate) fn file_parts(text: &str) -> Option<FileParts> {
+    let mut operations = Vec::new();
+    let mut sql = None;
+    for at in table_headers(text) {
+        let (name, array) = header_name(&text[at..]);
+        let is_sql =
+            !array && (name == "sql" || name.starts_with("sql.") || name.starts_with("sql "));
+        if is_sql {
+            sql.get_or_insert(at);
+        } else if sql.is_some() {
+            return None;
+        } else if array && name == "operations" {
+            operations.push(at);
+        } else if !(name.starts_with("operations.") || name.starts_with("operations ")) {
+            return None;
+        }
+    }
+    Some(FileParts { operations, sql })
+}
+
+/// Where the `[sql.<dialect>]` tables of a migration file begin, when
+/// they are the file's last tables.
+#[cfg(test)]
+fn sql_sections_start(text: &str) -> Option<usize> {
+    file_parts(text).and_then(|parts| parts.sql)
+}
+
 /// The 1-based line of byte `offset` of `bytes`.
 pub(crate) fn line_of(bytes: &[u8], offset: usize) -> usize {
     bytes[..offset.min(bytes.len())]
@@ -127,6 +200,22 @@ pub(crate) fn line_of(bytes: &[u8], offset: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use super::sql_sections_start;
+
+    #[test]
+    fn the_sql_sections_are_found_only_outside_strings_and_at_the_end() {
+        let text = "dependencies = []\n\n[[operations]]\nop = \"run_sql\"\nforward = \"\"\"\n[sql.postgres]\n\"\"\"\n\n[sql.postgres]\nforward = []\n\n[sql.mysql]\nforward = []\n";
+        let at = sql_sections_start(text).unwrap();
+        assert!(text[at..].starts_with("[sql.postgres]\nforward = []"));
+        assert!(!text[..at].contains("forward = []"));
+        // Another table after them: the whole file must be read.
+        let later = format!("{text}\n[[operations]]\nop = \"x\"\n");
+        assert_eq!(sql_sections_start(&later), None);
+        assert_eq!(sql_sections_start("dependencies = []\n"), None);
+        assert_eq!(sql_sections_start("[sqlx]\n"), None);
+        assert_eq!(sql_sections_start("# [sql.postgres]\n"), None);
+    }
+
     use super::*;
 
     #[test]

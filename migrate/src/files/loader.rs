@@ -19,7 +19,7 @@
 use crate::error::{Error, Result};
 use crate::files::file_position;
 use crate::files::graph;
-use crate::files::migration::{Migration, MigrationFileIn, MigrationOptions};
+use crate::files::migration::{Migration, MigrationFileIn, MigrationOptions, MigrationSql};
 use crate::files::replacements::{self, Effective};
 use crate::operations::tables::TableIndex;
 use crate::state::ProjectState;
@@ -120,6 +120,56 @@ fn utf8_text(path: &Path, bytes: Vec<u8>) -> Result<String> {
     })
 }
 
+/// Parses one migration file's text for its schema alone: dependencies,
+/// `replaces` and operations, without the `[sql.*]` tables (left empty).
+/// What `makemigrations` reads: the SQL is most of a file, and parsing it
+/// into a TOML document costs about ten times its size in memory. A file
+/// whose SQL tables are not its last ones is read whole.
+pub fn parse_schema_only(
+    path: &Path,
+    name: &str,
+    text: &str,
+) -> Result<(Migration, MigrationOptions)> {
+    let Some(parts) = file_position::file_parts(text) else {
+        let (mut migration, options) = parse_with_options(path, name, text)?;
+        migration.sql = MigrationSql::default();
+        return Ok((migration, options));
+    };
+    let end = parts.sql.unwrap_or(text.len());
+    let first = parts.operations.first().copied().unwrap_or(end);
+    // The top-level keys, then each operation on its own: one small TOML
+    // document at a time instead of the whole file's.
+    let head = parse_with_toml(path, &text[..first])?;
+    let mut operations = Vec::with_capacity(parts.operations.len());
+    for (i, &start) in parts.operations.iter().enumerate() {
+        let stop = parts.operations.get(i + 1).copied().unwrap_or(end);
+        let part = parse_with_toml(path, &text[start..stop]).map_err(|e| match e {
+            Error::Parse {
+                path,
+                line,
+                message,
+            } => Error::Parse {
+                path,
+                line: line + file_position::line_of(text.as_bytes(), start) - 1,
+                message,
+            },
+            other => other,
+        })?;
+        operations.extend(part.operations);
+    }
+    let options = MigrationOptions {
+        atomic: head.atomic,
+    };
+    let migration = Migration {
+        name: name.to_string(),
+        dependencies: head.dependencies,
+        replaces: head.replaces,
+        operations,
+        sql: MigrationSql::default(),
+    };
+    Ok((migration, options))
+}
+
 /// Reads one migration file.
 pub fn load_file(path: &Path) -> Result<Migration> {
     load_file_with_options(path).map(|(migration, _)| migration)
@@ -127,6 +177,19 @@ pub fn load_file(path: &Path) -> Result<Migration> {
 
 /// Reads one migration file with its run options.
 pub fn load_file_with_options(path: &Path) -> Result<(Migration, MigrationOptions)> {
+    read_file(path, parse_with_options)
+}
+
+/// Reads one migration file for its schema alone ([`parse_schema_only`]).
+pub fn load_file_schema_only(path: &Path) -> Result<(Migration, MigrationOptions)> {
+    read_file(path, parse_schema_only)
+}
+
+/// Reads `path` as UTF-8 and hands its name and text to `parse`.
+fn read_file(
+    path: &Path,
+    parse: fn(&Path, &str, &str) -> Result<(Migration, MigrationOptions)>,
+) -> Result<(Migration, MigrationOptions)> {
     let name = path
         .file_stem()
         .and_then(|s| s.to_str())
@@ -141,12 +204,24 @@ pub fn load_file_with_options(path: &Path) -> Result<(Migration, MigrationOption
         source,
     })?;
     let text = utf8_text(path, bytes)?;
-    parse_with_options(path, name, &text)
+    parse(path, name, &text)
 }
 
 impl MigrationSet {
     /// Reads every migration of `dir`; a missing directory has none.
     pub fn load(dir: &Path) -> Result<MigrationSet> {
+        Self::load_with(dir, false)
+    }
+
+    /// [`load`](MigrationSet::load) for the schema alone: every migration's
+    /// SQL is left empty ([`parse_schema_only`]). Enough to replay the state,
+    /// find the leaves and number the next migration, as `makemigrations`
+    /// does; never for running or printing SQL.
+    pub fn load_schema_only(dir: &Path) -> Result<MigrationSet> {
+        Self::load_with(dir, true)
+    }
+
+    fn load_with(dir: &Path, schema_only: bool) -> Result<MigrationSet> {
         let mut set = MigrationSet {
             dir: dir.to_path_buf(),
             ..MigrationSet::default()
@@ -173,7 +248,11 @@ impl MigrationSet {
                     .and_then(|s| s.to_str())
                     .is_some_and(is_migration_name);
             if is_migration {
-                let (migration, options) = load_file_with_options(&path)?;
+                let (migration, options) = if schema_only {
+                    load_file_schema_only(&path)?
+                } else {
+                    load_file_with_options(&path)?
+                };
                 set.insert(migration, options);
             }
         }

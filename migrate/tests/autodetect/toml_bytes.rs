@@ -133,3 +133,44 @@ fn files_already_written_load_unchanged() {
         assert_eq!(loaded, again, "{name}");
     }
 }
+
+#[test]
+fn reading_for_the_schema_alone_gives_the_same_operations() {
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let mut dirs = vec![fixture_dir()];
+    for example in ["blog", "quickstart"] {
+        dirs.push(examples.join(example).join("migrations"));
+    }
+    let mut compared = 0;
+    for dir in dirs {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_stem().unwrap().to_str().unwrap().to_string();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let (whole, whole_options) = loader::parse_with_options(&path, &name, &text).unwrap();
+            let (schema, schema_options) = loader::parse_schema_only(&path, &name, &text).unwrap();
+            assert_eq!(schema.operations, whole.operations, "{name}");
+            assert_eq!(schema.dependencies, whole.dependencies, "{name}");
+            assert_eq!(schema.replaces, whole.replaces, "{name}");
+            assert_eq!(schema_options, whole_options, "{name}");
+            assert!(schema.sql.postgres.forward.is_empty(), "{name}");
+            compared += 1;
+        }
+    }
+    assert!(compared >= 7, "{compared} files");
+}
+
+#[test]
+fn an_error_in_a_later_operation_keeps_its_line_when_read_for_the_schema() {
+    let text = "dependencies = []\n\n[[operations]]\nop = \"remove_field\"\nmodel = \"A\"\n\
+                column = \"x\"\n\n[[operations]]\nop = \"remove_field\"\nmodel = \"Post\"\n\
+                colour = \"red\"\ncolumn = \"x\"\n\n[sql.postgres]\nforward = []\n";
+    let path = std::path::Path::new("0002_x.toml");
+    let expected = text.lines().position(|l| l.starts_with("colour")).unwrap() + 1;
+    match loader::parse_schema_only(path, "0002_x", text) {
+        Err(strata_migrate::Error::Parse { line, message, .. }) => {
+            assert_eq!(line, expected, "{message}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}

@@ -125,11 +125,38 @@ async fn sqlite(url: &str, options: &ConnectOptions) -> Result<(Pool, Dialect)> 
         } else {
             connect_options.clone()
         };
-        let conn = first_connection(url, options, first.connect()).await?;
+        // Another process switching the same new file at the same moment
+        // holds that lock for an instant: wait it out, within the busy
+        // timeout, as a statement would.
+        let deadline = std::time::Instant::now() + options.sqlite_busy_timeout;
+        let conn = loop {
+            match first_connection(url, options, first.connect()).await {
+                Err(Error::Connect { source, .. })
+                    if sqlite_locked(&source) && std::time::Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+                other => break other?,
+            }
+        };
         let _ = conn.close().await;
         pool_options::<sqlx::Sqlite>(options).connect_lazy_with(connect_options)
     };
     Ok((Pool::Sqlite(pool), Dialect::Sqlite))
+}
+
+/// Whether a SQLite error is `SQLITE_BUSY` / `SQLITE_LOCKED` ("database is
+/// locked"), which waiting resolves.
+#[cfg(feature = "sqlite")]
+fn sqlite_locked(error: &sqlx::Error) -> bool {
+    error.as_database_error().is_some_and(|e| {
+        let code = e.code();
+        let primary = code
+            .as_deref()
+            .and_then(|c| c.parse::<i64>().ok())
+            .map(|c| c & 0xff);
+        matches!(primary, Some(5 | 6)) || e.message().contains("database is locked")
+    })
 }
 
 #[cfg(not(feature = "sqlite"))]

@@ -102,7 +102,7 @@ impl Footprint {
 }
 
 /// The models `op` can change, or `None` for any of them.
-fn changed_models(op: &Operation) -> Option<Vec<String>> {
+pub(super) fn changed_models(op: &Operation) -> Option<Vec<String>> {
     use Operation as O;
     let one = |name: &String| Some(vec![name.clone()]);
     match op {

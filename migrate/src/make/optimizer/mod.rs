@@ -60,6 +60,9 @@ use reduce::reduce;
 /// `operations`, which apply to `from`, reduced to a list with the same
 /// effect. Fails only if `operations` themselves do not apply to `from`.
 pub fn optimize(operations: Vec<Operation>, from: &ProjectState) -> Result<Vec<Operation>> {
+    if nothing_can_fold(&operations) {
+        return Ok(operations);
+    }
     let (mut items, expected) = annotate(operations, from)?;
     while let Some(next) = one_pass(&items) {
         // The footprints are read again from the new list: a fold can
@@ -73,6 +76,28 @@ pub fn optimize(operations: Vec<Operation>, from: &ProjectState) -> Result<Vec<O
         }
     }
     Ok(items.into_iter().map(|i| i.op).collect())
+}
+
+/// Whether no two operations change the same model: every reduction
+/// folds two operations on one model, so such a list (an initial migration
+/// of many models is one) is already as short as it gets, and the
+/// quadratic scan is skipped. Operations whose models are not known up
+/// front (renames of models, raw SQL) always get the scan.
+fn nothing_can_fold(operations: &[Operation]) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    for op in operations {
+        match footprint::changed_models(op) {
+            Some(models) => {
+                for model in models {
+                    if !seen.insert(model) {
+                        return false;
+                    }
+                }
+            }
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Each operation with its footprint, and the state they lead to.
