@@ -11,7 +11,7 @@ use syn::{Attribute, Expr, ExprLit, ExprUnary, Ident, Lit, LitInt, LitStr, UnOp}
 const MODEL_KEYS: &str =
     "table, index(fields(a, b), name = \"..\"), unique(fields(a, b), name = \"..\"), renamed_from = \"OldName\", ordering(field, other desc)";
 const MODEL_KEY_NAMES: &[&str] = &["table", "index", "unique", "renamed_from", "ordering"];
-const FIELD_KEYS: &str = "primary_key, column = \"..\", max_length = N, unique, index, default = <literal>, max_digits = N, decimal_places = N, on_delete = cascade|set_null|set_default|restrict|protect|do_nothing, related_name = \"..\", renamed_from = \"old_column\", through = Model, auto_now, auto_now_add";
+const FIELD_KEYS: &str = "primary_key, column = \"..\", max_length = N, unique, index, default = <literal>, max_digits = N, decimal_places = N, on_delete = cascade|set_null|set_default|restrict|protect|do_nothing, related_name = \"..\", renamed_from = \"old_column\", through = Model, auto_now, auto_now_add, default_fn = path::to::function, db_default = now|<literal>";
 const FIELD_KEY_NAMES: &[&str] = &[
     "primary_key",
     "column",
@@ -27,6 +27,8 @@ const FIELD_KEY_NAMES: &[&str] = &[
     "through",
     "auto_now",
     "auto_now_add",
+    "default_fn",
+    "db_default",
 ];
 
 /// The `on_delete` behaviours, as written in the attribute.
@@ -83,6 +85,13 @@ pub(crate) enum DefaultLit {
     Str(String),
 }
 
+/// `db_default = now` or `db_default = <literal>`.
+#[derive(Clone)]
+pub(crate) enum DbDefaultAttr {
+    Now,
+    Lit(DefaultLit),
+}
+
 /// `#[strata(...)]` on a field.
 #[derive(Default)]
 pub(crate) struct FieldAttrs {
@@ -103,6 +112,11 @@ pub(crate) struct FieldAttrs {
     pub auto_now: Option<Span>,
     /// `auto_now_add`: the current time when the row is inserted.
     pub auto_now_add: Option<Span>,
+    /// `default_fn = path`: the function `Default` fills the field with.
+    pub default_fn: Option<Spanned<syn::Path>>,
+    /// `db_default = now | <literal>`: the database fills the column on
+    /// insert.
+    pub db_default: Option<Spanned<DbDefaultAttr>>,
 }
 
 fn strata_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
@@ -237,8 +251,51 @@ where
 
 fn default_lit(meta: &ParseNestedMeta) -> syn::Result<Spanned<DefaultLit>> {
     let expr: Expr = meta.value()?.parse()?;
+    literal_of(&expr, "default")
+}
+
+/// `db_default = now` or a literal.
+fn db_default(meta: &ParseNestedMeta) -> syn::Result<Spanned<DbDefaultAttr>> {
+    let expr: Expr = meta.value()?.parse()?;
+    if let Expr::Path(path) = &expr {
+        if path.path.is_ident("now") {
+            return Ok(Spanned {
+                value: DbDefaultAttr::Now,
+                span: expr.span(),
+            });
+        }
+    }
+    literal_of(&expr, "db_default")
+        .map(|lit| Spanned {
+            value: DbDefaultAttr::Lit(lit.value),
+            span: lit.span,
+        })
+        .map_err(|_| {
+            syn::Error::new_spanned(
+                &expr,
+                "`db_default` takes `now` or a literal: a bool, a number or a string\n  = help: e.g. `db_default = now`, `db_default = 0`, `db_default = \"draft\"`",
+            )
+        })
+}
+
+/// `default_fn = path::to::function`.
+fn default_fn(meta: &ParseNestedMeta) -> syn::Result<Spanned<syn::Path>> {
+    let expr: Expr = meta.value()?.parse()?;
+    match expr {
+        Expr::Path(p) if p.qself.is_none() => Ok(Spanned {
+            span: p.path.span(),
+            value: p.path,
+        }),
+        other => Err(syn::Error::new_spanned(
+            &other,
+            "`default_fn` takes the path of a function without arguments\n  = help: e.g. `default_fn = uuid::Uuid::new_v4` or `default_fn = crate::defaults::title`; write a function for anything else",
+        )),
+    }
+}
+
+fn literal_of(expr: &Expr, key: &str) -> syn::Result<Spanned<DefaultLit>> {
     let span = expr.span();
-    let value = match &expr {
+    let value = match expr {
         Expr::Lit(ExprLit { lit, .. }) => match lit {
             Lit::Bool(b) => Some(DefaultLit::Bool(b.value)),
             Lit::Int(i) => i.base10_parse::<i64>().ok().map(DefaultLit::Int),
@@ -263,8 +320,8 @@ fn default_lit(meta: &ParseNestedMeta) -> syn::Result<Spanned<DefaultLit>> {
     };
     value.map(|value| Spanned { value, span }).ok_or_else(|| {
         syn::Error::new_spanned(
-            &expr,
-            "`default` takes a literal: a bool, a number or a string\n  = help: e.g. `default = false`, `default = 0`, `default = \"draft\"`",
+            expr,
+            format!("`{key}` takes a literal: a bool, a number or a string\n  = help: e.g. `{key} = false`, `{key} = 0`, `{key} = \"draft\"`"),
         )
     })
 }
@@ -435,6 +492,12 @@ pub(crate) fn parse_field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             } else if meta.path.is_ident("default") {
                 let v = default_lit(&meta)?;
                 set_once(cx, &mut out.default, v, span, "default");
+            } else if meta.path.is_ident("db_default") {
+                let v = db_default(&meta)?;
+                set_once(cx, &mut out.db_default, v, span, "db_default");
+            } else if meta.path.is_ident("default_fn") {
+                let v = default_fn(&meta)?;
+                set_once(cx, &mut out.default_fn, v, span, "default_fn");
             } else if meta.path.is_ident("on_delete") {
                 let expr: Expr = meta.value()?.parse()?;
                 let name = match &expr {

@@ -2,7 +2,7 @@
 //! code generation reads. Nothing unvalidated reaches `expand`.
 
 use crate::ast::{field_name, Field, Holder, HolderKind, Model};
-use crate::attr::{DefaultLit, Spanned};
+use crate::attr::{DbDefaultAttr, DefaultLit, Spanned};
 use crate::ctxt::Ctxt;
 use crate::naming::{constraint_name, snake_case};
 use crate::types::{known_unsupported, relation, type_name, Base};
@@ -243,7 +243,9 @@ fn check_holder(cx: &Ctxt, model: &Model, table: &str, holder: &Holder) -> Check
     let name = field_name(holder.ident);
     check_name(cx, holder.ident, &name);
     let attrs = &holder.attrs;
-    let misplaced: [(Option<Span>, &str); 13] = [
+    let misplaced: [(Option<Span>, &str); 15] = [
+        (attrs.default_fn.as_ref().map(|a| a.span), "default_fn"),
+        (attrs.db_default.as_ref().map(|a| a.span), "db_default"),
         (attrs.primary_key, "primary_key"),
         (attrs.auto_now, "auto_now"),
         (attrs.auto_now_add, "auto_now_add"),
@@ -527,6 +529,8 @@ fn check_field(cx: &Ctxt, field: &Field) {
         check_default(cx, field, default);
     }
     check_auto_now(cx, field);
+    check_db_default(cx, field);
+    check_default_fn(cx, field);
     if attrs.primary_key.is_some() && field.shape.optional {
         cx.error(
             field.ty,
@@ -569,6 +573,77 @@ fn check_auto_now(cx: &Ctxt, field: &Field) {
         cx.error_at(
             default.span,
             format!("`{name}` has `{key}`, which fills it on every write it applies to: a `default` would never be used\n  = help: remove `default`"),
+        );
+    }
+}
+
+/// `db_default`: alone (no `default`, `auto_now*`, `default_fn`), not on
+/// the key, `now` on a date or time field and a literal of the field's
+/// type.
+fn check_db_default(cx: &Ctxt, field: &Field) {
+    let attrs = &field.attrs;
+    let Some(db_default) = &attrs.db_default else {
+        return;
+    };
+    let name = field_name(field.ident);
+    if let Some(default) = &attrs.default {
+        cx.error_at(
+            default.span,
+            format!("`{name}` has both `default` and `db_default`: keep one\n  = help: `default = ..` is sent by strata like any value (and is also the column's DDL default); `db_default = ..` lets the database fill the column on insert"),
+        );
+    }
+    if let Some(span) = attrs.auto_now.or(attrs.auto_now_add) {
+        cx.error_at(
+            span,
+            format!("`{name}` has `db_default` and an `auto_now` option: keep one\n  = help: `db_default = now` has the database stamp the insert; `auto_now_add` has strata do it"),
+        );
+    }
+    if let Some(default_fn) = &attrs.default_fn {
+        cx.error_at(
+            default_fn.span,
+            format!("`{name}` has `db_default`, so the database fills it on insert: a `default_fn` would never be used\n  = help: remove `default_fn`, or `db_default` to have strata send the function's value"),
+        );
+    }
+    if attrs.primary_key.is_some() {
+        cx.error_at(db_default.span, "`db_default` cannot be set on the primary key");
+    }
+    match &db_default.value {
+        DbDefaultAttr::Now => {
+            let is_time = matches!(
+                field.shape.base,
+                Base::Date | Base::Time | Base::DateTime | Base::DateTimeUtc
+            );
+            if !is_time || relation(field.ty).is_some() {
+                let ty = field.ty;
+                let ty = quote::quote!(#ty).to_string().replace(' ', "");
+                cx.error_at(
+                    db_default.span,
+                    format!("`db_default = now` only applies to date and time fields, and `{name}` is a `{ty}`\n  = help: use it on a `chrono::NaiveDate`, `NaiveTime`, `NaiveDateTime` or `DateTime<Utc>` field (or an `Option` of one), or give a literal: `db_default = 0`"),
+                );
+            }
+        }
+        DbDefaultAttr::Lit(lit) => check_default(
+            cx,
+            field,
+            &Spanned {
+                value: lit.clone(),
+                span: db_default.span,
+            },
+        ),
+    }
+}
+
+/// `default_fn`: not with `auto_now` (which overwrites it) nor on the
+/// generated key.
+fn check_default_fn(cx: &Ctxt, field: &Field) {
+    let attrs = &field.attrs;
+    let Some(default_fn) = &attrs.default_fn else {
+        return;
+    };
+    if attrs.auto_now.is_some() || attrs.auto_now_add.is_some() {
+        cx.error_at(
+            default_fn.span,
+            format!("`{}` has an `auto_now` option, which sets it on insert: a `default_fn` would never be seen\n  = help: remove `default_fn`", field_name(field.ident)),
         );
     }
 }

@@ -43,6 +43,7 @@
 //! - [`schema`]: creating tables without migrations.
 
 mod bulk;
+mod db_default;
 pub mod column_type;
 pub mod db;
 pub mod dialect;
@@ -96,6 +97,8 @@ pub mod __private {
         AutoNow, ColumnMeta, DefaultValue, ForeignKeyMeta, IndexMeta, ManyToManyMeta, ModelMeta,
         OnDelete, OrderingMeta, QuotedList, UniqueMeta,
     };
+    pub use crate::db_default::db_default_value;
+    pub use crate::dialect::Dialect;
     pub use crate::model::{decode_field, decode_related, generated_pk, Model};
     pub use crate::relation::{
         Cardinality, JoinPath, Many, One, RelationKind, RelationMeta, SelectRelated,

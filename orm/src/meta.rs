@@ -82,8 +82,13 @@ pub struct ColumnMeta {
     pub unique: bool,
     /// A single-column index (its name is in `ModelMeta::indexes`).
     pub index: bool,
-    /// The database default, from `#[strata(default = ...)]`.
+    /// The database default, from `#[strata(default = ...)]` or
+    /// `#[strata(db_default = ...)]`.
     pub default: Option<DefaultValue>,
+    /// `#[strata(db_default = ...)]`: the database fills this column when a
+    /// row is inserted. `insert` and `bulk_create` leave it out of the
+    /// `INSERT` and read the value the database chose back into the object.
+    pub db_default: bool,
     /// Set when this column is a `ForeignKey<T>` / `OneToOne<T>`.
     pub foreign_key: Option<ForeignKeyMeta>,
     /// The column's previous name, from `#[strata(renamed_from = "...")]`:
@@ -191,7 +196,7 @@ pub struct ManyToManyMeta {
     pub related_name: &'static str,
 }
 
-/// A literal column default.
+/// A column default: a literal, or the current time.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub enum DefaultValue {
@@ -199,6 +204,10 @@ pub enum DefaultValue {
     Int(i64),
     Float(f64),
     Str(&'static str),
+    /// The time of the insert, in UTC (`db_default = now`), as each
+    /// database computes it for the column's type (see
+    /// [`Dialect::value_sql`](crate::Dialect::value_sql)).
+    Now,
 }
 
 impl DefaultValue {
@@ -209,6 +218,7 @@ impl DefaultValue {
             DefaultValue::Int(i) => Literal::Int(i),
             DefaultValue::Float(f) => Literal::Float(f),
             DefaultValue::Str(s) => Literal::Str(s),
+            DefaultValue::Now => Literal::Now,
         }
     }
 }
@@ -220,6 +230,9 @@ pub enum Literal<'a> {
     Int(i64),
     Float(f64),
     Str(&'a str),
+    /// The current time (UTC) for a date or time column: an expression,
+    /// not a constant, written per dialect and column type.
+    Now,
 }
 
 /// An index on one or more columns.
@@ -249,9 +262,18 @@ impl ModelMeta {
         self.columns.iter().find(|c| c.field == field)
     }
 
-    /// The columns an `INSERT` writes: all but a generated key.
+    /// The columns an `INSERT` writes: all but a generated key and the
+    /// columns the database fills (`db_default`).
     pub fn insert_columns(&self) -> impl Iterator<Item = &'static ColumnMeta> {
-        self.columns.iter().filter(|c| !c.auto_increment)
+        self.columns
+            .iter()
+            .filter(|c| !c.auto_increment && !c.db_default)
+    }
+
+    /// The columns the database fills on insert (`db_default`), which
+    /// `insert` reads back.
+    pub fn db_default_columns(&self) -> impl Iterator<Item = &'static ColumnMeta> {
+        self.columns.iter().filter(|c| c.db_default)
     }
 }
 

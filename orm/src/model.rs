@@ -95,6 +95,14 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         let _ = inserting;
     }
 
+    /// Stores the values the database gave the `db_default` columns on
+    /// insert, in their order. Generated.
+    #[doc(hidden)]
+    fn __set_db_defaults(&mut self, values: Vec<Value>, dialect: Dialect) -> Result<()> {
+        let _ = (values, dialect);
+        Ok(())
+    }
+
     /// The first required relation field still unset (a `ForeignKey` from
     /// `Default`), by field name. Generated; checked before every write.
     #[doc(hidden)]
@@ -349,10 +357,11 @@ pub(crate) fn render_insert_with<M: Model>(
         conflict.write(&mut w, meta);
     }
     match conflict {
-        None if meta.pk().auto_increment && dialect.imp().returns_inserted_keys() => {
-            w.push_sql(" RETURNING ");
-            w.push_identifier(meta.pk().column);
-        }
+        None => crate::db_default::write_returning(
+            &mut w,
+            meta,
+            crate::db_default::returning(meta, dialect),
+        ),
         Some(conflict) if meta.pk().auto_increment && dialect.imp().has_returning() => {
             conflict.write_returning(&mut w, meta)
         }
@@ -383,25 +392,34 @@ async fn insert<M: Model>(obj: &mut M, mut ex: impl Executor) -> Result<()> {
     obj.__stamp_auto_now(true);
     let stmt = obj.insert_sql(dialect);
     check_insert_values(M::META, &stmt.binds, dialect)?;
-    if !M::META.pk().auto_increment {
-        ex.execute(stmt).await?;
+    let plan = crate::db_default::returning(M::META, dialect);
+    if plan.any() {
+        let rows = ex
+            .fetch(stmt, |row| {
+                crate::db_default::decode_returned::<M>(row, dialect, plan)
+            })
+            .await?;
+        let (id, values) = rows.into_iter().next().ok_or(Error::InvalidQuery {
+            model: M::META.name,
+            reason: "the database returned no row for the INSERT".into(),
+        })?;
+        if let Some(id) = id {
+            obj.set_generated_pk(id)?;
+        }
+        if plan.defaults > 0 {
+            obj.__set_db_defaults(values, dialect)?;
+        }
         return Ok(());
     }
-    let id = if dialect.imp().returns_inserted_keys() {
-        let ids = ex
-            .fetch(stmt, |row| generated_key::<M>(row, dialect))
-            .await?;
-        ids.into_iter().next()
-    } else {
-        ex.execute(stmt).await?.last_insert_id
-    };
-    match id {
-        Some(id) => obj.set_generated_pk(id),
-        None => Err(Error::InvalidQuery {
+    let result = ex.execute(stmt).await?;
+    if M::META.pk().auto_increment {
+        let id = result.last_insert_id.ok_or(Error::InvalidQuery {
             model: M::META.name,
             reason: "the database returned no generated key".into(),
-        }),
+        })?;
+        obj.set_generated_pk(id)?;
     }
+    crate::db_default::reselect(&mut ex, std::slice::from_mut(obj)).await
 }
 
 fn save_statement<M: Model>(obj: &M, dialect: Dialect) -> Option<Statement> {
@@ -483,14 +501,39 @@ async fn bulk_create<M: Model>(mut ex: impl Executor, objects: &mut [M]) -> Resu
     ) {
         let batch = &mut objects[start..start + batch_len];
         start += batch_len;
-        if !auto {
-            ex.execute(stmt).await?;
+        let plan = crate::db_default::returning(M::META, dialect);
+        if plan.any() {
+            let rows = ex
+                .fetch(stmt, |row| {
+                    crate::db_default::decode_returned::<M>(row, dialect, plan)
+                })
+                .await?;
+            if rows.len() != batch.len() {
+                return Err(Error::InvalidQuery {
+                    model: M::META.name,
+                    reason: format!(
+                        "bulk_create inserted {} rows but got {} back",
+                        batch.len(),
+                        rows.len()
+                    ),
+                });
+            }
+            for (obj, (id, values)) in batch.iter_mut().zip(rows) {
+                if let Some(id) = id {
+                    obj.set_generated_pk(id)?;
+                }
+                if plan.defaults > 0 {
+                    obj.__set_db_defaults(values, dialect)?;
+                }
+            }
             continue;
         }
-        let ids: Vec<i64> = if dialect.imp().returns_inserted_keys() {
-            ex.fetch(stmt, |row| generated_key::<M>(row, dialect))
-                .await?
-        } else {
+        if !auto {
+            ex.execute(stmt).await?;
+            crate::db_default::reselect(&mut ex, batch).await?;
+            continue;
+        }
+        let ids: Vec<i64> = {
             let result = ex.execute(stmt).await?;
             let reported = result.last_insert_id.unwrap_or_default();
             let n = batch.len() as i64;
@@ -517,6 +560,7 @@ async fn bulk_create<M: Model>(mut ex: impl Executor, objects: &mut [M]) -> Resu
         for (obj, id) in batch.iter_mut().zip(ids) {
             obj.set_generated_pk(id)?;
         }
+        crate::db_default::reselect(&mut ex, batch).await?;
     }
     Ok(())
 }

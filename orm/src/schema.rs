@@ -237,6 +237,7 @@ fn join_column(column: &'static str, ty: crate::ColumnType, key: bool) -> Column
         unique: false,
         index: false,
         default: None,
+        db_default: false,
         foreign_key: None,
         renamed_from: None,
         auto_now: crate::meta::AutoNow::Never,

@@ -2,7 +2,7 @@
 //! `::strata::__private` and lives inside `const _: () = { ... };`.
 
 use crate::ast::{field_name, Holder, HolderKind, Model};
-use crate::attr::{lit, DefaultLit};
+use crate::attr::{lit, DbDefaultAttr, DefaultLit};
 use crate::check::{check, Checked, CheckedHolder};
 use crate::ctxt::Ctxt;
 use crate::naming::quoted;
@@ -22,12 +22,43 @@ use relations::{
 pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let cx = Ctxt::default();
     let checked = Model::from_input(&cx, input).and_then(|model| check(&cx, model));
+    if let Some(checked) = &checked {
+        check_no_derived_default(&cx, input, checked);
+    }
     cx.finish()?;
     // `check` returns None only after recording an error.
     let Some(checked) = checked else {
         return Err(syn::Error::new(Span::call_site(), "invalid model"));
     };
     Ok(expand(&checked))
+}
+
+/// A model with a `default_fn` gets its `Default` from the derive, so a
+/// `#[derive(Default)]` beside it would be a second one.
+fn check_no_derived_default(cx: &Ctxt, input: &DeriveInput, checked: &Checked) {
+    let Some(field) = checked
+        .model
+        .fields
+        .iter()
+        .find(|f| f.attrs.default_fn.is_some())
+    else {
+        return;
+    };
+    for attr in input.attrs.iter().filter(|a| a.path().is_ident("derive")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("Default") {
+                cx.error(
+                    &meta.path,
+                    format!(
+                        "`{}` has a `default_fn` field (`{}`), so #[derive(Model)] writes its `Default`\n  = help: remove `Default` from this derive; the generated one fills `default_fn` fields from their function and the others with their type's default",
+                        checked.model.ident,
+                        field_name(field.ident)
+                    ),
+                );
+            }
+            Ok(())
+        });
+    }
 }
 
 fn expand(checked: &Checked) -> TokenStream {
@@ -52,6 +83,8 @@ fn expand(checked: &Checked) -> TokenStream {
     let mut key_column = quote!();
     let mut stamps = Vec::new();
     let mut unset_checks = Vec::new();
+    let mut db_default_reads = Vec::new();
+    let mut default_inits = Vec::new();
     for (i, (field, column)) in model.fields.iter().zip(&checked.columns).enumerate() {
         let ty = field.ty;
         let field_ident = field.ident;
@@ -85,7 +118,14 @@ fn expand(checked: &Checked) -> TokenStream {
         let one_to_one = column.relation.as_ref().is_some_and(|r| r.one_to_one);
         let unique = (field.attrs.unique.is_some() || one_to_one) && !primary_key;
         let index = field.attrs.index.is_some();
-        let default = match field.attrs.default.as_ref().map(|d| &d.value) {
+        let db_default = field.attrs.db_default.is_some();
+        let literal = match field.attrs.db_default.as_ref().map(|d| &d.value) {
+            Some(DbDefaultAttr::Lit(lit)) => Some(lit),
+            Some(DbDefaultAttr::Now) => None,
+            None => field.attrs.default.as_ref().map(|d| &d.value),
+        };
+        let default = match literal {
+            None if db_default => quote!(::core::option::Option::Some(#p::DefaultValue::Now)),
             None => quote!(::core::option::Option::None),
             Some(DefaultLit::Bool(b)) => {
                 quote!(::core::option::Option::Some(#p::DefaultValue::Bool(#b)))
@@ -137,6 +177,7 @@ fn expand(checked: &Checked) -> TokenStream {
                 unique: #unique,
                 index: #index,
                 default: #default,
+                db_default: #db_default,
                 foreign_key: #foreign_key,
                 renamed_from: #renamed_from,
                 auto_now: #p::AutoNow::#auto_now,
@@ -246,9 +287,20 @@ fn expand(checked: &Checked) -> TokenStream {
         });
         // Spanned on the field's type, like every other use of `FieldType`,
         // so an unsupported type is reported once, on the type.
-        if !auto_increment {
+        if db_default {
+            db_default_reads.push(quote_spanned!(ty.span()=>
+                self.#field_ident = #p::db_default_value::<Self, #ty>(&mut values, #i, dialect)?;
+            ));
+        } else if !auto_increment {
             insert_values.push(quote!(out.push(#field_type::to_value(&self.#field_ident));));
         }
+        default_inits.push(match &field.attrs.default_fn {
+            Some(path) => {
+                let path = &path.value;
+                quote_spanned!(path.span()=> #field_ident: #path())
+            }
+            None => quote!(#field_ident: ::core::default::Default::default()),
+        });
         if field.attrs.auto_now.is_some() {
             // `save` takes `&self`: the row gets the current time, the
             // object keeps its value until `refresh`.
@@ -270,6 +322,21 @@ fn expand(checked: &Checked) -> TokenStream {
             fn __unset_relation(&self) -> ::core::option::Option<&'static ::core::primitive::str> {
                 #(#unset_checks)*
                 ::core::option::Option::None
+            }
+        }
+    };
+    let db_default_fn = if db_default_reads.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            fn __set_db_defaults(
+                &mut self,
+                values: #p::Vec<#p::Value>,
+                dialect: #p::Dialect,
+            ) -> #p::Result<()> {
+                let mut values = values.into_iter();
+                #(#db_default_reads)*
+                ::core::result::Result::Ok(())
             }
         }
     };
@@ -318,6 +385,26 @@ fn expand(checked: &Checked) -> TokenStream {
                 }
             }
         }
+    };
+
+    let default_impl = if model.fields.iter().any(|f| f.attrs.default_fn.is_some()) {
+        let holder_defaults = model
+            .holders
+            .iter()
+            .map(|h| {
+                let field_ident = h.ident;
+                quote!(#field_ident: ::core::default::Default::default())
+            });
+        quote! {
+            /// Every field's `default_fn` value, or its type's default.
+            impl ::core::default::Default for #ident {
+                fn default() -> Self {
+                    #ident { #(#default_inits,)* #(#holder_defaults,)* }
+                }
+            }
+        }
+    } else {
+        quote!()
     };
 
     let pk_field = model.fields[pk].ident;
@@ -468,6 +555,8 @@ fn expand(checked: &Checked) -> TokenStream {
 
                 #stamp_fn
 
+                #db_default_fn
+
                 #unset_fn
 
                 fn write_insert_values(&self, out: &mut #p::Vec<#p::Value>) {
@@ -490,6 +579,8 @@ fn expand(checked: &Checked) -> TokenStream {
             impl #ident {
                 #(#accessors)*
             }
+
+            #default_impl
 
             #(#reverse_impls)*
         };

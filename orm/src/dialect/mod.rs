@@ -120,6 +120,27 @@ impl Dialect {
         out
     }
 
+    /// A value for a column of type `ty` as this dialect spells it in SQL
+    /// text: a literal (strings quoted safely), or for [`Literal::Now`]
+    /// the expression of the current UTC time in the column's type and,
+    /// on SQLite, in the text shape strata stores.
+    ///
+    /// ```
+    /// use strata::{meta::Literal, ColumnType, Dialect};
+    ///
+    /// assert_eq!(Dialect::Postgres.value_sql(&ColumnType::DateTimeUtc, Literal::Now), "CURRENT_TIMESTAMP");
+    /// assert_eq!(Dialect::MySql.value_sql(&ColumnType::Date, Literal::Now), "(UTC_DATE())");
+    /// assert_eq!(Dialect::Sqlite.value_sql(&ColumnType::Integer, Literal::Int(3)), "3");
+    /// ```
+    pub fn value_sql(self, ty: &ColumnType, value: Literal<'_>) -> String {
+        let mut out = String::new();
+        match value {
+            Literal::Now => self.imp().write_now(&mut out, ty),
+            other => write_default_literal(self.imp(), &mut out, other),
+        }
+        out
+    }
+
     /// A literal as this dialect spells it in DDL (strings quoted safely).
     pub fn literal_sql(self, value: Literal<'_>) -> String {
         let mut out = String::new();
@@ -300,10 +321,17 @@ pub(crate) trait SqlDialect: Sync {
     }
 
     /// Appends ` DEFAULT <literal>` for a column.
-    fn write_default(&self, out: &mut String, _ty: &ColumnType, value: Literal<'_>) {
+    fn write_default(&self, out: &mut String, ty: &ColumnType, value: Literal<'_>) {
         out.push_str(" DEFAULT ");
-        write_default_literal(self, out, value);
+        match value {
+            Literal::Now => self.write_now(out, ty),
+            other => write_default_literal(self, out, other),
+        }
     }
+
+    /// Appends the current time, in UTC, as a value of the date or time
+    /// column type `ty`, parenthesized where a `DEFAULT` needs it.
+    fn write_now(&self, out: &mut String, ty: &ColumnType);
 
     /// Writes a string lookup on the column that `column` writes (quoted,
     /// qualified when the query joins), binding what
@@ -539,6 +567,8 @@ pub(crate) fn write_default_literal<D: SqlDialect + ?Sized>(
             }
         }
         Literal::Str(s) => dialect.write_string_literal(out, s),
+        // Without a column type: the current instant.
+        Literal::Now => dialect.write_now(out, &ColumnType::DateTimeUtc),
     }
 }
 

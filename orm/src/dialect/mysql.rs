@@ -219,8 +219,22 @@ impl SqlDialect for MySql {
         }
     }
 
+    /// An expression default (MySQL 8.0.13+, MariaDB 10.2+), in UTC like
+    /// every time strata writes; microseconds, as the columns keep.
+    fn write_now(&self, out: &mut String, ty: &ColumnType) {
+        out.push_str(match ty {
+            ColumnType::Date => "(UTC_DATE())",
+            ColumnType::Time => "(UTC_TIME(6))",
+            _ => "(UTC_TIMESTAMP(6))",
+        });
+    }
+
     fn write_default(&self, out: &mut String, ty: &ColumnType, value: Literal<'_>) {
         out.push_str(" DEFAULT ");
+        if value == Literal::Now {
+            self.write_now(out, ty);
+            return;
+        }
         // TEXT, BLOB and JSON columns only take expression defaults.
         let needs_parens = matches!(ty, ColumnType::Text | ColumnType::Bytes | ColumnType::Json);
         if needs_parens {

@@ -38,6 +38,17 @@ impl SqlDialect for Postgres {
         })
     }
 
+    /// UTC wall time for the types without a zone, so that every database
+    /// stores the same value whatever the session's time zone.
+    fn write_now(&self, out: &mut String, ty: &ColumnType) {
+        out.push_str(match ty {
+            ColumnType::Date => "((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')::date)",
+            ColumnType::Time => "((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')::time)",
+            ColumnType::DateTime => "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')",
+            _ => "CURRENT_TIMESTAMP",
+        });
+    }
+
     fn returns_inserted_keys(&self) -> bool {
         true
     }

@@ -147,9 +147,21 @@ impl SqlDialect for Sqlite {
     /// A date or time default is written in the one text shape strata
     /// stores and reads on SQLite (`"12:00"` becomes `'12:00:00.000000'`),
     /// so that rows filled with it read back and compare like written ones.
+    /// The text shapes of `text_formats`; SQLite's clock has milliseconds,
+    /// padded to the six digits strata stores.
+    fn write_now(&self, out: &mut String, ty: &ColumnType) {
+        out.push_str(match ty {
+            ColumnType::Date => "(strftime('%Y-%m-%d', 'now'))",
+            ColumnType::Time => "(strftime('%H:%M:%f000', 'now'))",
+            ColumnType::DateTime => "(strftime('%Y-%m-%d %H:%M:%f000', 'now'))",
+            _ => "(strftime('%Y-%m-%d %H:%M:%f000+00:00', 'now'))",
+        });
+    }
+
     fn write_default(&self, out: &mut String, ty: &ColumnType, value: Literal<'_>) {
         out.push_str(" DEFAULT ");
         match value {
+            Literal::Now => self.write_now(out, ty),
             Literal::Str(text) => match text_formats::canonical(ty, text) {
                 Some(canonical) => self.write_string_literal(out, &canonical),
                 None => self.write_string_literal(out, text),

@@ -531,6 +531,7 @@ pub(crate) static NO_COLUMN_META: ColumnMeta = ColumnMeta {
     unique: false,
     index: false,
     default: None,
+    db_default: false,
     foreign_key: None,
     renamed_from: None,
     auto_now: crate::meta::AutoNow::Never,

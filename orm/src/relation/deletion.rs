@@ -134,6 +134,8 @@ pub(super) fn default_value(column: &ColumnMeta) -> Value {
         Some(DefaultValue::Int(i)) => i.to_value(),
         Some(DefaultValue::Float(f)) => f.to_value(),
         Some(DefaultValue::Str(s)) => s.to_string().to_value(),
+        // Only a date or time column has it; a key never is one in practice.
+        Some(DefaultValue::Now) => chrono::Utc::now().to_value(),
         None => crate::types::null_of(&column.ty),
     }
 }
