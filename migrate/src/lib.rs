@@ -123,7 +123,7 @@ pub use questioner::{
     InteractiveQuestioner, NonInteractiveQuestioner, Questioner, ScriptedQuestioner,
 };
 pub use state::{
-    ConstraintKind, ConstraintState, DefaultValue, FieldState, ForeignKeyState, IndexState,
+    ChoicesState, ConstraintKind, ConstraintState, DefaultValue, FieldState, ForeignKeyState, IndexState,
     ManyToManyState, ModelState, ProjectState,
 };
 /// `embed_migrations!("migrations")`: the migration files of a directory

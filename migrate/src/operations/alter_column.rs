@@ -22,6 +22,9 @@ pub(super) fn alter_sql(
     let null_changed = old.null != new.null;
     let default_changed = old.default != new.default;
     let unique_changed = old.unique != new.unique;
+    // A changed type may no longer compare with the old values: the check
+    // is made again around it.
+    let choices_changed = old.choices != new.choices || (type_changed && old.choices.is_some());
     let fk_changed = ddl.fk_body(old)? != ddl.fk_body(new)?;
     // Rows holding NULL take the one-off default, else the column's own
     // default (as Django does): without either, the change fails on a
@@ -35,7 +38,7 @@ pub(super) fn alter_sql(
         if let Some(value) = fill {
             out.push(format!(
                 "UPDATE {table} SET {column} = {} WHERE {column} IS NULL",
-                ddl.dialect.literal_sql(value.as_literal())
+                ddl.dialect.value_sql(&new.ty, value.as_literal())
             ));
         }
     };
@@ -43,7 +46,8 @@ pub(super) fn alter_sql(
     let mut out = Vec::new();
     match ddl.dialect {
         Dialect::Sqlite => {
-            if !(type_changed || null_changed || default_changed || fk_changed) {
+            if !(type_changed || null_changed || default_changed || fk_changed || choices_changed)
+            {
                 if unique_changed && old.unique {
                     out.push(ddl.drop_unique(&after.table, &unique_name));
                 } else if unique_changed {
@@ -60,7 +64,7 @@ pub(super) fn alter_sql(
                 .into_iter()
                 .map(|(c, expr)| match fill {
                     Some(value) if c == new.column => {
-                        let lit = ddl.dialect.literal_sql(value.as_literal());
+                        let lit = ddl.dialect.value_sql(&new.ty, value.as_literal());
                         (c, format!("COALESCE({expr}, {lit})"))
                     }
                     _ => (c, expr),
@@ -74,6 +78,9 @@ pub(super) fn alter_sql(
             }
             if unique_changed && old.unique {
                 out.push(ddl.drop_unique(&after.table, &unique_name));
+            }
+            if choices_changed && old.choices.is_some() {
+                out.push(ddl.drop_choices(&after.table, &old.column));
             }
             let mut default_dropped = false;
             if type_changed {
@@ -110,6 +117,9 @@ pub(super) fn alter_sql(
             if unique_changed && new.unique {
                 out.push(ddl.add_unique(after, &unique_name, std::slice::from_ref(&new.column))?);
             }
+            if choices_changed {
+                out.extend(ddl.add_choices(&after.table, new));
+            }
             if fk_changed {
                 out.extend(ddl.add_fk(&after.table, new)?);
             }
@@ -129,6 +139,9 @@ pub(super) fn alter_sql(
             if unique_changed && old.unique {
                 out.push(ddl.drop_unique(&after.table, &unique_name));
             }
+            if choices_changed && old.choices.is_some() {
+                out.push(ddl.drop_choices(&after.table, &old.column));
+            }
             if column_changed {
                 fill_nulls(&mut out);
                 out.push(format!(
@@ -138,6 +151,9 @@ pub(super) fn alter_sql(
             }
             if unique_changed && new.unique {
                 out.push(ddl.add_unique(after, &unique_name, std::slice::from_ref(&new.column))?);
+            }
+            if choices_changed {
+                out.extend(ddl.add_choices(&after.table, new));
             }
             if refresh_fk {
                 out.extend(ddl.add_fk(&after.table, new)?);

@@ -9,6 +9,8 @@
 //! - Foreign keys are table constraints named `<table>_<column>_fk`;
 //!   `protect` and `do_nothing` are `NO ACTION` in the database (strata
 //!   enforces `protect` itself).
+//! - A field's choices (an enum column) are a `CHECK (column IN (...))`
+//!   named `<table>_<column>_choices`.
 //! - A field's `unique` is a constraint named `<table>_<column>_uniq`. On
 //!   SQLite every unique constraint is a `CREATE UNIQUE INDEX` (equivalent,
 //!   and droppable without rebuilding the table).
@@ -224,6 +226,45 @@ impl<'a> Ddl<'a> {
         Ok(true)
     }
 
+    /// `CHECK ("c" IN (...))` for a column with choices (an enum), or
+    /// `None`. The values are literals (DDL takes no binds), quoted by
+    /// the dialect.
+    pub fn choices_body(&self, field: &FieldState) -> Option<String> {
+        let choices = field.choices.as_ref()?;
+        let mut sql = String::from("CHECK (");
+        self.push_q(&mut sql, &field.column);
+        sql.push_str(" IN (");
+        for (i, literal) in choices.literals().into_iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&self.dialect.literal_sql(literal));
+        }
+        sql.push_str("))");
+        Some(sql)
+    }
+
+    /// `ALTER TABLE t ADD CONSTRAINT <t>_<c>_choices CHECK (...)`
+    /// (PostgreSQL, MySQL), or `None` for a column without choices.
+    pub fn add_choices(&self, table: &str, field: &FieldState) -> Option<String> {
+        self.choices_body(field).map(|body| {
+            format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} {body}",
+                self.q(table),
+                self.q(&naming::choices_name(table, &field.column))
+            )
+        })
+    }
+
+    /// Drops the choices `CHECK` of `table.column` (PostgreSQL, MySQL).
+    pub fn drop_choices(&self, table: &str, column: &str) -> String {
+        format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            self.q(table),
+            self.q(&naming::choices_name(table, column))
+        )
+    }
+
     /// `ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY ...` (PostgreSQL, MySQL).
     pub fn add_fk(&self, table: &str, field: &FieldState) -> DdlResult<Option<String>> {
         Ok(self.fk_body(field)?.map(|body| {
@@ -415,6 +456,15 @@ impl<'a> Ddl<'a> {
                 sql.push(')');
             }
         }
+        for field in model.fields {
+            if let Some(body) = self.choices_body(field) {
+                line(&mut sql);
+                sql.push_str("CONSTRAINT ");
+                self.push_q(&mut sql, &naming::choices_name(model.table, &field.column));
+                sql.push(' ');
+                sql.push_str(&body);
+            }
+        }
         for constraint in model.constraints {
             match &constraint.kind {
                 ConstraintKind::Unique(columns) if !self.is(Dialect::Sqlite) => {
@@ -515,6 +565,34 @@ impl<'a> Ddl<'a> {
                             out.extend(self.add_fk(&after.table, new)?);
                         }
                         // SQLite never refers to a foreign key by name.
+                        Dialect::Sqlite => {}
+                    }
+                }
+            }
+            if new.choices.is_some() {
+                let (old_name, new_name) = (
+                    naming::choices_name(&before.table, &old.column),
+                    naming::choices_name(&after.table, &new.column),
+                );
+                if old_name != new_name {
+                    match self.dialect {
+                        Dialect::Postgres => out.push(format!(
+                            "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
+                            self.q(&after.table),
+                            self.q(&old_name),
+                            self.q(&new_name)
+                        )),
+                        // MySQL cannot rename a check constraint.
+                        Dialect::MySql => {
+                            out.push(format!(
+                                "ALTER TABLE {} DROP CONSTRAINT {}",
+                                self.q(&after.table),
+                                self.q(&old_name)
+                            ));
+                            out.extend(self.add_choices(&after.table, new));
+                        }
+                        // SQLite never refers to a check by name; a rebuild
+                        // names it from the state.
                         Dialect::Sqlite => {}
                     }
                 }

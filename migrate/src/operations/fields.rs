@@ -100,15 +100,19 @@ impl Op for AddField {
         let field = &self.field;
         let table = ddl.q(&after.table);
         if ddl.is(Dialect::Sqlite) {
+            // SQLite adds only columns with a constant default and no
+            // constraint to check.
             let simple = self.one_off_default.is_none()
                 && (field.null || field.default.is_some())
+                && field.default != Some(DefaultValue::Now)
+                && field.choices.is_none()
                 && field.foreign_key.is_none();
             if !simple {
                 let mut copies = ddl.same_name_copies(before, &after);
                 if let Some(value) = &self.one_off_default {
                     copies.push((
                         field.column.clone(),
-                        ddl.dialect.literal_sql(value.as_literal()),
+                        ddl.dialect.value_sql(&field.ty, value.as_literal()),
                     ));
                 }
                 return ddl.sqlite_rebuild(&after, &before.table, &copies);
@@ -138,6 +142,7 @@ impl Op for AddField {
                 std::slice::from_ref(&field.column),
             )?);
         }
+        out.extend(ddl.add_choices(&after.table, field));
         out.extend(ddl.add_fk(&after.table, field)?);
         Ok(out)
     }
@@ -205,10 +210,16 @@ impl Op for RemoveField {
                 let copies = ddl.same_name_copies(before, &after);
                 return ddl.sqlite_rebuild(&after, &before.table, &copies);
             }
-            Dialect::MySql if field.foreign_key.is_some() => {
-                out.push(ddl.drop_fk(&before.table, &field.column));
+            Dialect::MySql => {
+                if field.foreign_key.is_some() {
+                    out.push(ddl.drop_fk(&before.table, &field.column));
+                }
+                // MySQL refuses to drop a column a check uses.
+                if field.choices.is_some() {
+                    out.push(ddl.drop_choices(&before.table, &field.column));
+                }
             }
-            _ => {}
+            Dialect::Postgres => {}
         }
         out.push(format!(
             "ALTER TABLE {} DROP COLUMN {}",

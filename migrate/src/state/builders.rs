@@ -3,7 +3,7 @@
 
 use super::naming;
 use super::{
-    ConstraintKind, ConstraintState, DefaultValue, FieldState, ForeignKeyState, IndexState,
+    ChoicesState, ConstraintKind, ConstraintState, DefaultValue, FieldState, ForeignKeyState, IndexState,
     ManyToManyState, ModelState,
 };
 use strata::meta::{ColumnMeta, ModelMeta, OnDelete};
@@ -220,6 +220,7 @@ impl FieldState {
             primary_key: false,
             auto_increment: false,
             foreign_key: None,
+            choices: None,
             renamed_from: None,
         }
     }
@@ -248,6 +249,7 @@ impl FieldState {
                 to: (fk.target)().name.to_string(),
                 on_delete: fk.on_delete,
             }),
+            choices: c.choices.as_ref().map(ChoicesState::from_meta),
             renamed_from: c.renamed_from.map(str::to_string),
         }
     }
@@ -285,6 +287,13 @@ impl FieldState {
         self
     }
 
+    /// Restricts the column to `choices` (an enum's values), with a
+    /// `CHECK` constraint.
+    pub fn choices(mut self, choices: ChoicesState) -> FieldState {
+        self.choices = Some(choices);
+        self
+    }
+
     /// Records the column's previous name.
     pub fn renamed_from(mut self, old_column: &str) -> FieldState {
         self.renamed_from = Some(old_column.to_string());
@@ -301,5 +310,6 @@ impl FieldState {
             && self.primary_key == other.primary_key
             && self.auto_increment == other.auto_increment
             && self.foreign_key == other.foreign_key
+            && self.choices == other.choices
     }
 }

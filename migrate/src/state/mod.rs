@@ -110,6 +110,12 @@ pub struct FieldState {
     /// Set on a foreign-key column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foreign_key: Option<ForeignKeyState>,
+    /// The only values the column may hold (a `#[derive(FieldType)]`
+    /// enum), enforced by a `CHECK` constraint named
+    /// [`naming::choices_name`]: `choices = ["draft", "live"]` or
+    /// `choices = [1, 2]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choices: Option<ChoicesState>,
     /// The column's previous name: a hint that lets the autodetector
     /// rename without asking. Not part of the replayed state.
     #[serde(skip)]
@@ -187,14 +193,94 @@ pub struct ManyToManyState {
     pub through: Option<String>,
 }
 
-/// A literal column default, owned.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The values an enum column may hold, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
+pub enum ChoicesState {
+    /// Text values (`stored_as = text`).
+    Text(Vec<String>),
+    /// Integer values (`stored_as = integer`).
+    Integer(Vec<i64>),
+}
+
+impl ChoicesState {
+    /// The owned form of an enum's choices.
+    pub fn from_meta(choices: &strata::Choices) -> ChoicesState {
+        match choices {
+            strata::Choices::Text(values) => {
+                ChoicesState::Text(values.iter().map(|v| v.to_string()).collect())
+            }
+            strata::Choices::Integer(values) => {
+                ChoicesState::Integer(values.iter().map(|&v| v.into()).collect())
+            }
+        }
+    }
+
+    /// The literals of the `IN (...)` list.
+    pub(crate) fn literals(&self) -> Vec<Literal<'_>> {
+        match self {
+            ChoicesState::Text(values) => values.iter().map(|v| Literal::Str(v)).collect(),
+            ChoicesState::Integer(values) => values.iter().map(|&v| Literal::Int(v)).collect(),
+        }
+    }
+}
+
+/// A column default, owned: a literal, or the time of the insert
+/// (`db_default = now`), written `default = { expression = "now" }` in
+/// migration files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "DefaultRepr", into = "DefaultRepr")]
 pub enum DefaultValue {
     Bool(bool),
     Int(i64),
     Float(f64),
     Str(String),
+    /// The current time (UTC), computed by the database.
+    Now,
+}
+
+/// How a [`DefaultValue`] is spelled in a migration file.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum DefaultRepr {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Expression { expression: String },
+}
+
+impl TryFrom<DefaultRepr> for DefaultValue {
+    type Error = String;
+
+    fn try_from(repr: DefaultRepr) -> std::result::Result<DefaultValue, String> {
+        Ok(match repr {
+            DefaultRepr::Bool(b) => DefaultValue::Bool(b),
+            DefaultRepr::Int(i) => DefaultValue::Int(i),
+            DefaultRepr::Float(f) => DefaultValue::Float(f),
+            DefaultRepr::Str(s) => DefaultValue::Str(s),
+            DefaultRepr::Expression { expression } if expression == "now" => DefaultValue::Now,
+            DefaultRepr::Expression { expression } => {
+                return Err(format!(
+                    "unknown default expression `{expression}`; the one strata knows is \"now\""
+                ))
+            }
+        })
+    }
+}
+
+impl From<DefaultValue> for DefaultRepr {
+    fn from(value: DefaultValue) -> DefaultRepr {
+        match value {
+            DefaultValue::Bool(b) => DefaultRepr::Bool(b),
+            DefaultValue::Int(i) => DefaultRepr::Int(i),
+            DefaultValue::Float(f) => DefaultRepr::Float(f),
+            DefaultValue::Str(s) => DefaultRepr::Str(s),
+            DefaultValue::Now => DefaultRepr::Expression {
+                expression: "now".to_string(),
+            },
+        }
+    }
 }
 
 impl DefaultValue {
@@ -205,6 +291,7 @@ impl DefaultValue {
             DefaultValue::Int(i) => Literal::Int(*i),
             DefaultValue::Float(f) => Literal::Float(*f),
             DefaultValue::Str(s) => Literal::Str(s),
+            DefaultValue::Now => Literal::Now,
         }
     }
 
@@ -215,6 +302,7 @@ impl DefaultValue {
             Literal::Int(i) => DefaultValue::Int(i),
             Literal::Float(f) => DefaultValue::Float(f),
             Literal::Str(s) => DefaultValue::Str(s.to_string()),
+            Literal::Now => DefaultValue::Now,
         }
     }
 
@@ -295,6 +383,7 @@ impl fmt::Display for DefaultValue {
             DefaultValue::Int(i) => write!(f, "{i}"),
             DefaultValue::Float(x) => write!(f, "{x:?}"),
             DefaultValue::Str(s) => write!(f, "{s:?}"),
+            DefaultValue::Now => f.write_str("now"),
         }
     }
 }

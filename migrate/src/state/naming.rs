@@ -24,6 +24,12 @@ pub fn unique_name(table: &str, column: &str) -> String {
     constraint_name(table, &[column], "uniq")
 }
 
+/// The name of the `CHECK` constraint that keeps `table.column` to its
+/// choices (an enum column).
+pub fn choices_name(table: &str, column: &str) -> String {
+    constraint_name(table, &[column], "choices")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@ use super::{ConstraintKind, ModelState};
 use crate::error::{Error, Result};
 use std::collections::HashSet;
 use strata::meta::OnDelete;
+use strata::ColumnType;
 
 /// Checks one model on its own: one primary key, distinct columns,
 /// references to models that `exists` knows, indexes and constraints on
@@ -42,6 +43,18 @@ pub(crate) fn check_model(model: &ModelState, exists: impl Fn(&str) -> bool) -> 
                     field.column
                 ));
             }
+        }
+        if field.default == Some(super::DefaultValue::Now)
+            && !matches!(
+                field.ty,
+                ColumnType::Date | ColumnType::Time | ColumnType::DateTime | ColumnType::DateTimeUtc
+            )
+        {
+            return invalid(format!(
+                "`{name}.{}` defaults to the current time but is a `{}` column, not a date or time",
+                field.column,
+                super::column_type_name(&field.ty)
+            ));
         }
         if field.auto_increment && !(field.primary_key && field.ty.is_integer()) {
             return invalid(format!(
