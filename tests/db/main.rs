@@ -13,6 +13,7 @@ mod distinct_and_slices;
 mod edge_values;
 mod enum_fields;
 mod executor;
+mod field_options_defaults;
 mod expressions;
 mod hostile_strings;
 mod instances;
