@@ -5,6 +5,7 @@
 //! survive.
 
 mod cases;
+mod field_options;
 mod fk_indexes;
 mod rebuild;
 mod run;
