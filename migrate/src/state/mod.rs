@@ -307,14 +307,22 @@ impl DefaultValue {
     }
 
     /// A value of type `ty` written as a user would type it at a prompt:
-    /// `true`/`false` for booleans, a number for numeric types, and any text
-    /// (optionally in quotes) for the others.
+    /// `true`/`false` for booleans, a number for numeric types, `now` (the
+    /// time the migration runs) or any text for dates and times, and any
+    /// text (optionally in quotes) for the others.
     pub fn parse_for(ty: &ColumnType, input: &str) -> Result<DefaultValue> {
         let text = input.trim();
         let invalid = |reason: &str| Error::InvalidAnswer {
             input: input.to_string(),
             reason: reason.to_string(),
         };
+        let is_time = matches!(
+            ty,
+            ColumnType::Date | ColumnType::Time | ColumnType::DateTime | ColumnType::DateTimeUtc
+        );
+        if is_time && text.eq_ignore_ascii_case("now") {
+            return Ok(DefaultValue::Now);
+        }
         match ty {
             ColumnType::Boolean => match text.to_ascii_lowercase().as_str() {
                 "true" | "1" => Ok(DefaultValue::Bool(true)),

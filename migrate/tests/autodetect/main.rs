@@ -2,6 +2,7 @@
 
 mod derived;
 mod derived_cycles;
+mod field_options;
 mod files;
 mod roundtrip;
 mod scenarios;

@@ -299,7 +299,8 @@ fn expand(checked: &Checked) -> TokenStream {
                 let path = &path.value;
                 quote_spanned!(path.span()=> #field_ident: #path())
             }
-            None => quote!(#field_ident: ::core::default::Default::default()),
+            // Spanned on the type: a type without `Default` is reported there.
+            None => quote_spanned!(ty.span()=> #field_ident: ::core::default::Default::default()),
         });
         if field.attrs.auto_now.is_some() {
             // `save` takes `&self`: the row gets the current time, the
