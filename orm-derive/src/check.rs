@@ -664,6 +664,18 @@ fn check_default(cx: &Ctxt, field: &Field, default: &Spanned<DefaultLit>) {
         }
     }
     let base = field.shape.base;
+    if let (DefaultLit::Int(n), Base::Unsigned(max)) = (&default.value, base) {
+        if *n < 0 || *n > i64::from(max) {
+            cx.error_at(
+                default.span,
+                format!(
+                    "the default {n} of `{}` is out of its type's range (0 to {max})",
+                    field_name(field.ident)
+                ),
+            );
+        }
+        return;
+    }
     let fits = matches!(
         (&default.value, base),
         (_, Base::Other)
@@ -691,7 +703,7 @@ fn check_default(cx: &Ctxt, field: &Field, default: &Spanned<DefaultLit>) {
         };
         let help = match base {
             Base::Bool => "write `default = true` or `default = false`",
-            Base::Int => "write an integer, e.g. `default = 0`",
+            Base::Int | Base::Unsigned(_) => "write an integer, e.g. `default = 0`",
             Base::Float => "write a number, e.g. `default = 0.0`",
             Base::Bytes => "byte fields cannot have a literal default; remove `default`",
             Base::String => "write a string, e.g. `default = \"draft\"`",

@@ -9,6 +9,8 @@ use syn::{GenericArgument, PathArguments, Type};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Base {
     Int,
+    /// `u8`, `u16` or `u32`, with its largest value.
+    Unsigned(u32),
     Float,
     Bool,
     String,
@@ -78,6 +80,9 @@ fn base(ty: &Type) -> Base {
     };
     match segment.ident.to_string().as_str() {
         "i16" | "i32" | "i64" => Base::Int,
+        "u8" => Base::Unsigned(u8::MAX.into()),
+        "u16" => Base::Unsigned(u16::MAX.into()),
+        "u32" => Base::Unsigned(u32::MAX),
         "f32" | "f64" => Base::Float,
         "bool" => Base::Bool,
         "String" => Base::String,
@@ -143,18 +148,13 @@ pub(crate) fn known_unsupported(ty: &Type) -> Option<Unsupported> {
     let name = segment.ident.to_string();
     let cannot = format!("`{name}` cannot be the type of a model field");
     match name.as_str() {
-        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => {
-            let wider = match name.as_str() {
-                "u8" => "`i16` holds every `u8`",
-                "u16" => "`i32` holds every `u16`",
-                "u32" => "`i64` holds every `u32`",
-                _ => "`i64` is the widest portable integer",
-            };
-            unsupported(
-                format!("{cannot}: databases have no portable unsigned integers"),
-                format!("use i16, i32 or i64 ({wider})"),
-            )
-        }
+        "u64" | "u128" | "usize" => unsupported(
+            format!(
+                "{cannot}: SQLite's and PostgreSQL's widest integer is a signed 64-bit one, \
+                 which does not hold every `{name}`"
+            ),
+            "use u32 (stored exactly on every database) or i64",
+        ),
         "i8" | "i128" | "isize" => unsupported(
             format!("{cannot}: databases have no portable column for it"),
             "use i16, i32 or i64",

@@ -13,6 +13,15 @@ pub enum ColumnType {
     SmallInt,
     Integer,
     BigInt,
+    /// A `u8`: `TINYINT UNSIGNED` on MySQL; elsewhere `SMALLINT` with a
+    /// `CHECK` keeping it to 0..=255.
+    UnsignedTinyInt,
+    /// A `u16`: `SMALLINT UNSIGNED` on MySQL; elsewhere `INTEGER` with a
+    /// `CHECK` keeping it to 0..=65535.
+    UnsignedSmallInt,
+    /// A `u32`: `INT UNSIGNED` on MySQL; elsewhere `BIGINT` with a
+    /// `CHECK` keeping it to 0..=4294967295.
+    UnsignedInt,
     Float,
     Double,
     Boolean,
@@ -64,6 +73,22 @@ impl ColumnType {
     /// Whether a string lookup (`contains`, ...) applies.
     pub const fn is_text(&self) -> bool {
         matches!(self, ColumnType::Text | ColumnType::Varchar(_))
+    }
+
+    /// The largest value of an unsigned integer type (the smallest is 0);
+    /// `None` for other types.
+    ///
+    /// ```
+    /// assert_eq!(strata::ColumnType::UnsignedTinyInt.unsigned_max(), Some(255));
+    /// assert_eq!(strata::ColumnType::SmallInt.unsigned_max(), None);
+    /// ```
+    pub const fn unsigned_max(&self) -> Option<i64> {
+        match self {
+            ColumnType::UnsignedTinyInt => Some(u8::MAX as i64),
+            ColumnType::UnsignedSmallInt => Some(u16::MAX as i64),
+            ColumnType::UnsignedInt => Some(u32::MAX as i64),
+            _ => None,
+        }
     }
 
     /// Whether this is an integer type, which may be an auto-increment key.

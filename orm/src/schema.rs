@@ -186,7 +186,36 @@ pub fn write_column_definition(
     if let Some(choices) = &column.choices {
         write_choices_check(sql, dialect, column.column, choices);
     }
+    if let Some(check) = unsigned_check(dialect, column.column, &column.ty) {
+        sql.push(' ');
+        sql.push_str(&check);
+    }
     Ok(())
+}
+
+/// `CHECK ("column" BETWEEN 0 AND <max>)`: the range of an unsigned
+/// integer column where the database has no unsigned type (PostgreSQL,
+/// SQLite); `None` on MySQL, whose `UNSIGNED` column keeps the range
+/// itself, and for other types.
+///
+/// ```
+/// use strata::{schema::unsigned_check, ColumnType, Dialect};
+///
+/// assert_eq!(
+///     unsigned_check(Dialect::Postgres, "n", &ColumnType::UnsignedTinyInt).as_deref(),
+///     Some(r#"CHECK ("n" BETWEEN 0 AND 255)"#)
+/// );
+/// assert_eq!(unsigned_check(Dialect::MySql, "n", &ColumnType::UnsignedTinyInt), None);
+/// ```
+pub fn unsigned_check(dialect: Dialect, column: &str, ty: &crate::ColumnType) -> Option<String> {
+    let max = ty.unsigned_max()?;
+    if dialect == Dialect::MySql {
+        return None;
+    }
+    let mut sql = String::from("CHECK (");
+    dialect.quote_identifier_into(&mut sql, column);
+    sql.push_str(&format!(" BETWEEN 0 AND {max})"));
+    Some(sql)
 }
 
 /// ` CHECK ("column" IN (...))`: the values an enum column may hold, as

@@ -82,6 +82,9 @@ pub(super) fn alter_sql(
             if choices_changed && old.choices.is_some() {
                 out.push(ddl.drop_choices(&after.table, &old.column));
             }
+            if type_changed && old.ty.unsigned_max().is_some() {
+                out.push(ddl.drop_range(&after.table, &old.column));
+            }
             let mut default_dropped = false;
             if type_changed {
                 if old.default.is_some() {
@@ -116,6 +119,9 @@ pub(super) fn alter_sql(
             }
             if unique_changed && new.unique {
                 out.push(ddl.add_unique(after, &unique_name, std::slice::from_ref(&new.column))?);
+            }
+            if type_changed {
+                out.extend(ddl.add_range(&after.table, new));
             }
             if choices_changed {
                 out.extend(ddl.add_choices(&after.table, new));

@@ -11,6 +11,9 @@
 //!   enforces `protect` itself).
 //! - A field's choices (an enum column) are a `CHECK (column IN (...))`
 //!   named `<table>_<column>_choices`.
+//! - An unsigned column is `UNSIGNED` on MySQL; elsewhere the next wider
+//!   signed type with a `CHECK (column BETWEEN 0 AND max)` named
+//!   `<table>_<column>_range`.
 //! - A field's `unique` is a constraint named `<table>_<column>_uniq`. On
 //!   SQLite every unique constraint is a `CREATE UNIQUE INDEX` (equivalent,
 //!   and droppable without rebuilding the table).
@@ -256,6 +259,32 @@ impl<'a> Ddl<'a> {
         })
     }
 
+    /// `ALTER TABLE t ADD CONSTRAINT <t>_<c>_range CHECK (c BETWEEN 0 AND
+    /// max)` for an unsigned column on PostgreSQL; `None` elsewhere (MySQL
+    /// has `UNSIGNED` types, SQLite rebuilds the table) and for other
+    /// columns.
+    pub fn add_range(&self, table: &str, field: &FieldState) -> Option<String> {
+        if !self.is(Dialect::Postgres) {
+            return None;
+        }
+        strata::schema::unsigned_check(self.dialect, &field.column, &field.ty).map(|body| {
+            format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} {body}",
+                self.q(table),
+                self.q(&naming::range_name(table, &field.column))
+            )
+        })
+    }
+
+    /// Drops the range `CHECK` of the unsigned column `table.column`.
+    pub fn drop_range(&self, table: &str, column: &str) -> String {
+        format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            self.q(table),
+            self.q(&naming::range_name(table, column))
+        )
+    }
+
     /// Drops the choices `CHECK` of `table.column` (PostgreSQL, MySQL).
     pub fn drop_choices(&self, table: &str, column: &str) -> String {
         format!(
@@ -457,6 +486,14 @@ impl<'a> Ddl<'a> {
             }
         }
         for field in model.fields {
+            if let Some(body) = strata::schema::unsigned_check(self.dialect, &field.column, &field.ty)
+            {
+                line(&mut sql);
+                sql.push_str("CONSTRAINT ");
+                self.push_q(&mut sql, &naming::range_name(model.table, &field.column));
+                sql.push(' ');
+                sql.push_str(&body);
+            }
             if let Some(body) = self.choices_body(field) {
                 line(&mut sql);
                 sql.push_str("CONSTRAINT ");
@@ -567,6 +604,20 @@ impl<'a> Ddl<'a> {
                         // SQLite never refers to a foreign key by name.
                         Dialect::Sqlite => {}
                     }
+                }
+            }
+            if new.ty.unsigned_max().is_some() && self.is(Dialect::Postgres) {
+                let (old_name, new_name) = (
+                    naming::range_name(&before.table, &old.column),
+                    naming::range_name(&after.table, &new.column),
+                );
+                if old_name != new_name {
+                    out.push(format!(
+                        "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
+                        self.q(&after.table),
+                        self.q(&old_name),
+                        self.q(&new_name)
+                    ));
                 }
             }
             if new.choices.is_some() {

@@ -106,6 +106,7 @@ impl Op for AddField {
                 && (field.null || field.default.is_some())
                 && field.default != Some(DefaultValue::Now)
                 && field.choices.is_none()
+                && field.ty.unsigned_max().is_none()
                 && field.foreign_key.is_none();
             if !simple {
                 let mut copies = ddl.same_name_copies(before, &after);
@@ -142,6 +143,7 @@ impl Op for AddField {
                 std::slice::from_ref(&field.column),
             )?);
         }
+        out.extend(ddl.add_range(&after.table, field));
         out.extend(ddl.add_choices(&after.table, field));
         out.extend(ddl.add_fk(&after.table, field)?);
         Ok(out)
@@ -284,12 +286,13 @@ pub struct AlterField {
 /// Whether changing a column from `old` to `new` can lose data.
 pub fn is_narrowing(old: &ColumnType, new: &ColumnType) -> bool {
     use ColumnType::*;
-    fn int_rank(t: &ColumnType) -> Option<u8> {
+    /// The range of an integer type.
+    fn int_range(t: &ColumnType) -> Option<(i64, i64)> {
         match t {
-            SmallInt => Some(1),
-            Integer => Some(2),
-            BigInt => Some(3),
-            _ => None,
+            SmallInt => Some((i16::MIN.into(), i16::MAX.into())),
+            Integer => Some((i32::MIN.into(), i32::MAX.into())),
+            BigInt => Some((i64::MIN, i64::MAX)),
+            other => other.unsigned_max().map(|max| (0, max)),
         }
     }
     if old == new {
@@ -300,8 +303,8 @@ pub fn is_narrowing(old: &ColumnType, new: &ColumnType) -> bool {
         (Varchar(_), Text) => false,
         (Float, Double) => false,
         (Decimal(p1, s1), Decimal(p2, s2)) => s2 < s1 || (p2 - s2.min(p2)) < (p1 - s1.min(p1)),
-        (a, b) => match (int_rank(a), int_rank(b)) {
-            (Some(x), Some(y)) => y < x,
+        (a, b) => match (int_range(a), int_range(b)) {
+            (Some((lo_a, hi_a)), Some((lo_b, hi_b))) => lo_b > lo_a || hi_b < hi_a,
             _ => true,
         },
     }

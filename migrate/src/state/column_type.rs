@@ -10,6 +10,9 @@ pub fn column_type_name(ty: &ColumnType) -> String {
         ColumnType::SmallInt => "smallint".into(),
         ColumnType::Integer => "integer".into(),
         ColumnType::BigInt => "bigint".into(),
+        ColumnType::UnsignedTinyInt => "u8".into(),
+        ColumnType::UnsignedSmallInt => "u16".into(),
+        ColumnType::UnsignedInt => "u32".into(),
         ColumnType::Float => "float".into(),
         ColumnType::Double => "double".into(),
         ColumnType::Boolean => "boolean".into(),
@@ -43,6 +46,9 @@ pub fn parse_column_type(text: &str) -> std::result::Result<ColumnType, String> 
         "smallint" => Some(ColumnType::SmallInt),
         "integer" => Some(ColumnType::Integer),
         "bigint" => Some(ColumnType::BigInt),
+        "u8" => Some(ColumnType::UnsignedTinyInt),
+        "u16" => Some(ColumnType::UnsignedSmallInt),
+        "u32" => Some(ColumnType::UnsignedInt),
         "float" => Some(ColumnType::Float),
         "double" => Some(ColumnType::Double),
         "boolean" => Some(ColumnType::Boolean),
@@ -76,7 +82,7 @@ pub fn parse_column_type(text: &str) -> std::result::Result<ColumnType, String> 
         return Err(format!("`{text}`: expected decimal(<digits>, <places>)"));
     }
     Err(format!(
-        "unknown column type `{text}`; expected one of smallint, integer, bigint, float, double, \
+        "unknown column type `{text}`; expected one of smallint, integer, bigint, u8, u16, u32, float, double, \
          boolean, text, varchar(n), bytes, date, time, datetime, datetime_utc, uuid, \
          decimal(p, s), json, or a table {{ custom = ..., postgres = ..., mysql = ..., sqlite = ... }}"
     ))

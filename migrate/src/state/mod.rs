@@ -333,6 +333,14 @@ impl DefaultValue {
                 .parse::<i64>()
                 .map(DefaultValue::Int)
                 .map_err(|_| invalid("expected an integer")),
+            unsigned if unsigned.unsigned_max().is_some() => {
+                let max = unsigned.unsigned_max().unwrap_or_default();
+                text.parse::<i64>()
+                    .ok()
+                    .filter(|n| (0..=max).contains(n))
+                    .map(DefaultValue::Int)
+                    .ok_or_else(|| invalid(&format!("expected an integer from 0 to {max}")))
+            }
             ColumnType::Float | ColumnType::Double => text
                 .parse::<f64>()
                 .ok()
@@ -365,7 +373,12 @@ impl DefaultValue {
     /// the epoch. `None` for custom types.
     pub fn zero_for(ty: &ColumnType) -> Option<DefaultValue> {
         Some(match ty {
-            ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt => DefaultValue::Int(0),
+            ColumnType::SmallInt
+            | ColumnType::Integer
+            | ColumnType::BigInt
+            | ColumnType::UnsignedTinyInt
+            | ColumnType::UnsignedSmallInt
+            | ColumnType::UnsignedInt => DefaultValue::Int(0),
             ColumnType::Float | ColumnType::Double => DefaultValue::Float(0.0),
             ColumnType::Decimal(..) => DefaultValue::Str("0".into()),
             ColumnType::Boolean => DefaultValue::Bool(false),

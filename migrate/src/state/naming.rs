@@ -30,6 +30,12 @@ pub fn choices_name(table: &str, column: &str) -> String {
     constraint_name(table, &[column], "choices")
 }
 
+/// The name of the `CHECK` constraint that keeps the unsigned column
+/// `table.column` in its type's range (PostgreSQL, SQLite).
+pub fn range_name(table: &str, column: &str) -> String {
+    constraint_name(table, &[column], "range")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

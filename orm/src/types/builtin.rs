@@ -40,6 +40,56 @@ native_field_type!(i16, I16, ColumnType::SmallInt, "an i16");
 native_field_type!(i32, I32, ColumnType::Integer, "an i32");
 native_field_type!(i64, I64, ColumnType::BigInt, "an i64");
 native_field_type!(f32, F32, ColumnType::Float, "an f32");
+
+/// An unsigned integer, bound as the next wider signed type (which every
+/// driver takes for the column: MySQL's `UNSIGNED` one, or the wider
+/// signed column elsewhere) and read back exactly: a value out of the
+/// type's range is a decode error, never a wrapped or truncated number.
+macro_rules! unsigned_field_type {
+    ($ty:ty, $wide:ty, $variant:ident, $column:expr, $expected:literal) => {
+        impl FieldType for $ty {
+            const COLUMN: ColumnType = $column;
+
+            fn to_value(&self) -> Value {
+                Value::$variant(Some(<$wide>::from(*self)))
+            }
+
+            fn from_value(value: Value) -> Result<Self, DecodeError> {
+                let wide: i64 = match value {
+                    Value::I16(Some(v)) => v.into(),
+                    Value::I32(Some(v)) => v.into(),
+                    Value::I64(Some(v)) => v,
+                    other => return Err(unexpected($expected, &other)),
+                };
+                <$ty>::try_from(wide).map_err(|_| {
+                    format!(
+                        "{wide} is out of the range of {} (0 to {})",
+                        stringify!($ty),
+                        <$ty>::MAX
+                    )
+                    .into()
+                })
+            }
+
+            fn decode(row: &Row, index: usize) -> Result<Self, DecodeError> {
+                let wide: i64 = match row {
+                    // MySQL's UNSIGNED columns decode as the unsigned type.
+                    #[cfg(feature = "mysql")]
+                    Row::MySql(r) => return Ok(sqlx::Row::try_get::<$ty, _>(r, index)?),
+                    #[cfg(feature = "postgres")]
+                    Row::Postgres(r) => sqlx::Row::try_get::<$wide, _>(r, index)?.into(),
+                    #[cfg(feature = "sqlite")]
+                    Row::Sqlite(r) => sqlx::Row::try_get::<i64, _>(r, index)?,
+                };
+                Self::from_value(Value::I64(Some(wide)))
+            }
+        }
+    };
+}
+
+unsigned_field_type!(u8, i16, I16, ColumnType::UnsignedTinyInt, "a u8");
+unsigned_field_type!(u16, i32, I32, ColumnType::UnsignedSmallInt, "a u16");
+unsigned_field_type!(u32, i64, I64, ColumnType::UnsignedInt, "a u32");
 native_field_type!(f64, F64, ColumnType::Double, "an f64");
 native_field_type!(bool, Bool, ColumnType::Boolean, "a bool");
 native_field_type!(Vec<u8>, Bytes, ColumnType::Bytes, "bytes");

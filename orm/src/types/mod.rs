@@ -20,7 +20,8 @@ pub type DecodeError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// A Rust type that can be a model field.
 ///
-/// Implemented for `i16`, `i32`, `i64`, `f32`, `f64`, `bool`, `String`,
+/// Implemented for `i16`, `i32`, `i64`, `u8`, `u16`, `u32`, `f32`, `f64`,
+/// `bool`, `String`,
 /// `Vec<u8>`, `chrono::{NaiveDate, NaiveTime, NaiveDateTime, DateTime<Utc>}`,
 /// `uuid::Uuid`, `rust_decimal::Decimal`, `serde_json::Value`, and
 /// `Option<T>` of each (a nullable column).
@@ -112,7 +113,9 @@ pub enum Choices {
 /// The `NULL` of a column type.
 pub fn null_of(ty: &ColumnType) -> Value {
     match ty {
-        ColumnType::SmallInt => Value::I16(None),
+        ColumnType::SmallInt | ColumnType::UnsignedTinyInt => Value::I16(None),
+        ColumnType::UnsignedSmallInt => Value::I32(None),
+        ColumnType::UnsignedInt => Value::I64(None),
         ColumnType::Integer => Value::I32(None),
         ColumnType::BigInt => Value::I64(None),
         ColumnType::Float => Value::F32(None),
@@ -136,6 +139,11 @@ pub fn decode_value(row: &Row, index: usize, ty: &ColumnType) -> Result<Value, D
     use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
     Ok(match ty {
         ColumnType::SmallInt => Value::I16(Option::<i16>::decode(row, index)?),
+        ColumnType::UnsignedTinyInt => Value::I16(Option::<u8>::decode(row, index)?.map(i16::from)),
+        ColumnType::UnsignedSmallInt => {
+            Value::I32(Option::<u16>::decode(row, index)?.map(i32::from))
+        }
+        ColumnType::UnsignedInt => Value::I64(Option::<u32>::decode(row, index)?.map(i64::from)),
         ColumnType::Integer => Value::I32(Option::<i32>::decode(row, index)?),
         ColumnType::BigInt => Value::I64(Option::<i64>::decode(row, index)?),
         ColumnType::Float => Value::F32(Option::<f32>::decode(row, index)?),

@@ -53,6 +53,8 @@ pub(crate) enum Problem {
     },
     /// More significant digits than SQLite holds.
     SqliteDigits,
+    /// Outside the range of an unsigned column (0 to `max`).
+    Unsigned { max: i64 },
 }
 
 /// A refused value: the offending value (an element, for an array) and why.
@@ -84,6 +86,10 @@ impl Problem {
             Problem::LeapSecond => "a leap second (23:59:60) is not stored on any database: \
                  the databases disagree on what it means; use 23:59:59.999999 or the next second"
                 .into(),
+            Problem::Unsigned { max } => format!(
+                "the column is unsigned and holds 0 to {max} on every database; \
+                 a value outside that range is never wrapped or truncated"
+            ),
             Problem::NotFinite => "NaN and infinite floats are not stored on any database \
                  (MySQL cannot hold them, SQLite turns NaN into NULL); use an Option field \
                  and NULL for a missing value"
@@ -144,6 +150,20 @@ pub(crate) fn value(value: &Value) -> Result<(), Refused> {
 #[inline]
 pub(crate) fn for_column(v: &Value, ty: &ColumnType, dialect: Dialect) -> Result<(), Refused> {
     value(v)?;
+    if let Some(max) = ty.unsigned_max() {
+        let n = match v {
+            Value::I16(Some(n)) => Some(i64::from(*n)),
+            Value::I32(Some(n)) => Some(i64::from(*n)),
+            Value::I64(Some(n)) => Some(*n),
+            _ => None,
+        };
+        if n.is_some_and(|n| !(0..=max).contains(&n)) {
+            return Err(Refused {
+                value: v.clone(),
+                problem: Problem::Unsigned { max },
+            });
+        }
+    }
     if let (Value::Decimal(Some(d)), ColumnType::Decimal(max_digits, places)) = (v, ty) {
         if let Some(problem) = decimal(d, *max_digits, *places, dialect) {
             return Err(Refused {
