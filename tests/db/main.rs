@@ -14,6 +14,7 @@ mod edge_values;
 mod enum_fields;
 mod executor;
 mod field_options_defaults;
+mod field_options_unsigned;
 mod expressions;
 mod hostile_strings;
 mod instances;

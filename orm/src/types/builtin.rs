@@ -73,9 +73,14 @@ macro_rules! unsigned_field_type {
 
             fn decode(row: &Row, index: usize) -> Result<Self, DecodeError> {
                 let wide: i64 = match row {
-                    // MySQL's UNSIGNED columns decode as the unsigned type.
+                    // MySQL's UNSIGNED columns decode as the unsigned type;
+                    // a signed one (an expression, a table made by hand) is
+                    // read as it is and checked.
                     #[cfg(feature = "mysql")]
-                    Row::MySql(r) => return Ok(sqlx::Row::try_get::<$ty, _>(r, index)?),
+                    Row::MySql(r) => match sqlx::Row::try_get::<$ty, _>(r, index) {
+                        Ok(v) => return Ok(v),
+                        Err(_) => sqlx::Row::try_get::<i64, _>(r, index)?,
+                    },
                     #[cfg(feature = "postgres")]
                     Row::Postgres(r) => sqlx::Row::try_get::<$wide, _>(r, index)?.into(),
                     #[cfg(feature = "sqlite")]

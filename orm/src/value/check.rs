@@ -296,6 +296,26 @@ mod tests {
     }
 
     #[test]
+    fn values_out_of_an_unsigned_columns_range_are_refused_before_send() {
+        let check = |v: Value, ty: ColumnType| for_column(&v, &ty, Dialect::Sqlite).is_ok();
+        assert!(check(Value::I16(Some(255)), ColumnType::UnsignedTinyInt));
+        assert!(check(Value::I16(Some(0)), ColumnType::UnsignedTinyInt));
+        assert!(check(Value::I16(None), ColumnType::UnsignedTinyInt));
+        assert!(!check(Value::I16(Some(256)), ColumnType::UnsignedTinyInt));
+        assert!(!check(Value::I16(Some(-1)), ColumnType::UnsignedTinyInt));
+        assert!(!check(Value::I32(Some(65_536)), ColumnType::UnsignedSmallInt));
+        assert!(check(Value::I64(Some(4_294_967_295)), ColumnType::UnsignedInt));
+        assert!(!check(Value::I64(Some(4_294_967_296)), ColumnType::UnsignedInt));
+        // A signed column takes what its type holds.
+        assert!(check(Value::I16(Some(-1)), ColumnType::SmallInt));
+        let err = for_column(&Value::I16(Some(300)), &ColumnType::UnsignedTinyInt, Dialect::MySql)
+            .unwrap_err()
+            .into_error("Counter.tiny")
+            .to_string();
+        assert!(err.contains("Counter.tiny") && err.contains("0 to 255"), "{err}");
+    }
+
+    #[test]
     fn decimals_are_checked_against_places_and_digits() {
         let check = |s: &str| decimal(&dec(s), 5, 2, Dialect::Postgres);
         assert_eq!(check("999.99"), None);

@@ -3,7 +3,8 @@ use strata::prelude::*;
 #[derive(Model)]
 struct Post {
     id: i64,
-    views: u32,
+    #[strata(default = 300)]
+    level: u8,
 }
 
 fn main() {}
