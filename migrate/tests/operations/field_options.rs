@@ -69,6 +69,24 @@ fn now_steps() -> Vec<Operation> {
     ]
 }
 
+/// An unsigned column added, widened, renamed and made signed.
+fn unsigned_steps() -> Vec<Operation> {
+    let level = |ty| FieldState::new("level", ty).default(DefaultValue::Int(0));
+    vec![
+        add("Post", level(ColumnType::UnsignedTinyInt)),
+        alter("Post", level(ColumnType::UnsignedSmallInt)),
+        Operation::RenameField(RenameField {
+            model: "Post".into(),
+            old_column: "level".into(),
+            new_column: "rank".into(),
+        }),
+        alter(
+            "Post",
+            FieldState::new("rank", ColumnType::Integer).default(DefaultValue::Int(0)),
+        ),
+    ]
+}
+
 /// Every step's forward and backward SQL per dialect, each step from the
 /// state the previous ones leave.
 fn golden(steps: &[Operation]) -> String {
@@ -101,6 +119,7 @@ fn field_option_migrations_are_pinned_per_dialect() {
     settings.bind(|| {
         insta::assert_snapshot!("field_options_choices", golden(&choices_steps()));
         insta::assert_snapshot!("field_options_now", golden(&now_steps()));
+        insta::assert_snapshot!("field_options_unsigned", golden(&unsigned_steps()));
     });
 }
 
@@ -235,6 +254,33 @@ async fn now_defaults_fill_rows_in_the_shape_strata_reads() {
                 }
                 _ => {}
             }
+        })
+        .await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_databases_keep_unsigned_columns_in_range_through_migrations() {
+    strata_tests::each_db("fo_unsigned_migrations", |db| async move {
+        let db = &db;
+        exercise(db, &unsigned_steps(), |step| async move {
+            let column = if step < 2 { "level" } else { "rank" };
+            let ok = |id: i64, v: i64| async move { accepted(db, &post_insert(id, column, &v.to_string())).await };
+            match step {
+                0 => {
+                    assert!(ok(30, 255).await);
+                    assert!(!ok(31, 256).await);
+                    assert!(!ok(31, -1).await);
+                }
+                1 | 2 => {
+                    assert!(ok(31, 65_535).await);
+                    assert!(!ok(32, 65_536).await);
+                    assert!(!ok(32, -1).await);
+                }
+                _ => assert!(ok(32, -1).await),
+            }
+            assert!(accepted(db, "DELETE FROM post WHERE id >= 30").await);
         })
         .await;
     })
