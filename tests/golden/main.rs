@@ -6,6 +6,7 @@ mod aggregates;
 mod dates;
 mod ddl;
 mod expressions;
+mod field_defaults;
 mod field_options;
 mod multi_valued;
 mod operations;
