@@ -618,7 +618,7 @@ fn check_db_default(cx: &Ctxt, field: &Field) {
                 let ty = quote::quote!(#ty).to_string().replace(' ', "");
                 cx.error_at(
                     db_default.span,
-                    format!("`db_default = now` only applies to date and time fields, and `{name}` is a `{ty}`\n  = help: use it on a `chrono::NaiveDate`, `NaiveTime`, `NaiveDateTime` or `DateTime<Utc>` field (or an `Option` of one), or give a literal: `db_default = 0`"),
+                    format!("`db_default = now` only applies to date and time fields, and `{name}` has type `{ty}`\n  = help: use it on a `chrono::NaiveDate`, `NaiveTime`, `NaiveDateTime` or `DateTime<Utc>` field (or an `Option` of one), or give a literal: `db_default = 0`"),
                 );
             }
         }

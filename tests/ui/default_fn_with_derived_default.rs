@@ -4,7 +4,8 @@ fn make_title() -> String {
     "untitled".into()
 }
 
-#[derive(Model, Default)]
+#[derive(Model)]
+#[derive(Default)]
 struct Post {
     id: i64,
     #[strata(default_fn = make_title)]
