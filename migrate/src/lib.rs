@@ -123,8 +123,8 @@ pub use questioner::{
     InteractiveQuestioner, NonInteractiveQuestioner, Questioner, ScriptedQuestioner,
 };
 pub use state::{
-    ChoicesState, ConstraintKind, ConstraintState, DefaultValue, FieldState, ForeignKeyState, IndexState,
-    ManyToManyState, ModelState, ProjectState,
+    ChoicesState, ConstraintKind, ConstraintState, DefaultValue, FieldState, ForeignKeyState,
+    IndexState, ManyToManyState, ModelState, ProjectState,
 };
 /// `embed_migrations!("migrations")`: the migration files of a directory
 /// (relative to the crate's `Cargo.toml`), compiled into the binary as an

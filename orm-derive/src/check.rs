@@ -605,7 +605,10 @@ fn check_db_default(cx: &Ctxt, field: &Field) {
         );
     }
     if attrs.primary_key.is_some() {
-        cx.error_at(db_default.span, "`db_default` cannot be set on the primary key");
+        cx.error_at(
+            db_default.span,
+            "`db_default` cannot be set on the primary key",
+        );
     }
     match &db_default.value {
         DbDefaultAttr::Now => {

@@ -43,9 +43,9 @@
 //! - [`schema`]: creating tables without migrations.
 
 mod bulk;
-mod db_default;
 pub mod column_type;
 pub mod db;
+mod db_default;
 pub mod dialect;
 mod error;
 pub mod meta;
@@ -92,13 +92,13 @@ pub mod prelude {
 pub mod __private {
     pub use crate::column_type::ColumnType;
     pub use crate::db::Row;
+    pub use crate::db_default::db_default_value;
+    pub use crate::dialect::Dialect;
     pub use crate::error::Result;
     pub use crate::meta::{
         AutoNow, ColumnMeta, DefaultValue, ForeignKeyMeta, IndexMeta, ManyToManyMeta, ModelMeta,
         OnDelete, OrderingMeta, QuotedList, UniqueMeta,
     };
-    pub use crate::db_default::db_default_value;
-    pub use crate::dialect::Dialect;
     pub use crate::model::{decode_field, decode_related, generated_pk, Model};
     pub use crate::relation::{
         Cardinality, JoinPath, Many, One, RelationKind, RelationMeta, SelectRelated,

@@ -19,16 +19,20 @@ pub struct Counter {
 }
 
 fn counters() -> Vec<Counter> {
-    [(0, 0, 0, None), (1, 2, 3, Some(4)), (255, 65_535, u32::MAX, Some(u16::MAX))]
-        .into_iter()
-        .map(|(tiny, small, big, maybe)| Counter {
-            id: 0,
-            tiny,
-            small,
-            big,
-            maybe,
-        })
-        .collect()
+    [
+        (0, 0, 0, None),
+        (1, 2, 3, Some(4)),
+        (255, 65_535, u32::MAX, Some(u16::MAX)),
+    ]
+    .into_iter()
+    .map(|(tiny, small, big, maybe)| Counter {
+        id: 0,
+        tiny,
+        small,
+        big,
+        maybe,
+    })
+    .collect()
 }
 
 #[tokio::test]
@@ -81,7 +85,10 @@ async fn the_database_refuses_what_an_unsigned_type_cannot_hold() {
         let insert = |tiny: i64, small: i64, big: i64| {
             format!("INSERT INTO fo_counter (tiny, small, big) VALUES ({tiny}, {small}, {big})")
         };
-        assert!(db.execute_raw_sql(&insert(255, 65_535, 4_294_967_295)).await.is_ok());
+        assert!(db
+            .execute_raw_sql(&insert(255, 65_535, 4_294_967_295))
+            .await
+            .is_ok());
         for bad in [
             insert(-1, 0, 0),
             insert(256, 0, 0),
@@ -90,7 +97,10 @@ async fn the_database_refuses_what_an_unsigned_type_cannot_hold() {
             insert(0, 0, -1),
             insert(0, 0, 4_294_967_296),
         ] {
-            assert!(db.execute_raw_sql(&bad).await.is_err(), "{bad} was accepted");
+            assert!(
+                db.execute_raw_sql(&bad).await.is_err(),
+                "{bad} was accepted"
+            );
         }
     })
     .await;

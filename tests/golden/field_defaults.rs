@@ -70,10 +70,7 @@ fn field_defaults_sql_is_pinned_per_dialect() {
             note: String::new(),
             votes: 0,
         };
-        insta::assert_snapshot!(
-            "insert_db_defaults",
-            per_dialect(|d| ticket.insert_sql(d))
-        );
+        insta::assert_snapshot!("insert_db_defaults", per_dialect(|d| ticket.insert_sql(d)));
         let counter = Counter {
             code: "a".into(),
             tiny: 255,

@@ -46,8 +46,7 @@ pub(super) fn alter_sql(
     let mut out = Vec::new();
     match ddl.dialect {
         Dialect::Sqlite => {
-            if !(type_changed || null_changed || default_changed || fk_changed || choices_changed)
-            {
+            if !(type_changed || null_changed || default_changed || fk_changed || choices_changed) {
                 if unique_changed && old.unique {
                     out.push(ddl.drop_unique(&after.table, &unique_name));
                 } else if unique_changed {

@@ -486,7 +486,8 @@ impl<'a> Ddl<'a> {
             }
         }
         for field in model.fields {
-            if let Some(body) = strata::schema::unsigned_check(self.dialect, &field.column, &field.ty)
+            if let Some(body) =
+                strata::schema::unsigned_check(self.dialect, &field.column, &field.ty)
             {
                 line(&mut sql);
                 sql.push_str("CONSTRAINT ");

@@ -3,8 +3,8 @@
 
 use super::naming;
 use super::{
-    ChoicesState, ConstraintKind, ConstraintState, DefaultValue, FieldState, ForeignKeyState, IndexState,
-    ManyToManyState, ModelState,
+    ChoicesState, ConstraintKind, ConstraintState, DefaultValue, FieldState, ForeignKeyState,
+    IndexState, ManyToManyState, ModelState,
 };
 use strata::meta::{ColumnMeta, ModelMeta, OnDelete};
 use strata::ColumnType;

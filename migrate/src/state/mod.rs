@@ -194,6 +194,18 @@ pub struct ManyToManyState {
 }
 
 /// The values an enum column may hold, as stored.
+///
+/// ```
+/// use strata::ColumnType;
+/// use strata_migrate::{ChoicesState, FieldState};
+///
+/// let stage = FieldState::new("stage", ColumnType::Varchar(5))
+///     .choices(ChoicesState::Text(vec!["draft".into(), "live".into()]));
+/// assert_eq!(
+///     toml::to_string(&stage).unwrap(),
+///     "column = \"stage\"\ntype = \"varchar(5)\"\nchoices = [\"draft\", \"live\"]\n"
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ChoicesState {

@@ -47,7 +47,10 @@ pub(crate) fn check_model(model: &ModelState, exists: impl Fn(&str) -> bool) -> 
         if field.default == Some(super::DefaultValue::Now)
             && !matches!(
                 field.ty,
-                ColumnType::Date | ColumnType::Time | ColumnType::DateTime | ColumnType::DateTimeUtc
+                ColumnType::Date
+                    | ColumnType::Time
+                    | ColumnType::DateTime
+                    | ColumnType::DateTimeUtc
             )
         {
             return invalid(format!(

@@ -173,7 +173,10 @@ fn a_not_null_column_with_only_a_default_fn_asks_for_a_one_off_value() {
     let Operation::AddField(add) = &ops[0] else {
         panic!("{ops:?}")
     };
-    assert_eq!(add.one_off_default, Some(DefaultValue::Str("nobody".into())));
+    assert_eq!(
+        add.one_off_default,
+        Some(DefaultValue::Str("nobody".into()))
+    );
     assert_eq!(add.field.default, None, "the column keeps no default");
 }
 
@@ -183,7 +186,10 @@ fn make_history(dir: &Path) {
     for state in [state_of(v1::Job::META), state_of(v2::Job::META)] {
         makemigrations(&MakeOptions::new(dir), &state, &mut questioner).unwrap();
         let replayed = MigrationSet::load(dir).unwrap().replay().unwrap();
-        assert!(replayed.same_schema(&state), "replay gives the models' state");
+        assert!(
+            replayed.same_schema(&state),
+            "replay gives the models' state"
+        );
         let again = makemigrations(&MakeOptions::new(dir), &state, &mut questioner).unwrap();
         assert!(!again.has_changes(), "nothing left to do");
     }
@@ -214,7 +220,10 @@ fn migration_files_spell_choices_and_now_and_read_back_byte_stable() {
         initial.contains("choices = [\n    \"draft\",\n    \"live\",\n]"),
         "{initial}"
     );
-    assert!(initial.contains("choices = [\n    1,\n    5,\n]"), "{initial}");
+    assert!(
+        initial.contains("choices = [\n    1,\n    5,\n]"),
+        "{initial}"
+    );
     assert!(
         initial.contains("[operations.fields.default]\nexpression = \"now\"\n"),
         "{initial}"

@@ -180,9 +180,11 @@ async fn the_databases_enforce_the_choices_migrations_give() {
                     assert!(!accepted(db, &post_insert(12, "status", "'gone'")).await);
                 }
                 2 => {
-                    let bad = "INSERT INTO post (id, title, author_id, score) VALUES (12, 'p12', 1, 7)";
+                    let bad =
+                        "INSERT INTO post (id, title, author_id, score) VALUES (12, 'p12', 1, 7)";
                     assert!(!accepted(db, bad).await);
-                    let good = "INSERT INTO post (id, title, author_id, score) VALUES (12, 'p12', 1, 10)";
+                    let good =
+                        "INSERT INTO post (id, title, author_id, score) VALUES (12, 'p12', 1, 10)";
                     assert!(accepted(db, good).await);
                 }
                 _ => {
@@ -216,13 +218,12 @@ async fn now_defaults_fill_rows_in_the_shape_strata_reads() {
             let to = chrono::Utc::now() + chrono::Duration::seconds(2);
             match step {
                 0 => {
-                    let sql = "INSERT INTO post (id, title, author_id, score) VALUES (20, 'p20', 1, 0)";
+                    let sql =
+                        "INSERT INTO post (id, title, author_id, score) VALUES (20, 'p20', 1, 0)";
                     assert!(accepted(db, sql).await);
                     // Seed rows and the new one: a time strata decodes.
-                    let stmt = Statement::raw(
-                        db.dialect(),
-                        "SELECT published_at FROM post".to_string(),
-                    );
+                    let stmt =
+                        Statement::raw(db.dialect(), "SELECT published_at FROM post".to_string());
                     let times = db
                         .fetch(stmt, |row| {
                             Ok(chrono::DateTime::<chrono::Utc>::decode(row, 0).unwrap())
@@ -266,7 +267,9 @@ async fn the_databases_keep_unsigned_columns_in_range_through_migrations() {
         let db = &db;
         exercise(db, &unsigned_steps(), |step| async move {
             let column = if step < 2 { "level" } else { "rank" };
-            let ok = |id: i64, v: i64| async move { accepted(db, &post_insert(id, column, &v.to_string())).await };
+            let ok = |id: i64, v: i64| async move {
+                accepted(db, &post_insert(id, column, &v.to_string())).await
+            };
             match step {
                 0 => {
                     assert!(ok(30, 255).await);

@@ -389,13 +389,10 @@ fn expand(checked: &Checked) -> TokenStream {
     };
 
     let default_impl = if model.fields.iter().any(|f| f.attrs.default_fn.is_some()) {
-        let holder_defaults = model
-            .holders
-            .iter()
-            .map(|h| {
-                let field_ident = h.ident;
-                quote!(#field_ident: ::core::default::Default::default())
-            });
+        let holder_defaults = model.holders.iter().map(|h| {
+            let field_ident = h.ident;
+            quote!(#field_ident: ::core::default::Default::default())
+        });
         quote! {
             /// Every field's `default_fn` value, or its type's default.
             impl ::core::default::Default for #ident {

@@ -58,7 +58,7 @@ pub type DecodeError = Box<dyn std::error::Error + Send + Sync + 'static>;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be the type of a model field",
     label = "unsupported field type",
-    note = "strata stores i16, i32, i64, f32, f64, bool, String, Vec<u8>, chrono::{{NaiveDate, NaiveTime, NaiveDateTime, DateTime<Utc>}}, uuid::Uuid, rust_decimal::Decimal, serde_json::Value, and Option<T> of each; relations are ForeignKey<T> and OneToOne<T>",
+    note = "strata stores i16, i32, i64, u8, u16, u32, f32, f64, bool, String, Vec<u8>, chrono::{{NaiveDate, NaiveTime, NaiveDateTime, DateTime<Utc>}}, uuid::Uuid, rust_decimal::Decimal, serde_json::Value, and Option<T> of each; relations are ForeignKey<T> and OneToOne<T>",
     note = "to store a type of your own, implement `strata::FieldType` for it"
 )]
 pub trait FieldType: Sized + Send + Sync + 'static {

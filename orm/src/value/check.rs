@@ -54,7 +54,9 @@ pub(crate) enum Problem {
     /// More significant digits than SQLite holds.
     SqliteDigits,
     /// Outside the range of an unsigned column (0 to `max`).
-    Unsigned { max: i64 },
+    Unsigned {
+        max: i64,
+    },
 }
 
 /// A refused value: the offending value (an element, for an array) and why.
@@ -303,16 +305,32 @@ mod tests {
         assert!(check(Value::I16(None), ColumnType::UnsignedTinyInt));
         assert!(!check(Value::I16(Some(256)), ColumnType::UnsignedTinyInt));
         assert!(!check(Value::I16(Some(-1)), ColumnType::UnsignedTinyInt));
-        assert!(!check(Value::I32(Some(65_536)), ColumnType::UnsignedSmallInt));
-        assert!(check(Value::I64(Some(4_294_967_295)), ColumnType::UnsignedInt));
-        assert!(!check(Value::I64(Some(4_294_967_296)), ColumnType::UnsignedInt));
+        assert!(!check(
+            Value::I32(Some(65_536)),
+            ColumnType::UnsignedSmallInt
+        ));
+        assert!(check(
+            Value::I64(Some(4_294_967_295)),
+            ColumnType::UnsignedInt
+        ));
+        assert!(!check(
+            Value::I64(Some(4_294_967_296)),
+            ColumnType::UnsignedInt
+        ));
         // A signed column takes what its type holds.
         assert!(check(Value::I16(Some(-1)), ColumnType::SmallInt));
-        let err = for_column(&Value::I16(Some(300)), &ColumnType::UnsignedTinyInt, Dialect::MySql)
-            .unwrap_err()
-            .into_error("Counter.tiny")
-            .to_string();
-        assert!(err.contains("Counter.tiny") && err.contains("0 to 255"), "{err}");
+        let err = for_column(
+            &Value::I16(Some(300)),
+            &ColumnType::UnsignedTinyInt,
+            Dialect::MySql,
+        )
+        .unwrap_err()
+        .into_error("Counter.tiny")
+        .to_string();
+        assert!(
+            err.contains("Counter.tiny") && err.contains("0 to 255"),
+            "{err}"
+        );
     }
 
     #[test]
