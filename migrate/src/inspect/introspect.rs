@@ -262,6 +262,17 @@ pub fn normalize_type(dialect: Dialect, ty: &str) -> String {
             format!("{base}{args}")
         }
         Dialect::MySql => {
+            // `tinyint(3) unsigned` (what MySQL reports) and `TINYINT
+            // UNSIGNED` (what strata writes) are the same type.
+            let unsigned = lower.contains(" unsigned");
+            let cleaned = lower.replace(" unsigned", "");
+            let (base, args) = match cleaned.find('(') {
+                Some(i) => (
+                    cleaned[..i].trim().to_string(),
+                    cleaned[i..].trim().to_string(),
+                ),
+                None => (cleaned.trim().to_string(), String::new()),
+            };
             let integer = matches!(
                 base.as_str(),
                 "tinyint"
@@ -279,7 +290,9 @@ pub fn normalize_type(dialect: Dialect, ty: &str) -> String {
                 "json" => "longtext",
                 other => other,
             };
-            if integer {
+            if integer && unsigned {
+                format!("{base} unsigned")
+            } else if integer {
                 base.to_string()
             } else {
                 format!("{base}{args}")
@@ -331,6 +344,9 @@ pub fn normalize_default(text: &str) -> Option<String> {
     Some(match bare.to_ascii_lowercase().as_str() {
         "true" => "1".to_string(),
         "false" => "0".to_string(),
+        // An expression (`UTC_TIMESTAMP(6)`, which MySQL reports in
+        // lowercase): compared without case.
+        lower if lower.starts_with(|c: char| c.is_ascii_alphabetic()) => lower.to_string(),
         _ => bare.to_string(),
     })
 }

@@ -10,6 +10,7 @@ mod concurrency;
 mod data;
 mod data_migrations;
 mod drift;
+mod drift_field_options;
 mod edited;
 mod embedded;
 mod failure;
