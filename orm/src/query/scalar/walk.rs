@@ -14,7 +14,10 @@ impl Node {
     pub(crate) fn for_each_column(&self, f: &mut impl FnMut(ColRef)) {
         match self {
             Node::Column(column) => f(*column),
-            Node::Value(_) => {}
+            // An outer reference belongs to the enclosing query; a
+            // subquery's outer references are columns of this one.
+            Node::Value(_) | Node::Outer(_) => {}
+            Node::Subquery(query) => query.for_each_outer_column(f),
             Node::Arith { left, right, .. } => {
                 left.for_each_column(f);
                 right.for_each_column(f);
@@ -38,7 +41,7 @@ impl Node {
     /// Calls `f` with every condition of a `CASE` in the tree.
     pub(crate) fn for_each_condition(&self, f: &mut dyn FnMut(&Expr)) {
         match self {
-            Node::Column(_) | Node::Value(_) => {}
+            Node::Column(_) | Node::Value(_) | Node::Subquery(_) | Node::Outer(_) => {}
             Node::Arith { left, right, .. } => {
                 left.for_each_condition(f);
                 right.for_each_condition(f);
@@ -55,6 +58,25 @@ impl Node {
                 if let Some(otherwise) = otherwise {
                     otherwise.for_each_condition(f);
                 }
+            }
+        }
+    }
+
+    /// Whether the tree holds a scalar subquery.
+    fn contains_subquery(&self) -> bool {
+        match self {
+            Node::Subquery(_) => true,
+            Node::Column(_) | Node::Value(_) | Node::Outer(_) => false,
+            Node::Arith { left, right, .. } => {
+                left.contains_subquery() || right.contains_subquery()
+            }
+            Node::Func { args, .. } => args.iter().any(Node::contains_subquery),
+            Node::Cast { inner, .. } | Node::DatePart { inner, .. } | Node::Trunc { inner, .. } => {
+                inner.contains_subquery()
+            }
+            Node::Case { whens, otherwise } => {
+                whens.iter().any(|(_, then)| then.contains_subquery())
+                    || otherwise.as_ref().is_some_and(|o| o.contains_subquery())
             }
         }
     }
@@ -77,7 +99,8 @@ impl Node {
             }
         );
         match self {
-            Node::Column(_) | Node::Value(_) => {}
+            Node::Column(_) | Node::Value(_) | Node::Outer(_) => {}
+            Node::Subquery(query) => found |= query.has_decimal_arithmetic(),
             Node::Arith { left, right, .. } => {
                 found |= left.has_decimal_arithmetic() || right.has_decimal_arithmetic()
             }
@@ -99,6 +122,9 @@ impl Node {
 
     /// Whether writing the tree needs a subquery.
     pub(crate) fn has_subquery(&self) -> bool {
+        if self.contains_subquery() {
+            return true;
+        }
         let mut any = false;
         self.for_each_condition(&mut |e| any |= e.has_subquery());
         any
@@ -111,7 +137,8 @@ impl Node {
                 column: c.column,
                 path: prefix.join(&c.path),
             }),
-            Node::Value(_) => self.clone(),
+            Node::Value(_) | Node::Outer(_) => self.clone(),
+            Node::Subquery(query) => Node::Subquery(query.rebased(prefix)),
             Node::Arith {
                 op,
                 kind,
@@ -162,7 +189,8 @@ impl Node {
         dialect: Dialect,
     ) -> Result<(), (Option<ColRef>, crate::value::check::Refused)> {
         match self {
-            Node::Column(_) => Ok(()),
+            Node::Column(_) | Node::Outer(_) => Ok(()),
+            Node::Subquery(query) => query.check_values(dialect).map_err(|(c, r)| (Some(c), r)),
             Node::Value(v) => crate::value::check::for_filter(v, dialect).map_err(|r| (None, r)),
             Node::Arith { left, right, .. } => {
                 left.check_values(dialect)?;
@@ -190,7 +218,8 @@ impl Node {
     /// Appends the values the compiler binds for the tree, in order.
     pub(crate) fn collect_binds(&self, dialect: Dialect, out: &mut Vec<Value>) {
         match self {
-            Node::Column(_) => {}
+            Node::Column(_) | Node::Outer(_) => {}
+            Node::Subquery(query) => query.collect_binds(dialect, out),
             Node::Value(v) => out.push(v.clone()),
             Node::Arith { left, right, .. } => {
                 left.collect_binds(dialect, out);
@@ -269,6 +298,17 @@ impl ShapeKey<'_> {
                 self.push(*unit as usize);
                 self.push(*kind as usize);
                 self.node(inner);
+            }
+            // Tags far from the others', so that variants added elsewhere
+            // in parallel do not reuse them.
+            Node::Subquery(query) => {
+                self.push(101);
+                query.encode(self);
+            }
+            Node::Outer(column) => {
+                self.push(102);
+                self.column(column.column);
+                self.path(&column.path);
             }
             Node::Case { whens, otherwise } => {
                 self.push(6);

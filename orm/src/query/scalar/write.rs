@@ -11,6 +11,12 @@ pub(crate) fn write_node(w: &mut SqlWriter, plan: &JoinPlan, node: &Node) {
     match node {
         Node::Column(column) => plan.write_column(w, *column),
         Node::Value(value) => w.push_bind(value.clone()),
+        Node::Outer(column) => plan.write_outer_column(w, *column),
+        Node::Subquery(query) => {
+            w.push_sql("(");
+            query.write(w, plan, crate::query::subquery::SubqueryUse::Scalar);
+            w.push_sql(")");
+        }
         Node::Arith {
             op,
             kind,
@@ -109,8 +115,10 @@ pub(crate) fn write_node(w: &mut SqlWriter, plan: &JoinPlan, node: &Node) {
 /// Whether `node` may be `NULL` (conservatively: `true` when unsure).
 pub(crate) fn may_be_null(node: &Node) -> bool {
     match node {
-        Node::Column(column) => nullable(*column),
+        Node::Column(column) | Node::Outer(column) => nullable(*column),
         Node::Value(value) => value.is_null(),
+        // No row gives `NULL`.
+        Node::Subquery(_) => true,
         Node::Arith {
             op, left, right, ..
         } => *op == ArithOp::Div || may_be_null(left) || may_be_null(right),
