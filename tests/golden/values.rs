@@ -48,3 +48,30 @@ fn values_have_golden_sql_per_dialect() {
         );
     });
 }
+
+#[test]
+fn values_querysets_differing_only_in_values_share_cached_sql() {
+    use strata::query::subquery::{OuterRef, Subquery};
+    use strata_tests::expressions::Critic;
+    let build = |min: i32, title: &'static str| {
+        let best = Subquery::new(move |c: OuterRef<Critic>| {
+            Review::objects()
+                .filter(Review::critic().id().eq(c.field(Critic::id())))
+                .filter(Review::title().ne(title))
+                .values(Review::likes())
+                .limit(1)
+        });
+        Critic::objects()
+            .filter(Critic::karma().gt(min))
+            .values((Critic::name(), best))
+            .annotate(Count::all())
+            .order_by(Critic::name().asc())
+    };
+    for dialect in Dialect::ALL {
+        let first = build(1, "a").statement(dialect);
+        let second = build(2, "b").statement(dialect);
+        assert_eq!(first.sql, second.sql);
+        assert_eq!(second, build(2, "b").sql(dialect));
+        assert_ne!(first.binds, second.binds);
+    }
+}

@@ -44,6 +44,8 @@ pub(crate) enum StatementKind {
     Insert,
     /// The `SELECT` of `aggregate()`.
     Aggregate,
+    /// The `SELECT` of a values-queryset (`values()`, `values_list()`).
+    Values,
 }
 
 /// Builds the words of a shape key.

@@ -72,6 +72,7 @@ use crate::model::Model;
 use crate::query::expr::IntoCondition;
 use crate::query::in_list::check_bind_count;
 use crate::query::order::IntoOrderBy;
+use crate::query::shape::{self, StatementKind};
 use crate::query::QuerySet;
 use crate::writer::{SqlWriter, Statement};
 use std::marker::PhantomData;
@@ -216,6 +217,18 @@ impl<M: Model, R> ValuesQuerySet<M, R> {
         self.body.write_statement(&mut w);
         w.finish()
     }
+
+    /// The statement [`all`](ValuesQuerySet::all) runs: [`sql`](ValuesQuerySet::sql)
+    /// through the statement cache (see [`QuerySet::statement`]).
+    pub fn statement(&self, dialect: Dialect) -> Statement {
+        shape::statement(
+            dialect,
+            StatementKind::Values,
+            |key| self.body.encode(key),
+            || self.sql(dialect),
+            |binds| self.body.collect_binds(dialect, None, binds),
+        )
+    }
 }
 
 impl<M: Model, R: ValueRow> ValuesQuerySet<M, R> {
@@ -223,7 +236,7 @@ impl<M: Model, R: ValueRow> ValuesQuerySet<M, R> {
     pub async fn all(&self, mut ex: impl Executor) -> Result<Vec<R::Output>> {
         let dialect = ex.dialect();
         self.body.check(dialect)?;
-        let stmt = self.sql(dialect);
+        let stmt = self.statement(dialect);
         check_bind_count(M::META.name, &stmt)?;
         ex.fetch(stmt, |row| {
             R::decode(row).map_err(|(i, e)| Error::Decode {
