@@ -24,6 +24,9 @@ async fn seeded(db: &Db) -> (Vec<Critic>, Vec<Review>) {
     (cs, rs)
 }
 
+/// Which fixture rows a queryset keeps.
+type Keep = fn(&Review) -> bool;
+
 fn critic_of<'a>(cs: &'a [Critic], r: &Review) -> &'a Critic {
     cs.iter()
         .find(|c| c.id == *r.critic.key())
@@ -151,7 +154,7 @@ async fn values_annotate_groups_by_the_selected_values() {
     each_db("values_annotate", |db| async move {
         let (cs, rs) = seeded(&db).await;
         type Group = (i64, Option<i64>, Option<i64>, Option<String>);
-        let group = |keep: fn(&Review) -> bool| {
+        let group = |keep: Keep| {
             let mut groups: BTreeMap<String, Vec<&Review>> = BTreeMap::new();
             for r in rs.iter().filter(|r| keep(r)) {
                 groups
@@ -174,7 +177,7 @@ async fn values_annotate_groups_by_the_selected_values() {
                 })
                 .collect::<Vec<_>>()
         };
-        let cases: [(QuerySet<Review>, fn(&Review) -> bool); 3] = [
+        let cases: [(QuerySet<Review>, Keep); 3] = [
             (Review::objects(), |_| true),
             // bob keeps one review, whose bonus is NULL: its Sum is None.
             (Review::objects().filter(Review::likes().lt(5)), |r| {

@@ -259,7 +259,10 @@ where
 pub enum Subquery {}
 
 impl Subquery {
-    /// The subquery's value; see the [module docs](self).
+    /// The subquery's value; see the [module docs](self). (A namespace
+    /// like [`Count::all`](crate::query::aggregate::Count::all): the
+    /// result is an expression, not a `Subquery`.)
+    #[allow(clippy::new_ret_no_self)]
     pub fn new<O, K, A: SubqueryArg<O, K>>(query: A) -> F<O, <A::Sql as SqlType>::Nullable> {
         F::new(Node::Subquery(query.into_scalar().0))
     }
