@@ -104,6 +104,70 @@ async fn exists_plain_correlated_and_negated() {
 }
 
 #[tokio::test]
+async fn subqueries_under_a_multi_valued_relation() {
+    each_db("subquery_under_many", |db| async move {
+        let (cs, rs) = seeded(&db).await;
+        // Critics with a review whose likes equal those of a review with a
+        // bonus above 5.
+        let liked: Vec<i32> = rs
+            .iter()
+            .filter(|r| r.bonus.is_some_and(|b| b > 5))
+            .map(|r| r.likes)
+            .collect();
+        let got = Critic::objects()
+            .filter(
+                Critic::reviews().likes().is_in(
+                    Review::objects()
+                        .filter(Review::bonus().gt(5))
+                        .values(Review::likes()),
+                ),
+            )
+            .all(&db)
+            .await
+            .unwrap();
+        let want: Vec<&Critic> = cs
+            .iter()
+            .filter(|c| reviews_of(&rs, c).any(|r| liked.contains(&r.likes)))
+            .collect();
+        assert_eq!(
+            ids(&got, |c| c.id),
+            ids(&want, |c| c.id),
+            "on {}",
+            db.dialect()
+        );
+
+        // Critics with a review that some other critic's review has fewer
+        // likes than: a correlated EXISTS inside `any(..)`, whose outer
+        // row is the review.
+        let got = Critic::objects()
+            .filter(Critic::reviews().any(Exists(|r: OuterRef<Review>| {
+                Review::objects()
+                    .filter(Review::likes().lt(r.field(Review::likes())))
+                    .filter(Review::critic().id().ne(r.field(Review::critic().id())))
+            })))
+            .all(&db)
+            .await
+            .unwrap();
+        let want: Vec<&Critic> = cs
+            .iter()
+            .filter(|c| {
+                reviews_of(&rs, c).any(|r| {
+                    rs.iter()
+                        .any(|o| o.likes < r.likes && o.critic.key() != r.critic.key())
+                })
+            })
+            .collect();
+        assert_eq!(
+            ids(&got, |c| c.id),
+            ids(&want, |c| c.id),
+            "on {}",
+            db.dialect()
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn is_in_a_values_queryset() {
     each_db("subquery_is_in", |db| async move {
         let (cs, rs) = seeded(&db).await;

@@ -75,6 +75,23 @@ fn subqueries_have_golden_sql_per_dialect() {
                 .sql(d))
         );
         insta::assert_snapshot!(
+            "subquery__under_a_multi_valued_relation",
+            per_dialect(|d| Critic::objects()
+                .filter(
+                    Critic::reviews().likes().is_in(
+                        Review::objects()
+                            .filter(Review::bonus().gt(5))
+                            .values(Review::likes())
+                    )
+                )
+                .filter(Critic::reviews().any(Exists(|r: OuterRef<Review>| {
+                    Review::objects()
+                        .filter(Review::likes().lt(r.field(Review::likes())))
+                        .filter(Review::critic().id().ne(r.field(Review::critic().id())))
+                })))
+                .sql(d))
+        );
+        insta::assert_snapshot!(
             "subquery__update_filtered_by_its_own_table",
             per_dialect(|d| Review::objects()
                 .filter(
