@@ -351,6 +351,69 @@ async fn scalar_subquery_with_an_outer_reference() {
 }
 
 #[tokio::test]
+async fn update_sets_fields_from_a_scalar_subquery() {
+    each_db("subquery_update_set", |db| async move {
+        let (cs, rs) = seeded(&db).await;
+        // Another table: every database.
+        Critic::objects()
+            .update(&db, [Critic::karma().set(top_likes().coalesce(-1))])
+            .await
+            .unwrap();
+        let got = Critic::objects()
+            .order_by(Critic::id().asc())
+            .values_list(Critic::karma())
+            .all(&db)
+            .await
+            .unwrap();
+        let want: Vec<i32> = cs
+            .iter()
+            .map(|c| reviews_of(&rs, c).map(|r| r.likes).max().unwrap_or(-1))
+            .collect();
+        assert_eq!(got, want, "on {}", db.dialect());
+
+        // Its own table: the next better review of the same critic, or
+        // NULL. MySQL cannot, and says so before running anything.
+        let next_better = Subquery::new(|r: OuterRef<Review>| {
+            Review::objects()
+                .filter(Review::critic().id().eq(r.field(Review::critic().id())))
+                .filter(Review::likes().gt(r.field(Review::likes())))
+                .order_by(Review::likes().asc())
+                .values(Review::likes())
+                .limit(1)
+        });
+        let updated = Review::objects()
+            .update(&db, [Review::bonus().set(next_better)])
+            .await;
+        if db.dialect() == Dialect::MySql {
+            let err = updated.unwrap_err();
+            assert!(
+                matches!(&err, strata::Error::InvalidQuery { reason, .. } if reason.contains("MySQL")),
+                "{err}"
+            );
+            return;
+        }
+        assert_eq!(updated.unwrap(), rs.len() as u64);
+        let got = Review::objects()
+            .order_by(Review::id().asc())
+            .values_list(Review::bonus())
+            .all(&db)
+            .await
+            .unwrap();
+        let want: Vec<Option<i32>> = rs
+            .iter()
+            .map(|r| {
+                rs.iter()
+                    .filter(|o| o.critic.key() == r.critic.key() && o.likes > r.likes)
+                    .map(|o| o.likes)
+                    .min()
+            })
+            .collect();
+        assert_eq!(got, want, "on {}", db.dialect());
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn update_filtered_by_a_subquery_of_its_own_table() {
     each_db("subquery_update", |db| async move {
         let (_, rs) = seeded(&db).await;

@@ -92,6 +92,22 @@ fn subqueries_have_golden_sql_per_dialect() {
                 .sql(d))
         );
         insta::assert_snapshot!(
+            "subquery__update_set_from_a_scalar_subquery",
+            per_dialect(|d| Critic::objects()
+                .update_sql(
+                    d,
+                    [Critic::karma().set(
+                        Subquery::new(|c: OuterRef<Critic>| Review::objects()
+                            .filter(Review::critic().id().eq(c.field(Critic::id())))
+                            .values_list(Review::likes())
+                            .order_by(Review::likes().desc())
+                            .limit(1))
+                        .coalesce(-1)
+                    )]
+                )
+                .unwrap())
+        );
+        insta::assert_snapshot!(
             "subquery__update_filtered_by_its_own_table",
             per_dialect(|d| Review::objects()
                 .filter(

@@ -5,6 +5,7 @@ use super::Node;
 use crate::dialect::Dialect;
 use crate::query::expr::{ColRef, Expr};
 use crate::query::shape::{collect_binds, ShapeKey};
+use crate::query::subquery::Sub;
 use crate::relation::JoinPath;
 use crate::value::Value;
 
@@ -64,19 +65,32 @@ impl Node {
 
     /// Whether the tree holds a scalar subquery.
     fn contains_subquery(&self) -> bool {
+        let mut any = false;
+        self.for_each_scalar_subquery(&mut |_| any = true);
+        any
+    }
+
+    /// Calls `f` with every scalar subquery of the tree (not those of its
+    /// `CASE` conditions).
+    pub(crate) fn for_each_scalar_subquery(&self, f: &mut dyn FnMut(&Sub)) {
         match self {
-            Node::Subquery(_) => true,
-            Node::Column(_) | Node::Value(_) | Node::Outer(_) => false,
+            Node::Subquery(query) => f(query),
+            Node::Column(_) | Node::Value(_) | Node::Outer(_) => {}
             Node::Arith { left, right, .. } => {
-                left.contains_subquery() || right.contains_subquery()
+                left.for_each_scalar_subquery(f);
+                right.for_each_scalar_subquery(f);
             }
-            Node::Func { args, .. } => args.iter().any(Node::contains_subquery),
+            Node::Func { args, .. } => args.iter().for_each(|a| a.for_each_scalar_subquery(f)),
             Node::Cast { inner, .. } | Node::DatePart { inner, .. } | Node::Trunc { inner, .. } => {
-                inner.contains_subquery()
+                inner.for_each_scalar_subquery(f)
             }
             Node::Case { whens, otherwise } => {
-                whens.iter().any(|(_, then)| then.contains_subquery())
-                    || otherwise.as_ref().is_some_and(|o| o.contains_subquery())
+                for (_, then) in whens {
+                    then.for_each_scalar_subquery(f);
+                }
+                if let Some(o) = otherwise {
+                    o.for_each_scalar_subquery(f);
+                }
             }
         }
     }

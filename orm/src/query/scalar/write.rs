@@ -145,6 +145,8 @@ pub(crate) enum UpdateValueError {
     Refused(crate::value::check::Refused),
     /// Decimal arithmetic, on SQLite.
     SqliteDecimal,
+    /// A subquery of the updated table, on MySQL.
+    MySqlSameTable,
 }
 
 impl UpdateValueError {
@@ -159,6 +161,14 @@ impl UpdateValueError {
             },
             UpdateValueError::Refused(refused) => refused.into_error(field),
             UpdateValueError::SqliteDecimal => crate::query::queryset::sqlite_decimal_error(model),
+            UpdateValueError::MySqlSameTable => crate::Error::InvalidQuery {
+                model,
+                reason: format!(
+                    "MySQL cannot set `{field}` from a subquery that reads {model}'s own table \
+                     (\"can't specify target table for update\"); compute the values first, or \
+                     read them from another model"
+                ),
+            },
         }
     }
 }
@@ -179,6 +189,13 @@ pub(crate) fn write_update_value(
         .map_err(|(_, refused)| UpdateValueError::Refused(refused))?;
     if w.dialect() == crate::Dialect::Sqlite && expr.has_decimal_arithmetic() {
         return Err(UpdateValueError::SqliteDecimal);
+    }
+    if w.dialect() == crate::Dialect::MySql {
+        let mut same_table = false;
+        expr.for_each_scalar_subquery(&mut |q| same_table |= q.table() == meta.table);
+        if same_table {
+            return Err(UpdateValueError::MySqlSameTable);
+        }
     }
     write_node(w, &JoinPlan::new(meta), expr);
     Ok(())

@@ -118,7 +118,8 @@ impl<O> OuterRef<O> {
     /// the enclosing query's current row, as an expression of the
     /// subquery's model `M`: compare with it, compute with it.
     pub fn field<M, S: OuterField<O>>(&self, field: S) -> F<M, S::Sql> {
-        let column = field.outer_column().0;
+        // `Model::relation().id()` is the foreign key itself, no join.
+        let column = crate::query::compile::normalize(field.outer_column().0);
         self.used.borrow_mut().push(column);
         F::new(Node::Outer(column))
     }

@@ -32,6 +32,8 @@ pub(crate) trait SubqueryBody: Send + Sync + std::fmt::Debug {
     fn collect_binds(&self, dialect: Dialect, usage: SubqueryUse, out: &mut Vec<Value>);
     fn check_values(&self, dialect: Dialect) -> Result<(), (ColRef, Refused)>;
     fn has_decimal_arithmetic(&self) -> bool;
+    /// The table the subquery reads rows of.
+    fn table(&self) -> &'static str;
 }
 
 impl<M: Model> SubqueryBody for Body<M> {
@@ -63,6 +65,10 @@ impl<M: Model> SubqueryBody for Body<M> {
 
     fn has_decimal_arithmetic(&self) -> bool {
         Body::has_decimal_arithmetic(self)
+    }
+
+    fn table(&self) -> &'static str {
+        M::META.table
     }
 }
 
@@ -144,5 +150,10 @@ impl Sub {
 
     pub(crate) fn has_decimal_arithmetic(&self) -> bool {
         self.body.has_decimal_arithmetic()
+    }
+
+    /// The table the subquery reads rows of.
+    pub(crate) fn table(&self) -> &'static str {
+        self.body.table()
     }
 }
