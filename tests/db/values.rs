@@ -220,3 +220,54 @@ async fn values_annotate_groups_by_the_selected_values() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn values_keep_a_default_ordering_distinct_and_annotate_drop_it() {
+    use crate::default_ordering::{Player, Team};
+    each_db("values_default_ordering", |db| async move {
+        db.create_tables(&[Team::META, Player::META]).await.unwrap();
+        let mut team = Team {
+            id: 0,
+            name: "a".into(),
+            players: Reverse::new(),
+        };
+        team.insert(&db).await.unwrap();
+        let mut players: Vec<Player> = [("zoe", 2), ("amy", 5), ("bob", 2), ("cat", 9)]
+            .into_iter()
+            .map(|(name, rank)| Player {
+                id: 0,
+                name: name.into(),
+                rank,
+                team: ForeignKey::to(&team),
+            })
+            .collect();
+        Player::bulk_create(&db, &mut players).await.unwrap();
+
+        // Ordered by the default ordering (rank desc, name).
+        let names = Player::objects()
+            .values_list(Player::name())
+            .all(&db)
+            .await
+            .unwrap();
+        assert_eq!(names, ["cat", "amy", "bob", "zoe"], "on {}", db.dialect());
+
+        let mut ranks = Player::objects()
+            .values_list(Player::rank())
+            .distinct()
+            .all(&db)
+            .await
+            .unwrap();
+        ranks.sort();
+        assert_eq!(ranks, [2, 5, 9], "on {}", db.dialect());
+
+        let counts = Player::objects()
+            .values(Player::rank())
+            .annotate(Count::all())
+            .order_by(Player::rank().asc())
+            .all(&db)
+            .await
+            .unwrap();
+        assert_eq!(counts, [(2, 2), (5, 1), (9, 1)], "on {}", db.dialect());
+    })
+    .await;
+}

@@ -86,9 +86,9 @@ use std::marker::PhantomData;
 /// With [`distinct`](ValuesQuerySet::distinct) or
 /// [`annotate`](ValuesQuerySet::annotate), the ordering may only name
 /// selected fields (PostgreSQL and MySQL refuse anything else, so strata
-/// refuses it on every database): order after `values(..)`, or clear the
-/// model's default ordering with `order_by([])`. `annotate` drops the
-/// model's default ordering by itself, as Django does for a `GROUP BY`.
+/// refuses it on every database). Both drop the model's default ordering
+/// (`#[strata(ordering(...))]`) by themselves, as Django does for a
+/// `GROUP BY`; order after them by selected fields.
 pub struct ValuesQuerySet<M: Model, R> {
     pub(crate) body: Body<M>,
     _row: PhantomData<fn() -> R>,
@@ -170,9 +170,31 @@ impl<M: Model, R> ValuesQuerySet<M, R> {
         self.map_qs(|qs| qs.offset(n))
     }
 
-    /// Removes duplicate rows of values (`SELECT DISTINCT`).
-    pub fn distinct(self) -> Self {
+    /// Removes duplicate rows of values (`SELECT DISTINCT`). The model's
+    /// default ordering is dropped (it would order by fields that are not
+    /// selected); order afterwards by selected fields.
+    pub fn distinct(mut self) -> Self {
+        self.drop_default_ordering();
         self.map_qs(QuerySet::distinct)
+    }
+
+    /// Clears the ordering if it is the model's default one
+    /// (`#[strata(ordering(...))]`), as Django does for `GROUP BY`.
+    fn drop_default_ordering(&mut self) {
+        let default = M::META.ordering;
+        let order = self.body.qs.part_order();
+        let is_default = !default.is_empty()
+            && order.len() == default.len()
+            && order.iter().zip(default).all(|(o, d)| {
+                o.expr.is_none()
+                    && o.path.is_empty()
+                    && o.nulls_first.is_none()
+                    && o.descending == d.descending
+                    && std::ptr::eq(o.column, &M::META.columns[d.column])
+            });
+        if is_default {
+            self.body.qs.set_part_order(Vec::new());
+        }
     }
 
     /// Groups the rows by the selected values and adds `aggregates` per
@@ -186,21 +208,7 @@ impl<M: Model, R> ValuesQuerySet<M, R> {
     where
         R: Concat<A::Row>,
     {
-        let is_default = {
-            let order = self.body.qs.part_order();
-            let default = M::META.ordering;
-            order.len() == default.len()
-                && order.iter().zip(default).all(|(o, d)| {
-                    o.expr.is_none()
-                        && o.path.is_empty()
-                        && o.nulls_first.is_none()
-                        && o.descending == d.descending
-                        && std::ptr::eq(o.column, &M::META.columns[d.column])
-                })
-        };
-        if is_default && !M::META.ordering.is_empty() {
-            self.body.qs.set_part_order(Vec::new());
-        }
+        self.drop_default_ordering();
         self.body
             .aggs
             .extend(aggregates.into_aggs().into_iter().map(|a| a.0));
