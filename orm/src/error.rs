@@ -146,6 +146,18 @@ pub enum Error {
     #[error("invalid query on {model}: {reason}")]
     InvalidQuery { model: &'static str, reason: String },
 
+    /// A field name given at run time (to
+    /// [`order_by_names`](crate::QuerySet::order_by_names)) that the
+    /// model does not have.
+    #[error("{model} has no field `{name}` to order by; valid fields: {}", .valid.join(", "))]
+    UnknownField {
+        model: &'static str,
+        /// The name as given (without its `-`).
+        name: String,
+        /// The model's field names.
+        valid: Vec<&'static str>,
+    },
+
     /// A relation was read without being loaded.
     #[error("the related {model} was not loaded: {hint}")]
     NotLoaded {

@@ -108,6 +108,7 @@ pub mod __private {
     pub use std::option::Option;
 
     pub use crate::meta::has_column;
+    pub use crate::query::subquery::InValues;
     pub use crate::query::Field;
     pub use crate::query::{exists, IntoCondition, Q};
     pub use crate::registry::Registration;

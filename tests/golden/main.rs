@@ -14,7 +14,9 @@ mod querysets;
 mod relations;
 mod row_locks;
 mod statement_cache;
+mod subqueries;
 mod tree;
+mod values;
 mod writes;
 
 use strata::{Dialect, Statement};

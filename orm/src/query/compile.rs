@@ -5,6 +5,7 @@
 use super::expr::{ColRef, Expr};
 use super::order::OrderBy;
 use super::scalar::{may_be_null, write_node};
+use super::subquery::SubqueryUse;
 use crate::meta::ColumnMeta;
 use crate::meta::ModelMeta;
 use crate::relation::{JoinPath, RelationKind, RelationMeta};
@@ -18,6 +19,7 @@ use crate::writer::SqlWriter;
 /// `EXISTS` subquery so that rows are never duplicated. A subquery's plan
 /// aliases its root and joins every hop (duplicates do not matter inside
 /// `EXISTS` / `IN`).
+#[derive(Clone)]
 pub(crate) struct JoinPlan {
     root: &'static ModelMeta,
     /// Joined paths in alias order.
@@ -33,6 +35,10 @@ pub(crate) struct JoinPlan {
     via: Option<&'static RelationMeta>,
     /// Qualify every column even without joins.
     force_qualify: bool,
+    /// A subquery's enclosing query, against which its outer references
+    /// (`OuterRef`) resolve, and the path from that query's model to the
+    /// model the references start at.
+    outer: Option<Box<(JoinPlan, JoinPath)>>,
 }
 
 impl JoinPlan {
@@ -45,6 +51,7 @@ impl JoinPlan {
             depth: 0,
             via: None,
             force_qualify: false,
+            outer: None,
         }
     }
 
@@ -65,7 +72,46 @@ impl JoinPlan {
             depth,
             via,
             force_qualify: false,
+            outer: None,
         }
+    }
+
+    /// The plan of a subquery written inside this query, rooted at
+    /// `root`: its outer references resolve against this plan, starting
+    /// at the model `prefix` reaches.
+    pub(crate) fn nested(&self, root: &'static ModelMeta, prefix: JoinPath) -> JoinPlan {
+        let mut sub = self.subquery(root, None);
+        let mut enclosing = self.clone();
+        enclosing.outer = None;
+        sub.outer = Some(Box::new((enclosing, prefix)));
+        sub
+    }
+
+    /// Appends a reference to a column of the enclosing query's row
+    /// (an `OuterRef`), always qualified. Outside a subquery (an outer
+    /// reference taken out of its closure) it is this query's column.
+    pub(crate) fn write_outer_column(&self, w: &mut SqlWriter, column: ColRef) {
+        match &self.outer {
+            Some(outer) => {
+                let (plan, prefix) = &**outer;
+                plan.write_qualified_column(
+                    w,
+                    ColRef {
+                        column: column.column,
+                        path: prefix.join(&column.path),
+                    },
+                );
+            }
+            None => self.write_qualified_column(w, column),
+        }
+    }
+
+    /// Whether a lookup through a multi-valued relation becomes an
+    /// `EXISTS` (so that no row repeats), rather than a join: in the outer
+    /// query, and in a subquery of a queryset (whose rows are counted,
+    /// grouped or sliced as the outer query's would be).
+    fn splits_many(&self) -> bool {
+        self.root_alias.is_none() || self.outer.is_some()
     }
 
     /// Whether any relation is joined.
@@ -102,7 +148,7 @@ impl JoinPlan {
     pub(crate) fn add_column(&mut self, column: ColRef) {
         let path = normalize(column).path;
         match path.first_many() {
-            Some(k) if self.root_alias.is_none() => self.add(path.prefix(k)),
+            Some(k) if self.splits_many() => self.add(path.prefix(k)),
             _ => self.add(path),
         }
     }
@@ -357,7 +403,7 @@ pub(crate) fn nullable(column: ColRef) -> bool {
 /// three-valued logic would drop them). `nested` asks for parentheses
 /// around a compound condition.
 fn write_expr(w: &mut SqlWriter, plan: &JoinPlan, expr: &Expr, negated: bool, nested: bool) {
-    if plan.root_alias.is_none() {
+    if plan.splits_many() {
         if let Some(column) = expr.leaf_column() {
             if let Some(k) = normalize(column).path.first_many() {
                 // A lookup through a multi-valued relation: "some related
@@ -453,6 +499,19 @@ fn write_expr(w: &mut SqlWriter, plan: &JoinPlan, expr: &Expr, negated: bool, ne
             } else {
                 " IS NULL"
             });
+        }
+        Expr::InSubquery { column, query } => {
+            guard_null(w, plan, *column, negated, |w| {
+                plan.write_column(w, *column);
+                w.push_sql(" IN (");
+                query.write(w, plan, SubqueryUse::In);
+                w.push_sql(")");
+            });
+        }
+        Expr::ExistsSubquery(query) => {
+            w.push_sql("EXISTS (");
+            query.write(w, plan, SubqueryUse::Exists);
+            w.push_sql(")");
         }
     }
 }

@@ -2,6 +2,7 @@
 //! compiler walks.
 
 use super::scalar::Node;
+use super::subquery::Sub;
 use crate::dialect::TextLookup;
 use crate::meta::ColumnMeta;
 use crate::relation::JoinPath;
@@ -272,6 +273,13 @@ pub(crate) enum Expr {
         node: Node,
         negated: bool,
     },
+    /// `column IN (SELECT ...)`: a one-column values-queryset.
+    InSubquery {
+        column: ColRef,
+        query: Sub,
+    },
+    /// `EXISTS (SELECT 1 ...)` over another queryset.
+    ExistsSubquery(Sub),
 }
 
 impl Expr {
@@ -317,6 +325,9 @@ impl Expr {
                 node.check_values(dialect)
                     .map_err(|(c, r)| (c.or(fallback).unwrap_or(NO_COLUMN), r))
             }
+            Expr::InSubquery { query, .. } | Expr::ExistsSubquery(query) => {
+                query.check_values(dialect)
+            }
         }
     }
 
@@ -341,6 +352,13 @@ impl Expr {
                 right.for_each_column(f);
             }
             Expr::NodeIsNull { node, .. } => node.for_each_column(f),
+            // The subquery's own columns live in it; its outer references
+            // are columns of this query.
+            Expr::InSubquery { column, query } => {
+                f(*column);
+                query.for_each_outer_column(f);
+            }
+            Expr::ExistsSubquery(query) => query.for_each_outer_column(f),
         }
     }
 
@@ -355,6 +373,9 @@ impl Expr {
                 left.has_decimal_arithmetic() || right.has_decimal_arithmetic()
             }
             Expr::NodeIsNull { node, .. } => node.has_decimal_arithmetic(),
+            Expr::InSubquery { query, .. } | Expr::ExistsSubquery(query) => {
+                query.has_decimal_arithmetic()
+            }
             _ => false,
         }
     }
@@ -375,6 +396,7 @@ impl Expr {
             Expr::Compare { column, .. }
             | Expr::IsNull { column, .. }
             | Expr::In { column, .. }
+            | Expr::InSubquery { column, .. }
             | Expr::Between { column, .. }
             | Expr::Text { column, .. } => Some(*column),
             _ => None,
@@ -388,6 +410,7 @@ impl Expr {
             Expr::Compare { column, .. }
             | Expr::IsNull { column, .. }
             | Expr::In { column, .. }
+            | Expr::InSubquery { column, .. }
             | Expr::Between { column, .. }
             | Expr::Text { column, .. } => column.path = path,
             _ => {}
@@ -440,6 +463,11 @@ impl Expr {
                 right.for_each_path(f);
             }
             Expr::NodeIsNull { node, .. } => node.for_each_path(f),
+            Expr::InSubquery { column, query } => {
+                f(column.path);
+                query.for_each_outer_column(&mut |c| f(c.path));
+            }
+            Expr::ExistsSubquery(query) => query.for_each_outer_column(&mut |c| f(c.path)),
         }
     }
 
@@ -457,6 +485,7 @@ impl Expr {
             Expr::Exists { .. } | Expr::ReachedFrom { .. } => true,
             Expr::CompareNodes { left, right, .. } => left.has_subquery() || right.has_subquery(),
             Expr::NodeIsNull { node, .. } => node.has_subquery(),
+            Expr::InSubquery { .. } | Expr::ExistsSubquery(_) => true,
         }
     }
 
@@ -515,6 +544,11 @@ impl Expr {
                 node: node.rebased(prefix),
                 negated: *negated,
             },
+            Expr::InSubquery { column, query } => Expr::InSubquery {
+                column: col(column),
+                query: query.rebased(prefix),
+            },
+            Expr::ExistsSubquery(query) => Expr::ExistsSubquery(query.rebased(prefix)),
         }
     }
 }

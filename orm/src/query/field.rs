@@ -4,6 +4,7 @@ use super::assign::Assignment;
 use super::expr::{ColRef, CompareOp, Expr, InList, Q};
 use super::order::OrderBy;
 use super::scalar::{compare, Comparand, Node, Rhs, Settable};
+use super::subquery::{InArg, InValues};
 use crate::dialect::TextLookup;
 use crate::meta::ColumnMeta;
 use crate::relation::{JoinPath, One};
@@ -231,10 +232,20 @@ impl<M, T: FieldType, C> Field<M, T, C> {
     /// values; a longer list of integers, strings or UUIDs is one JSON
     /// array parameter (unlimited too), and a longer list of another kind
     /// past the bind limit is an [`Error::InvalidQuery`](crate::Error::InvalidQuery).
-    pub fn is_in<V: IntoBind<T>>(self, values: impl IntoIterator<Item = V>) -> Q<M> {
-        Q::new(Expr::In {
-            column: self.col_ref(),
-            values: InList::new(values.into_iter().map(IntoBind::into_bind).collect()),
+    ///
+    /// `values` may also be a one-column values-queryset whose column has
+    /// type `T`: `field IN (SELECT ...)`, its `NULL`s dropped likewise
+    /// (see [`subquery`](crate::query::subquery)).
+    pub fn is_in<K>(self, values: impl InValues<T, K>) -> Q<M> {
+        Q::new(match values.into_in() {
+            InArg::List(values) => Expr::In {
+                column: self.col_ref(),
+                values: InList::new(values),
+            },
+            InArg::Query(query) => Expr::InSubquery {
+                column: self.col_ref(),
+                query: query.0,
+            },
         })
     }
 

@@ -12,6 +12,8 @@ mod order;
 pub(crate) mod queryset;
 pub mod scalar;
 pub(crate) mod shape;
+pub mod subquery;
+pub mod values;
 
 pub use assign::Assignment;
 pub use expr::{IntoCondition, Q};

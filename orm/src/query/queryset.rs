@@ -1,10 +1,12 @@
 //! [`QuerySet`]: a lazy, typed query on one model.
 
 mod aggregate;
+mod parts;
 mod prefetch_select;
 mod row_lock;
 mod sql;
 mod terminals;
+mod user_order;
 mod writes;
 
 pub use row_lock::ForUpdate;

@@ -44,6 +44,8 @@ pub(crate) enum StatementKind {
     Insert,
     /// The `SELECT` of `aggregate()`.
     Aggregate,
+    /// The `SELECT` of a values-queryset (`values()`, `values_list()`).
+    Values,
 }
 
 /// Builds the words of a shape key.
@@ -173,6 +175,17 @@ impl ShapeKey<'_> {
                 self.node(node);
                 self.flag(*negated);
             }
+            // Tags far from the others', so that variants added elsewhere
+            // in parallel do not reuse them.
+            Expr::InSubquery { column, query } => {
+                self.push(101);
+                self.col_ref(column);
+                query.encode(self);
+            }
+            Expr::ExistsSubquery(query) => {
+                self.push(102);
+                query.encode(self);
+            }
         }
     }
 
@@ -219,6 +232,9 @@ pub(crate) fn collect_binds(dialect: Dialect, expr: &Expr, out: &mut Vec<Value>)
             right.collect_binds(dialect, out);
         }
         Expr::NodeIsNull { node, .. } => node.collect_binds(dialect, out),
+        Expr::InSubquery { query, .. } | Expr::ExistsSubquery(query) => {
+            query.collect_binds(dialect, out)
+        }
     }
 }
 

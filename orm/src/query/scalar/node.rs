@@ -3,6 +3,7 @@
 use super::dates::{DatePart, TimeKind, TruncUnit};
 use super::sql_type::CastTarget;
 use crate::query::expr::{ColRef, Expr};
+use crate::query::subquery::Sub;
 use crate::value::Value;
 
 /// One expression, as the compiler walks it.
@@ -46,6 +47,12 @@ pub(crate) enum Node {
         whens: Vec<(Expr, Node)>,
         otherwise: Option<Box<Node>>,
     },
+    /// A scalar subquery: `(SELECT one value ...)`, `NULL` when it finds
+    /// no row.
+    Subquery(Sub),
+    /// A column of the row of the query enclosing this expression's
+    /// subquery (an `OuterRef`).
+    Outer(ColRef),
 }
 
 /// An arithmetic operator.

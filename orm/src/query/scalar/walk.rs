@@ -5,6 +5,7 @@ use super::Node;
 use crate::dialect::Dialect;
 use crate::query::expr::{ColRef, Expr};
 use crate::query::shape::{collect_binds, ShapeKey};
+use crate::query::subquery::Sub;
 use crate::relation::JoinPath;
 use crate::value::Value;
 
@@ -14,7 +15,10 @@ impl Node {
     pub(crate) fn for_each_column(&self, f: &mut impl FnMut(ColRef)) {
         match self {
             Node::Column(column) => f(*column),
-            Node::Value(_) => {}
+            // An outer reference belongs to the enclosing query; a
+            // subquery's outer references are columns of this one.
+            Node::Value(_) | Node::Outer(_) => {}
+            Node::Subquery(query) => query.for_each_outer_column(f),
             Node::Arith { left, right, .. } => {
                 left.for_each_column(f);
                 right.for_each_column(f);
@@ -38,7 +42,7 @@ impl Node {
     /// Calls `f` with every condition of a `CASE` in the tree.
     pub(crate) fn for_each_condition(&self, f: &mut dyn FnMut(&Expr)) {
         match self {
-            Node::Column(_) | Node::Value(_) => {}
+            Node::Column(_) | Node::Value(_) | Node::Subquery(_) | Node::Outer(_) => {}
             Node::Arith { left, right, .. } => {
                 left.for_each_condition(f);
                 right.for_each_condition(f);
@@ -54,6 +58,38 @@ impl Node {
                 }
                 if let Some(otherwise) = otherwise {
                     otherwise.for_each_condition(f);
+                }
+            }
+        }
+    }
+
+    /// Whether the tree holds a scalar subquery.
+    fn contains_subquery(&self) -> bool {
+        let mut any = false;
+        self.for_each_scalar_subquery(&mut |_| any = true);
+        any
+    }
+
+    /// Calls `f` with every scalar subquery of the tree (not those of its
+    /// `CASE` conditions).
+    pub(crate) fn for_each_scalar_subquery(&self, f: &mut dyn FnMut(&Sub)) {
+        match self {
+            Node::Subquery(query) => f(query),
+            Node::Column(_) | Node::Value(_) | Node::Outer(_) => {}
+            Node::Arith { left, right, .. } => {
+                left.for_each_scalar_subquery(f);
+                right.for_each_scalar_subquery(f);
+            }
+            Node::Func { args, .. } => args.iter().for_each(|a| a.for_each_scalar_subquery(f)),
+            Node::Cast { inner, .. } | Node::DatePart { inner, .. } | Node::Trunc { inner, .. } => {
+                inner.for_each_scalar_subquery(f)
+            }
+            Node::Case { whens, otherwise } => {
+                for (_, then) in whens {
+                    then.for_each_scalar_subquery(f);
+                }
+                if let Some(o) = otherwise {
+                    o.for_each_scalar_subquery(f);
                 }
             }
         }
@@ -77,7 +113,8 @@ impl Node {
             }
         );
         match self {
-            Node::Column(_) | Node::Value(_) => {}
+            Node::Column(_) | Node::Value(_) | Node::Outer(_) => {}
+            Node::Subquery(query) => found |= query.has_decimal_arithmetic(),
             Node::Arith { left, right, .. } => {
                 found |= left.has_decimal_arithmetic() || right.has_decimal_arithmetic()
             }
@@ -99,6 +136,9 @@ impl Node {
 
     /// Whether writing the tree needs a subquery.
     pub(crate) fn has_subquery(&self) -> bool {
+        if self.contains_subquery() {
+            return true;
+        }
         let mut any = false;
         self.for_each_condition(&mut |e| any |= e.has_subquery());
         any
@@ -111,7 +151,8 @@ impl Node {
                 column: c.column,
                 path: prefix.join(&c.path),
             }),
-            Node::Value(_) => self.clone(),
+            Node::Value(_) | Node::Outer(_) => self.clone(),
+            Node::Subquery(query) => Node::Subquery(query.rebased(prefix)),
             Node::Arith {
                 op,
                 kind,
@@ -162,7 +203,8 @@ impl Node {
         dialect: Dialect,
     ) -> Result<(), (Option<ColRef>, crate::value::check::Refused)> {
         match self {
-            Node::Column(_) => Ok(()),
+            Node::Column(_) | Node::Outer(_) => Ok(()),
+            Node::Subquery(query) => query.check_values(dialect).map_err(|(c, r)| (Some(c), r)),
             Node::Value(v) => crate::value::check::for_filter(v, dialect).map_err(|r| (None, r)),
             Node::Arith { left, right, .. } => {
                 left.check_values(dialect)?;
@@ -190,7 +232,8 @@ impl Node {
     /// Appends the values the compiler binds for the tree, in order.
     pub(crate) fn collect_binds(&self, dialect: Dialect, out: &mut Vec<Value>) {
         match self {
-            Node::Column(_) => {}
+            Node::Column(_) | Node::Outer(_) => {}
+            Node::Subquery(query) => query.collect_binds(dialect, out),
             Node::Value(v) => out.push(v.clone()),
             Node::Arith { left, right, .. } => {
                 left.collect_binds(dialect, out);
@@ -269,6 +312,17 @@ impl ShapeKey<'_> {
                 self.push(*unit as usize);
                 self.push(*kind as usize);
                 self.node(inner);
+            }
+            // Tags far from the others', so that variants added elsewhere
+            // in parallel do not reuse them.
+            Node::Subquery(query) => {
+                self.push(101);
+                query.encode(self);
+            }
+            Node::Outer(column) => {
+                self.push(102);
+                self.column(column.column);
+                self.path(&column.path);
             }
             Node::Case { whens, otherwise } => {
                 self.push(6);

@@ -11,6 +11,12 @@ pub(crate) fn write_node(w: &mut SqlWriter, plan: &JoinPlan, node: &Node) {
     match node {
         Node::Column(column) => plan.write_column(w, *column),
         Node::Value(value) => w.push_bind(value.clone()),
+        Node::Outer(column) => plan.write_outer_column(w, *column),
+        Node::Subquery(query) => {
+            w.push_sql("(");
+            query.write(w, plan, crate::query::subquery::SubqueryUse::Scalar);
+            w.push_sql(")");
+        }
         Node::Arith {
             op,
             kind,
@@ -109,8 +115,10 @@ pub(crate) fn write_node(w: &mut SqlWriter, plan: &JoinPlan, node: &Node) {
 /// Whether `node` may be `NULL` (conservatively: `true` when unsure).
 pub(crate) fn may_be_null(node: &Node) -> bool {
     match node {
-        Node::Column(column) => nullable(*column),
+        Node::Column(column) | Node::Outer(column) => nullable(*column),
         Node::Value(value) => value.is_null(),
+        // No row gives `NULL`.
+        Node::Subquery(_) => true,
         Node::Arith {
             op, left, right, ..
         } => *op == ArithOp::Div || may_be_null(left) || may_be_null(right),
@@ -137,6 +145,8 @@ pub(crate) enum UpdateValueError {
     Refused(crate::value::check::Refused),
     /// Decimal arithmetic, on SQLite.
     SqliteDecimal,
+    /// A subquery of the updated table, on MySQL.
+    MySqlSameTable,
 }
 
 impl UpdateValueError {
@@ -151,6 +161,14 @@ impl UpdateValueError {
             },
             UpdateValueError::Refused(refused) => refused.into_error(field),
             UpdateValueError::SqliteDecimal => crate::query::queryset::sqlite_decimal_error(model),
+            UpdateValueError::MySqlSameTable => crate::Error::InvalidQuery {
+                model,
+                reason: format!(
+                    "MySQL cannot set `{field}` from a subquery that reads {model}'s own table \
+                     (\"can't specify target table for update\"); compute the values first, or \
+                     read them from another model"
+                ),
+            },
         }
     }
 }
@@ -171,6 +189,13 @@ pub(crate) fn write_update_value(
         .map_err(|(_, refused)| UpdateValueError::Refused(refused))?;
     if w.dialect() == crate::Dialect::Sqlite && expr.has_decimal_arithmetic() {
         return Err(UpdateValueError::SqliteDecimal);
+    }
+    if w.dialect() == crate::Dialect::MySql {
+        let mut same_table = false;
+        expr.for_each_scalar_subquery(&mut |q| same_table |= q.table() == meta.table);
+        if same_table {
+            return Err(UpdateValueError::MySqlSameTable);
+        }
     }
     write_node(w, &JoinPlan::new(meta), expr);
     Ok(())

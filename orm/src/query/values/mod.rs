@@ -1,0 +1,269 @@
+//! Projections: [`QuerySet::values`] returns typed tuples of chosen
+//! fields and expressions instead of models, [`QuerySet::values_list`]
+//! the values of one; [`ValuesQuerySet::annotate`] groups by the selected
+//! values (Django's `values(..).annotate(..)`).
+//!
+//! ```
+//! use strata::prelude::*;
+//! use strata::query::aggregate::{Count, Sum};
+//!
+//! #[derive(Model, Debug)]
+//! struct Author {
+//!     id: i64,
+//!     #[strata(max_length = 100)]
+//!     name: String,
+//! }
+//!
+//! #[derive(Model, Debug)]
+//! struct Post {
+//!     id: i64,
+//!     #[strata(max_length = 200)]
+//!     title: String,
+//!     likes: i32,
+//!     #[strata(on_delete = cascade, related_name = "posts")]
+//!     author: ForeignKey<Author>,
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> strata::Result<()> {
+//! let db = Db::connect("sqlite::memory:").await?;
+//! db.create_tables(&[Author::META, Post::META]).await?;
+//! let mut ann = Author { id: 0, name: "Ann".into() };
+//! ann.insert(&db).await?;
+//! for (title, likes) in [("Rust", 3), ("SQL", 5)] {
+//!     let author = ForeignKey::to(&ann);
+//!     Post { id: 0, title: title.into(), likes, author }.insert(&db).await?;
+//! }
+//!
+//! // Tuples, across the foreign key, without building models.
+//! let rows: Vec<(String, String)> = Post::objects()
+//!     .values((Post::title(), Post::author().name()))
+//!     .order_by(Post::title().asc())
+//!     .all(&db)
+//!     .await?;
+//! assert_eq!(rows[0], ("Rust".to_string(), "Ann".to_string()));
+//!
+//! // One column, flat.
+//! let titles: Vec<String> = Post::objects().values_list(Post::title()).all(&db).await?;
+//! assert_eq!(titles.len(), 2);
+//!
+//! // Grouped by the selected values, with aggregates per group.
+//! let per_author: Vec<(String, i64, Option<i64>)> = Post::objects()
+//!     .values(Post::author().name())
+//!     .annotate((Count::all(), Sum(Post::likes())))
+//!     .all(&db)
+//!     .await?;
+//! assert_eq!(per_author, vec![("Ann".to_string(), 2, Some(8))]);
+//! # Ok(()) }
+//! ```
+
+mod body;
+mod select;
+
+pub(crate) use body::Body;
+pub use select::{
+    Annotations, Concat, Flat, Selected, Selection, SingleColumn, ValueList, ValueRow,
+};
+
+use crate::db::Executor;
+use crate::dialect::Dialect;
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::query::expr::IntoCondition;
+use crate::query::in_list::check_bind_count;
+use crate::query::order::IntoOrderBy;
+use crate::query::shape::{self, StatementKind};
+use crate::query::QuerySet;
+use crate::writer::{SqlWriter, Statement};
+use std::marker::PhantomData;
+
+/// A queryset of `M` that returns rows of chosen values, typed by `R`
+/// (see [`ValueRow`]): made by [`QuerySet::values`] and
+/// [`QuerySet::values_list`]. Filtering, ordering, slicing and
+/// `distinct()` work as on the queryset; nothing runs until
+/// [`all`](ValuesQuerySet::all).
+///
+/// With [`distinct`](ValuesQuerySet::distinct) or
+/// [`annotate`](ValuesQuerySet::annotate), the ordering may only name
+/// selected fields (PostgreSQL and MySQL refuse anything else, so strata
+/// refuses it on every database). Both drop the model's default ordering
+/// (`#[strata(ordering(...))]`) by themselves, as Django does for a
+/// `GROUP BY`; order after them by selected fields.
+pub struct ValuesQuerySet<M: Model, R> {
+    pub(crate) body: Body<M>,
+    _row: PhantomData<fn() -> R>,
+}
+
+impl<M: Model, R> Clone for ValuesQuerySet<M, R> {
+    fn clone(&self) -> Self {
+        ValuesQuerySet {
+            body: self.body.clone(),
+            _row: PhantomData,
+        }
+    }
+}
+
+impl<M: Model, R> std::fmt::Debug for ValuesQuerySet<M, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.body.fmt(f)
+    }
+}
+
+impl<M: Model> QuerySet<M> {
+    /// The queryset's rows as tuples of `fields` (one field or expression
+    /// of `M`, or a tuple of up to eight), decoded by their types and
+    /// without building models: `values((Post::id(), Post::author().name()))`
+    /// returns `Vec<(i64, String)>`. Fields across foreign keys join as
+    /// filters do (a `LEFT JOIN`; a missing row reads `NULL`, so select
+    /// `Option` fields there). A single field gives 1-tuples; see
+    /// [`values_list`](QuerySet::values_list) for plain values.
+    pub fn values<V: ValueList<M>>(self, fields: V) -> ValuesQuerySet<M, V::Row> {
+        ValuesQuerySet::new(self, fields.into_nodes().into_iter().map(|s| s.0).collect())
+    }
+
+    /// The queryset's values of one field or expression, flat:
+    /// `values_list(Post::title())` returns `Vec<String>`.
+    pub fn values_list<S: Selection<M>>(self, field: S) -> ValuesQuerySet<M, Flat<S::Sql>> {
+        ValuesQuerySet::new(self, vec![field.into_selected().0])
+    }
+}
+
+impl<M: Model, R> ValuesQuerySet<M, R> {
+    fn new(qs: QuerySet<M>, select: Vec<crate::query::scalar::Node>) -> Self {
+        ValuesQuerySet {
+            body: Body {
+                qs,
+                select,
+                aggs: Vec::new(),
+            },
+            _row: PhantomData,
+        }
+    }
+
+    fn map_qs(mut self, f: impl FnOnce(QuerySet<M>) -> QuerySet<M>) -> Self {
+        self.body.qs = f(self.body.qs);
+        self
+    }
+
+    /// Keeps the rows matching `condition`.
+    pub fn filter(self, condition: impl IntoCondition<M>) -> Self {
+        self.map_qs(|qs| qs.filter(condition))
+    }
+
+    /// Drops the rows matching `condition` (see [`QuerySet::exclude`]).
+    pub fn exclude(self, condition: impl IntoCondition<M>) -> Self {
+        self.map_qs(|qs| qs.exclude(condition))
+    }
+
+    /// Orders the rows, replacing any earlier ordering.
+    pub fn order_by(self, order: impl IntoOrderBy<M>) -> Self {
+        self.map_qs(|qs| qs.order_by(order))
+    }
+
+    /// Returns at most `n` rows.
+    pub fn limit(self, n: u64) -> Self {
+        self.map_qs(|qs| qs.limit(n))
+    }
+
+    /// Skips the first `n` rows.
+    pub fn offset(self, n: u64) -> Self {
+        self.map_qs(|qs| qs.offset(n))
+    }
+
+    /// Removes duplicate rows of values (`SELECT DISTINCT`). The model's
+    /// default ordering is dropped (it would order by fields that are not
+    /// selected); order afterwards by selected fields.
+    pub fn distinct(mut self) -> Self {
+        self.drop_default_ordering();
+        self.map_qs(QuerySet::distinct)
+    }
+
+    /// Clears the ordering if it is the model's default one
+    /// (`#[strata(ordering(...))]`), as Django does for `GROUP BY`.
+    fn drop_default_ordering(&mut self) {
+        let default = M::META.ordering;
+        let order = self.body.qs.part_order();
+        let is_default = !default.is_empty()
+            && order.len() == default.len()
+            && order.iter().zip(default).all(|(o, d)| {
+                o.expr.is_none()
+                    && o.path.is_empty()
+                    && o.nulls_first.is_none()
+                    && o.descending == d.descending
+                    && std::ptr::eq(o.column, &M::META.columns[d.column])
+            });
+        if is_default {
+            self.body.qs.set_part_order(Vec::new());
+        }
+    }
+
+    /// Groups the rows by the selected values and adds `aggregates` per
+    /// group (one, or a tuple of up to four): each row is the selected
+    /// values followed by the aggregates' results,
+    /// `values(Post::author().name()).annotate(Count::all())` giving
+    /// `(String, i64)`. Filters apply before grouping (SQL's `WHERE`).
+    /// The model's default ordering is dropped; order afterwards by
+    /// selected fields.
+    pub fn annotate<A: Annotations<M>>(mut self, aggregates: A) -> ValuesQuerySet<M, R::Output>
+    where
+        R: Concat<A::Row>,
+    {
+        self.drop_default_ordering();
+        self.body
+            .aggs
+            .extend(aggregates.into_aggs().into_iter().map(|a| a.0));
+        ValuesQuerySet {
+            body: self.body,
+            _row: PhantomData,
+        }
+    }
+
+    /// The `SELECT` this runs on `dialect`, with its binds, without a
+    /// database.
+    pub fn sql(&self, dialect: Dialect) -> Statement {
+        let mut w = SqlWriter::new(dialect);
+        self.body.write_statement(&mut w);
+        w.finish()
+    }
+
+    /// The statement [`all`](ValuesQuerySet::all) runs: [`sql`](ValuesQuerySet::sql)
+    /// through the statement cache (see [`QuerySet::statement`]).
+    pub fn statement(&self, dialect: Dialect) -> Statement {
+        shape::statement(
+            dialect,
+            StatementKind::Values,
+            |key| self.body.encode(key),
+            || self.sql(dialect),
+            |binds| self.body.collect_binds(dialect, None, binds),
+        )
+    }
+}
+
+impl<M: Model, R: ValueRow> ValuesQuerySet<M, R> {
+    /// Runs the query and returns every row, decoded as `R` says.
+    pub async fn all(&self, mut ex: impl Executor) -> Result<Vec<R::Output>> {
+        let dialect = ex.dialect();
+        self.body.check(dialect)?;
+        let stmt = self.statement(dialect);
+        check_bind_count(M::META.name, &stmt)?;
+        ex.fetch(stmt, |row| {
+            R::decode(row).map_err(|(i, e)| Error::Decode {
+                model: M::META.name,
+                column: "values",
+                dialect,
+                message: format!("value {} of the row: {e}", i + 1),
+            })
+        })
+        .await
+    }
+
+    /// The first row in the queryset's ordering, if any.
+    pub async fn first(&self, ex: impl Executor) -> Result<Option<R::Output>> {
+        let mut rows = self.clone().limit(1).all(ex).await?;
+        Ok(if rows.is_empty() {
+            None
+        } else {
+            Some(rows.swap_remove(0))
+        })
+    }
+}
