@@ -2,6 +2,7 @@
 //! turns them into SQL for a dialect.
 
 pub mod aggregate;
+pub mod annotate;
 mod assign;
 mod compile;
 mod expr;
@@ -11,6 +12,7 @@ pub(crate) mod in_list;
 mod order;
 pub(crate) mod queryset;
 pub mod scalar;
+pub mod window;
 pub(crate) mod shape;
 
 pub use assign::Assignment;
@@ -23,5 +25,5 @@ pub(crate) use field_list::own_columns;
 pub use field_list::FieldList;
 pub use in_list::MAX_PLACEHOLDER_LIST;
 pub use order::{IntoOrderBy, OrderBy};
-pub use queryset::{ForUpdate, QuerySet};
+pub use queryset::{Annotated, ForUpdate, QuerySet};
 pub use scalar::{value, when, Case, Expression, F};

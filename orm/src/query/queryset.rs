@@ -1,12 +1,14 @@
 //! [`QuerySet`]: a lazy, typed query on one model.
 
 mod aggregate;
+mod annotate;
 mod prefetch_select;
 mod row_lock;
 mod sql;
 mod terminals;
 mod writes;
 
+pub use annotate::Annotated;
 pub use row_lock::ForUpdate;
 use row_lock::RowLock;
 
