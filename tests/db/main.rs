@@ -4,6 +4,7 @@
 //! fresh database.
 
 mod aggregates;
+mod annotate;
 mod auto_now;
 mod connect;
 mod connection_settings;
