@@ -26,4 +26,5 @@ mod roundtrip;
 mod row_locks;
 mod transactions;
 mod tree;
+mod windows;
 mod writes;

@@ -272,6 +272,11 @@ pub(crate) struct WindowNode {
 impl WindowNode {
     /// Appends ` OVER (PARTITION BY .. ORDER BY ..)`.
     fn write_over(&self, w: &mut SqlWriter, plan: &JoinPlan) {
+        self.write_over_frame(w, plan, None);
+    }
+
+    /// Appends ` OVER (PARTITION BY .. ORDER BY .. <frame>)`.
+    fn write_over_frame(&self, w: &mut SqlWriter, plan: &JoinPlan, frame: Option<&str>) {
         w.push_sql(" OVER (");
         for (i, node) in self.partition.iter().enumerate() {
             w.push_sql(if i == 0 { "PARTITION BY " } else { ", " });
@@ -283,6 +288,9 @@ impl WindowNode {
             }
             w.push_sql("ORDER BY ");
             write_order_terms(w, plan, &self.order);
+        }
+        if let Some(frame) = frame {
+            w.push_sql(frame);
         }
         w.push_sql(")");
     }
@@ -299,17 +307,7 @@ impl WindowNode {
                 offset,
                 default,
             } => {
-                w.push_sql(if *lead { "LEAD(" } else { "LAG(" });
-                write_node(w, plan, arg);
-                // A literal: MySQL takes no parameter for the offset, and
-                // it is a number of the program's, never the user's text.
-                w.push_sql(&format!(", {offset}"));
-                if let Some(default) = default {
-                    w.push_sql(", ");
-                    write_node(w, plan, default);
-                }
-                w.push_sql(")");
-                self.write_over(w, plan);
+                self.write_shift(w, plan, *lead, arg, *offset, default.as_deref());
                 return;
             }
             WindowFunc::Aggregate(agg) => {
@@ -324,6 +322,64 @@ impl WindowNode {
         w.push_sql(" AS ");
         w.push_sql(w.dialect().imp().cast_type(CastTarget::BigInt));
         w.push_sql(")");
+    }
+
+    /// Appends `LAG` / `LEAD`. Where the database takes no default
+    /// argument, a non-`NULL` expression gets `COALESCE(.., default)`,
+    /// and a nullable one a `CASE` on whether the row `offset` away
+    /// exists (counted over the same order), so that a `NULL` value of
+    /// that row stays `NULL`.
+    fn write_shift(
+        &self,
+        w: &mut SqlWriter,
+        plan: &JoinPlan,
+        lead: bool,
+        arg: &Node,
+        offset: u32,
+        default: Option<&Node>,
+    ) {
+        let native = w.dialect().imp().window_shift_default();
+        let shift = |w: &mut SqlWriter, default: Option<&Node>| {
+            w.push_sql(if lead { "LEAD(" } else { "LAG(" });
+            write_node(w, plan, arg);
+            // A literal: MySQL takes no parameter for the offset, and it
+            // is a number of the program's (a `u32`), never text.
+            w.push_sql(&format!(", {offset}"));
+            if let Some(default) = default {
+                w.push_sql(", ");
+                write_node(w, plan, default);
+            }
+            w.push_sql(")");
+            self.write_over(w, plan);
+        };
+        match default {
+            None => shift(w, None),
+            Some(default) if native => shift(w, Some(default)),
+            Some(default) if !may_be_null(arg) => {
+                w.push_sql("COALESCE(");
+                shift(w, None);
+                w.push_sql(", ");
+                write_node(w, plan, default);
+                w.push_sql(")");
+            }
+            Some(default) => {
+                w.push_sql("CASE WHEN COUNT(*)");
+                self.write_over_frame(
+                    w,
+                    plan,
+                    Some(if lead {
+                        " ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING"
+                    } else {
+                        " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
+                    }),
+                );
+                w.push_sql(&format!(" > {offset} THEN "));
+                shift(w, None);
+                w.push_sql(" ELSE ");
+                write_node(w, plan, default);
+                w.push_sql(" END");
+            }
+        }
     }
 
     /// Every expression the window reads in the outer query.
