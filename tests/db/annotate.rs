@@ -63,18 +63,20 @@ async fn relation_aggregates_equal_rust_and_do_not_multiply() {
         let got: Vec<Expected> = rows
             .into_iter()
             .zip(pages)
-            .map(|((a, (posts, books, likes, min_bonus, last_title, avg_likes)), (_, pages))| {
-                Expected {
-                    name: a.name,
-                    posts,
-                    books,
-                    likes,
-                    min_bonus,
-                    last_title,
-                    avg_likes,
-                    pages,
-                }
-            })
+            .map(
+                |((a, (posts, books, likes, min_bonus, last_title, avg_likes)), (_, pages))| {
+                    Expected {
+                        name: a.name,
+                        posts,
+                        books,
+                        likes,
+                        min_bonus,
+                        last_title,
+                        avg_likes,
+                        pages,
+                    }
+                },
+            )
             .collect();
         let want: Vec<Expected> = f.authors.iter().map(|a| expected(&f, a)).collect();
         assert_eq!(got, want, "on {}", db.dialect());
@@ -114,7 +116,8 @@ async fn conditional_and_multi_hop_relation_aggregates_equal_rust() {
                 let mut distinct = tags.clone();
                 distinct.sort();
                 distinct.dedup();
-                let with_bonus: Vec<&&AnnPost> = posts.iter().filter(|p| p.bonus.is_some()).collect();
+                let with_bonus: Vec<&&AnnPost> =
+                    posts.iter().filter(|p| p.bonus.is_some()).collect();
                 (
                     a.name.clone(),
                     (
@@ -160,16 +163,21 @@ async fn filters_on_annotations_equal_rust() {
             // `ne` keeps the NULLs, as Django's exclude does.
             (base().filter(Ann2.ne(5)), |e| e.likes != Some(5)),
             (base().filter(Ann2.eq(None)), |e| e.likes.is_none()),
-            (base().filter(Ann2.lte(9)), |e| e.likes.is_some_and(|l| l <= 9)),
+            (base().filter(Ann2.lte(9)), |e| {
+                e.likes.is_some_and(|l| l <= 9)
+            }),
             (
                 base()
                     .filter(AnnAuthor::name().ne("eve"))
                     .filter(Ann0.lt(3)),
                 |e| e.name != "eve" && e.posts < 3,
             ),
-            (base().exclude(AnnAuthor::name().eq("bob")).filter(Ann1.eq(0)), |e| {
-                e.name != "bob" && e.books == 0
-            }),
+            (
+                base()
+                    .exclude(AnnAuthor::name().eq("bob"))
+                    .filter(Ann1.eq(0)),
+                |e| e.name != "bob" && e.books == 0,
+            ),
             (base().filter(Ann0.gt(100)), |_| false),
         ];
         for (qs, keep) in cases {
@@ -357,11 +365,7 @@ async fn expression_annotations_equal_rust() {
             .iter()
             .filter(|p| p.likes + p.dislikes >= 5)
             .map(|p| {
-                let author = f
-                    .authors
-                    .iter()
-                    .find(|a| a.id == *p.author.key())
-                    .unwrap();
+                let author = f.authors.iter().find(|a| a.id == *p.author.key()).unwrap();
                 (
                     p.id,
                     (

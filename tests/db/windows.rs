@@ -45,7 +45,11 @@ fn expected(posts: &[&AnnPost]) -> Vec<(i64, Ranks)> {
             }
             // The default frame (RANGE .. CURRENT ROW) includes the peers.
             let upto: Vec<&AnnPost> = group.iter().filter(|q| q.likes >= p.likes).collect();
-            running = upto.iter().map(|q| i64::from(q.likes)).sum::<i64>().max(running);
+            running = upto
+                .iter()
+                .map(|q| i64::from(q.likes))
+                .sum::<i64>()
+                .max(running);
             out.push((
                 p.id,
                 (
@@ -97,7 +101,9 @@ async fn windows_equal_the_same_computation_in_rust() {
             (AnnPost::objects().filter(AnnPost::likes().gt(3)), |p| {
                 p.likes > 3
             }),
-            (AnnPost::objects().filter(AnnPost::likes().gt(100)), |_| false),
+            (AnnPost::objects().filter(AnnPost::likes().gt(100)), |_| {
+                false
+            }),
         ];
         for (qs, keep) in cases {
             let rows = window(qs).all(&db).await.unwrap();
@@ -194,6 +200,40 @@ async fn a_distinct_windowed_aggregate_is_a_clear_error() {
             "{err} on {}",
             db.dialect()
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_filtered_running_sum_equals_rust() {
+    each_db("filtered_running_sum", |db| async move {
+        let f = seed(&db).await;
+        let rows = AnnPost::objects()
+            .annotate(
+                Window::new(Sum(AnnPost::likes()).filter(AnnPost::bonus().is_null(false)))
+                    .partition_by(AnnPost::author().id())
+                    .order_by(AnnPost::id().asc()),
+            )
+            .order_by(AnnPost::id().asc())
+            .all(&db)
+            .await
+            .unwrap();
+        let got: Vec<(i64, Option<i64>)> = rows.into_iter().map(|(p, s)| (p.id, s)).collect();
+        let want: Vec<(i64, Option<i64>)> = f
+            .posts
+            .iter()
+            .map(|p| {
+                let upto: Vec<i64> = f
+                    .posts
+                    .iter()
+                    .filter(|q| q.author.key() == p.author.key() && q.id <= p.id)
+                    .filter(|q| q.bonus.is_some())
+                    .map(|q| i64::from(q.likes))
+                    .collect();
+                (p.id, (!upto.is_empty()).then(|| upto.iter().sum()))
+            })
+            .collect();
+        assert_eq!(got, want, "on {}", db.dialect());
     })
     .await;
 }

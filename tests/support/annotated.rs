@@ -169,9 +169,18 @@ pub async fn seed(db: &Db) -> Annotated {
         posts.push(p);
     }
     let mut post_tags = Vec::new();
-    for (post, tag_ids) in [(0usize, vec![0usize, 1]), (1, vec![0]), (2, vec![]), (3, vec![2])] {
+    for (post, tag_ids) in [
+        (0usize, vec![0usize, 1]),
+        (1, vec![0]),
+        (2, vec![]),
+        (3, vec![2]),
+    ] {
         let targets: Vec<&AnnTag> = tag_ids.iter().map(|&t| &tags[t]).collect();
-        posts[post].related(AnnPost::tags()).add(db, &targets).await.unwrap();
+        posts[post]
+            .related(AnnPost::tags())
+            .add(db, &targets)
+            .await
+            .unwrap();
         for t in targets {
             post_tags.push((posts[post].id, t.id));
         }

@@ -55,7 +55,11 @@ impl JoinPlan {
     }
 
     /// The plan of a subquery one level below `self`, rooted at `root`.
-    pub(crate) fn subquery(&self, root: &'static ModelMeta, via: Option<&'static RelationMeta>) -> JoinPlan {
+    pub(crate) fn subquery(
+        &self,
+        root: &'static ModelMeta,
+        via: Option<&'static RelationMeta>,
+    ) -> JoinPlan {
         let depth = self.depth + 1;
         JoinPlan {
             root,

@@ -12,8 +12,8 @@ pub(crate) mod in_list;
 mod order;
 pub(crate) mod queryset;
 pub mod scalar;
-pub mod window;
 pub(crate) mod shape;
+pub mod window;
 
 pub use assign::Assignment;
 pub use expr::{IntoCondition, Q};

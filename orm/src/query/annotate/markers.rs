@@ -270,7 +270,11 @@ impl<M> std::fmt::Debug for OrderTerm<M> {
             OrderTerm::Fields(o) => o.fmt(f),
             OrderTerm::Annotation {
                 index, descending, ..
-            } => write!(f, "annotation {index} {}", if *descending { "desc" } else { "asc" }),
+            } => write!(
+                f,
+                "annotation {index} {}",
+                if *descending { "desc" } else { "asc" }
+            ),
         }
     }
 }
@@ -322,7 +326,9 @@ impl<M, A, T> AnnotatedOrderTerm<M, A> for Field<M, T, One> {
     }
 }
 
-impl<M, A: HasAnnotation<M, I>, I: AnnotationIndex> AnnotatedOrderTerm<M, A> for AnnotationOrder<I> {
+impl<M, A: HasAnnotation<M, I>, I: AnnotationIndex> AnnotatedOrderTerm<M, A>
+    for AnnotationOrder<I>
+{
     fn into_term(self) -> OrderExpr<M> {
         OrderExpr(OrderTerm::Annotation {
             index: I::INDEX,

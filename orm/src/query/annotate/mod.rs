@@ -61,14 +61,15 @@
 //!     rows.iter().map(|(a, (n, likes))| (a.name.as_str(), *n, *likes)).collect();
 //! assert_eq!(counts, [("Ann", 2, Some(7)), ("Bob", 0, None)]);
 //!
-//! // A filter on an annotation.
-//! let busy = Author::objects()
-//!     .annotate(Author::posts().count())
+//! // A filter on an annotation, an ordering by annotation and field.
+//! let rows: Vec<(Author, (i64, Option<i64>))> = Author::objects()
+//!     .annotate((Author::posts().count(), Author::posts().sum(Post::likes())))
 //!     .filter(Ann0.gte(1))
+//!     .order_by((Ann1.desc(), Author::name().asc()))
 //!     .all(&db)
 //!     .await?;
-//! assert_eq!(busy.len(), 1);
-//! assert_eq!((busy[0].0.name.as_str(), busy[0].1), ("Ann", 2));
+//! assert_eq!(rows.len(), 1);
+//! assert_eq!((rows[0].0.name.as_str(), rows[0].1), ("Ann", (2, Some(7))));
 //! # Ok(()) }
 //! ```
 
@@ -77,14 +78,14 @@ mod related;
 mod tuple;
 
 pub use markers::{
-    AnnotatedCondition, AnnotatedOrdering, AnnotatedOrderTerm, AnnotationCompare,
-    AnnotationIndex, AnnotationOrder, HasAnnotation, Ann0, Ann1, Ann2, Ann3, Ann4, Ann5,
+    Ann0, Ann1, Ann2, Ann3, Ann4, Ann5, AnnotatedCondition, AnnotatedOrderTerm, AnnotatedOrdering,
+    AnnotationCompare, AnnotationIndex, AnnotationOrder, HasAnnotation,
 };
 pub(crate) use markers::{AnnotationOp, ConditionNode, OrderTerm};
 #[doc(hidden)]
 pub use markers::{ConditionExpr, NoValue, OrderExpr};
-pub use related::{RelatedAggregate, RelatedAggregates};
 pub(crate) use related::RelatedNode;
+pub use related::{RelatedAggregate, RelatedAggregates};
 pub use tuple::{Annotations, SingleAnnotation};
 
 use super::compile::JoinPlan;

@@ -104,7 +104,10 @@ pub trait RelatedAggregates<R>: RelationPath<R, Card = Many> + Sized {
 
     /// The average of `expr` (integers or floats) as an `f64`; `None` for
     /// no rows.
-    fn avg<E: Expression<Self::Target>>(self, expr: E) -> RelatedAggregate<R, Self::Target, Option<f64>>
+    fn avg<E: Expression<Self::Target>>(
+        self,
+        expr: E,
+    ) -> RelatedAggregate<R, Self::Target, Option<f64>>
     where
         E::Sql: AvgOf,
     {

@@ -88,17 +88,15 @@ impl<M: Model, A: Annotations<M>> Annotated<M, A> {
     /// relation aggregate is tested in `WHERE` on its subquery (the
     /// equivalent of `HAVING`); a window annotation cannot be tested.
     pub fn filter(mut self, condition: impl AnnotatedCondition<M, A>) -> Self {
-        self.conditions
-            .push(condition.into_annotated_condition().0);
+        self.conditions.push(condition.into_annotated_condition().0);
         self
     }
 
     /// Drops the rows matching a condition on `M`'s fields (see
     /// [`QuerySet::exclude`]).
     pub fn exclude(mut self, condition: impl IntoCondition<M>) -> Self {
-        self.conditions.push(ConditionNode::Fields(
-            condition.into_condition().not().expr,
-        ));
+        self.conditions
+            .push(ConditionNode::Fields(condition.into_condition().not().expr));
         self
     }
 

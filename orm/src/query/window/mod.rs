@@ -43,8 +43,8 @@
 //! ```
 
 use super::aggregate::{Agg, AggNode};
-use super::annotate::{invalid, Annotation, AnnotationExpr, AnnotationNode};
 use super::annotate::{check_node, SingleAnnotation, Windowed};
+use super::annotate::{invalid, Annotation, AnnotationExpr, AnnotationNode};
 use super::compile::{write_order_terms, JoinPlan};
 use super::field::IntoBind;
 use super::order::{IntoOrderBy, OrderBy};
