@@ -86,6 +86,9 @@ async fn relation_aggregates_equal_rust_and_do_not_multiply() {
     .await;
 }
 
+/// Liked posts, tags, distinct tags, net likes of posts with a bonus.
+type Counts = (i64, i64, i64, Option<i64>);
+
 #[tokio::test]
 async fn conditional_and_multi_hop_relation_aggregates_equal_rust() {
     each_db("conditional_multi_hop_aggregates", |db| async move {
@@ -105,9 +108,8 @@ async fn conditional_and_multi_hop_relation_aggregates_equal_rust() {
             .all(&db)
             .await
             .unwrap();
-        let got: Vec<(String, (i64, i64, i64, Option<i64>))> =
-            rows.into_iter().map(|(a, v)| (a.name, v)).collect();
-        let want: Vec<(String, (i64, i64, i64, Option<i64>))> = f
+        let got: Vec<(String, Counts)> = rows.into_iter().map(|(a, v)| (a.name, v)).collect();
+        let want: Vec<(String, Counts)> = f
             .authors
             .iter()
             .map(|a| {
@@ -192,7 +194,7 @@ async fn filters_on_annotations_equal_rust() {
                 .authors
                 .iter()
                 .map(|a| expected(&f, a))
-                .filter(|e| keep(e))
+                .filter(keep)
                 .map(|e| e.name)
                 .collect();
             assert_eq!(got, want, "{qs:?} on {}", db.dialect());
@@ -411,6 +413,44 @@ async fn annotations_of_an_empty_set_and_empty_relations() {
             "{rows:?} on {}",
             db.dialect()
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn annotations_keep_prefetched_relations() {
+    each_db("annotations_with_prefetch", |db| async move {
+        let f = seed(&db).await;
+        let rows = AnnPost::objects()
+            .order_by(AnnPost::id().asc())
+            .annotate(AnnPost::likes() * 2)
+            .prefetch_related(AnnPost::tags())
+            .all(&db)
+            .await
+            .unwrap();
+        let got: Vec<(i64, i32, Vec<i64>)> = rows
+            .iter()
+            .map(|(p, doubled)| {
+                let mut tags: Vec<i64> = p.tags.get().unwrap().iter().map(|t| t.id).collect();
+                tags.sort();
+                (p.id, *doubled, tags)
+            })
+            .collect();
+        let want: Vec<(i64, i32, Vec<i64>)> = f
+            .posts
+            .iter()
+            .map(|p| {
+                let mut tags: Vec<i64> = f
+                    .post_tags
+                    .iter()
+                    .filter(|(post, _)| *post == p.id)
+                    .map(|(_, t)| *t)
+                    .collect();
+                tags.sort();
+                (p.id, p.likes * 2, tags)
+            })
+            .collect();
+        assert_eq!(got, want, "on {}", db.dialect());
     })
     .await;
 }

@@ -68,6 +68,15 @@ fn expected(posts: &[&AnnPost]) -> Vec<(i64, Ranks)> {
     out
 }
 
+/// Which fixture rows a queryset keeps.
+type Keep = fn(&AnnPost) -> bool;
+
+/// The six windows of the first test.
+type Six = (i64, i64, i64, Option<i32>, i32, Option<i64>);
+
+/// Count, max bonus, average likes, row number, running count, bonus two back.
+type Aggregates = (i64, Option<i32>, Option<f64>, i64, i64, Option<i32>);
+
 #[tokio::test]
 async fn windows_equal_the_same_computation_in_rust() {
     each_db("windows_equal_rust", |db| async move {
@@ -96,7 +105,7 @@ async fn windows_equal_the_same_computation_in_rust() {
             .order_by(AnnPost::id().asc())
         };
         // Every post, then a filtered set: windows see the filtered rows.
-        let cases: [(QuerySet<AnnPost>, fn(&AnnPost) -> bool); 3] = [
+        let cases: [(QuerySet<AnnPost>, Keep); 3] = [
             (AnnPost::objects(), |_| true),
             (AnnPost::objects().filter(AnnPost::likes().gt(3)), |p| {
                 p.likes > 3
@@ -108,9 +117,8 @@ async fn windows_equal_the_same_computation_in_rust() {
         for (qs, keep) in cases {
             let rows = window(qs).all(&db).await.unwrap();
             let kept: Vec<&AnnPost> = f.posts.iter().filter(|p| keep(p)).collect();
-            let got: Vec<(i64, (i64, i64, i64, Option<i32>, i32, Option<i64>))> =
-                rows.into_iter().map(|(p, v)| (p.id, v)).collect();
-            let want: Vec<(i64, (i64, i64, i64, Option<i32>, i32, Option<i64>))> = expected(&kept)
+            let got: Vec<(i64, Six)> = rows.into_iter().map(|(p, v)| (p.id, v)).collect();
+            let want: Vec<(i64, Six)> = expected(&kept)
                 .into_iter()
                 .map(|(id, (a, b, c, d, e, g, _))| (id, (a, b, c, d, e, g)))
                 .collect();
@@ -179,8 +187,7 @@ async fn windowed_aggregates_and_ordering_by_a_window() {
                 ),
             ));
         }
-        let got: Vec<(i64, (i64, Option<i32>, Option<f64>, i64, i64, Option<i32>))> =
-            rows.into_iter().map(|(p, v)| (p.id, v)).collect();
+        let got: Vec<(i64, Aggregates)> = rows.into_iter().map(|(p, v)| (p.id, v)).collect();
         assert_eq!(got, want, "on {}", db.dialect());
     })
     .await;

@@ -21,8 +21,11 @@ use std::marker::PhantomData;
 /// [`QuerySet::annotate`](crate::QuerySet::annotate).
 pub struct RelatedAggregate<R, T, O> {
     node: RelatedNode,
-    _marker: PhantomData<fn() -> (R, T, O)>,
+    _marker: Marker<R, T, O>,
 }
+
+/// Ties an aggregate to its models and value type.
+type Marker<R, T, O> = PhantomData<fn() -> (R, T, O)>;
 
 impl<R, T, O> Clone for RelatedAggregate<R, T, O> {
     fn clone(&self) -> Self {

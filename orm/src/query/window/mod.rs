@@ -186,8 +186,11 @@ pub struct Shift<M, S, T> {
     arg: Node,
     offset: u32,
     default: Option<Node>,
-    _marker: PhantomData<fn() -> (M, S, T)>,
+    _marker: ShiftMarker<M, S, T>,
 }
+
+/// Ties a shift to its model, expression type and value type.
+type ShiftMarker<M, S, T> = PhantomData<fn() -> (M, S, T)>;
 
 /// `LAG(expr, offset)`: the value of `expr` `offset` rows earlier in the
 /// window's order; `None` for the first rows of each partition.
