@@ -454,3 +454,35 @@ async fn annotations_keep_prefetched_relations() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_relation_aggregate_after_a_forward_hop_equals_rust() {
+    each_db("aggregate_after_forward_hop", |db| async move {
+        let f = seed(&db).await;
+        // Each post with the number of books and posts of its author.
+        let rows = AnnPost::objects()
+            .order_by(AnnPost::id().asc())
+            .annotate((
+                AnnPost::author().then(AnnAuthor::books()).count(),
+                AnnPost::author()
+                    .then(AnnAuthor::posts())
+                    .sum(AnnPost::likes()),
+            ))
+            .all(&db)
+            .await
+            .unwrap();
+        let got: Vec<(i64, (i64, Option<i64>))> =
+            rows.into_iter().map(|(p, v)| (p.id, v)).collect();
+        let want: Vec<(i64, (i64, Option<i64>))> = f
+            .posts
+            .iter()
+            .map(|p| {
+                let author = f.authors.iter().find(|a| a.id == *p.author.key()).unwrap();
+                let e = expected(&f, author);
+                (p.id, (e.books, e.likes))
+            })
+            .collect();
+        assert_eq!(got, want, "on {}", db.dialect());
+    })
+    .await;
+}

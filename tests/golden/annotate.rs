@@ -60,6 +60,14 @@ fn annotations_have_golden_sql_per_dialect() {
                 .unwrap())
         );
         insta::assert_snapshot!(
+            "annotate__after_a_forward_hop",
+            per_dialect(|d| AnnPost::objects()
+                .annotate(AnnPost::author().then(AnnAuthor::books()).count())
+                .order_by(Ann0.desc())
+                .sql(d)
+                .unwrap())
+        );
+        insta::assert_snapshot!(
             "annotate__expressions",
             per_dialect(|d| AnnPost::objects()
                 .annotate((

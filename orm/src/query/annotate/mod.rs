@@ -182,7 +182,11 @@ impl AnnotationNode {
                 node.for_each_column(&mut |c| plan.add_column(c));
                 node.for_each_condition(&mut |e| plan.add_condition(e));
             }
-            AnnotationNode::Related(related) => plan.add(related.outer_path()),
+            AnnotationNode::Related(related) => {
+                if let Some(key) = related.outer_key() {
+                    plan.add_column(key);
+                }
+            }
             AnnotationNode::Window(window) => window.add_to_plan(plan),
         }
     }

@@ -183,10 +183,15 @@ impl RelatedNode {
         self.path.hops().nth(k).map(|hop| (k, hop))
     }
 
-    /// The single-valued hops before the subquery, joined in the outer
-    /// query.
-    pub(crate) fn outer_path(&self) -> JoinPath {
-        self.path.prefix(self.path.first_many().unwrap_or(0))
+    /// The outer row's key the subquery is correlated with, reached
+    /// through the single-valued hops before it (no join when that key
+    /// is a foreign-key column of the queryset's own table).
+    pub(crate) fn outer_key(&self) -> Option<ColRef> {
+        let (k, hop) = self.first_many()?;
+        Some(ColRef {
+            column: (hop.from)().pk(),
+            path: self.path.prefix(k),
+        })
     }
 
     /// Whether the value may be `NULL`: everything but a count.

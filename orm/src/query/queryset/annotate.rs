@@ -25,6 +25,34 @@ impl<M: Model> QuerySet<M> {
     /// value typed by the annotation (a tuple for a tuple). The filters,
     /// ordering, slicing and `select_related` paths set so far are kept;
     /// see [`query::annotate`](crate::query::annotate) for an example.
+    ///
+    /// ```
+    /// use strata::prelude::*;
+    ///
+    /// #[derive(Model, Debug)]
+    /// struct Author {
+    ///     id: i64,
+    /// }
+    ///
+    /// #[derive(Model, Debug)]
+    /// struct Book {
+    ///     id: i64,
+    ///     #[strata(on_delete = cascade, related_name = "books")]
+    ///     author: ForeignKey<Author>,
+    ///     pages: i32,
+    /// }
+    ///
+    /// let stmt = Author::objects()
+    ///     .annotate(Author::books().sum(Book::pages()))
+    ///     .filter(Ann0.gt(100))
+    ///     .sql(Dialect::Sqlite)
+    ///     .unwrap();
+    /// let sum = r#"(SELECT CAST(SUM("s1"."pages") AS INTEGER) FROM "book" AS "s1" WHERE "s1"."author_id" = "author"."id")"#;
+    /// assert_eq!(
+    ///     stmt.sql,
+    ///     format!(r#"SELECT "id", {sum} AS "strata_a0" FROM "author" WHERE {sum} > ?"#)
+    /// );
+    /// ```
     pub fn annotate<A: Annotations<M>>(self, annotations: A) -> Annotated<M, A> {
         Annotated {
             annotations: annotations
