@@ -80,9 +80,12 @@ impl<R, T, O> SingleAnnotation for RelatedAggregate<R, T, O> {}
 ///
 /// In the prelude. A target model's field named `count`, `sum`, `avg`,
 /// `min` or `max` takes precedence over the method of the same name.
-pub trait RelatedAggregates<R>: RelationPath<R, Card = Many> + Sized {
+pub trait RelatedAggregates<R>: RelationPath<R> + Sized {
     /// How many related rows (`COUNT`); 0 for none.
-    fn count(self) -> RelatedAggregate<R, Self::Target, i64> {
+    fn count(self) -> RelatedAggregate<R, Self::Target, i64>
+    where
+        Self::Card: MultiValued,
+    {
         related(self.join_path(), AggFunc::Count, None, AggCast::None)
     }
 
@@ -95,6 +98,7 @@ pub trait RelatedAggregates<R>: RelationPath<R, Card = Many> + Sized {
     ) -> RelatedAggregate<R, Self::Target, Option<<E::Sql as SumOf>::Output>>
     where
         E::Sql: SumOf,
+        Self::Card: MultiValued,
     {
         let arg = expr.into_expr_node().0;
         related(
@@ -113,6 +117,7 @@ pub trait RelatedAggregates<R>: RelationPath<R, Card = Many> + Sized {
     ) -> RelatedAggregate<R, Self::Target, Option<f64>>
     where
         E::Sql: AvgOf,
+        Self::Card: MultiValued,
     {
         let arg = expr.into_expr_node().0;
         related(self.join_path(), AggFunc::Avg, Some(arg), AggCast::Double)
@@ -126,6 +131,7 @@ pub trait RelatedAggregates<R>: RelationPath<R, Card = Many> + Sized {
     ) -> RelatedAggregate<R, Self::Target, Option<<E::Sql as SqlType>::NotNull>>
     where
         E::Sql: MinMaxOf,
+        Self::Card: MultiValued,
     {
         let arg = expr.into_expr_node().0;
         related(self.join_path(), AggFunc::Min, Some(arg), AggCast::None)
@@ -139,13 +145,24 @@ pub trait RelatedAggregates<R>: RelationPath<R, Card = Many> + Sized {
     ) -> RelatedAggregate<R, Self::Target, Option<<E::Sql as SqlType>::NotNull>>
     where
         E::Sql: MinMaxOf,
+        Self::Card: MultiValued,
     {
         let arg = expr.into_expr_node().0;
         related(self.join_path(), AggFunc::Max, Some(arg), AggCast::None)
     }
 }
 
-impl<R, P: RelationPath<R, Card = Many>> RelatedAggregates<R> for P {}
+impl<R, P: RelationPath<R>> RelatedAggregates<R> for P {}
+
+/// The cardinality of a path an aggregate runs over: [`Many`].
+#[diagnostic::on_unimplemented(
+    message = "an aggregate over a relation needs a multi-valued relation path",
+    label = "this path follows `ForeignKey` / `OneToOne` fields only, so it reaches at most one row",
+    note = "aggregate the rows of a reverse relation or a many-to-many, e.g. `Author::posts().count()`; a single related row's field is an expression of its own, e.g. `Post::author().name()`"
+)]
+pub trait MultiValued {}
+
+impl MultiValued for Many {}
 
 fn related<R, T, O>(
     path: JoinPath,
