@@ -80,6 +80,7 @@ pub use strata_derive::{FieldType, Model};
 
 /// Everything a module that defines or queries models needs.
 pub mod prelude {
+    pub use crate::query::annotate::{Ann0, Ann1, Ann2, Ann3, Ann4, Ann5, RelatedAggregates};
     pub use crate::relation::Prefetch;
     pub use crate::{
         Db, Dialect, Executor, Field, FieldType, ForeignKey, ManyToMany, Model, OneToOne, QuerySet,

@@ -4,6 +4,7 @@
 //! fresh database.
 
 mod aggregates;
+mod annotate;
 mod auto_now;
 mod connect;
 mod connection_settings;
@@ -30,4 +31,5 @@ mod transactions;
 mod tree;
 mod user_ordering;
 mod values;
+mod windows;
 mod writes;

@@ -3,6 +3,7 @@
 //! `snapshots/` lists the PostgreSQL, MySQL and SQLite statement and binds.
 
 mod aggregates;
+mod annotate;
 mod dates;
 mod ddl;
 mod expressions;

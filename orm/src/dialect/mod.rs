@@ -411,6 +411,13 @@ pub(crate) trait SqlDialect: Sync {
         false
     }
 
+    /// Whether `LAG` / `LEAD` take a third argument, the value past the
+    /// partition's edge (not MariaDB's); else strata writes it with
+    /// `COALESCE` or `CASE`.
+    fn window_shift_default(&self) -> bool {
+        true
+    }
+
     /// Whether aggregates take `FILTER (WHERE ..)` (PostgreSQL, SQLite
     /// 3.30+); else a filtered aggregate is written with `CASE WHEN`.
     fn aggregate_filter_clause(&self) -> bool {

@@ -96,6 +96,10 @@ impl SqlDialect for MySql {
         false
     }
 
+    fn window_shift_default(&self) -> bool {
+        false
+    }
+
     fn integer_division(&self) -> &'static str {
         // `/` of two integers is a DECIMAL on MySQL; `DIV` truncates
         // toward zero, as PostgreSQL's and SQLite's `/` do.

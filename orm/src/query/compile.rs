@@ -62,7 +62,11 @@ impl JoinPlan {
     }
 
     /// The plan of a subquery one level below `self`, rooted at `root`.
-    fn subquery(&self, root: &'static ModelMeta, via: Option<&'static RelationMeta>) -> JoinPlan {
+    pub(crate) fn subquery(
+        &self,
+        root: &'static ModelMeta,
+        via: Option<&'static RelationMeta>,
+    ) -> JoinPlan {
         let depth = self.depth + 1;
         JoinPlan {
             root,
@@ -201,7 +205,7 @@ impl JoinPlan {
     /// Appends a column reference, always qualified (it is read from a
     /// subquery, where an unqualified name could mean the subquery's own
     /// column).
-    fn write_qualified_column(&self, w: &mut SqlWriter, column: ColRef) {
+    pub(crate) fn write_qualified_column(&self, w: &mut SqlWriter, column: ColRef) {
         let column = normalize(column);
         self.write_qualifier(w, &column.path);
         w.push_identifier(column.column.column);
@@ -545,6 +549,21 @@ fn write_exists(w: &mut SqlWriter, outer: &JoinPlan, path: JoinPath, condition: 
     w.push_sql("EXISTS (SELECT 1");
     sub.write_from(w);
     w.push_sql(" WHERE ");
+    write_correlation(w, outer, &sub, hop, before);
+    w.push_sql(" AND ");
+    write_expr(w, &sub, &condition, false, true);
+    w.push_sql(")");
+}
+
+/// Appends the condition that ties a subquery's root, reached from the
+/// outer row at `before` by the multi-valued `hop`, to that outer row.
+pub(crate) fn write_correlation(
+    w: &mut SqlWriter,
+    outer: &JoinPlan,
+    sub: &JoinPlan,
+    hop: &'static RelationMeta,
+    before: JoinPath,
+) {
     let alias = sub.root_alias.clone().unwrap_or_default();
     let from_pk = ColRef {
         column: (hop.from)().pk(),
@@ -582,9 +601,6 @@ fn write_exists(w: &mut SqlWriter, outer: &JoinPlan, path: JoinPath, condition: 
             outer.write_qualified_column(w, from_pk);
         }
     }
-    w.push_sql(" AND ");
-    write_expr(w, &sub, &condition, false, true);
-    w.push_sql(")");
 }
 
 /// `pk IN (SELECT <pk at the end of path> FROM <path's first model> AS s1

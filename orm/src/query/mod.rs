@@ -2,6 +2,7 @@
 //! turns them into SQL for a dialect.
 
 pub mod aggregate;
+pub mod annotate;
 mod assign;
 mod compile;
 mod expr;
@@ -14,6 +15,7 @@ pub mod scalar;
 pub(crate) mod shape;
 pub mod subquery;
 pub mod values;
+pub mod window;
 
 pub use assign::Assignment;
 pub use expr::{IntoCondition, Q};
@@ -25,5 +27,5 @@ pub(crate) use field_list::own_columns;
 pub use field_list::FieldList;
 pub use in_list::MAX_PLACEHOLDER_LIST;
 pub use order::{IntoOrderBy, OrderBy};
-pub use queryset::{ForUpdate, QuerySet};
+pub use queryset::{Annotated, ForUpdate, QuerySet};
 pub use scalar::{value, when, Case, Expression, F};

@@ -71,6 +71,19 @@ impl<M> OrderBy<M> {
         }
     }
 
+    /// The same term without its model (a window's ordering, stored
+    /// untyped).
+    pub(crate) fn erase(self) -> OrderBy<()> {
+        OrderBy {
+            column: self.column,
+            path: self.path,
+            descending: self.descending,
+            expr: self.expr,
+            nulls_first: self.nulls_first,
+            _model: PhantomData,
+        }
+    }
+
     /// Puts `NULL`s before every value, in either direction.
     pub fn nulls_first(mut self) -> Self {
         self.nulls_first = Some(true);

@@ -2,6 +2,7 @@
 
 mod aggregate;
 mod parts;
+mod annotate;
 mod prefetch_select;
 mod row_lock;
 mod sql;
@@ -9,6 +10,7 @@ mod terminals;
 mod user_order;
 mod writes;
 
+pub use annotate::Annotated;
 pub use row_lock::ForUpdate;
 use row_lock::RowLock;
 

@@ -14,6 +14,17 @@ use crate::writer::SqlWriter;
 impl AggNode {
     /// Appends the aggregate.
     pub(crate) fn write(&self, w: &mut SqlWriter, plan: &JoinPlan) {
+        self.write_over(w, plan, None);
+    }
+
+    /// Appends the aggregate, followed by `over` (a window's `OVER (..)`
+    /// clause) inside the cast that makes its type alike everywhere.
+    pub(crate) fn write_over(
+        &self,
+        w: &mut SqlWriter,
+        plan: &JoinPlan,
+        over: Option<&dyn Fn(&mut SqlWriter)>,
+    ) {
         let imp = w.dialect().imp();
         let outer_cast = match (self.func, self.cast) {
             (AggFunc::Sum, AggCast::BigInt) => Some(CastTarget::BigInt),
@@ -65,6 +76,9 @@ impl AggNode {
             w.push_sql(" FILTER (WHERE ");
             write_condition(w, plan, condition);
             w.push_sql(")");
+        }
+        if let Some(over) = over {
+            over(w);
         }
         if let Some(target) = outer_cast {
             w.push_sql(" AS ");

@@ -1,0 +1,321 @@
+//! Aggregates over a multi-valued relation (`Author::posts().count()`),
+//! written as correlated subqueries: each one reads only its own
+//! relation's rows, so two of them never multiply each other.
+
+use super::{check_node, invalid, Annotation, AnnotationExpr, AnnotationNode, Scalar};
+use super::{SingleAnnotation, SQLITE_DECIMAL};
+use crate::dialect::Dialect;
+use crate::error::Result;
+use crate::query::aggregate::{AggCast, AggFunc, AggNode, AvgOf, MinMaxOf, SumOf};
+use crate::query::compile::{write_condition, write_correlation, JoinPlan};
+use crate::query::expr::{ColRef, Expr, IntoCondition};
+use crate::query::scalar::{Expression, Node, SqlType};
+use crate::relation::{JoinPath, Many, RelationKind, RelationMeta, RelationPath};
+use crate::types::FieldType;
+use crate::writer::SqlWriter;
+use std::marker::PhantomData;
+
+/// An aggregate of the `T` rows a relation reaches from each row of `R`,
+/// with a value of Rust type `O`: made by the methods of
+/// [`RelatedAggregates`] and used in
+/// [`QuerySet::annotate`](crate::QuerySet::annotate).
+pub struct RelatedAggregate<R, T, O> {
+    node: RelatedNode,
+    _marker: Marker<R, T, O>,
+}
+
+/// Ties an aggregate to its models and value type.
+type Marker<R, T, O> = PhantomData<fn() -> (R, T, O)>;
+
+impl<R, T, O> Clone for RelatedAggregate<R, T, O> {
+    fn clone(&self) -> Self {
+        RelatedAggregate {
+            node: self.node.clone(),
+            _marker: PhantomData,
+        }
+    }
+}
+
+impl<R, T, O> std::fmt::Debug for RelatedAggregate<R, T, O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.node.fmt(f)
+    }
+}
+
+impl<R, T, O> RelatedAggregate<R, T, O> {
+    /// Over the related rows matching `condition` only (Django's
+    /// `Count("posts", filter=Q(..))`); several filters must all hold.
+    /// The condition may follow single-valued relations of `T`.
+    pub fn filter(mut self, condition: impl IntoCondition<T>) -> Self {
+        let condition = condition.into_condition().expr;
+        self.node.agg.filter = Some(Box::new(match self.node.agg.filter.take() {
+            Some(earlier) => Expr::And(vec![*earlier, condition]),
+            None => condition,
+        }));
+        self
+    }
+
+    /// Over the distinct values only (`COUNT(DISTINCT ..)`).
+    pub fn distinct(mut self) -> Self {
+        self.node.agg.distinct = true;
+        self
+    }
+}
+
+impl<R, T, O: FieldType + Send> Annotation<R> for RelatedAggregate<R, T, O> {
+    type Output = O;
+    type Kind = Scalar;
+    fn into_annotation(self) -> AnnotationExpr {
+        AnnotationExpr(AnnotationNode::Related(self.node))
+    }
+}
+
+impl<R, T, O> SingleAnnotation for RelatedAggregate<R, T, O> {}
+
+/// Aggregates over the rows a multi-valued relation path reaches
+/// (a reverse foreign key or a many-to-many, possibly continued with
+/// `then`): `Author::posts().count()`, `Author::posts().sum(Post::likes())`.
+/// Each is one correlated subquery per row; a row with no related rows
+/// gets 0 from `count` and `None` from the others.
+///
+/// In the prelude. A target model's field named `count`, `sum`, `avg`,
+/// `min` or `max` takes precedence over the method of the same name.
+pub trait RelatedAggregates<R>: RelationPath<R> + Sized {
+    /// How many related rows (`COUNT`); 0 for none.
+    fn count(self) -> RelatedAggregate<R, Self::Target, i64>
+    where
+        Self::Card: MultiValued,
+    {
+        related(self.join_path(), AggFunc::Count, None, AggCast::None)
+    }
+
+    /// The sum of `expr` over the related rows: `i64` for integers, `f64`
+    /// for floats, `Decimal` for decimals (not on SQLite); `None` for no
+    /// rows.
+    fn sum<E: Expression<Self::Target>>(
+        self,
+        expr: E,
+    ) -> RelatedAggregate<R, Self::Target, Option<<E::Sql as SumOf>::Output>>
+    where
+        E::Sql: SumOf,
+        Self::Card: MultiValued,
+    {
+        let arg = expr.into_expr_node().0;
+        related(
+            self.join_path(),
+            AggFunc::Sum,
+            Some(arg),
+            <E::Sql as SumOf>::CAST,
+        )
+    }
+
+    /// The average of `expr` (integers or floats) as an `f64`; `None` for
+    /// no rows.
+    fn avg<E: Expression<Self::Target>>(
+        self,
+        expr: E,
+    ) -> RelatedAggregate<R, Self::Target, Option<f64>>
+    where
+        E::Sql: AvgOf,
+        Self::Card: MultiValued,
+    {
+        let arg = expr.into_expr_node().0;
+        related(self.join_path(), AggFunc::Avg, Some(arg), AggCast::Double)
+    }
+
+    /// The smallest value of `expr`; `None` for no rows.
+    #[allow(clippy::type_complexity)]
+    fn min<E: Expression<Self::Target>>(
+        self,
+        expr: E,
+    ) -> RelatedAggregate<R, Self::Target, Option<<E::Sql as SqlType>::NotNull>>
+    where
+        E::Sql: MinMaxOf,
+        Self::Card: MultiValued,
+    {
+        let arg = expr.into_expr_node().0;
+        related(self.join_path(), AggFunc::Min, Some(arg), AggCast::None)
+    }
+
+    /// The largest value of `expr`; `None` for no rows.
+    #[allow(clippy::type_complexity)]
+    fn max<E: Expression<Self::Target>>(
+        self,
+        expr: E,
+    ) -> RelatedAggregate<R, Self::Target, Option<<E::Sql as SqlType>::NotNull>>
+    where
+        E::Sql: MinMaxOf,
+        Self::Card: MultiValued,
+    {
+        let arg = expr.into_expr_node().0;
+        related(self.join_path(), AggFunc::Max, Some(arg), AggCast::None)
+    }
+}
+
+impl<R, P: RelationPath<R>> RelatedAggregates<R> for P {}
+
+/// The cardinality of a path an aggregate runs over: [`Many`].
+#[diagnostic::on_unimplemented(
+    message = "an aggregate over a relation needs a multi-valued relation path",
+    label = "this path follows `ForeignKey` / `OneToOne` fields only, so it reaches at most one row",
+    note = "aggregate the rows of a reverse relation or a many-to-many, e.g. `Author::posts().count()`; a single related row's field is an expression of its own, e.g. `Post::author().name()`"
+)]
+pub trait MultiValued {}
+
+impl MultiValued for Many {}
+
+fn related<R, T, O>(
+    path: JoinPath,
+    func: AggFunc,
+    arg: Option<Node>,
+    cast: AggCast,
+) -> RelatedAggregate<R, T, O> {
+    RelatedAggregate {
+        node: RelatedNode {
+            path,
+            agg: AggNode {
+                func,
+                arg: arg.map(Box::new),
+                cast,
+                distinct: false,
+                filter: None,
+            },
+        },
+        _marker: PhantomData,
+    }
+}
+
+/// An aggregate over the rows `path` reaches; the aggregate's columns are
+/// relative to the path's last model.
+#[derive(Debug, Clone)]
+pub(crate) struct RelatedNode {
+    pub path: JoinPath,
+    pub agg: AggNode,
+}
+
+impl RelatedNode {
+    /// The first multi-valued hop and its position.
+    fn first_many(&self) -> Option<(usize, &'static RelationMeta)> {
+        let k = self.path.first_many()?;
+        self.path.hops().nth(k).map(|hop| (k, hop))
+    }
+
+    /// The outer row's key the subquery is correlated with, reached
+    /// through the single-valued hops before it (no join when that key
+    /// is a foreign-key column of the queryset's own table).
+    pub(crate) fn outer_key(&self) -> Option<ColRef> {
+        let (k, hop) = self.first_many()?;
+        Some(ColRef {
+            column: (hop.from)().pk(),
+            path: self.path.prefix(k),
+        })
+    }
+
+    /// Whether the value may be `NULL`: everything but a count.
+    pub(crate) fn may_be_null(&self) -> bool {
+        self.agg.func != AggFunc::Count
+    }
+
+    /// `(SELECT <aggregate> FROM <target> AS s1 [JOIN ..] WHERE
+    /// <correlation> [AND <filter>])`.
+    pub(crate) fn write(&self, w: &mut SqlWriter, outer: &JoinPlan) {
+        let Some((k, hop)) = self.first_many() else {
+            // Refused by `check`; never written.
+            w.push_sql("NULL");
+            return;
+        };
+        let rest = self.path.suffix(k + 1);
+        let via = (hop.kind == RelationKind::ManyToMany).then_some(hop);
+        let mut sub = outer.subquery((hop.to)(), via);
+        let arg = match (&self.agg.arg, rest.last()) {
+            (Some(arg), _) => Some(arg.rebased(&rest)),
+            // Past the first hop the joins are LEFT JOINs: count the rows
+            // found, not the rows that found none.
+            (None, Some(last)) => Some(Node::Column(ColRef {
+                column: (last.to)().pk(),
+                path: rest,
+            })),
+            (None, None) => None,
+        };
+        let filter = self.agg.filter.as_ref().map(|f| f.rebased(&rest));
+        sub.add(rest);
+        if let Some(arg) = &arg {
+            arg.for_each_column(&mut |c| sub.add_column(c));
+        }
+        if let Some(filter) = &filter {
+            sub.add_condition(filter);
+        }
+        let agg = AggNode {
+            arg: arg.map(Box::new),
+            filter: None,
+            ..self.agg.clone()
+        };
+        w.push_sql("(SELECT ");
+        agg.write(w, &sub);
+        sub.write_from(w);
+        w.push_sql(" WHERE ");
+        write_correlation(w, outer, &sub, hop, self.path.prefix(k));
+        if let Some(filter) = &filter {
+            w.push_sql(" AND ");
+            write_condition(w, &sub, filter);
+        }
+        w.push_sql(")");
+    }
+
+    /// An error for an aggregate strata cannot compute the same way on
+    /// every database.
+    pub(crate) fn check(&self, model: &'static str, dialect: Dialect) -> Result<()> {
+        if self.path.overflowed() {
+            return Err(invalid(
+                model,
+                format!(
+                    "a relation path is longer than {} hops",
+                    crate::relation::MAX_HOPS
+                ),
+            ));
+        }
+        if self.first_many().is_none() {
+            return Err(invalid(
+                model,
+                "an aggregate over a relation needs a multi-valued relation",
+            ));
+        }
+        if self.agg.cast == AggCast::Decimal && dialect == Dialect::Sqlite {
+            return Err(invalid(
+                model,
+                "SQLite has no exact decimal arithmetic, so it cannot Sum a Decimal field \
+                 exactly; sum it in Rust, or store it as an integer of its smallest unit",
+            ));
+        }
+        if let Some(arg) = &self.agg.arg {
+            check_node(arg, model, dialect)?;
+            let mut many = false;
+            arg.for_each_path(&mut |p| many |= p.first_many().is_some());
+            if many {
+                return Err(invalid(
+                    model,
+                    "the expression an aggregate over a relation reads may follow \
+                     single-valued relations only; continue the path with `then` instead",
+                ));
+            }
+        }
+        if let Some(filter) = &self.agg.filter {
+            if filter.has_decimal_arithmetic() && dialect == Dialect::Sqlite {
+                return Err(invalid(model, SQLITE_DECIMAL));
+            }
+            filter
+                .check_values(dialect)
+                .map_err(|(_, refused)| refused.into_error(format!("a filter of {model}")))?;
+            let mut many = false;
+            filter.for_each_path(&mut |p| many |= p.first_many().is_some() || p.overflowed());
+            if many {
+                return Err(invalid(
+                    model,
+                    "the filter of an aggregate over a relation may follow single-valued \
+                     relations only (a multi-valued one would count rows twice)",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
