@@ -1,8 +1,8 @@
 //! [`QuerySet`]: a lazy, typed query on one model.
 
 mod aggregate;
-mod parts;
 mod annotate;
+mod parts;
 mod prefetch_select;
 mod row_lock;
 mod sql;
