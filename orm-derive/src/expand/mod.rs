@@ -176,17 +176,25 @@ fn expand(checked: &Checked) -> TokenStream {
                 "The `{}` relation, for queries: its fields, or `select_related`.",
                 field_name(field_ident)
             );
+            // The path's cardinality says whether it may reach no row
+            // (for `is_null`) and whether it is the model's own key (for
+            // `set`).
+            let (own_card, hop_card) = if field.shape.optional {
+                (quote!(#p::OwnNullableKey), quote!(#p::MaybeOne))
+            } else {
+                (quote!(#p::OwnKey), quote!(#p::One))
+            };
             accessors.push(quote! {
                 #[doc = #doc]
                 #[inline]
                 #[allow(dead_code)]
-                #vis fn #field_ident() -> <#target as #p::Model>::Path<#ident, #p::One> {
+                #vis fn #field_ident() -> <#target as #p::Model>::Path<#ident, #own_card> {
                     <#target as #p::Model>::__path(#p::JoinPath::EMPTY.then(&#rel_static))
                 }
             });
             path_methods.push(quote! {
                 #[inline]
-                #vis fn #field_ident(self) -> <#target as #p::Model>::Path<__StrataR, __StrataC> {
+                #vis fn #field_ident(self) -> <#target as #p::Model>::Path<__StrataR, <__StrataC as #p::Cardinality>::Then<#hop_card>> {
                     <#target as #p::Model>::__path(self.path.then(&#rel_static))
                 }
             });
@@ -236,7 +244,7 @@ fn expand(checked: &Checked) -> TokenStream {
             });
             path_methods.push(quote! {
                 #[inline]
-                #vis fn #field_ident(self) -> #p::Field<__StrataR, #ty, __StrataC> {
+                #vis fn #field_ident(self) -> #p::Field<__StrataR, #ty, <__StrataC as #p::Cardinality>::Field> {
                     #p::Field::joined(&__STRATA_COLUMNS[#i], self.path)
                 }
             });
@@ -291,7 +299,17 @@ fn expand(checked: &Checked) -> TokenStream {
         let field_lit = lit(&field_name(field_ident));
         holder_inits.push(quote!(#field_ident: #p::Related::new()));
         holder_arms.push(quote!(#field_lit => ::core::option::Option::Some(&mut self.#field_ident as &mut (dyn #p::Any + ::core::marker::Send))));
-        if holder.kind != HolderKind::ManyToMany {
+        if holder.kind == HolderKind::Reverse {
+            // A reverse hop after others (`Post::author().posts()`): the
+            // reverse accessor the relation's model generates, joined on.
+            let target = holder.target;
+            let vis = holder.vis;
+            path_methods.push(quote_spanned! {field_ident.span()=>
+                #[inline]
+                #vis fn #field_ident(self) -> <#target as #p::Model>::Path<__StrataR, #p::Many> {
+                    <#target as #p::Model>::__path(self.path.join(&#p::RelationPath::<#ident>::join_path(&#ident::#field_ident())))
+                }
+            });
             continue;
         }
         expand_many_to_many(
@@ -414,6 +432,67 @@ fn expand(checked: &Checked) -> TokenStream {
                     <__StrataP::Target as #p::Model>::__path(self.path.join(&next.join_path()))
                 }
 
+                /// The row reached through this path is `target` (a row
+                /// or its primary key): the foreign-key column is compared
+                /// directly, without a join for a one-hop path.
+                #[inline]
+                #model_vis fn eq<__StrataK: #p::IntoKey<#ident>>(self, target: __StrataK) -> #p::Q<__StrataR> {
+                    #p::path_eq::<#ident, __StrataR>(self.path, #p::IntoKey::into_key(target))
+                }
+
+                /// The negation of `eq`: rows whose relation reaches
+                /// another row, or none.
+                #[inline]
+                #model_vis fn ne<__StrataK: #p::IntoKey<#ident>>(self, target: __StrataK) -> #p::Q<__StrataR> {
+                    !#p::path_eq::<#ident, __StrataR>(self.path, #p::IntoKey::into_key(target))
+                }
+
+                /// The row reached through this path is one of `targets`
+                /// (rows or primary keys).
+                #[inline]
+                #model_vis fn is_in<__StrataK: #p::IntoKey<#ident>>(
+                    self,
+                    targets: impl ::core::iter::IntoIterator<Item = __StrataK>,
+                ) -> #p::Q<__StrataR> {
+                    #p::path_in::<#ident, __StrataR>(
+                        self.path,
+                        ::core::iter::Iterator::collect(::core::iter::Iterator::map(
+                            ::core::iter::IntoIterator::into_iter(targets),
+                            #p::IntoKey::into_key,
+                        )),
+                    )
+                }
+
+                /// This path reaches no row (`true`: its nullable foreign
+                /// key is `NULL`) or a row (`false`).
+                #[inline]
+                #model_vis fn is_null(self, is_null: ::core::primitive::bool) -> #p::Q<__StrataR>
+                where
+                    __StrataC: #p::NullablePath,
+                {
+                    #p::path_is_null::<#ident, __StrataR>(self.path, is_null)
+                }
+
+                /// Sets this foreign key of the queryset's model to
+                /// `target` (a row or its primary key) in `update`.
+                #[inline]
+                #model_vis fn set<__StrataK: #p::IntoKey<#ident>>(self, target: __StrataK) -> #p::Assignment<__StrataR>
+                where
+                    __StrataC: #p::OwnRelation,
+                {
+                    #p::path_set::<__StrataR>(self.path, #p::IntoKey::into_key(target))
+                }
+
+                /// Sets this nullable foreign key of the queryset's model
+                /// to `NULL` in `update`.
+                #[inline]
+                #model_vis fn set_null(self) -> #p::Assignment<__StrataR>
+                where
+                    __StrataC: #p::OwnRelation + #p::NullablePath,
+                {
+                    #p::path_set::<__StrataR>(self.path, #p::FieldType::to_value(&::core::option::Option::None::<<#ident as #p::Model>::Key>))
+                }
+
                 /// Some row reached through this path satisfies the whole of
                 /// `condition` (an `EXISTS` subquery): Django's several
                 /// lookups in one `filter()` call on a multi-valued relation.
@@ -437,7 +516,7 @@ fn expand(checked: &Checked) -> TokenStream {
                 }
             }
 
-            impl<__StrataR> #p::SelectRelated<__StrataR> for __StrataPath<__StrataR, #p::One> {
+            impl<__StrataR, __StrataC: #p::SingleValued> #p::SelectRelated<__StrataR> for __StrataPath<__StrataR, __StrataC> {
                 fn join_path(&self) -> #p::JoinPath {
                     self.path
                 }

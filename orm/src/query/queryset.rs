@@ -3,11 +3,14 @@
 mod aggregate;
 mod prefetch_select;
 mod row_lock;
+mod shortcuts;
 mod sql;
 mod terminals;
+mod union;
 mod writes;
 
 pub use row_lock::ForUpdate;
+pub use union::Union;
 use row_lock::RowLock;
 
 use super::assign::Assignment;
@@ -250,6 +253,12 @@ impl<M: Model> QuerySet<M> {
             return Err(Error::InvalidQuery {
                 model: M::META.name,
                 reason: "distinct() cannot be ordered by an expression; order by fields".into(),
+            });
+        }
+        if let Some(reason) = self.filters.iter().find_map(|f| f.lookup_refusal(dialect)) {
+            return Err(Error::InvalidQuery {
+                model: M::META.name,
+                reason,
             });
         }
         for filter in &self.filters {

@@ -10,15 +10,18 @@ mod foreign_key;
 pub mod glue;
 mod holders;
 mod key;
+#[doc(hidden)]
+pub mod key_lookup;
 mod path;
 pub(crate) mod prefetch;
 mod related;
 
 pub use foreign_key::{ForeignKey, OneToOne};
 pub use holders::{ManyToMany, Related, Reverse};
+pub use key_lookup::IntoKey;
 pub use path::{
-    Cardinality, JoinPath, Many, One, RelationKind, RelationMeta, RelationPath, SelectRelated,
-    MAX_HOPS,
+    Cardinality, JoinPath, Many, MaybeOne, NullablePath, One, OwnKey, OwnNullableKey,
+    OwnRelation, RelationKind, RelationMeta, RelationPath, SelectRelated, SingleValued, MAX_HOPS,
 };
 pub use prefetch::{IntoPrefetch, Prefetch};
 pub use related::RelatedRows;
