@@ -7,6 +7,7 @@
 
 pub mod blog;
 pub mod dates;
+pub mod day_one;
 pub mod expressions;
 pub mod ledger;
 pub mod models;

@@ -174,7 +174,9 @@ pub(super) fn binds(dialect: Dialect, keys: &[String], op: &JsonOp) -> Vec<Value
         }
         (Dialect::Postgres, JsonOp::HasKey(k)) => keys.iter().chain([k]).map(key).collect(),
         (Dialect::MySql, JsonOp::Eq(v)) => vec![json_text(v), path(), json_text(v), path()],
-        (Dialect::MySql, JsonOp::Contains(v)) => vec![json_text(v), path()],
+        (Dialect::MySql, JsonOp::Contains(v)) => {
+            vec![json_text(v), path(), json_text(v), path()]
+        }
         (Dialect::MySql | Dialect::Sqlite, JsonOp::HasKey(k)) => {
             vec![Value::String(Some(path_text(keys.iter().chain([k]))))]
         }
@@ -234,13 +236,21 @@ pub(super) fn write(
                 w.push_sql("))");
             }
             JsonOp::Contains(_) => {
+                // `JSON_CONTAINS` finds an object inside an array's
+                // elements too; PostgreSQL's `@>` wants an object there.
                 w.push_sql("JSON_CONTAINS(");
                 column(w);
                 w.push_sql(", ");
                 bind(w);
                 w.push_sql(", ");
                 bind(w);
-                w.push_sql(")");
+                w.push_sql(") AND (JSON_TYPE(");
+                bind(w);
+                w.push_sql(") <> 'OBJECT' OR JSON_TYPE(JSON_EXTRACT(");
+                column(w);
+                w.push_sql(", ");
+                bind(w);
+                w.push_sql(")) = 'OBJECT')");
             }
             JsonOp::HasKey(_) => {
                 w.push_sql("JSON_CONTAINS_PATH(");
