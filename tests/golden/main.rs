@@ -4,6 +4,7 @@
 
 mod aggregates;
 mod dates;
+mod day_one;
 mod ddl;
 mod expressions;
 mod field_options;
