@@ -502,6 +502,7 @@ fn expand(checked: &Checked) -> TokenStream {
                 }
             }
 
+            #[diagnostic::do_not_recommend]
             impl<__StrataR: 'static, __StrataC: #p::Cardinality> #p::RelationPath<__StrataR> for __StrataPath<__StrataR, __StrataC> {
                 type Target = #ident;
                 type Card = __StrataC;
@@ -510,12 +511,14 @@ fn expand(checked: &Checked) -> TokenStream {
                 }
             }
 
+            #[diagnostic::do_not_recommend]
             impl<__StrataR: 'static, __StrataC: #p::Cardinality> #p::IntoPrefetch<__StrataR> for __StrataPath<__StrataR, __StrataC> {
                 fn into_prefetch(self) -> #p::Prefetch<__StrataR> {
                     #p::Prefetch::new(self)
                 }
             }
 
+            #[diagnostic::do_not_recommend]
             impl<__StrataR, __StrataC: #p::SingleValued> #p::SelectRelated<__StrataR> for __StrataPath<__StrataR, __StrataC> {
                 fn join_path(&self) -> #p::JoinPath {
                     self.path

@@ -13,8 +13,8 @@ use crate::value::Value;
 /// The related row, or its primary key, that a relation lookup or
 /// assignment takes: `&ann`, or `ann.id`.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a `{T}` or a key of one",
-    label = "expected `&{T}` or the primary key of a `{T}`",
+    message = "`{Self}` is neither a row of `{T}` nor the key of one",
+    label = "expected `&{T}`, or the primary key of a `{T}` row",
     note = "a relation path is compared with a related row (`Post::author().eq(&ann)`) or its key (`Post::author().eq(ann.id)`); to compare one of its fields, name the field: `Post::author().name().eq(\"Ann\")`"
 )]
 pub trait IntoKey<T: Model> {

@@ -20,8 +20,8 @@ pub use foreign_key::{ForeignKey, OneToOne};
 pub use holders::{ManyToMany, Related, Reverse};
 pub use key_lookup::IntoKey;
 pub use path::{
-    Cardinality, JoinPath, Many, MaybeOne, NullablePath, One, OwnKey, OwnNullableKey,
-    OwnRelation, RelationKind, RelationMeta, RelationPath, SelectRelated, SingleValued, MAX_HOPS,
+    Cardinality, JoinPath, Joined, Many, MaybeOne, NullablePath, One, OwnField, OwnKey,
+    OwnNullableKey, OwnRelation, SingleValuedField, RelationKind, RelationMeta, RelationPath, SelectRelated, SingleValued, MAX_HOPS,
 };
 pub use prefetch::{IntoPrefetch, Prefetch};
 pub use related::RelatedRows;

@@ -226,6 +226,34 @@ pub enum One {}
 #[derive(Debug, Clone, Copy)]
 pub enum Many {}
 
+/// Marks a field read through single-valued relations
+/// (`Post::author().name()`): compared, computed with and ordered by
+/// like one of the model's own fields, but not `set` (an `UPDATE`
+/// writes its own table only).
+#[derive(Debug, Clone, Copy)]
+pub enum Joined {}
+
+/// Fields with one value per row: the model's own ([`One`]) and those
+/// reached through single-valued relations ([`Joined`]).
+#[diagnostic::on_unimplemented(
+    message = "a field reached through a multi-valued relation has any number of values per row",
+    label = "a field of a reverse or many-to-many relation",
+    note = "to order by it, annotate each row with an aggregate of the related values (`Max`, `Min` or `Count` over the relation) and order by that annotation",
+    note = "to filter on it, use a lookup (`eq`, `contains`, ...): it becomes an EXISTS subquery"
+)]
+pub trait SingleValuedField {}
+impl SingleValuedField for One {}
+impl SingleValuedField for Joined {}
+
+/// The model's own fields: what `set` writes.
+#[diagnostic::on_unimplemented(
+    message = "`set` through a relation cannot work: an UPDATE writes the queryset model's own columns only",
+    label = "this field belongs to a related model",
+    note = "set the model's own fields (or its foreign key: `Post::author().set(&bob)`), or update the related rows with a queryset of their own model, e.g. `Author::objects().filter(..).update(..)`"
+)]
+pub trait OwnField {}
+impl OwnField for One {}
+
 /// Marks a single-valued path that may reach no row: a hop through a
 /// nullable foreign key (`Post::editor()`, `Review::post().editor()`).
 #[derive(Debug, Clone, Copy)]
@@ -245,9 +273,9 @@ pub enum OwnNullableKey {}
 pub trait Cardinality: 'static {
     /// The cardinality after a hop of cardinality `H`.
     type Then<H: Cardinality>: Cardinality;
-    /// The cardinality of a field read through the path: [`One`] or
+    /// The cardinality of a field read through the path: [`Joined`] or
     /// [`Many`].
-    type Field: Cardinality;
+    type Field;
     /// This cardinality as a later hop of a longer path (an own key
     /// reached from another model is no longer the queryset's own).
     type Joined: Cardinality;
@@ -257,14 +285,14 @@ pub trait Cardinality: 'static {
 
 impl Cardinality for One {
     type Then<H: Cardinality> = H::Joined;
-    type Field = One;
+    type Field = Joined;
     type Joined = One;
     type OrNull = MaybeOne;
 }
 
 impl Cardinality for MaybeOne {
     type Then<H: Cardinality> = <H::Joined as Cardinality>::OrNull;
-    type Field = One;
+    type Field = Joined;
     type Joined = MaybeOne;
     type OrNull = MaybeOne;
 }
@@ -278,14 +306,14 @@ impl Cardinality for Many {
 
 impl Cardinality for OwnKey {
     type Then<H: Cardinality> = H::Joined;
-    type Field = One;
+    type Field = Joined;
     type Joined = One;
     type OrNull = MaybeOne;
 }
 
 impl Cardinality for OwnNullableKey {
     type Then<H: Cardinality> = <H::Joined as Cardinality>::OrNull;
-    type Field = One;
+    type Field = Joined;
     type Joined = MaybeOne;
     type OrNull = MaybeOne;
 }
@@ -326,7 +354,7 @@ impl OwnRelation for OwnNullableKey {}
 /// A path [`QuerySet::select_related`](crate::QuerySet::select_related)
 /// can load in the same query: forward `ForeignKey` / `OneToOne` hops only.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be loaded with select_related on `{M}`",
+    message = "select_related on a `QuerySet<{M}>` takes a single-valued relation path starting at `{M}`",
     label = "not a single-valued relation path starting at `{M}`",
     note = "select_related follows ForeignKey and OneToOne fields from the queryset's model, e.g. `Post::author()` or `Post::author().country()`"
 )]
@@ -339,7 +367,7 @@ pub trait SelectRelated<M> {
 /// what [`QuerySet::prefetch_related`](crate::QuerySet::prefetch_related),
 /// [`Model::related`](crate::Model::related) and `then` accept.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a relation path starting at `{M}`",
+    message = "expected a relation path starting at `{M}`",
     label = "expected a relation of `{M}`, e.g. `{M}::<relation>()`",
     note = "relation paths are written from the model's own relation accessors, e.g. `Author::posts()` or `Post::tags()`"
 )]
