@@ -334,14 +334,23 @@ fn check_reverse_names(cx: &Ctxt, model: &Model, columns: &[Column]) {
         }
         let target = crate::types::relation(field.ty)
             .and_then(|r| type_name(r.target))
-            .map(|t| if t == "Self" { model.ident.to_string() } else { t })
+            .map(|t| {
+                if t == "Self" {
+                    model.ident.to_string()
+                } else {
+                    t
+                }
+            })
             .unwrap_or_default();
         let key = (target.clone(), name.value.clone());
         match seen.get(&key) {
             Some(previous) => {
                 let default = name.value == format!("{}_set", snake_case(&model.ident.to_string()));
                 let why = if default {
-                    format!("neither names a `related_name`, so both get the default `{}`", name.value)
+                    format!(
+                        "neither names a `related_name`, so both get the default `{}`",
+                        name.value
+                    )
                 } else {
                     format!("both are named `{}`", name.value)
                 };

@@ -297,7 +297,10 @@ async fn get_by_pk_last_latest_earliest_reverse_and_none() {
         let third = Article::objects().get_by_pk(&db, rows[2].id).await.unwrap();
         assert_eq!(third, rows[2]);
         let missing = Article::objects().get_by_pk(&db, 10_000).await;
-        assert!(matches!(missing, Err(strata::Error::DoesNotExist { model: "Article" })));
+        assert!(matches!(
+            missing,
+            Err(strata::Error::DoesNotExist { model: "Article" })
+        ));
         // get_by_pk keeps the queryset's filters.
         let filtered = Article::objects()
             .filter(Article::published().eq(false))
@@ -315,14 +318,17 @@ async fn get_by_pk_last_latest_earliest_reverse_and_none() {
             .await
             .unwrap()
             .unwrap();
-        let want = rows
-            .iter()
-            .max_by_key(|a| (a.rating, a.id))
-            .unwrap();
+        let want = rows.iter().max_by_key(|a| (a.rating, a.id)).unwrap();
         assert_eq!(&by_rating, want);
 
-        let latest = Article::objects().latest(&db, Article::rating()).await.unwrap();
-        assert_eq!(&latest, rows.iter().max_by_key(|a| (a.rating, a.id)).unwrap());
+        let latest = Article::objects()
+            .latest(&db, Article::rating())
+            .await
+            .unwrap();
+        assert_eq!(
+            &latest,
+            rows.iter().max_by_key(|a| (a.rating, a.id)).unwrap()
+        );
         let earliest = Article::objects()
             .filter(Article::published().eq(true))
             .earliest(&db, Article::rating())
@@ -338,7 +344,10 @@ async fn get_by_pk_last_latest_earliest_reverse_and_none() {
             .filter(Article::rating().gt(100))
             .latest(&db, Article::rating())
             .await;
-        assert!(matches!(none, Err(strata::Error::DoesNotExist { model: "Article" })));
+        assert!(matches!(
+            none,
+            Err(strata::Error::DoesNotExist { model: "Article" })
+        ));
 
         // reverse(): the exact opposite order, NULLs included.
         let forward = Article::objects()
@@ -365,9 +374,19 @@ async fn get_by_pk_last_latest_earliest_reverse_and_none() {
         assert!(nothing.all(&db).await.unwrap().is_empty());
         assert_eq!(nothing.count(&db).await.unwrap(), 0);
         assert!(!nothing.exists(&db).await.unwrap());
-        assert_eq!(nothing.update(&db, [Article::rating().set(9)]).await.unwrap(), 0);
         assert_eq!(
-            Article::objects().filter(Article::rating().eq(9)).count(&db).await.unwrap(),
+            nothing
+                .update(&db, [Article::rating().set(9)])
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            Article::objects()
+                .filter(Article::rating().eq(9))
+                .count(&db)
+                .await
+                .unwrap(),
             0
         );
     })
@@ -437,10 +456,7 @@ async fn union_and_union_all_order_and_slice_the_combined_rows() {
         // score DESC puts NULLs last, as every ordering of strata does.
         want.sort_by(|a, b| {
             let key = |x: &Article| (x.score.is_none(), x.score.map(|s| -s));
-            key(a)
-                .partial_cmp(&key(b))
-                .unwrap()
-                .then(a.id.cmp(&b.id))
+            key(a).partial_cmp(&key(b)).unwrap().then(a.id.cmp(&b.id))
         });
         let want: Vec<&Article> = want.into_iter().skip(1).take(3).collect();
         assert_eq!(page.iter().collect::<Vec<_>>(), want);

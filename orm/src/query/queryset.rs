@@ -10,8 +10,8 @@ mod union;
 mod writes;
 
 pub use row_lock::ForUpdate;
-pub use union::Union;
 use row_lock::RowLock;
+pub use union::Union;
 
 use super::assign::Assignment;
 use super::compile::{normalize, write_order_by, write_where, JoinPlan};

@@ -28,11 +28,24 @@ impl<T: Model> IntoKey<T> for &T {
     }
 }
 
+/// `is_in(&[&ann, &bob])` iterates over `&&Author`.
+impl<T: Model> IntoKey<T> for &&T {
+    fn into_key(self) -> Value {
+        self.pk_value()
+    }
+}
+
 macro_rules! key_types {
     ($($ty:ty),*) => {$(
         impl<T: Model<Key = $ty>> IntoKey<T> for $ty {
             fn into_key(self) -> Value {
                 crate::types::FieldType::to_value(&self)
+            }
+        }
+
+        impl<T: Model<Key = $ty>> IntoKey<T> for &$ty {
+            fn into_key(self) -> Value {
+                crate::types::FieldType::to_value(self)
             }
         }
     )*};
@@ -81,12 +94,9 @@ pub fn path_is_null<T: Model, R>(path: JoinPath, is_null: bool) -> Q<R> {
 /// Sets the foreign key `path` follows (one of `R`'s own) to `key`.
 pub fn path_set<R>(path: JoinPath, key: Value) -> Assignment<R> {
     let own = path.len() == 1;
-    let column = path.last().and_then(|hop| {
-        (hop.from)()
-            .columns
-            .iter()
-            .find(|c| c.column == hop.column)
-    });
+    let column = path
+        .last()
+        .and_then(|hop| (hop.from)().columns.iter().find(|c| c.column == hop.column));
     match column {
         Some(column) => Assignment::new(column, key, !own),
         // Never for a path of an own foreign key (the derive's statics

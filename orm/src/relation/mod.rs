@@ -21,7 +21,8 @@ pub use holders::{ManyToMany, Related, Reverse};
 pub use key_lookup::IntoKey;
 pub use path::{
     Cardinality, JoinPath, Joined, Many, MaybeOne, NullablePath, One, OwnField, OwnKey,
-    OwnNullableKey, OwnRelation, SingleValuedField, RelationKind, RelationMeta, RelationPath, SelectRelated, SingleValued, MAX_HOPS,
+    OwnNullableKey, OwnRelation, RelationKind, RelationMeta, RelationPath, SelectRelated,
+    SingleValued, SingleValuedField, MAX_HOPS,
 };
 pub use prefetch::{IntoPrefetch, Prefetch};
 pub use related::RelatedRows;

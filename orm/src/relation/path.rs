@@ -334,7 +334,7 @@ impl SingleValued for OwnNullableKey {}
 #[diagnostic::on_unimplemented(
     message = "`is_null` needs a relation that may be missing: this path always reaches a row",
     label = "every foreign key on this path is non-null",
-    note = "`is_null` applies to a path through an `Option<ForeignKey<T>>` (or `Option<OneToOne<T>>`) field; declare the field as an `Option` to make the relation optional",
+    note = "`is_null` applies to a path through an `Option<ForeignKey<T>>` (or `Option<OneToOne<T>>`) field; declare the field as an `Option` to make the relation optional"
 )]
 pub trait NullablePath: Cardinality {}
 impl NullablePath for MaybeOne {}
