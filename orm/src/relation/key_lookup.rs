@@ -14,7 +14,7 @@ use crate::value::Value;
 /// assignment takes: `&ann`, or `ann.id`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is neither a row of `{T}` nor the key of one",
-    label = "expected `&{T}`, or the primary key of a `{T}` row",
+    label = "expected `&{T}` or its primary key",
     note = "a relation path is compared with a related row (`Post::author().eq(&ann)`) or its key (`Post::author().eq(ann.id)`); to compare one of its fields, name the field: `Post::author().name().eq(\"Ann\")`"
 )]
 pub trait IntoKey<T: Model> {
