@@ -9,6 +9,8 @@ use crate::types::{known_unsupported, relation, type_name, Base};
 use proc_macro2::Span;
 use std::collections::HashMap;
 
+mod reverse_names;
+
 /// A model that passed every check.
 pub(crate) struct Checked<'a> {
     pub model: Model<'a>,
@@ -109,7 +111,7 @@ pub(crate) fn check<'a>(cx: &Ctxt, model: Model<'a>) -> Option<Checked<'a>> {
         });
     }
 
-    check_reverse_names(cx, &model, &columns);
+    reverse_names::check_reverse_names(cx, &model, &columns);
     let primary_key = resolve_primary_key(cx, &model, &mut columns);
 
     let field_index: HashMap<String, usize> = model
@@ -315,60 +317,6 @@ fn check_holder(cx: &Ctxt, model: &Model, table: &str, holder: &Holder) -> Check
         join_table,
         source_column,
         target_column,
-    }
-}
-
-/// Two relations of this model to one target must not give it the same
-/// reverse accessor; the default `<model>_set` clashes as soon as there
-/// are two, so say which attribute to add rather than let rustc report
-/// a duplicate method.
-fn check_reverse_names(cx: &Ctxt, model: &Model, columns: &[Column]) {
-    let mut seen: HashMap<(String, String), &syn::Ident> = HashMap::new();
-    for (field, column) in model.fields.iter().zip(columns) {
-        let Some(relation) = &column.relation else {
-            continue;
-        };
-        let name = &relation.related_name;
-        if name.value == "+" {
-            continue;
-        }
-        let target = crate::types::relation(field.ty)
-            .and_then(|r| type_name(r.target))
-            .map(|t| {
-                if t == "Self" {
-                    model.ident.to_string()
-                } else {
-                    t
-                }
-            })
-            .unwrap_or_default();
-        let key = (target.clone(), name.value.clone());
-        match seen.get(&key) {
-            Some(previous) => {
-                let default = name.value == format!("{}_set", snake_case(&model.ident.to_string()));
-                let why = if default {
-                    format!(
-                        "neither names a `related_name`, so both get the default `{}`",
-                        name.value
-                    )
-                } else {
-                    format!("both are named `{}`", name.value)
-                };
-                cx.error_at(
-                    name.span,
-                    format!(
-                        "`{m}.{previous}` and `{m}.{this}` would give `{target}` the same reverse accessor `{target}::{n}()`: {why}\n  = help: give each relation its own name, e.g. #[strata(related_name = \"{this}_{m_snake}s\")], or #[strata(related_name = \"+\")] for no reverse accessor",
-                        m = model.ident,
-                        this = field.ident,
-                        n = name.value,
-                        m_snake = snake_case(&model.ident.to_string()),
-                    ),
-                );
-            }
-            None => {
-                seen.insert(key, field.ident);
-            }
-        }
     }
 }
 

@@ -112,6 +112,10 @@ async fn relation_paths_filter_by_row_or_key_and_by_null() {
             book_ids(b, |x| [w[0].id, w[2].id].contains(&writer_of(x)))
         );
         assert_eq!(
+            books(Book::writer().is_in(&[&w[1], &w[2]])).await,
+            book_ids(b, |x| [w[1].id, w[2].id].contains(&writer_of(x)))
+        );
+        assert_eq!(
             books(Book::writer().is_in(Vec::<i64>::new())).await,
             Vec::<i64>::new()
         );
@@ -268,6 +272,23 @@ async fn a_reverse_hop_follows_a_forward_one() {
             .collect();
         want.sort();
         assert_eq!(ids(&got), want);
+        // A regex across the reverse relation: an EXISTS per author.
+        let rusty = Author::objects()
+            .filter(Author::posts().title().iregex("^rust"))
+            .all(&db)
+            .await
+            .unwrap();
+        let mut want: Vec<i64> = authors
+            .iter()
+            .filter(|a| {
+                posts
+                    .iter()
+                    .any(|p| *p.author.key() == a.id && p.title.to_lowercase().starts_with("rust"))
+            })
+            .map(|a| a.id)
+            .collect();
+        want.sort();
+        assert_eq!(ids(&rusty), want);
         // The same path as `.then(...)` writes the same SQL.
         assert_eq!(
             Post::objects()

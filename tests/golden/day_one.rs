@@ -40,6 +40,13 @@ fn relation_lookups_compare_the_foreign_key_without_a_join() {
                 .exclude(Book::writer().is_in([7, 8]))
                 .sql(d))
         );
+        let pair = [writer(4), writer(5)];
+        insta::assert_snapshot!(
+            "day_one__fk_in_slice_of_rows",
+            no_join(|d| Book::objects()
+                .filter(Book::writer().is_in(&[&pair[0], &pair[1]]))
+                .sql(d))
+        );
         insta::assert_snapshot!(
             "day_one__fk_is_null",
             no_join(|d| Writer::objects()
@@ -131,6 +138,12 @@ fn regex_and_json_lookups_have_golden_sql() {
             per_dialect(|d| Doc::objects()
                 .filter(Doc::name().regex("^r[a-z]+$"))
                 .exclude(Doc::name().iregex("x"))
+                .sql(d))
+        );
+        insta::assert_snapshot!(
+            "day_one__regex_across_reverse_relation",
+            per_dialect(|d| strata_tests::blog::Author::objects()
+                .filter(strata_tests::blog::Author::posts().title().iregex("^rust"))
                 .sql(d))
         );
         insta::assert_snapshot!(
