@@ -111,8 +111,9 @@ async fn relation_paths_filter_by_row_or_key_and_by_null() {
             books(Book::writer().is_in([&w[0], &w[2]])).await,
             book_ids(b, |x| [w[0].id, w[2].id].contains(&writer_of(x)))
         );
+        let slice: &[&Writer] = &[&w[1], &w[2]];
         assert_eq!(
-            books(Book::writer().is_in(&[&w[1], &w[2]])).await,
+            books(Book::writer().is_in(slice)).await,
             book_ids(b, |x| [w[1].id, w[2].id].contains(&writer_of(x)))
         );
         assert_eq!(
