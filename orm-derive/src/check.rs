@@ -9,6 +9,8 @@ use crate::types::{known_unsupported, relation, type_name, Base};
 use proc_macro2::Span;
 use std::collections::HashMap;
 
+mod reverse_names;
+
 /// A model that passed every check.
 pub(crate) struct Checked<'a> {
     pub model: Model<'a>,
@@ -65,7 +67,9 @@ pub(crate) struct Unique {
 const RESERVED: &[&str] = &["objects"];
 
 /// Field names that would clash with the methods every relation path has.
-const PATH_METHODS: &[&str] = &["then", "any"];
+const PATH_METHODS: &[&str] = &[
+    "then", "any", "eq", "ne", "is_in", "is_null", "set", "set_null",
+];
 
 pub(crate) fn check<'a>(cx: &Ctxt, model: Model<'a>) -> Option<Checked<'a>> {
     let table = match &model.attrs.table {
@@ -107,6 +111,7 @@ pub(crate) fn check<'a>(cx: &Ctxt, model: Model<'a>) -> Option<Checked<'a>> {
         });
     }
 
+    reverse_names::check_reverse_names(cx, &model, &columns);
     let primary_key = resolve_primary_key(cx, &model, &mut columns);
 
     let field_index: HashMap<String, usize> = model

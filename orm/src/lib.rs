@@ -101,8 +101,11 @@ pub mod __private {
         OnDelete, OrderingMeta, QuotedList, UniqueMeta,
     };
     pub use crate::model::{decode_field, decode_related, generated_pk, Model};
+    pub use crate::query::Assignment;
+    pub use crate::relation::key_lookup::{path_eq, path_in, path_is_null, path_set};
     pub use crate::relation::{
-        Cardinality, JoinPath, Many, One, RelationKind, RelationMeta, SelectRelated,
+        Cardinality, IntoKey, JoinPath, Joined, Many, MaybeOne, NullablePath, One, OwnKey,
+        OwnNullableKey, OwnRelation, RelationKind, RelationMeta, SelectRelated, SingleValued,
     };
     pub use std::any::Any;
     pub use std::boxed::Box;

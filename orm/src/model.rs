@@ -39,8 +39,10 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
 
     /// This model's fields seen from a queryset of `R` through a relation
     /// path of cardinality `C`: `Post::author()` is
-    /// `<Author as Model>::Path<Post, One>`, whose methods are `Author`'s
-    /// fields.
+    /// `<Author as Model>::Path<Post, OwnKey>` (`Post`'s own required
+    /// foreign key), whose methods are `Author`'s fields and relations,
+    /// and the lookups on the relation itself (`eq`, `is_in`, `is_null`,
+    /// `set`).
     type Path<R: 'static, C: Cardinality>;
 
     /// Starts a path at this model. Used by generated code.

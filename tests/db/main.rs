@@ -9,6 +9,8 @@ mod auto_now;
 mod connect;
 mod connection_settings;
 mod dates;
+mod day_one_lookups;
+mod day_one_querysets;
 mod default_ordering;
 mod distinct_and_slices;
 mod edge_values;

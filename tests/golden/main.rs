@@ -5,6 +5,7 @@
 mod aggregates;
 mod annotate;
 mod dates;
+mod day_one;
 mod ddl;
 mod expressions;
 mod field_defaults;

@@ -8,6 +8,7 @@
 pub mod annotated;
 pub mod blog;
 pub mod dates;
+pub mod day_one;
 pub mod expressions;
 pub mod ledger;
 pub mod models;

@@ -15,8 +15,8 @@ use syn::DeriveInput;
 mod relations;
 
 use relations::{
-    expand_many_to_many, on_delete_variant, optional_str, relation_static, relation_target, Holds,
-    RelStatic,
+    expand_many_to_many, on_delete_variant, optional_str, path_lookup_methods, relation_static,
+    relation_target, Holds, RelStatic,
 };
 
 pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
@@ -217,17 +217,25 @@ fn expand(checked: &Checked) -> TokenStream {
                 "The `{}` relation, for queries: its fields, or `select_related`.",
                 field_name(field_ident)
             );
+            // The path's cardinality says whether it may reach no row
+            // (for `is_null`) and whether it is the model's own key (for
+            // `set`).
+            let (own_card, hop_card) = if field.shape.optional {
+                (quote!(#p::OwnNullableKey), quote!(#p::MaybeOne))
+            } else {
+                (quote!(#p::OwnKey), quote!(#p::One))
+            };
             accessors.push(quote! {
                 #[doc = #doc]
                 #[inline]
                 #[allow(dead_code)]
-                #vis fn #field_ident() -> <#target as #p::Model>::Path<#ident, #p::One> {
+                #vis fn #field_ident() -> <#target as #p::Model>::Path<#ident, #own_card> {
                     <#target as #p::Model>::__path(#p::JoinPath::EMPTY.then(&#rel_static))
                 }
             });
             path_methods.push(quote! {
                 #[inline]
-                #vis fn #field_ident(self) -> <#target as #p::Model>::Path<__StrataR, __StrataC> {
+                #vis fn #field_ident(self) -> <#target as #p::Model>::Path<__StrataR, <__StrataC as #p::Cardinality>::Then<#hop_card>> {
                     <#target as #p::Model>::__path(self.path.then(&#rel_static))
                 }
             });
@@ -277,7 +285,7 @@ fn expand(checked: &Checked) -> TokenStream {
             });
             path_methods.push(quote! {
                 #[inline]
-                #vis fn #field_ident(self) -> #p::Field<__StrataR, #ty, __StrataC> {
+                #vis fn #field_ident(self) -> #p::Field<__StrataR, #ty, <__StrataC as #p::Cardinality>::Field> {
                     #p::Field::joined(&__STRATA_COLUMNS[#i], self.path)
                 }
             });
@@ -359,7 +367,17 @@ fn expand(checked: &Checked) -> TokenStream {
         let field_lit = lit(&field_name(field_ident));
         holder_inits.push(quote!(#field_ident: #p::Related::new()));
         holder_arms.push(quote!(#field_lit => ::core::option::Option::Some(&mut self.#field_ident as &mut (dyn #p::Any + ::core::marker::Send))));
-        if holder.kind != HolderKind::ManyToMany {
+        if holder.kind == HolderKind::Reverse {
+            // A reverse hop after others (`Post::author().posts()`): the
+            // reverse accessor the relation's model generates, joined on.
+            let target = holder.target;
+            let vis = holder.vis;
+            path_methods.push(quote_spanned! {field_ident.span()=>
+                #[inline]
+                #vis fn #field_ident(self) -> <#target as #p::Model>::Path<__StrataR, #p::Many> {
+                    <#target as #p::Model>::__path(self.path.join(&#p::RelationPath::<#ident>::join_path(&#ident::#field_ident())))
+                }
+            });
             continue;
         }
         expand_many_to_many(
@@ -451,6 +469,7 @@ fn expand(checked: &Checked) -> TokenStream {
         .collect::<Vec<_>>()
         .join(", "));
 
+    let path_lookups = path_lookup_methods(&p, ident, model_vis);
     quote! {
         #[allow(non_upper_case_globals, clippy::all)]
         const _: () = {
@@ -499,6 +518,8 @@ fn expand(checked: &Checked) -> TokenStream {
                     <__StrataP::Target as #p::Model>::__path(self.path.join(&next.join_path()))
                 }
 
+                #path_lookups
+
                 /// Some row reached through this path satisfies the whole of
                 /// `condition` (an `EXISTS` subquery): Django's several
                 /// lookups in one `filter()` call on a multi-valued relation.
@@ -520,6 +541,7 @@ fn expand(checked: &Checked) -> TokenStream {
                 }
             }
 
+            #[diagnostic::do_not_recommend]
             impl<__StrataR: 'static, __StrataC: #p::Cardinality> #p::RelationPath<__StrataR> for __StrataPath<__StrataR, __StrataC> {
                 type Target = #ident;
                 type Card = __StrataC;
@@ -528,13 +550,15 @@ fn expand(checked: &Checked) -> TokenStream {
                 }
             }
 
+            #[diagnostic::do_not_recommend]
             impl<__StrataR: 'static, __StrataC: #p::Cardinality> #p::IntoPrefetch<__StrataR> for __StrataPath<__StrataR, __StrataC> {
                 fn into_prefetch(self) -> #p::Prefetch<__StrataR> {
                     #p::Prefetch::new(self)
                 }
             }
 
-            impl<__StrataR> #p::SelectRelated<__StrataR> for __StrataPath<__StrataR, #p::One> {
+            #[diagnostic::do_not_recommend]
+            impl<__StrataR, __StrataC: #p::SingleValued> #p::SelectRelated<__StrataR> for __StrataPath<__StrataR, __StrataC> {
                 fn join_path(&self) -> #p::JoinPath {
                     self.path
                 }

@@ -261,3 +261,75 @@ pub(super) fn relation_static(p: &TokenStream, r: RelStatic) -> TokenStream {
         };
     }
 }
+
+/// The lookups and assignments on a relation path to `ident` itself, by
+/// row or key: `eq`, `ne`, `is_in`, `is_null` (on a path that may reach
+/// no row), `set` / `set_null` (on the queryset model's own foreign key).
+pub(super) fn path_lookup_methods(
+    p: &TokenStream,
+    ident: &syn::Ident,
+    model_vis: &syn::Visibility,
+) -> TokenStream {
+    quote! {
+        /// The row reached through this path is `target` (a row
+        /// or its primary key): the foreign-key column is compared
+        /// directly, without a join for a one-hop path.
+        #[inline]
+        #model_vis fn eq<__StrataK: #p::IntoKey<#ident>>(self, target: __StrataK) -> #p::Q<__StrataR> {
+            #p::path_eq::<#ident, __StrataR>(self.path, #p::IntoKey::into_key(target))
+        }
+
+        /// The negation of `eq`: rows whose relation reaches
+        /// another row, or none.
+        #[inline]
+        #model_vis fn ne<__StrataK: #p::IntoKey<#ident>>(self, target: __StrataK) -> #p::Q<__StrataR> {
+            !#p::path_eq::<#ident, __StrataR>(self.path, #p::IntoKey::into_key(target))
+        }
+
+        /// The row reached through this path is one of `targets`
+        /// (rows or primary keys).
+        #[inline]
+        #model_vis fn is_in<__StrataK: #p::IntoKey<#ident>>(
+            self,
+            targets: impl ::core::iter::IntoIterator<Item = __StrataK>,
+        ) -> #p::Q<__StrataR> {
+            #p::path_in::<#ident, __StrataR>(
+                self.path,
+                ::core::iter::Iterator::collect(::core::iter::Iterator::map(
+                    ::core::iter::IntoIterator::into_iter(targets),
+                    #p::IntoKey::into_key,
+                )),
+            )
+        }
+
+        /// This path reaches no row (`true`: its nullable foreign
+        /// key is `NULL`) or a row (`false`).
+        #[inline]
+        #model_vis fn is_null(self, is_null: ::core::primitive::bool) -> #p::Q<__StrataR>
+        where
+            __StrataC: #p::NullablePath,
+        {
+            #p::path_is_null::<#ident, __StrataR>(self.path, is_null)
+        }
+
+        /// Sets this foreign key of the queryset's model to
+        /// `target` (a row or its primary key) in `update`.
+        #[inline]
+        #model_vis fn set<__StrataK: #p::IntoKey<#ident>>(self, target: __StrataK) -> #p::Assignment<__StrataR>
+        where
+            __StrataC: #p::OwnRelation,
+        {
+            #p::path_set::<__StrataR>(self.path, #p::IntoKey::into_key(target))
+        }
+
+        /// Sets this nullable foreign key of the queryset's model
+        /// to `NULL` in `update`.
+        #[inline]
+        #model_vis fn set_null(self) -> #p::Assignment<__StrataR>
+        where
+            __StrataC: #p::OwnRelation + #p::NullablePath,
+        {
+            #p::path_set::<__StrataR>(self.path, #p::FieldType::to_value(&::core::option::Option::None::<<#ident as #p::Model>::Key>))
+        }
+    }
+}

@@ -98,7 +98,9 @@ async fn sqlite(url: &str, options: &ConnectOptions) -> Result<(Pool, Dialect)> 
         .map_err(connect_error(url))?
         .create_if_missing(true)
         .foreign_keys(true)
-        .busy_timeout(options.sqlite_busy_timeout);
+        .busy_timeout(options.sqlite_busy_timeout)
+        // `REGEXP` (the `regex` / `iregex` lookups) on every connection.
+        .with_regexp();
     let query = url.split_once('?').map_or("", |(_, q)| q);
     let in_memory = url.starts_with("sqlite::memory:")
         || query

@@ -470,6 +470,12 @@ fn write_expr(w: &mut SqlWriter, plan: &JoinPlan, expr: &Expr, negated: bool, ne
                 imp.write_text_lookup(w, &write_column, *lookup, *case_insensitive, text);
             });
         }
+        Expr::Lookup { column, lookup } => {
+            guard_null(w, plan, *column, negated, |w| {
+                let write_column = |w: &mut SqlWriter| plan.write_column(w, *column);
+                lookup.write(w, &write_column);
+            });
+        }
         Expr::And(items) => write_compound(w, plan, items, " AND ", negated, nested),
         Expr::Or(items) => write_compound(w, plan, items, " OR ", negated, nested),
         Expr::Not(inner) => {

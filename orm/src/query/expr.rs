@@ -244,6 +244,11 @@ pub(crate) enum Expr {
         case_insensitive: bool,
         text: String,
     },
+    /// A lookup each database spells its own way (regex, JSON).
+    Lookup {
+        column: ColRef,
+        lookup: Box<super::lookups::Lookup>,
+    },
     And(Vec<Expr>),
     Or(Vec<Expr>),
     Not(Box<Expr>),
@@ -308,7 +313,10 @@ impl Expr {
                 value(low).map_err(at(column))?;
                 value(high).map_err(at(column))
             }
-            Expr::IsNull { .. } | Expr::Text { .. } | Expr::ReachedFrom { .. } => Ok(()),
+            Expr::IsNull { .. }
+            | Expr::Text { .. }
+            | Expr::Lookup { .. }
+            | Expr::ReachedFrom { .. } => Ok(()),
             Expr::And(items) | Expr::Or(items) => {
                 items.iter().try_for_each(|e| e.check_values(dialect))
             }
@@ -331,6 +339,19 @@ impl Expr {
         }
     }
 
+    /// Why a lookup of the tree cannot run on `dialect`, if one cannot.
+    pub(crate) fn lookup_refusal(&self, dialect: crate::Dialect) -> Option<String> {
+        match self {
+            Expr::Lookup { lookup, .. } => lookup.refusal(dialect),
+            Expr::And(items) | Expr::Or(items) => {
+                items.iter().find_map(|e| e.lookup_refusal(dialect))
+            }
+            Expr::Not(inner) => inner.lookup_refusal(dialect),
+            Expr::Exists { condition, .. } => condition.lookup_refusal(dialect),
+            _ => None,
+        }
+    }
+
     /// Calls `f` with every column reference of the tree.
     pub(crate) fn for_each_column(&self, f: &mut impl FnMut(ColRef)) {
         match self {
@@ -338,7 +359,8 @@ impl Expr {
             | Expr::IsNull { column, .. }
             | Expr::In { column, .. }
             | Expr::Between { column, .. }
-            | Expr::Text { column, .. } => f(*column),
+            | Expr::Text { column, .. }
+            | Expr::Lookup { column, .. } => f(*column),
             Expr::And(items) | Expr::Or(items) => {
                 for item in items {
                     item.for_each_column(f);
@@ -398,7 +420,8 @@ impl Expr {
             | Expr::In { column, .. }
             | Expr::InSubquery { column, .. }
             | Expr::Between { column, .. }
-            | Expr::Text { column, .. } => Some(*column),
+            | Expr::Text { column, .. }
+            | Expr::Lookup { column, .. } => Some(*column),
             _ => None,
         }
     }
@@ -412,7 +435,8 @@ impl Expr {
             | Expr::In { column, .. }
             | Expr::InSubquery { column, .. }
             | Expr::Between { column, .. }
-            | Expr::Text { column, .. } => column.path = path,
+            | Expr::Text { column, .. }
+            | Expr::Lookup { column, .. } => column.path = path,
             _ => {}
         }
         out
@@ -446,7 +470,8 @@ impl Expr {
             | Expr::IsNull { column, .. }
             | Expr::In { column, .. }
             | Expr::Between { column, .. }
-            | Expr::Text { column, .. } => f(column.path),
+            | Expr::Text { column, .. }
+            | Expr::Lookup { column, .. } => f(column.path),
             Expr::And(items) | Expr::Or(items) => {
                 for item in items {
                     item.for_each_path(f);
@@ -479,7 +504,8 @@ impl Expr {
             | Expr::IsNull { column, .. }
             | Expr::In { column, .. }
             | Expr::Between { column, .. }
-            | Expr::Text { column, .. } => column.path.first_many().is_some(),
+            | Expr::Text { column, .. }
+            | Expr::Lookup { column, .. } => column.path.first_many().is_some(),
             Expr::And(items) | Expr::Or(items) => items.iter().any(Expr::has_subquery),
             Expr::Not(inner) => inner.has_subquery(),
             Expr::Exists { .. } | Expr::ReachedFrom { .. } => true,
@@ -524,6 +550,10 @@ impl Expr {
                 lookup: *lookup,
                 case_insensitive: *case_insensitive,
                 text: text.clone(),
+            },
+            Expr::Lookup { column, lookup } => Expr::Lookup {
+                column: col(column),
+                lookup: lookup.clone(),
             },
             Expr::And(items) => Expr::And(items.iter().map(|e| e.rebased(prefix)).collect()),
             Expr::Or(items) => Expr::Or(items.iter().map(|e| e.rebased(prefix)).collect()),

@@ -7,7 +7,7 @@ use super::scalar::{compare, Comparand, Node, Rhs, Settable};
 use super::subquery::{InArg, InValues};
 use crate::dialect::TextLookup;
 use crate::meta::ColumnMeta;
-use crate::relation::{JoinPath, One};
+use crate::relation::{JoinPath, One, OwnField, SingleValuedField};
 use crate::types::FieldType;
 use crate::value::Value;
 use std::marker::PhantomData;
@@ -171,14 +171,22 @@ impl<M, T, C> Field<M, T, C> {
     }
 }
 
-impl<M, T> Field<M, T, One> {
+// As for `TextField` below, the bounds sit on the methods, so that a
+// failing one is reported with its trait's own message.
+impl<M, T, C> Field<M, T, C> {
     /// Ascending order on this field (`NULL`s first, on every database).
-    pub fn asc(self) -> OrderBy<M> {
+    pub fn asc(self) -> OrderBy<M>
+    where
+        C: SingleValuedField,
+    {
         OrderBy::joined(self.column, self.path, false)
     }
 
     /// Descending order on this field (`NULL`s last, on every database).
-    pub fn desc(self) -> OrderBy<M> {
+    pub fn desc(self) -> OrderBy<M>
+    where
+        C: SingleValuedField,
+    {
         OrderBy::joined(self.column, self.path, true)
     }
 }
@@ -259,11 +267,16 @@ impl<M, T: FieldType, C> Field<M, T, C> {
     }
 }
 
-impl<M, T: FieldType> Field<M, T, One> {
+impl<M, T: FieldType, C> Field<M, T, C> {
     /// Sets the field to `value` in [`QuerySet::update`](super::QuerySet::update):
     /// a value, or an expression on the model's own fields computed by
     /// the database in the same statement (`Post::views().set(Post::views() + 1)`).
-    pub fn set<K>(self, value: impl Settable<M, T, K>) -> Assignment<M> {
+    /// Only the model's own fields can be set: through a relation, `set`
+    /// does not compile.
+    pub fn set<K>(self, value: impl Settable<M, T, K>) -> Assignment<M>
+    where
+        C: OwnField,
+    {
         let joined = !self.path.is_empty();
         match value.into_operand() {
             Rhs::Value(value) => Assignment::new(self.column, value, joined),

@@ -162,7 +162,7 @@ impl<M> IntoOrderBy<M> for OrderBy<M> {
     }
 }
 
-impl<M, T> IntoOrderBy<M> for Field<M, T> {
+impl<M, T, C: crate::relation::SingleValuedField> IntoOrderBy<M> for Field<M, T, C> {
     fn into_order_by(self) -> Vec<OrderBy<M>> {
         vec![self.asc()]
     }

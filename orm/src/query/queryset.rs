@@ -5,14 +5,17 @@ mod annotate;
 mod parts;
 mod prefetch_select;
 mod row_lock;
+mod shortcuts;
 mod sql;
 mod terminals;
 mod user_order;
+mod union;
 mod writes;
 
 pub use annotate::Annotated;
 pub use row_lock::ForUpdate;
 use row_lock::RowLock;
+pub use union::Union;
 
 use super::assign::Assignment;
 use super::compile::{normalize, write_order_by, write_where, JoinPlan};
@@ -254,6 +257,12 @@ impl<M: Model> QuerySet<M> {
             return Err(Error::InvalidQuery {
                 model: M::META.name,
                 reason: "distinct() cannot be ordered by an expression; order by fields".into(),
+            });
+        }
+        if let Some(reason) = self.filters.iter().find_map(|f| f.lookup_refusal(dialect)) {
+            return Err(Error::InvalidQuery {
+                model: M::META.name,
+                reason,
             });
         }
         for filter in &self.filters {

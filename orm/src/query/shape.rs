@@ -144,6 +144,13 @@ impl ShapeKey<'_> {
                 self.push(*lookup as usize);
                 self.flag(*case_insensitive);
             }
+            Expr::Lookup { column, lookup } => {
+                self.push(13);
+                self.col_ref(column);
+                for word in lookup.shape_words() {
+                    self.push(word);
+                }
+            }
             Expr::And(items) | Expr::Or(items) => {
                 self.push(if matches!(expr, Expr::And(_)) { 6 } else { 7 });
                 self.push(items.len());
@@ -219,6 +226,7 @@ pub(crate) fn collect_binds(dialect: Dialect, expr: &Expr, out: &mut Vec<Value>)
         } => dialect
             .imp()
             .text_binds(*lookup, *case_insensitive, text, out),
+        Expr::Lookup { lookup, .. } => out.extend(lookup.binds(dialect)),
         Expr::And(items) | Expr::Or(items) => {
             for item in items {
                 collect_binds(dialect, item, out);

@@ -10,15 +10,19 @@ mod foreign_key;
 pub mod glue;
 mod holders;
 mod key;
+#[doc(hidden)]
+pub mod key_lookup;
 mod path;
 pub(crate) mod prefetch;
 mod related;
 
 pub use foreign_key::{ForeignKey, OneToOne};
 pub use holders::{ManyToMany, Related, Reverse};
+pub use key_lookup::IntoKey;
 pub use path::{
-    Cardinality, JoinPath, Many, One, RelationKind, RelationMeta, RelationPath, SelectRelated,
-    MAX_HOPS,
+    Cardinality, JoinPath, Joined, Many, MaybeOne, NullablePath, One, OwnField, OwnKey,
+    OwnNullableKey, OwnRelation, RelationKind, RelationMeta, RelationPath, SelectRelated,
+    SingleValued, SingleValuedField, MAX_HOPS,
 };
 pub use prefetch::{IntoPrefetch, Prefetch};
 pub use related::RelatedRows;

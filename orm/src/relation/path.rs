@@ -216,7 +216,9 @@ impl std::fmt::Debug for JoinPath {
     }
 }
 
-/// Marks a path that reaches at most one row per starting row.
+/// Marks a path that reaches exactly one row per starting row (every
+/// hop a non-null `ForeignKey` / `OneToOne`), and the fields read
+/// through a single-valued path.
 #[derive(Debug, Clone, Copy)]
 pub enum One {}
 
@@ -224,24 +226,135 @@ pub enum One {}
 #[derive(Debug, Clone, Copy)]
 pub enum Many {}
 
-/// `One` or `Many`; following a hop combines them.
+/// Marks a field read through single-valued relations
+/// (`Post::author().name()`): compared, computed with and ordered by
+/// like one of the model's own fields, but not `set` (an `UPDATE`
+/// writes its own table only).
+#[derive(Debug, Clone, Copy)]
+pub enum Joined {}
+
+/// Fields with one value per row: the model's own ([`One`]) and those
+/// reached through single-valued relations ([`Joined`]).
+#[diagnostic::on_unimplemented(
+    message = "a field reached through a multi-valued relation has any number of values per row",
+    label = "a field of a reverse or many-to-many relation",
+    note = "to order by it, annotate each row with an aggregate of the related values (`Max`, `Min` or `Count` over the relation) and order by that annotation",
+    note = "to filter on it, use a lookup (`eq`, `contains`, ...): it becomes an EXISTS subquery"
+)]
+pub trait SingleValuedField {}
+impl SingleValuedField for One {}
+impl SingleValuedField for Joined {}
+
+/// The model's own fields: what `set` writes.
+#[diagnostic::on_unimplemented(
+    message = "`set` through a relation cannot work: an UPDATE writes the queryset model's own columns only",
+    label = "this field belongs to a related model",
+    note = "set the model's own fields (or its foreign key: `Post::author().set(&bob)`), or update the related rows with a queryset of their own model, e.g. `Author::objects().filter(..).update(..)`"
+)]
+pub trait OwnField {}
+impl OwnField for One {}
+
+/// Marks a single-valued path that may reach no row: a hop through a
+/// nullable foreign key (`Post::editor()`, `Review::post().editor()`).
+#[derive(Debug, Clone, Copy)]
+pub enum MaybeOne {}
+
+/// Marks the path of one of the queryset model's own non-null foreign
+/// keys (`Post::author()`): single-valued, and its column can be `set`.
+#[derive(Debug, Clone, Copy)]
+pub enum OwnKey {}
+
+/// Marks the path of one of the queryset model's own nullable foreign
+/// keys (`Post::editor()`): it may reach no row, and can be `set`.
+#[derive(Debug, Clone, Copy)]
+pub enum OwnNullableKey {}
+
+/// How many rows a path reaches; following a hop combines them.
 pub trait Cardinality: 'static {
     /// The cardinality after a hop of cardinality `H`.
     type Then<H: Cardinality>: Cardinality;
+    /// The cardinality of a field read through the path: [`Joined`] or
+    /// [`Many`].
+    type Field;
+    /// This cardinality as a later hop of a longer path (an own key
+    /// reached from another model is no longer the queryset's own).
+    type Joined: Cardinality;
+    /// This cardinality behind a hop that may reach no row.
+    type OrNull: Cardinality;
 }
 
 impl Cardinality for One {
-    type Then<H: Cardinality> = H;
+    type Then<H: Cardinality> = H::Joined;
+    type Field = Joined;
+    type Joined = One;
+    type OrNull = MaybeOne;
+}
+
+impl Cardinality for MaybeOne {
+    type Then<H: Cardinality> = <H::Joined as Cardinality>::OrNull;
+    type Field = Joined;
+    type Joined = MaybeOne;
+    type OrNull = MaybeOne;
 }
 
 impl Cardinality for Many {
     type Then<H: Cardinality> = Many;
+    type Field = Many;
+    type Joined = Many;
+    type OrNull = Many;
 }
+
+impl Cardinality for OwnKey {
+    type Then<H: Cardinality> = H::Joined;
+    type Field = Joined;
+    type Joined = One;
+    type OrNull = MaybeOne;
+}
+
+impl Cardinality for OwnNullableKey {
+    type Then<H: Cardinality> = <H::Joined as Cardinality>::OrNull;
+    type Field = Joined;
+    type Joined = MaybeOne;
+    type OrNull = MaybeOne;
+}
+
+/// Paths that reach at most one row: what `select_related` follows.
+#[diagnostic::on_unimplemented(
+    message = "this relation path may reach several rows",
+    label = "a reverse or many-to-many relation",
+    note = "select_related follows ForeignKey and OneToOne fields only; load reverse and many-to-many relations with prefetch_related"
+)]
+pub trait SingleValued: Cardinality {}
+impl SingleValued for One {}
+impl SingleValued for MaybeOne {}
+impl SingleValued for OwnKey {}
+impl SingleValued for OwnNullableKey {}
+
+/// Paths that may reach no row, which `is_null` tests.
+#[diagnostic::on_unimplemented(
+    message = "`is_null` needs a relation that may be missing: this path always reaches a row",
+    label = "every foreign key on this path is non-null",
+    note = "`is_null` applies to a path through an `Option<ForeignKey<T>>` (or `Option<OneToOne<T>>`) field; declare the field as an `Option` to make the relation optional"
+)]
+pub trait NullablePath: Cardinality {}
+impl NullablePath for MaybeOne {}
+impl NullablePath for OwnNullableKey {}
+
+/// The paths of the queryset model's own foreign keys, the only ones an
+/// `UPDATE` of its table can `set`.
+#[diagnostic::on_unimplemented(
+    message = "`set` through a relation cannot work: an UPDATE writes the queryset model's own columns only",
+    label = "this foreign key belongs to a related model",
+    note = "set the queryset model's own foreign key (`Post::author().set(&bob)`), or update the related model with a queryset of its own"
+)]
+pub trait OwnRelation: Cardinality {}
+impl OwnRelation for OwnKey {}
+impl OwnRelation for OwnNullableKey {}
 
 /// A path [`QuerySet::select_related`](crate::QuerySet::select_related)
 /// can load in the same query: forward `ForeignKey` / `OneToOne` hops only.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be loaded with select_related on `{M}`",
+    message = "select_related on a `QuerySet<{M}>` takes a single-valued relation path starting at `{M}`",
     label = "not a single-valued relation path starting at `{M}`",
     note = "select_related follows ForeignKey and OneToOne fields from the queryset's model, e.g. `Post::author()` or `Post::author().country()`"
 )]
@@ -254,7 +367,7 @@ pub trait SelectRelated<M> {
 /// what [`QuerySet::prefetch_related`](crate::QuerySet::prefetch_related),
 /// [`Model::related`](crate::Model::related) and `then` accept.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a relation path starting at `{M}`",
+    message = "expected a relation path starting at `{M}`",
     label = "expected a relation of `{M}`, e.g. `{M}::<relation>()`",
     note = "relation paths are written from the model's own relation accessors, e.g. `Author::posts()` or `Post::tags()`"
 )]

@@ -129,7 +129,7 @@ impl<M> std::fmt::Debug for Prefetch<M> {
 /// queryset's model (`Author::posts()`, `Author::posts().then(Post::tags())`)
 /// or a [`Prefetch`].
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be prefetched on `{M}`",
+    message = "not a relation path starting at `{M}`: prefetch_related on a `QuerySet<{M}>` follows `{M}`'s own relations",
     label = "not a relation path starting at `{M}`",
     note = "prefetch_related takes a relation of `{M}`, e.g. `{M}::<relation>()`, a nested path made with `.then(...)`, or a `Prefetch`"
 )]

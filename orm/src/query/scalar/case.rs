@@ -4,7 +4,7 @@
 use super::{ExprNode, IntoExpr, Node, SqlType, F};
 use crate::query::expr::IntoCondition;
 use crate::query::field::Field;
-use crate::relation::One;
+use crate::relation::SingleValuedField;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use rust_decimal::Decimal;
 use std::marker::PhantomData;
@@ -41,7 +41,7 @@ impl<M, T: SqlType> Branch<M> for F<M, T> {
     }
 }
 
-impl<M, T: SqlType> Branch<M> for Field<M, T, One> {
+impl<M, T: SqlType, C: SingleValuedField> Branch<M> for Field<M, T, C> {
     type Sql = T;
     fn into_node(self) -> ExprNode {
         ExprNode(Node::Column(self.col_ref()))

@@ -24,7 +24,7 @@ use super::sql_type::SqlType;
 use super::{Node, F};
 use crate::query::expr::{CompareOp, Expr};
 use crate::query::field::Field;
-use crate::relation::One;
+use crate::relation::SingleValuedField;
 use crate::value::Value;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
@@ -220,7 +220,7 @@ impl<M, T: SqlType> F<M, T> {
     date_methods!(|f: Self| f.node);
 }
 
-impl<M, T: SqlType> Field<M, T, One> {
+impl<M, T: SqlType, C: SingleValuedField> Field<M, T, C> {
     date_methods!(|f: Self| Node::Column(f.col_ref()));
 }
 

@@ -4,7 +4,7 @@
 use super::sql_type::{CastTo, Numeric, SqlType, Text};
 use super::{ExprNode, Func, IntoExpr, Node, F};
 use crate::query::field::Field;
-use crate::relation::One;
+use crate::relation::SingleValuedField;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -96,7 +96,7 @@ impl<M, T: SqlType> F<M, T> {
     }
 }
 
-impl<M, T: SqlType> Field<M, T, One> {
+impl<M, T: SqlType, C: SingleValuedField> Field<M, T, C> {
     /// This field as an expression (see [`F`]).
     pub fn expr(self) -> F<M, T> {
         F::new(Node::Column(self.col_ref()))

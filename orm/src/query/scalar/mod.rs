@@ -91,7 +91,7 @@ pub(crate) use write::{may_be_null, write_node, write_update_value};
 use super::expr::{CompareOp, Expr, Q};
 use super::field::{Field, IntoBind};
 use super::order::OrderBy;
-use crate::relation::One;
+use crate::relation::{One, SingleValuedField};
 use crate::value::Value;
 use std::marker::PhantomData;
 
@@ -164,13 +164,13 @@ impl<M, T: NotNullType> IntoExpr<M, Option<T>> for F<M, T> {
     }
 }
 
-impl<M, T: SqlType> IntoExpr<M, T> for Field<M, T, One> {
+impl<M, T: SqlType, C: SingleValuedField> IntoExpr<M, T> for Field<M, T, C> {
     fn into_node(self) -> ExprNode {
         ExprNode(Node::Column(self.col_ref()))
     }
 }
 
-impl<M, T: NotNullType> IntoExpr<M, Option<T>> for Field<M, T, One> {
+impl<M, T: NotNullType, C: SingleValuedField> IntoExpr<M, Option<T>> for Field<M, T, C> {
     fn into_node(self) -> ExprNode {
         ExprNode(Node::Column(self.col_ref()))
     }
@@ -198,7 +198,7 @@ impl<M, T: SqlType> Expression<M> for F<M, T> {
     }
 }
 
-impl<M, T: SqlType> Expression<M> for Field<M, T, One> {
+impl<M, T: SqlType, C: SingleValuedField> Expression<M> for Field<M, T, C> {
     type Sql = T;
     fn into_expr_node(self) -> ExprNode {
         ExprNode(Node::Column(self.col_ref()))
@@ -228,7 +228,7 @@ impl<M, T: ArithWith<U>, U> Operand<M, T> for F<M, U> {
     }
 }
 
-impl<M, T: ArithWith<U>, U> Operand<M, T> for Field<M, U, One> {
+impl<M, T: ArithWith<U>, U, C: SingleValuedField> Operand<M, T> for Field<M, U, C> {
     type Output = T::Output;
     fn into_node(self) -> ExprNode {
         ExprNode(Node::Column(self.col_ref()))
@@ -270,13 +270,15 @@ impl<M, T, C, V: IntoBind<T>> Comparand<M, T, C, ValueKind> for V {
     }
 }
 
-impl<M, T: ComparableWith<U>, U> Comparand<M, T, One, ExprKind> for F<M, U> {
+impl<M, T: ComparableWith<U>, U, C: SingleValuedField> Comparand<M, T, C, ExprKind> for F<M, U> {
     fn into_operand(self) -> Rhs {
         Rhs::Expr(ExprNode(self.node))
     }
 }
 
-impl<M, T: ComparableWith<U>, U> Comparand<M, T, One, ExprKind> for Field<M, U, One> {
+impl<M, T: ComparableWith<U>, U, C: SingleValuedField, D: SingleValuedField>
+    Comparand<M, T, C, ExprKind> for Field<M, U, D>
+{
     fn into_operand(self) -> Rhs {
         Rhs::Expr(ExprNode(Node::Column(self.col_ref())))
     }

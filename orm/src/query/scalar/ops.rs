@@ -2,7 +2,7 @@
 
 use super::{ArithOp, Divisible, ExprNode, Node, Numeric, Operand, SqlType, F};
 use crate::query::field::Field;
-use crate::relation::One;
+use crate::relation::SingleValuedField;
 use rust_decimal::Decimal;
 use std::ops::{Add, Div, Mul, Sub};
 
@@ -30,7 +30,7 @@ macro_rules! operator {
         }
 
         /// Arithmetic on a field makes an expression.
-        impl<M, T: $bound, R: Operand<M, T>> $trait<R> for Field<M, T, One> {
+        impl<M, T: $bound, R: Operand<M, T>, C: SingleValuedField> $trait<R> for Field<M, T, C> {
             type Output = F<M, $output>;
             fn $method(self, rhs: R) -> Self::Output {
                 F::new(arith::<T>(
