@@ -102,7 +102,7 @@ pub mod __private {
     };
     pub use crate::model::{decode_field, decode_related, generated_pk, Model};
     pub use crate::query::Assignment;
-    pub use crate::relation::key_lookup::{path_eq, path_in, path_is_null, path_set};
+    pub use crate::relation::key_lookup::{path_eq, path_in, path_is_null, path_set, InTargets};
     pub use crate::relation::{
         Cardinality, IntoKey, JoinPath, Joined, Many, MaybeOne, NullablePath, One, OwnKey,
         OwnNullableKey, OwnRelation, RelationKind, RelationMeta, SelectRelated, SingleValued,

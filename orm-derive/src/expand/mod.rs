@@ -527,18 +527,6 @@ fn expand(checked: &Checked) -> TokenStream {
                 #model_vis fn any(self, condition: impl #p::IntoCondition<#ident>) -> #p::Q<__StrataR> {
                     #p::exists(self.path, #p::IntoCondition::into_condition(condition))
                 }
-
-                /// The related row's primary key is one of `values`: keys,
-                /// or a one-column values-queryset of keys (`IN (SELECT ...)`),
-                /// compared on the foreign key itself, without a join.
-                #[inline]
-                #model_vis fn is_in<__StrataK>(
-                    self,
-                    values: impl #p::InValues<#pk_ty, __StrataK>,
-                ) -> #p::Q<__StrataR> {
-                    #p::Field::<__StrataR, #pk_ty, __StrataC>::joined(&__STRATA_COLUMNS[#pk], self.path)
-                        .is_in(values)
-                }
             }
 
             #[diagnostic::do_not_recommend]

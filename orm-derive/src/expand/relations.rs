@@ -286,20 +286,15 @@ pub(super) fn path_lookup_methods(
             !#p::path_eq::<#ident, __StrataR>(self.path, #p::IntoKey::into_key(target))
         }
 
-        /// The row reached through this path is one of `targets`
-        /// (rows or primary keys).
+        /// The row reached through this path is one of `targets`:
+        /// rows or primary keys, or a one-column values-queryset of
+        /// keys (`IN (SELECT ...)`).
         #[inline]
-        #model_vis fn is_in<__StrataK: #p::IntoKey<#ident>>(
+        #model_vis fn is_in<__StrataK>(
             self,
-            targets: impl ::core::iter::IntoIterator<Item = __StrataK>,
+            targets: impl #p::InTargets<#ident, __StrataK>,
         ) -> #p::Q<__StrataR> {
-            #p::path_in::<#ident, __StrataR>(
-                self.path,
-                ::core::iter::Iterator::collect(::core::iter::Iterator::map(
-                    ::core::iter::IntoIterator::into_iter(targets),
-                    #p::IntoKey::into_key,
-                )),
-            )
+            #p::path_in::<#ident, __StrataR>(self.path, #p::InTargets::into_in(targets))
         }
 
         /// This path reaches no row (`true`: its nullable foreign

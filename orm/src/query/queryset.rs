@@ -8,8 +8,8 @@ mod row_lock;
 mod shortcuts;
 mod sql;
 mod terminals;
-mod user_order;
 mod union;
+mod user_order;
 mod writes;
 
 pub use annotate::Annotated;

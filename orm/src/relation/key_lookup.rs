@@ -6,6 +6,9 @@
 //! derive's path methods call these.
 
 use crate::model::Model;
+use crate::query::scalar::{ComparableWith, SqlType};
+use crate::query::subquery::{InArg, InValues, ListKind, QueryKind};
+use crate::query::values::{SingleColumn, ValuesQuerySet};
 use crate::query::{Assignment, ColRef, CompareOp, Expr, InList, Q};
 use crate::relation::JoinPath;
 use crate::value::Value;
@@ -75,11 +78,49 @@ pub fn path_eq<T: Model, R>(path: JoinPath, key: Value) -> Q<R> {
     })
 }
 
-/// The row reached through `path` is one of those keyed `keys`.
-pub fn path_in<T: Model, R>(path: JoinPath, keys: Vec<Value>) -> Q<R> {
-    Q::new(Expr::In {
-        column: target_key::<T>(path),
-        values: InList::new(keys),
+/// What a relation path's `is_in` takes: rows of `T` or their keys (any
+/// iterable of them), or a one-column values-queryset of keys
+/// (`IN (SELECT ...)`). `K` tells the impls apart and is inferred.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is neither rows of `{T}`, their keys, nor a one-column subquery of keys",
+    label = "expected rows of `{T}`, their keys, or a values-queryset of one key column",
+    note = "a relation path's `is_in` takes `[&ann, &bob]`, `[ann.id, bob.id]`, or `Author::objects().filter(..).values(Author::id())`"
+)]
+pub trait InTargets<T: Model, K> {
+    /// The keys or the subquery.
+    #[doc(hidden)]
+    fn into_in(self) -> InArg;
+}
+
+impl<T: Model, V: IntoKey<T>, I: IntoIterator<Item = V>> InTargets<T, ListKind> for I {
+    fn into_in(self) -> InArg {
+        InArg::List(self.into_iter().map(IntoKey::into_key).collect())
+    }
+}
+
+impl<T: Model, N: Model, R: SingleColumn> InTargets<T, QueryKind> for ValuesQuerySet<N, R>
+where
+    T::Key: ComparableWith<R::Sql>,
+    R::Sql: SqlType,
+{
+    fn into_in(self) -> InArg {
+        <Self as InValues<T::Key, QueryKind>>::into_in(self)
+    }
+}
+
+/// The row reached through `path` is one of `targets`: keys, or the keys
+/// a subquery selects.
+pub fn path_in<T: Model, R>(path: JoinPath, targets: InArg) -> Q<R> {
+    let column = target_key::<T>(path);
+    Q::new(match targets {
+        InArg::List(keys) => Expr::In {
+            column,
+            values: InList::new(keys),
+        },
+        InArg::Query(query) => Expr::InSubquery {
+            column,
+            query: query.0,
+        },
     })
 }
 

@@ -7,7 +7,7 @@ use super::{Annotation, Filterable, SingleAnnotation};
 use crate::query::expr::{CompareOp, Expr, IntoCondition, Q};
 use crate::query::field::{Field, IntoBind};
 use crate::query::order::OrderBy;
-use crate::relation::One;
+use crate::relation::SingleValuedField;
 use crate::types::FieldType;
 use crate::value::Value;
 use std::marker::PhantomData;
@@ -320,7 +320,7 @@ impl<M, A> AnnotatedOrderTerm<M, A> for OrderBy<M> {
     }
 }
 
-impl<M, A, T> AnnotatedOrderTerm<M, A> for Field<M, T, One> {
+impl<M, A, T, C: SingleValuedField> AnnotatedOrderTerm<M, A> for Field<M, T, C> {
     fn into_term(self) -> OrderExpr<M> {
         OrderExpr(OrderTerm::Fields(self.asc()))
     }
@@ -357,7 +357,7 @@ impl<M, A> AnnotatedOrdering<M, A> for OrderBy<M> {
     }
 }
 
-impl<M, A, T> AnnotatedOrdering<M, A> for Field<M, T, One> {
+impl<M, A, T, C: SingleValuedField> AnnotatedOrdering<M, A> for Field<M, T, C> {
     fn into_terms(self) -> Vec<OrderExpr<M>> {
         vec![AnnotatedOrderTerm::<M, A>::into_term(self)]
     }

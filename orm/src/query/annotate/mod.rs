@@ -94,7 +94,7 @@ use super::scalar::{may_be_null, write_node, Node, SqlType, F};
 use super::window::WindowNode;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
-use crate::relation::One;
+use crate::relation::SingleValuedField;
 use crate::types::FieldType;
 use crate::writer::SqlWriter;
 
@@ -143,7 +143,7 @@ impl<M, T: SqlType + Send> Annotation<M> for F<M, T> {
     }
 }
 
-impl<M, T: SqlType + Send> Annotation<M> for Field<M, T, One> {
+impl<M, T: SqlType + Send, C: SingleValuedField> Annotation<M> for Field<M, T, C> {
     type Output = T;
     type Kind = Scalar;
     fn into_annotation(self) -> AnnotationExpr {
@@ -152,7 +152,7 @@ impl<M, T: SqlType + Send> Annotation<M> for Field<M, T, One> {
 }
 
 impl<M, T> SingleAnnotation for F<M, T> {}
-impl<M, T> SingleAnnotation for Field<M, T, One> {}
+impl<M, T, C: SingleValuedField> SingleAnnotation for Field<M, T, C> {}
 
 /// One annotation, as the compiler writes it.
 #[derive(Debug, Clone)]

@@ -90,7 +90,7 @@ use crate::query::expr::{ColRef, Expr, Q};
 use crate::query::scalar::{ComparableWith, Node, SqlType, F};
 use crate::query::values::{Body, SingleColumn, ValuesQuerySet};
 use crate::query::{Field, IntoBind, QuerySet};
-use crate::relation::One;
+use crate::relation::SingleValuedField;
 use crate::value::Value;
 use std::cell::RefCell;
 use std::marker::PhantomData;
@@ -145,7 +145,7 @@ pub trait OuterField<O> {
 #[derive(Clone, Copy)]
 pub struct ColRefHandle(pub(crate) ColRef);
 
-impl<O, T: SqlType> OuterField<O> for Field<O, T, One> {
+impl<O, T: SqlType, C: SingleValuedField> OuterField<O> for Field<O, T, C> {
     type Sql = T;
     fn outer_column(self) -> ColRefHandle {
         ColRefHandle(self.col_ref())

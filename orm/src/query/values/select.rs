@@ -7,7 +7,7 @@ use crate::db::Row;
 use crate::query::aggregate::{Agg, Aggregate, AggregateNode};
 use crate::query::scalar::{Node, SqlType, F};
 use crate::query::Field;
-use crate::relation::One;
+use crate::relation::SingleValuedField;
 use crate::types::{DecodeError, FieldType};
 use std::marker::PhantomData;
 
@@ -31,7 +31,7 @@ pub trait Selection<M> {
 #[doc(hidden)]
 pub struct Selected(pub(crate) Node);
 
-impl<M, T: SqlType> Selection<M> for Field<M, T, One> {
+impl<M, T: SqlType, C: SingleValuedField> Selection<M> for Field<M, T, C> {
     type Sql = T;
     fn into_selected(self) -> Selected {
         Selected(Node::Column(self.col_ref()))
@@ -85,7 +85,7 @@ pub trait ValueList<M> {
     fn into_nodes(self) -> Vec<Selected>;
 }
 
-impl<M, T: SqlType> ValueList<M> for Field<M, T, One> {
+impl<M, T: SqlType, C: SingleValuedField> ValueList<M> for Field<M, T, C> {
     type Row = (T,);
     fn into_nodes(self) -> Vec<Selected> {
         vec![Selection::<M>::into_selected(self)]
