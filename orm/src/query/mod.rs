@@ -24,4 +24,5 @@ pub use field_list::FieldList;
 pub use in_list::MAX_PLACEHOLDER_LIST;
 pub use order::{IntoOrderBy, OrderBy};
 pub use queryset::{ForUpdate, QuerySet};
+pub use queryset::{ModelStream, DEFAULT_CHUNK_SIZE};
 pub use scalar::{value, when, Case, Expression, F};

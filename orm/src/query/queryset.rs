@@ -1,14 +1,17 @@
 //! [`QuerySet`]: a lazy, typed query on one model.
 
 mod aggregate;
+mod keyset;
 mod prefetch_select;
 mod row_lock;
 mod sql;
+mod stream;
 mod terminals;
 mod writes;
 
 pub use row_lock::ForUpdate;
 use row_lock::RowLock;
+pub use stream::{ModelStream, DEFAULT_CHUNK_SIZE};
 
 use super::assign::Assignment;
 use super::compile::{normalize, write_order_by, write_where, JoinPlan};
