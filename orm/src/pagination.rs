@@ -109,6 +109,12 @@ impl<M: Model> Paginator<M> {
         Ok(page_count(self.count(ex).await?, self.per_page))
     }
 
+    /// The `COUNT` query [`count`](Paginator::count) and
+    /// [`page`](Paginator::page) run.
+    pub fn count_sql(&self, dialect: crate::Dialect) -> crate::Statement {
+        self.queryset.count_sql(dialect)
+    }
+
     /// Page `number`, counted from 1: a `COUNT` query, then the page's
     /// rows. [`Error::PageOutOfRange`] for page 0 or a page past the last;
     /// page 1 always exists. Both queries run on `ex`: in a transaction

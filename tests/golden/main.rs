@@ -9,6 +9,7 @@ mod expressions;
 mod field_options;
 mod multi_valued;
 mod operations;
+mod pagination;
 mod querysets;
 mod relations;
 mod row_locks;
