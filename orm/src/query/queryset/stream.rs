@@ -1,5 +1,70 @@
 //! [`QuerySet::stream`]: the results one model at a time, for results too
 //! large to hold.
+//!
+//! Going through a large table, as the README's "Large tables" shows it:
+//!
+//! ```
+//! # use strata::prelude::*;
+//! #[derive(Model, Debug)]
+//! struct Sensor {
+//!     id: i64,
+//!     #[strata(max_length = 40)]
+//!     name: String,
+//!     readings: Reverse<Reading>,
+//! }
+//!
+//! #[derive(Model, Debug)]
+//! struct Reading {
+//!     id: i64,
+//!     #[strata(on_delete = cascade, related_name = "readings")]
+//!     sensor: ForeignKey<Sensor>,
+//!     value: f64,
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> strata::Result<()> {
+//! # let db = Db::connect("sqlite::memory:").await?;
+//! # db.create_tables(&[Sensor::META, Reading::META]).await?;
+//! # for s in 0..60 {
+//! #     let mut sensor = Sensor { id: 0, name: format!("s{s:02}"), readings: Default::default() };
+//! #     sensor.insert(&db).await?;
+//! #     Reading { id: 0, sensor: ForeignKey::from(&sensor), value: 1.0 }.insert(&db).await?;
+//! # }
+//! # let mut total = 0.0;
+//! use futures_util::TryStreamExt;
+//! use strata::Paginator;
+//!
+//! // Every reading, one at a time: memory stays flat however large the table.
+//! let mut readings = Reading::objects().filter(Reading::value().gt(0.5)).stream(&db);
+//! while let Some(reading) = readings.try_next().await? {
+//!     total += reading.value;
+//! }
+//!
+//! // With prefetch_related: 500 sensors a chunk, each chunk with its readings.
+//! let mut sensors = Sensor::objects()
+//!     .prefetch_related(Sensor::readings())
+//!     .stream(&db)
+//!     .chunk_size(500);
+//! while let Some(sensor) = sensors.try_next().await? {
+//!     println!("{}: {} readings", sensor.name, sensor.readings.loaded()?.len());
+//! }
+//!
+//! // Numbered pages of 25, by name (then by key, to break ties).
+//! let by_name = Sensor::objects().order_by(Sensor::name().asc());
+//! let pages = Paginator::new(by_name.clone(), 25)?;
+//! let page = pages.page(&db, 2).await?; // Error::PageOutOfRange past the last page
+//! println!("page {} of {}, {} sensors", page.number(), page.num_pages(), page.total());
+//!
+//! // Keyset pages: as fast at page 10,000 as at page 1.
+//! let first = by_name.clone().with_pk_tiebreak().limit(25).all(&db).await?;
+//! if let Some(last) = first.last() {
+//!     let next = by_name.clone().after(last)?.limit(25).all(&db).await?;
+//! #   assert_eq!(next.iter().map(|s| s.id).collect::<Vec<_>>(), page.items().iter().map(|s| s.id).collect::<Vec<_>>());
+//! }
+//! # assert_eq!(total, 60.0);
+//! # assert_eq!((page.number(), page.num_pages(), page.total()), (2, 3, 60));
+//! # Ok(()) }
+//! ```
 
 use super::QuerySet;
 use crate::db::{Executor, Generator};
