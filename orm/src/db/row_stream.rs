@@ -61,6 +61,9 @@ impl Future for SuspendOnce {
 pub(crate) struct Generator<'a, T> {
     producer: Option<BoxFuture<'a, Result<()>>>,
     slot: Arc<Mutex<Option<T>>>,
+    /// The producer's error, when it ended right after sending an item
+    /// that was returned first.
+    error: Option<crate::Error>,
 }
 
 impl<'a, T: Send + 'a> Generator<'a, T> {
@@ -75,6 +78,7 @@ impl<'a, T: Send + 'a> Generator<'a, T> {
         Generator {
             producer: Some(Box::pin(produce(sink))),
             slot,
+            error: None,
         }
     }
 }
@@ -94,18 +98,20 @@ impl<T> Stream for Generator<'_, T> {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<T>>> {
         let this = self.get_mut();
         let Some(producer) = this.producer.as_mut() else {
-            return Poll::Ready(None);
+            return Poll::Ready(this.error.take().map(Err));
         };
         let done = producer.as_mut().poll(cx);
+        if let Poll::Ready(result) = done {
+            // A finished future is never polled again.
+            this.producer = None;
+            this.error = result.err();
+        }
         if let Some(item) = this.take() {
             return Poll::Ready(Some(Ok(item)));
         }
-        match done {
-            Poll::Pending => Poll::Pending,
-            Poll::Ready(result) => {
-                this.producer = None;
-                Poll::Ready(result.err().map(Err))
-            }
+        match this.producer {
+            Some(_) => Poll::Pending,
+            None => Poll::Ready(this.error.take().map(Err)),
         }
     }
 }
@@ -214,6 +220,18 @@ mod tests {
             vec![0, 1, 2]
         );
         assert!(matches!(items[3], Err(crate::Error::DoesNotExist { .. })));
+    }
+
+    #[tokio::test]
+    async fn an_item_sent_without_waiting_comes_before_the_error() {
+        let stream = Generator::new(|sink| async move {
+            drop(sink.send(7));
+            Err(crate::Error::DoesNotExist { model: "Thing" })
+        });
+        let items: Vec<_> = stream.collect().await;
+        assert_eq!(items.len(), 2);
+        assert_eq!(*items[0].as_ref().unwrap(), 7);
+        assert!(items[1].is_err());
     }
 
     #[tokio::test]

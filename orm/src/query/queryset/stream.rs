@@ -159,7 +159,10 @@ impl<M: Model> QuerySet<M> {
     /// the stream holds one pooled connection until it ends or is dropped;
     /// on `&mut conn` or `&mut tx` it borrows that session, which runs
     /// nothing else meanwhile. A stream dropped half-way leaves the rest
-    /// of the rows to be skipped by the connection's next statement.
+    /// of the rows to be skipped by the connection's next statement. The
+    /// statement runs until its last row is read, so a
+    /// [`statement_timeout`](crate::ConnectOptions::statement_timeout)
+    /// can end a stream that is read slowly.
     ///
     /// With `prefetch_related` the rows are read in chunks of
     /// [`chunk_size`](ModelStream::chunk_size) (default
