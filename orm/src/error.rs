@@ -158,6 +158,18 @@ pub enum Error {
         valid: Vec<&'static str>,
     },
 
+    /// A [`Paginator`](crate::Paginator) was asked for a page it does not
+    /// have: page 0, or one past the last page. Pages are numbered from 1;
+    /// an empty result has one page, empty.
+    #[error("page {page} of {model} does not exist: there are pages 1 to {num_pages}")]
+    PageOutOfRange {
+        model: &'static str,
+        /// The page asked for.
+        page: u64,
+        /// How many pages there are (at least 1).
+        num_pages: u64,
+    },
+
     /// A relation was read without being loaded.
     #[error("the related {model} was not loaded: {hint}")]
     NotLoaded {

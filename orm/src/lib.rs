@@ -40,7 +40,8 @@
 //!   engine;
 //! - [`types`]: [`FieldType`], how Rust types map to columns;
 //! - [`dialect`]: the SQL differences between databases;
-//! - [`schema`]: creating tables without migrations.
+//! - [`schema`]: creating tables without migrations;
+//! - [`pagination`]: [`Paginator`] and its pages.
 
 mod bulk;
 pub mod column_type;
@@ -51,6 +52,7 @@ mod error;
 pub mod meta;
 mod model;
 pub mod naming;
+pub mod pagination;
 pub mod query;
 pub mod registry;
 pub mod relation;
@@ -67,8 +69,10 @@ pub use dialect::Dialect;
 pub use error::{Error, Result};
 pub use meta::ModelMeta;
 pub use model::Model;
+pub use pagination::{Page, Paginator};
 pub use query::{
-    Assignment, Field, IntoBind, IntoCondition, IntoOrderBy, OrderBy, QuerySet, TextField, Q,
+    Assignment, Field, IntoBind, IntoCondition, IntoOrderBy, ModelStream, OrderBy, QuerySet,
+    TextField, Q,
 };
 pub use relation::{ForeignKey, ManyToMany, OneToOne, Reverse};
 pub use types::{AutoNowField, Choices, DecodeError, FieldType};

@@ -12,6 +12,7 @@ mod field_defaults;
 mod field_options;
 mod multi_valued;
 mod operations;
+mod pagination;
 mod querysets;
 mod relations;
 mod row_locks;

@@ -14,6 +14,7 @@ pub mod ledger;
 pub mod models;
 pub mod relations;
 pub mod shapes;
+pub mod streaming;
 pub mod tree;
 
 use futures_util::FutureExt;

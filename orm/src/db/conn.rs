@@ -88,7 +88,7 @@ enum Tx<'c> {
 
 /// A borrowed driver connection of whichever backend: what both [`Conn`]
 /// and [`Transaction`] run statements on.
-enum Session<'a> {
+pub(super) enum Session<'a> {
     #[cfg(feature = "sqlite")]
     Sqlite(&'a mut sqlx::SqliteConnection),
     #[cfg(feature = "postgres")]
@@ -254,7 +254,7 @@ impl Conn {
         &self.db
     }
 
-    fn session(&mut self) -> Session<'_> {
+    pub(super) fn session(&mut self) -> Session<'_> {
         match &mut self.inner {
             #[cfg(feature = "sqlite")]
             PooledConn::Sqlite(c) => Session::Sqlite(c),
@@ -361,7 +361,7 @@ impl Transaction<'_> {
         self.db.dialect()
     }
 
-    fn session(&mut self) -> Session<'_> {
+    pub(super) fn session(&mut self) -> Session<'_> {
         match &mut self.inner {
             #[cfg(feature = "sqlite")]
             Tx::Sqlite(t) => Session::Sqlite(t),

@@ -28,7 +28,8 @@
 //! # Ok(()) }
 //! ```
 
-use super::{Conn, Db, ExecResult, Row, Transaction};
+use super::row_stream::{fetch_into_pool, fetch_into_session};
+use super::{Conn, Db, ExecResult, Row, RowSink, Transaction};
 use crate::dialect::Dialect;
 use crate::error::Result;
 use crate::writer::Statement;
@@ -91,6 +92,17 @@ pub trait Executor: Send {
         self.fetch_owned(stmt, move |row| decode(&row))
     }
 
+    /// Runs a query and hands its rows to `sink` one at a time, as the
+    /// driver reads them, holding none of them: what
+    /// [`QuerySet::stream`](crate::QuerySet::stream) reads with. On `&Db`
+    /// the query holds one pooled connection until its last row is read.
+    #[doc(hidden)]
+    fn fetch_into(
+        &mut self,
+        stmt: Statement,
+        sink: &RowSink,
+    ) -> impl Future<Output = Result<()>> + Send;
+
     /// Starts a transaction: on the pool, a transaction on a connection of
     /// its own; on a connection, a transaction on it; in a transaction, a
     /// savepoint that [`Transaction::commit`] releases and
@@ -122,6 +134,14 @@ impl Executor for &Db {
         decode: impl FnMut(Row) -> Result<T> + Send,
     ) -> impl Future<Output = Result<Vec<T>>> + Send {
         Db::fetch_owned(self, stmt, decode)
+    }
+
+    fn fetch_into(
+        &mut self,
+        stmt: Statement,
+        sink: &RowSink,
+    ) -> impl Future<Output = Result<()>> + Send {
+        fetch_into_pool(self, stmt, sink)
     }
 
     fn begin(&mut self) -> impl Future<Output = Result<Transaction<'_>>> + Send {
@@ -160,6 +180,15 @@ impl Executor for &mut Conn {
         Conn::fetch_owned(self, stmt, decode)
     }
 
+    fn fetch_into(
+        &mut self,
+        stmt: Statement,
+        sink: &RowSink,
+    ) -> impl Future<Output = Result<()>> + Send {
+        let db = Conn::db(self).clone();
+        async move { fetch_into_session(&db, self.session(), stmt, sink).await }
+    }
+
     fn begin(&mut self) -> impl Future<Output = Result<Transaction<'_>>> + Send {
         Conn::begin(self)
     }
@@ -192,6 +221,15 @@ impl Executor for &mut Transaction<'_> {
         decode: impl FnMut(Row) -> Result<T> + Send,
     ) -> impl Future<Output = Result<Vec<T>>> + Send {
         Transaction::fetch_owned(self, stmt, decode)
+    }
+
+    fn fetch_into(
+        &mut self,
+        stmt: Statement,
+        sink: &RowSink,
+    ) -> impl Future<Output = Result<()>> + Send {
+        let db = Transaction::db(self).clone();
+        async move { fetch_into_session(&db, self.session(), stmt, sink).await }
     }
 
     fn begin(&mut self) -> impl Future<Output = Result<Transaction<'_>>> + Send {
@@ -228,6 +266,14 @@ impl<E: Executor + ?Sized> Executor for &mut E {
         decode: impl FnMut(Row) -> Result<T> + Send,
     ) -> impl Future<Output = Result<Vec<T>>> + Send {
         (**self).fetch_owned(stmt, decode)
+    }
+
+    fn fetch_into(
+        &mut self,
+        stmt: Statement,
+        sink: &RowSink,
+    ) -> impl Future<Output = Result<()>> + Send {
+        (**self).fetch_into(stmt, sink)
     }
 
     fn begin(&mut self) -> impl Future<Output = Result<Transaction<'_>>> + Send {

@@ -8,6 +8,7 @@ mod connect;
 mod executor;
 mod options;
 mod row;
+mod row_stream;
 mod statement_timeout;
 mod url_params;
 mod violation;
@@ -18,6 +19,8 @@ pub use executor::Executor;
 pub use options::ConnectOptions;
 pub(crate) use row::decode_native;
 pub use row::Row;
+pub(crate) use row_stream::Generator;
+pub use row_stream::RowSink;
 
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};

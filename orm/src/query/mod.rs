@@ -31,4 +31,5 @@ pub use in_list::MAX_PLACEHOLDER_LIST;
 pub use lookups::{JsonField, JsonPath};
 pub use order::{IntoOrderBy, OrderBy};
 pub use queryset::{Annotated, ForUpdate, QuerySet, Union};
+pub use queryset::{ModelStream, DEFAULT_CHUNK_SIZE};
 pub use scalar::{value, when, Case, Expression, F};

@@ -3,10 +3,12 @@
 mod aggregate;
 mod annotate;
 mod parts;
+mod keyset;
 mod prefetch_select;
 mod row_lock;
 mod shortcuts;
 mod sql;
+mod stream;
 mod terminals;
 mod union;
 mod user_order;
@@ -16,6 +18,7 @@ pub use annotate::Annotated;
 pub use row_lock::ForUpdate;
 use row_lock::RowLock;
 pub use union::Union;
+pub use stream::{ModelStream, DEFAULT_CHUNK_SIZE};
 
 use super::assign::Assignment;
 use super::compile::{normalize, write_order_by, write_where, JoinPlan};
