@@ -13,6 +13,8 @@ mod key;
 mod path;
 pub(crate) mod prefetch;
 mod related;
+#[cfg(feature = "serde")]
+mod serialize;
 
 pub use foreign_key::{ForeignKey, OneToOne};
 pub use holders::{ManyToMany, Related, Reverse};
