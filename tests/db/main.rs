@@ -16,6 +16,7 @@ mod executor;
 mod expressions;
 mod hostile_strings;
 mod instances;
+mod json_shape;
 mod less_ceremony;
 mod long_in_lists;
 mod multi_valued;
