@@ -38,7 +38,10 @@ fn the_load_binary_measures_both_endpoints() {
         let lines: Vec<&str> = stdout.lines().filter(|l| l.contains("req/s")).collect();
         assert_eq!(lines.len(), 2, "{stdout}");
         for line in lines {
-            assert!(line.contains("(40 in "), "every request answered 200: {line}");
+            assert!(
+                line.contains("(40 in "),
+                "every request answered 200: {line}"
+            );
         }
     }
 }
