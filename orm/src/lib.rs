@@ -42,6 +42,11 @@
 //! - [`dialect`]: the SQL differences between databases;
 //! - [`schema`]: creating tables without migrations;
 //! - [`pagination`]: [`Paginator`] and its pages.
+//!
+//! Cargo features: `sqlite` (default), `postgres`, `mysql` choose the
+//! databases; `serde` gives the relation fields `Serialize` and
+//! `Deserialize` (see [`ForeignKey`] and [`Reverse`] for the JSON shape),
+//! so that a model derives them beside `Model`.
 
 mod bulk;
 pub mod column_type;

@@ -21,6 +21,7 @@ mod field_options_defaults;
 mod field_options_unsigned;
 mod hostile_strings;
 mod instances;
+mod json_shape;
 mod less_ceremony;
 mod long_in_lists;
 mod multi_valued;

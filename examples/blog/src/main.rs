@@ -37,8 +37,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(ann) => ann,
         None => {
             let mut ann = Author {
-                id: 0,
                 name: "Ann".into(),
+                ..Default::default()
             };
             ann.insert(&db).await?;
             ann
@@ -50,12 +50,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         body: "Applied at start-up.".into(),
         author: ForeignKey::to(&ann),
         published: true,
+        ..Default::default()
     };
     post.insert(&db).await?;
     let mut comment = Comment {
-        id: 0,
         post: ForeignKey::to(&post),
         text: "Nice.".into(),
+        ..Default::default()
     };
     comment.insert(&db).await?;
 

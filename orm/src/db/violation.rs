@@ -211,8 +211,13 @@ fn complete_unique(
                     u.columns.iter().map(|c| c.to_string()).collect(),
                 );
             }
-            // MySQL names a column's own UNIQUE index after the column.
-            if let Some(c) = model.columns.iter().find(|c| c.column == name) {
+            // MySQL names a column's own UNIQUE index after the column;
+            // migrations name it `<table>_<column>_uniq`.
+            if let Some(c) = model.columns.iter().find(|c| {
+                c.column == name
+                    || (c.unique
+                        && crate::naming::constraint_name(table, &[c.column], "uniq") == *name)
+            }) {
                 return (constraint, vec![c.column.to_string()]);
             }
             if name == "PRIMARY" {

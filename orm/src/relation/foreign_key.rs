@@ -16,6 +16,13 @@ use crate::value::Value;
 /// The related row is never loaded behind your back: [`get`](Self::get)
 /// returns it only if the query asked for it with `select_related`, and
 /// [`fetch`](Self::fetch) runs one query, visibly, at the call site.
+///
+/// With the cargo feature `serde`, it serializes as an object that always
+/// holds the key under the name of `T`'s key field, `{"id": 3}`, and is
+/// the whole row when loaded, `{"id": 3, "name": "Ann"}` (a foreign key
+/// left at its `Default` is `null`). It deserializes from a bare key
+/// (`3`) or from such an object (its other members ignored: a row counts
+/// as loaded only when it came from the database).
 pub struct ForeignKey<T: Model> {
     key: T::Key,
     loaded: Option<Box<T>>,

@@ -7,6 +7,12 @@ use crate::model::Model;
 /// The related rows of one relation: not loaded until a queryset's
 /// `prefetch_related` (or [`set_loaded`](Related::set_loaded)) fills them.
 /// Reading them never runs a query; an unloaded holder says so.
+///
+/// With the cargo feature `serde`, loaded rows serialize as an array and
+/// an unloaded holder as `null` (or not at all, with
+/// `#[serde(skip_serializing_if = "Reverse::is_not_loaded")]`); an array
+/// deserializes as loaded rows, `null` or a missing member as not loaded.
+/// The rows are never written by `insert` or `save`.
 pub struct Related<T> {
     rows: Option<Vec<T>>,
 }
@@ -41,6 +47,13 @@ impl<T> Related<T> {
     /// Whether the rows were loaded.
     pub fn is_loaded(&self) -> bool {
         self.rows.is_some()
+    }
+
+    /// Whether the rows were not loaded: for
+    /// `#[serde(skip_serializing_if = "Related::is_not_loaded")]`, which
+    /// leaves an unloaded holder out of the output instead of `null`.
+    pub fn is_not_loaded(&self) -> bool {
+        self.rows.is_none()
     }
 
     /// Replaces the loaded rows.

@@ -15,6 +15,8 @@ pub mod key_lookup;
 mod path;
 pub(crate) mod prefetch;
 mod related;
+#[cfg(feature = "serde")]
+mod serialize;
 
 pub use foreign_key::{ForeignKey, OneToOne};
 pub use holders::{ManyToMany, Related, Reverse};
