@@ -70,6 +70,9 @@ pub use query::{
     Assignment, Field, IntoBind, IntoCondition, IntoOrderBy, OrderBy, QuerySet, TextField, Q,
 };
 pub use relation::{ForeignKey, ManyToMany, OneToOne, Reverse};
+/// sqlx's marks for SQL text a caller vouches for: what
+/// [`Statement::raw`] and `execute_raw_sql` take.
+pub use sqlx::{AssertSqlSafe, SqlSafeStr};
 pub use types::{AutoNowField, Choices, DecodeError, FieldType};
 pub use value::{Array, Value};
 pub use writer::{SqlWriter, Statement};

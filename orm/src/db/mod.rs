@@ -8,6 +8,7 @@ mod connect;
 mod executor;
 mod options;
 mod row;
+mod sql_text;
 mod statement_timeout;
 mod url_params;
 mod violation;
@@ -145,7 +146,26 @@ impl Db {
 
     /// Runs raw SQL with no binds: the explicit escape hatch for what
     /// strata does not model. Nothing is quoted or checked for you.
-    pub async fn execute_raw_sql(&self, sql: &str) -> Result<ExecResult> {
+    ///
+    /// `sql` is a [`SqlSafeStr`](crate::SqlSafeStr), as for
+    /// [`Statement::raw`]: a literal as it is, text built at run time only
+    /// inside [`AssertSqlSafe`](crate::AssertSqlSafe), the caller's
+    /// assertion that no user input reaches it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> strata::Result<()> {
+    /// use strata::AssertSqlSafe;
+    ///
+    /// let db = strata::Db::connect("sqlite::memory:").await?;
+    /// db.execute_raw_sql("CREATE TABLE t (x INTEGER)").await?;
+    /// let rows = 3; // a constant of the program, not user input
+    /// let sql = format!("INSERT INTO t (x) VALUES {}", vec!["(1)"; rows].join(", "));
+    /// let done = db.execute_raw_sql(AssertSqlSafe(sql)).await?;
+    /// assert_eq!(done.rows_affected, 3);
+    /// # Ok(()) }
+    /// ```
+    pub async fn execute_raw_sql(&self, sql: impl crate::SqlSafeStr) -> Result<ExecResult> {
         self.execute(Statement::raw(self.dialect(), sql)).await
     }
 
@@ -154,10 +174,11 @@ impl Db {
         let started = Instant::now();
         let Statement { sql, binds, .. } = stmt;
         bind::check_before_sending(self.inner.dialect, &sql, &binds)?;
+        let sql = Arc::new(sql);
         let result = match &self.inner.pool {
             #[cfg(feature = "sqlite")]
             Pool::Sqlite(pool) => {
-                let mut q = sqlx::query(&sql);
+                let mut q = sqlx::query(sql_text::for_sqlx(&sql));
                 for v in binds {
                     q = bind::sqlite(q, v);
                 }
@@ -168,7 +189,7 @@ impl Db {
             }
             #[cfg(feature = "postgres")]
             Pool::Postgres(pool) => {
-                let mut q = sqlx::query(&sql);
+                let mut q = sqlx::query(sql_text::for_sqlx(&sql));
                 for v in binds {
                     q = bind::postgres(q, v);
                 }
@@ -179,7 +200,7 @@ impl Db {
             }
             #[cfg(feature = "mysql")]
             Pool::MySql(pool) => {
-                let mut q = sqlx::query(&sql);
+                let mut q = sqlx::query(sql_text::for_sqlx(&sql));
                 for v in binds {
                     q = bind::mysql(q, v);
                 }
@@ -190,7 +211,7 @@ impl Db {
             }
         };
         self.log(&sql, started);
-        result.map_err(|source| self.query_error(sql, source))
+        result.map_err(|source| self.query_error(Arc::unwrap_or_clone(sql), source))
     }
 
     /// Runs a query and turns each row into a `T` with `decode`.
@@ -222,10 +243,11 @@ impl Db {
         let started = Instant::now();
         let Statement { sql, binds, .. } = stmt;
         bind::check_before_sending(self.inner.dialect, &sql, &binds)?;
+        let sql = Arc::new(sql);
         let mut out = Vec::new();
         macro_rules! drain {
             ($pool:expr, $bind:path, $variant:ident) => {{
-                let mut q = sqlx::query(&sql);
+                let mut q = sqlx::query(sql_text::for_sqlx(&sql));
                 for v in binds {
                     q = $bind(q, v);
                 }
@@ -253,7 +275,7 @@ impl Db {
             Pool::MySql(pool) => drain!(pool, bind::mysql, MySql),
         };
         self.log(&sql, started);
-        result.map_err(|source| self.query_error(sql, source))?;
+        result.map_err(|source| self.query_error(Arc::unwrap_or_clone(sql), source))?;
         Ok(out)
     }
 
