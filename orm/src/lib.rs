@@ -54,6 +54,8 @@ pub mod query;
 pub mod registry;
 pub mod relation;
 pub mod schema;
+#[cfg(feature = "sea-query")]
+pub mod sea_query;
 pub mod types;
 mod value;
 mod writer;

@@ -23,6 +23,7 @@ mod querysets;
 mod relations;
 mod roundtrip;
 mod row_locks;
+mod sea_query_interop;
 mod transactions;
 mod tree;
 mod writes;

@@ -12,6 +12,7 @@ mod operations;
 mod querysets;
 mod relations;
 mod row_locks;
+mod sea_query;
 mod statement_cache;
 mod tree;
 mod writes;

@@ -1,6 +1,7 @@
 //! [`Q`]: a typed condition on model `M`, and the untyped [`Expr`] tree the
 //! compiler walks.
 
+use super::raw_condition::RawCondition;
 use super::scalar::Node;
 use crate::dialect::TextLookup;
 use crate::meta::ColumnMeta;
@@ -272,6 +273,10 @@ pub(crate) enum Expr {
         node: Node,
         negated: bool,
     },
+    /// A condition written ahead of time by an escape hatch (see
+    /// [`RawCondition`]); its columns are as it names them.
+    #[cfg_attr(not(feature = "sea-query"), allow(dead_code))]
+    Raw(std::sync::Arc<RawCondition>),
 }
 
 impl Expr {
@@ -317,6 +322,10 @@ impl Expr {
                 node.check_values(dialect)
                     .map_err(|(c, r)| (c.or(fallback).unwrap_or(NO_COLUMN), r))
             }
+            Expr::Raw(raw) => raw
+                .values(dialect)
+                .try_for_each(value)
+                .map_err(|r| (NO_COLUMN, r)),
         }
     }
 
@@ -334,8 +343,9 @@ impl Expr {
                 }
             }
             Expr::Not(inner) => inner.for_each_column(f),
-            // Their columns live in a subquery of their own.
-            Expr::Exists { .. } | Expr::ReachedFrom { .. } => {}
+            // Their columns live in a subquery of their own, or are
+            // written as given.
+            Expr::Exists { .. } | Expr::ReachedFrom { .. } | Expr::Raw(_) => {}
             Expr::CompareNodes { left, right, .. } => {
                 left.for_each_column(f);
                 right.for_each_column(f);
@@ -440,6 +450,7 @@ impl Expr {
                 right.for_each_path(f);
             }
             Expr::NodeIsNull { node, .. } => node.for_each_path(f),
+            Expr::Raw(_) => {}
         }
     }
 
@@ -457,6 +468,7 @@ impl Expr {
             Expr::Exists { .. } | Expr::ReachedFrom { .. } => true,
             Expr::CompareNodes { left, right, .. } => left.has_subquery() || right.has_subquery(),
             Expr::NodeIsNull { node, .. } => node.has_subquery(),
+            Expr::Raw(_) => false,
         }
     }
 
@@ -515,6 +527,8 @@ impl Expr {
                 node: node.rebased(prefix),
                 negated: *negated,
             },
+            // Written as given: its columns are as it names them.
+            Expr::Raw(_) => self.clone(),
         }
     }
 }

@@ -10,6 +10,8 @@ mod field_list;
 pub(crate) mod in_list;
 mod order;
 pub(crate) mod queryset;
+#[cfg_attr(not(feature = "sea-query"), allow(dead_code))]
+pub(crate) mod raw_condition;
 pub mod scalar;
 pub(crate) mod shape;
 

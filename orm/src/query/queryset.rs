@@ -3,6 +3,8 @@
 mod aggregate;
 mod prefetch_select;
 mod row_lock;
+#[cfg(feature = "sea-query")]
+pub(crate) mod sea_select;
 mod sql;
 mod terminals;
 mod writes;

@@ -53,6 +53,12 @@ pub(crate) struct ShapeKey<'a> {
 }
 
 impl ShapeKey<'_> {
+    /// The dialect the shape is rendered for.
+    #[inline]
+    pub(crate) fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
     /// A word of the key.
     #[inline]
     pub(crate) fn push(&mut self, word: usize) {
@@ -173,6 +179,10 @@ impl ShapeKey<'_> {
                 self.node(node);
                 self.flag(*negated);
             }
+            Expr::Raw(raw) => {
+                self.push(13);
+                raw.key(self);
+            }
         }
     }
 
@@ -219,6 +229,7 @@ pub(crate) fn collect_binds(dialect: Dialect, expr: &Expr, out: &mut Vec<Value>)
             right.collect_binds(dialect, out);
         }
         Expr::NodeIsNull { node, .. } => node.collect_binds(dialect, out),
+        Expr::Raw(raw) => raw.collect_binds(dialect, out),
     }
 }
 
