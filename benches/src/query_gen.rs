@@ -36,6 +36,7 @@ use diesel::pg::{Pg, PgMetadataLookup, PgQueryBuilder, PgTypeMetadata};
 use diesel::prelude::*;
 use diesel::query_builder::{QueryBuilder, QueryFragment, QueryId};
 use diesel::sqlite::{Sqlite, SqliteQueryBuilder};
+use sea_query::ExprTrait as _;
 use sea_query::{
     Expr, JoinType, LikeExpr, MysqlQueryBuilder as SqMysql, Order, PostgresQueryBuilder as SqPg,
     Query, SqliteQueryBuilder as SqSqlite,
