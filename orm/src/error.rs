@@ -232,6 +232,17 @@ pub enum Error {
         /// item holding one, for a list bound as one array).
         position: usize,
     },
+
+    /// A sea-query value, expression or statement that strata cannot carry
+    /// over, or a queryset that has no sea-query form (the `sea-query`
+    /// feature).
+    #[error("cannot convert {what} between strata and sea-query: {reason}")]
+    SeaQuery {
+        /// What was being converted.
+        what: String,
+        /// Why it cannot be, and what to do instead.
+        reason: String,
+    },
 }
 
 /// A constraint's name for a message, quoted, or "(unnamed)".

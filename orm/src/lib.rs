@@ -62,6 +62,8 @@ pub mod query;
 pub mod registry;
 pub mod relation;
 pub mod schema;
+#[cfg(feature = "sea-query")]
+pub mod sea_query;
 pub mod types;
 mod value;
 mod writer;
@@ -80,6 +82,9 @@ pub use query::{
     TextField, Q,
 };
 pub use relation::{ForeignKey, ManyToMany, OneToOne, Reverse};
+/// sqlx's marks for SQL text a caller vouches for: what
+/// [`Statement::raw`] and `execute_raw_sql` take.
+pub use sqlx::{AssertSqlSafe, SqlSafeStr};
 pub use types::{AutoNowField, Choices, DecodeError, FieldType};
 pub use value::{Array, Value};
 pub use writer::{SqlWriter, Statement};

@@ -393,23 +393,23 @@ impl Db {
         let mut join_keys = Vec::new();
         for model in models {
             for sql in create_table_sql(model, dialect)? {
-                self.execute(Statement::raw(dialect, sql)).await?;
+                self.execute(Statement::generated(dialect, sql)).await?;
             }
         }
         for model in models {
             let (create, keys) = join_tables_sql(model, dialect)?;
             for sql in create {
-                self.execute(Statement::raw(dialect, sql)).await?;
+                self.execute(Statement::generated(dialect, sql)).await?;
             }
             join_keys.extend(keys);
         }
         for model in models {
             for sql in foreign_keys_sql(model, dialect) {
-                self.execute(Statement::raw(dialect, sql)).await?;
+                self.execute(Statement::generated(dialect, sql)).await?;
             }
         }
         for sql in join_keys {
-            self.execute(Statement::raw(dialect, sql)).await?;
+            self.execute(Statement::generated(dialect, sql)).await?;
         }
         Ok(())
     }
@@ -422,11 +422,12 @@ impl Db {
                 let mut sql = String::from("DROP TABLE IF EXISTS ");
                 self.dialect()
                     .quote_identifier_into(&mut sql, m2m.join_table);
-                self.execute(Statement::raw(self.dialect(), sql)).await?;
+                self.execute(Statement::generated(self.dialect(), sql))
+                    .await?;
             }
         }
         for model in models.iter().rev() {
-            self.execute(Statement::raw(
+            self.execute(Statement::generated(
                 self.dialect(),
                 drop_table_sql(model, self.dialect()),
             ))

@@ -107,7 +107,12 @@ impl SqlWriter {
 /// `Display` prints the SQL and then the binds, which is what
 /// [`QuerySet::sql`](crate::QuerySet::sql) is for: seeing what a queryset
 /// will run without a database.
+///
+/// Outside strata a statement comes from a queryset, from [`SqlWriter`]
+/// or from [`Statement::raw`], whose SQL the caller vouches for; it cannot
+/// be built field by field (`#[non_exhaustive]`).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Statement {
     pub dialect: Dialect,
     pub sql: String,
@@ -115,11 +120,48 @@ pub struct Statement {
 }
 
 impl Statement {
-    /// A statement with no binds, e.g. DDL.
-    pub fn raw(dialect: Dialect, sql: impl Into<String>) -> Statement {
+    /// A statement of raw SQL with no binds, e.g. DDL strata does not model:
+    /// the escape hatch where the caller, not strata, vouches that the text
+    /// is safe to run.
+    ///
+    /// `sql` is sqlx's [`SqlSafeStr`](crate::SqlSafeStr): a string literal
+    /// as it is, and a string built at run time only wrapped in
+    /// [`AssertSqlSafe`](crate::AssertSqlSafe), the caller's explicit,
+    /// reviewable assertion that no user input reaches the text unquoted.
+    ///
+    /// ```
+    /// use strata::{AssertSqlSafe, Dialect, Statement};
+    ///
+    /// let literal = Statement::raw(Dialect::Sqlite, "SELECT 1");
+    /// let table = "audit_2026"; // chosen by the program, never by a user
+    /// let built = Statement::raw(
+    ///     Dialect::Sqlite,
+    ///     AssertSqlSafe(format!("DELETE FROM {table}")),
+    /// );
+    /// assert_eq!(literal.sql, "SELECT 1");
+    /// assert_eq!(built.sql, "DELETE FROM audit_2026");
+    /// ```
+    ///
+    /// A `String` without the assertion does not compile:
+    ///
+    /// ```compile_fail
+    /// let sql = format!("SELECT {}", 1);
+    /// strata::Statement::raw(strata::Dialect::Sqlite, sql);
+    /// ```
+    pub fn raw(dialect: Dialect, sql: impl crate::SqlSafeStr) -> Statement {
         Statement {
             dialect,
-            sql: sql.into(),
+            sql: sql.into_sql_str().as_str().to_owned(),
+            binds: Vec::new(),
+        }
+    }
+
+    /// A statement of SQL text strata wrote itself (identifiers quoted by
+    /// the dialect, no values in the text), with no binds.
+    pub(crate) fn generated(dialect: Dialect, sql: String) -> Statement {
+        Statement {
+            dialect,
+            sql,
             binds: Vec::new(),
         }
     }

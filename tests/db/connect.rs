@@ -182,10 +182,10 @@ async fn sixteen_concurrent_writers_on_a_sqlite_file_never_see_locked() {
                 let mut tx = db.begin().await?;
                 tx.execute_raw_sql("SELECT COUNT(*) FROM \"article\"")
                     .await?;
-                tx.execute_raw_sql(&format!(
+                tx.execute_raw_sql(strata::AssertSqlSafe(format!(
                     "INSERT INTO \"article\" (\"title\", \"author\", \"rating\", \"published\") \
                      VALUES ('tx{task}-{round}', 'bob', {round}, 0)"
-                ))
+                )))
                 .await?;
                 tx.commit().await?;
             }

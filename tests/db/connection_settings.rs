@@ -17,12 +17,15 @@ fn with_param(url: &str, param: &str) -> String {
 /// The first column of the first row of `sql`, decoded as `T`.
 async fn scalar<T: FieldType + Send>(db: &Db, sql: &str) -> strata::Result<T> {
     let rows = db
-        .fetch(Statement::raw(db.dialect(), sql), |row| {
-            T::decode(row, 0).map_err(|e| Error::InvalidQuery {
-                model: "scalar",
-                reason: e.to_string(),
-            })
-        })
+        .fetch(
+            Statement::raw(db.dialect(), strata::AssertSqlSafe(sql)),
+            |row| {
+                T::decode(row, 0).map_err(|e| Error::InvalidQuery {
+                    model: "scalar",
+                    reason: e.to_string(),
+                })
+            },
+        )
         .await?;
     Ok(rows.into_iter().next().expect("one row"))
 }
@@ -50,7 +53,7 @@ async fn a_statement_running_past_statement_timeout_is_cancelled() {
         let options = ConnectOptions::new().statement_timeout(Duration::from_millis(200));
         let db = Db::connect_with(&url, options).await.unwrap();
         let err = db
-            .execute_raw_sql(slow_sql(db.dialect()))
+            .execute_raw_sql(strata::AssertSqlSafe(slow_sql(db.dialect())))
             .await
             .unwrap_err();
         assert!(err.is_statement_timeout(), "{} : {err}", db.dialect());
@@ -67,7 +70,7 @@ async fn a_statement_timeout_from_the_url_is_cancelled_too() {
             .await
             .unwrap();
         let err = db
-            .execute_raw_sql(slow_sql(db.dialect()))
+            .execute_raw_sql(strata::AssertSqlSafe(slow_sql(db.dialect())))
             .await
             .unwrap_err();
         assert!(err.is_statement_timeout(), "{} : {err}", db.dialect());

@@ -77,11 +77,11 @@ async fn date_parts_ignore_the_postgres_session_time_zone() {
     let options = strata::ConnectOptions::new().max_connections(1);
     let db = Db::connect_with(&url, options).await.unwrap();
     let schema = format!("t_session_tz_{}", std::process::id());
-    db.execute_raw_sql(&format!("CREATE SCHEMA \"{schema}\""))
+    db.execute_raw_sql(strata::AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\"")))
         .await
         .unwrap();
     let outcome = std::panic::AssertUnwindSafe(async {
-        db.execute_raw_sql(&format!("SET search_path TO \"{schema}\""))
+        db.execute_raw_sql(strata::AssertSqlSafe(format!("SET search_path TO \"{schema}\"")))
             .await
             .unwrap();
         db.execute_raw_sql("SET TIME ZONE 'Pacific/Kiritimati'")
@@ -116,9 +116,11 @@ async fn date_parts_ignore_the_postgres_session_time_zone() {
     })
     .catch_unwind()
     .await;
-    db.execute_raw_sql(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
-        .await
-        .unwrap();
+    db.execute_raw_sql(strata::AssertSqlSafe(format!(
+        "DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"
+    )))
+    .await
+    .unwrap();
     db.close().await;
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);

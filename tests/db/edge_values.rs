@@ -456,7 +456,9 @@ async fn instants_written_by_other_programs_read_as_they_compare() {
                  VALUES ({at}, '2024-01-01 07:00:00.000000', '2024-01-01', '07:00:00.000000')"
             )
         };
-        db.execute_raw_sql(&insert(foreign)).await.unwrap();
+        db.execute_raw_sql(strata::AssertSqlSafe(insert(foreign)))
+            .await
+            .unwrap();
         let seven = utc("2024-01-01T07:00:00Z");
         let read = Moment::objects().all(&db).await;
         if db.dialect() == Dialect::Sqlite {
@@ -470,12 +472,14 @@ async fn instants_written_by_other_programs_read_as_they_compare() {
                 }
                 other => panic!("expected a decode error, got {other:?}"),
             }
-            db.execute_raw_sql(&format!("DELETE FROM {table}"))
+            db.execute_raw_sql(strata::AssertSqlSafe(format!("DELETE FROM {table}")))
                 .await
                 .unwrap();
-            db.execute_raw_sql(&insert("'2024-01-01 07:00:00.000000+00:00'"))
-                .await
-                .unwrap();
+            db.execute_raw_sql(strata::AssertSqlSafe(insert(
+                "'2024-01-01 07:00:00.000000+00:00'",
+            )))
+            .await
+            .unwrap();
         } else {
             assert_eq!(read.unwrap()[0].at, seven);
         }
@@ -515,7 +519,9 @@ async fn date_and_time_defaults_fill_rows_that_read_and_compare_like_written_one
             Dialect::MySql => "INSERT INTO edge_alarm () VALUES ()",
             _ => "INSERT INTO edge_alarm DEFAULT VALUES",
         };
-        db.execute_raw_sql(insert).await.unwrap();
+        db.execute_raw_sql(strata::AssertSqlSafe(insert))
+            .await
+            .unwrap();
         let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap();
         let at = utc("2024-01-01T12:00:00Z");
         let stored = Alarm::objects().get(&db).await.unwrap();

@@ -190,7 +190,10 @@ async fn the_database_refuses_a_value_outside_the_enum() {
                 q("status"),
                 q("priority")
             );
-            let err = db.execute_raw_sql(&sql).await.unwrap_err();
+            let err = db
+                .execute_raw_sql(strata::AssertSqlSafe(sql.as_str()))
+                .await
+                .unwrap_err();
             let text = err.to_string().to_lowercase();
             assert!(
                 text.contains("check") || text.contains("constraint"),

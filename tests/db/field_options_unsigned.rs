@@ -86,7 +86,7 @@ async fn the_database_refuses_what_an_unsigned_type_cannot_hold() {
             format!("INSERT INTO fo_counter (tiny, small, big) VALUES ({tiny}, {small}, {big})")
         };
         assert!(db
-            .execute_raw_sql(&insert(255, 65_535, 4_294_967_295))
+            .execute_raw_sql(strata::AssertSqlSafe(insert(255, 65_535, 4_294_967_295)))
             .await
             .is_ok());
         for bad in [
@@ -98,7 +98,9 @@ async fn the_database_refuses_what_an_unsigned_type_cannot_hold() {
             insert(0, 0, 4_294_967_296),
         ] {
             assert!(
-                db.execute_raw_sql(&bad).await.is_err(),
+                db.execute_raw_sql(strata::AssertSqlSafe(bad.clone()))
+                    .await
+                    .is_err(),
                 "{bad} was accepted"
             );
         }

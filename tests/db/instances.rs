@@ -163,9 +163,11 @@ async fn reserved_words_and_quotes_in_identifiers_are_quoted_everywhere() {
         // The database default applies when the column is left out.
         let table = db.dialect().quote_identifier("select");
         let order = db.dialect().quote_identifier("order");
-        db.execute_raw_sql(&format!("INSERT INTO {table} ({order}) VALUES ('second')"))
-            .await
-            .unwrap();
+        db.execute_raw_sql(strata::AssertSqlSafe(format!(
+            "INSERT INTO {table} ({order}) VALUES ('second')"
+        )))
+        .await
+        .unwrap();
         let second = Keyword::objects()
             .filter(Keyword::order().eq("second"))
             .get(&db)

@@ -220,9 +220,9 @@ async fn long_string_lists_compare_exactly_under_every_mysql_binary_collation() 
                 .await
                 .unwrap();
             db.create_tables(&[ListedItem::META]).await.unwrap();
-            db.execute_raw_sql(&format!(
+            db.execute_raw_sql(strata::AssertSqlSafe(format!(
                 "ALTER TABLE `listed_item` CONVERT TO CHARACTER SET utf8mb4 COLLATE {collation}"
-            ))
+            )))
             .await
             .unwrap();
             let mut rows = items();

@@ -16,6 +16,7 @@ mod pagination;
 mod querysets;
 mod relations;
 mod row_locks;
+mod sea_query;
 mod statement_cache;
 mod subqueries;
 mod tree;

@@ -165,7 +165,7 @@ fn automatic_join_tables_have_a_unique_pair_and_cascading_keys() {
             let (create, keys) = strata::schema::join_tables_sql(Post::META, d).unwrap();
             let mut out = create;
             out.extend(keys);
-            strata::Statement::raw(d, out.join(";\n"))
+            strata::Statement::raw(d, strata::AssertSqlSafe(out.join(";\n")))
         };
         insta::assert_snapshot!("join_table_ddl", per_dialect(ddl));
     });

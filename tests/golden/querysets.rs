@@ -108,7 +108,10 @@ fn update_and_delete_refuse_sliced_querysets() {
 /// lists would fill the snapshot).
 fn sql_and_bind_count(stmt: strata::Statement) -> strata::Statement {
     let count = stmt.binds.len();
-    strata::Statement::raw(stmt.dialect, format!("{}\n  -- {count} binds", stmt.sql))
+    strata::Statement::raw(
+        stmt.dialect,
+        strata::AssertSqlSafe(format!("{}\n  -- {count} binds", stmt.sql)),
+    )
 }
 
 #[test]

@@ -21,7 +21,7 @@ use futures_util::FutureExt;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use strata::Db;
+use strata::{AssertSqlSafe, Db};
 
 /// The environment variable with the PostgreSQL server URL.
 pub const POSTGRES_ENV: &str = "STRATA_TEST_POSTGRES_URL";
@@ -31,7 +31,8 @@ pub const MYSQL_ENV: &str = "STRATA_TEST_MYSQL_URL";
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// A name no other test of any process uses: `t_<test>_<pid>_<n>`,
-/// shortened to fit an identifier.
+/// shortened to fit an identifier. Only ASCII letters, digits and `_`,
+/// which is why the DDL below may put it in SQL text (`AssertSqlSafe`).
 fn unique_name(test: &str) -> String {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let clean: String = test
@@ -58,7 +59,7 @@ impl TestDb {
     async fn cleanup(self) {
         self.db.close().await;
         if let Some((admin, drop_sql)) = self.admin {
-            if let Err(e) = admin.execute_raw_sql(&drop_sql).await {
+            if let Err(e) = admin.execute_raw_sql(AssertSqlSafe(drop_sql)).await {
                 eprintln!("warning: test cleanup failed: {e}");
             }
             admin.close().await;
@@ -87,7 +88,7 @@ async fn postgres(url: &str, test: &str) -> TestDb {
         .unwrap_or_else(|e| panic!("{POSTGRES_ENV} is set but PostgreSQL is unreachable: {e}"));
     let schema = unique_name(test);
     admin
-        .execute_raw_sql(&format!("CREATE SCHEMA \"{schema}\""))
+        .execute_raw_sql(AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\"")))
         .await
         .expect("create test schema");
     let db = Db::connect(&with_param(
@@ -126,7 +127,7 @@ async fn mysql(url: &str, test: &str) -> TestDb {
         .unwrap_or_else(|e| panic!("{MYSQL_ENV} is set but MySQL/MariaDB is unreachable: {e}"));
     let database = unique_name(test);
     admin
-        .execute_raw_sql(&format!("CREATE DATABASE `{database}`"))
+        .execute_raw_sql(AssertSqlSafe(format!("CREATE DATABASE `{database}`")))
         .await
         .expect("create test database");
     let db = Db::connect(&with_database(url, &database))

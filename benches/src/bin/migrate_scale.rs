@@ -175,7 +175,9 @@ fn apply_sqlite(quick: bool) -> Value {
             let started = Instant::now();
             db.execute_raw_sql("BEGIN").await.expect("begin");
             for statement in &statements {
-                db.execute_raw_sql(statement).await.expect("statement");
+                db.execute_raw_sql(strata::AssertSqlSafe(statement.as_str()))
+                    .await
+                    .expect("statement");
             }
             db.execute_raw_sql("COMMIT").await.expect("commit");
             let ms = started.elapsed().as_secs_f64() * 1e3;

@@ -93,12 +93,50 @@ fn machine(postgres_measured: bool) -> String {
     } else {
         "no PostgreSQL"
     };
+    let date = output("date", &["-u", "+%Y-%m-%d %H:%M UTC"]);
+    let commit = output("git", &["rev-parse", "--short", "HEAD"]);
+    let dirty = if output("git", &["status", "--porcelain"]).is_empty() {
+        ""
+    } else {
+        " (with uncommitted changes)"
+    };
+    let v = locked_version;
     format!(
-        "- CPU: {cpu}, {cores} cores available\n- memory: {memory}\n- {kernel}, {rustc}\n- \
-         peers: diesel 2.3, sea-query 0.32, sea-orm 1.1, sqlx 0.8.6 (versions pinned in \
-         `benches/Cargo.lock`)\n- databases: in-memory SQLite (bundled libsqlite3 of \
-         libsqlite3-sys 0.30), {postgres}"
+        "- run: {date}, commit {commit}{dirty}\n- CPU: {cpu}, {cores} cores available\n- \
+         memory: {memory}\n- {kernel}, {rustc}\n- peers: diesel {}, sea-query {}, sea-orm {}, \
+         sqlx {} (from `benches/Cargo.lock`; strata runs on the same sqlx)\n- databases: \
+         in-memory SQLite (bundled libsqlite3 of libsqlite3-sys {}), {postgres}",
+        v("diesel"),
+        v("sea-query"),
+        v("sea-orm"),
+        v("sqlx"),
+        v("libsqlite3-sys"),
     )
+}
+
+/// The version of `package` that `benches/Cargo.lock` pins ("?" if none
+/// or several).
+fn locked_version(package: &str) -> String {
+    let lock = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock"))
+        .unwrap_or_default();
+    let name = format!("name = \"{package}\"");
+    let mut lines = lock.lines();
+    let mut found = Vec::new();
+    while let Some(line) = lines.next() {
+        if line == name {
+            if let Some(version) = lines
+                .next()
+                .and_then(|l| l.strip_prefix("version = \""))
+                .and_then(|l| l.strip_suffix('"'))
+            {
+                found.push(version.to_string());
+            }
+        }
+    }
+    match found.as_slice() {
+        [one] => one.clone(),
+        _ => "?".into(),
+    }
 }
 
 fn main() {

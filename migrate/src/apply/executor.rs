@@ -252,11 +252,13 @@ impl Migrator {
             run.statement_by_statement(conn, &self.set).await
         };
         if let Some(enabled) = fk_before {
-            let sql = format!(
-                "PRAGMA foreign_keys = {}",
-                if enabled { "ON" } else { "OFF" }
-            );
-            let restored = conn.execute_raw_sql(&sql).await;
+            let restored = conn
+                .execute_raw_sql(if enabled {
+                    "PRAGMA foreign_keys = ON"
+                } else {
+                    "PRAGMA foreign_keys = OFF"
+                })
+                .await;
             if result.is_ok() {
                 restored.map_err(|source| Error::Database {
                     action: "restoring SQLite foreign-key enforcement".into(),

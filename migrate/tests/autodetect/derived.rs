@@ -33,7 +33,7 @@ async fn apply(db: &Db, dir: &Path) {
         let script = migration.sql.get(db.dialect());
         assert!(script.forward_error.is_none(), "{:?}", script.forward_error);
         for sql in &script.forward {
-            db.execute_raw_sql(sql)
+            db.execute_raw_sql(strata::AssertSqlSafe(sql.as_str()))
                 .await
                 .unwrap_or_else(|e| panic!("{sql}: {e}"));
         }

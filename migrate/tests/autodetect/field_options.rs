@@ -254,7 +254,7 @@ async fn apply(db: &Db, dir: &Path, count: usize) {
         let script = migration.sql.get(db.dialect());
         assert!(script.forward_error.is_none(), "{:?}", script.forward_error);
         for sql in &script.forward {
-            db.execute_raw_sql(sql)
+            db.execute_raw_sql(strata::AssertSqlSafe(sql.clone()))
                 .await
                 .unwrap_or_else(|e| panic!("{sql}: {e}"));
         }
@@ -320,7 +320,7 @@ async fn apply_from(db: &Db, dir: &Path, skip: usize) {
     for migration in set.ordered().unwrap().into_iter().skip(skip) {
         let script = migration.sql.get(db.dialect());
         for sql in &script.forward {
-            db.execute_raw_sql(sql)
+            db.execute_raw_sql(strata::AssertSqlSafe(sql.clone()))
                 .await
                 .unwrap_or_else(|e| panic!("{sql}: {e}"));
         }

@@ -110,7 +110,7 @@ async fn sqlmigrate_backwards_prints_sql_that_reverts_the_migration() {
         // per connection), removes the column 0002 added.
         let mut conn = ctx.db.acquire().await.unwrap();
         for statement in sql.split(";\n").filter(|s| !s.trim().is_empty()) {
-            conn.execute_raw_sql(statement)
+            conn.execute_raw_sql(strata::AssertSqlSafe(statement))
                 .await
                 .unwrap_or_else(|e| panic!("{statement}: {e}"));
         }

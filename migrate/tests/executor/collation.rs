@@ -18,9 +18,9 @@ async fn migrated_tables_keep_trailing_spaces_significant() {
             .await
             .unwrap();
         for (id, name) in [(1, "Ann"), (2, "Ann "), (3, "Ann  ")] {
-            db.execute_raw_sql(&format!(
+            db.execute_raw_sql(strata::AssertSqlSafe(format!(
                 "INSERT INTO author (id, name) VALUES ({id}, '{name}')"
-            ))
+            )))
             .await
             .unwrap();
         }

@@ -18,18 +18,18 @@ async fn rows_survive_alter_rename_and_rebuild_with_foreign_keys_intact() {
             .await
             .unwrap();
         for (id, name) in [(1, "Ann"), (2, "Bob")] {
-            db.execute_raw_sql(&format!(
+            db.execute_raw_sql(strata::AssertSqlSafe(format!(
                 "INSERT INTO author (id, name) VALUES ({id}, '{name}')"
-            ))
+            )))
             .await
             .unwrap();
         }
         for id in 1..=5 {
-            db.execute_raw_sql(&format!(
+            db.execute_raw_sql(strata::AssertSqlSafe(format!(
                 "INSERT INTO blog_post (id, title, body, author_id, rating) \
                  VALUES ({id}, 'post {id}', 'text {id}', {}, {id})",
                 1 + id % 2
-            ))
+            )))
             .await
             .unwrap();
         }
@@ -139,9 +139,9 @@ async fn a_column_made_not_null_with_a_default_fills_its_nulls_with_it() {
         let rows = [(1, None), (2, Some("hi"))];
         for (id, bio) in rows {
             let bio = bio.map_or("NULL".to_string(), |b| format!("'{b}'"));
-            db.execute_raw_sql(&format!(
+            db.execute_raw_sql(strata::AssertSqlSafe(format!(
                 "INSERT INTO author (id, name, bio) VALUES ({id}, 'a{id}', {bio})"
-            ))
+            )))
             .await
             .unwrap();
         }

@@ -82,9 +82,9 @@ fn write_history(dir: &Path, forward: &str, backward: Option<&str>) -> Vec<Strin
 
 async fn insert_notes(db: &Db) {
     for (id, title) in [(1, "Hello World"), (2, "Rust Data"), (3, "Third One")] {
-        db.execute_raw_sql(&format!(
+        db.execute_raw_sql(strata::AssertSqlSafe(format!(
             "INSERT INTO dm_note (id, title, slug) VALUES ({id}, '{title}', '')"
-        ))
+        )))
         .await
         .unwrap();
     }

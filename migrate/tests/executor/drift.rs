@@ -69,12 +69,18 @@ async fn sqlite_rebuild(db: &Db, table: &str, edit: impl Fn(&str) -> String) {
     };
     let decode = |row: &strata::Row| Ok(String::decode(row, 0).expect("text"));
     let ddl = conn
-        .fetch(Statement::raw(Dialect::Sqlite, select("table")), decode)
+        .fetch(
+            Statement::raw(Dialect::Sqlite, strata::AssertSqlSafe(select("table"))),
+            decode,
+        )
         .await
         .expect("the table's DDL")
         .remove(0);
     let indexes = conn
-        .fetch(Statement::raw(Dialect::Sqlite, select("index")), decode)
+        .fetch(
+            Statement::raw(Dialect::Sqlite, strata::AssertSqlSafe(select("index"))),
+            decode,
+        )
         .await
         .expect("the indexes' DDL");
     let edited = edit(&ddl);
@@ -90,7 +96,7 @@ async fn sqlite_rebuild(db: &Db, table: &str, edit: impl Fn(&str) -> String) {
     statements.extend(indexes);
     statements.push("PRAGMA foreign_keys = ON".into());
     for sql in statements {
-        conn.execute_raw_sql(&sql)
+        conn.execute_raw_sql(strata::AssertSqlSafe(sql.as_str()))
             .await
             .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
@@ -362,7 +368,7 @@ async fn each_hand_change_is_reported_in_words_with_status_1() {
                 };
                 for sql in statements {
                     ctx.db
-                        .execute_raw_sql(sql)
+                        .execute_raw_sql(strata::AssertSqlSafe(*sql))
                         .await
                         .unwrap_or_else(|e| panic!("{sql}: {e}"));
                 }

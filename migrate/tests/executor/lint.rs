@@ -117,10 +117,10 @@ async fn migrate_refuses_data_the_migration_would_fail_on_before_running_any_of_
         ];
         for (id, slug, title, body) in rows {
             let title = title.map_or("NULL".to_string(), |t| format!("'{t}'"));
-            db.execute_raw_sql(&format!(
+            db.execute_raw_sql(strata::AssertSqlSafe(format!(
                 "INSERT INTO lint_post (id, slug, title, body) VALUES ({id}, '{slug}', {title}, \
                  '{body}')"
-            ))
+            )))
             .await
             .unwrap();
         }
@@ -181,7 +181,9 @@ async fn migrate_refuses_data_the_migration_would_fail_on_before_running_any_of_
             "UPDATE lint_post SET title = 'filled' WHERE title IS NULL",
             "UPDATE lint_post SET body = 'cut' WHERE id = 3",
         ] {
-            db.execute_raw_sql(sql).await.unwrap();
+            db.execute_raw_sql(strata::AssertSqlSafe(sql))
+                .await
+                .unwrap();
         }
         migrator
             .migrate(db, &Target::Latest, &mut Vec::new())
@@ -324,9 +326,9 @@ async fn adding_a_not_null_column_without_default_is_refused_on_a_table_with_row
             .await
             .unwrap();
         for id in 1..=2 {
-            db.execute_raw_sql(&format!(
+            db.execute_raw_sql(strata::AssertSqlSafe(format!(
                 "INSERT INTO lint_post (id, slug, body) VALUES ({id}, 's{id}', 'b')"
-            ))
+            )))
             .await
             .unwrap();
         }

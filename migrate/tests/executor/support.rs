@@ -9,7 +9,7 @@ use futures_util::FutureExt;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use strata::{Db, Dialect, FieldType, Statement};
+use strata::{AssertSqlSafe, Db, Dialect, FieldType, Statement};
 
 /// The environment variable with the PostgreSQL server URL.
 pub const POSTGRES_ENV: &str = "STRATA_TEST_POSTGRES_URL";
@@ -52,7 +52,7 @@ impl TestDb {
     async fn cleanup(self) {
         self.ctx.db.close().await;
         if let Some((admin, sql)) = self.drop_with {
-            if let Err(e) = admin.execute_raw_sql(&sql).await {
+            if let Err(e) = admin.execute_raw_sql(AssertSqlSafe(sql)).await {
                 eprintln!("warning: cleaning up a test database failed: {e}");
             }
             admin.close().await;
@@ -121,7 +121,7 @@ async fn postgres(server: &str, test: &str) -> TestDb {
         .unwrap_or_else(|e| panic!("{POSTGRES_ENV} is set but PostgreSQL is unreachable: {e}"));
     let schema = unique_name(test);
     admin
-        .execute_raw_sql(&format!("CREATE SCHEMA \"{schema}\""))
+        .execute_raw_sql(AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\"")))
         .await
         .expect("create the test schema");
     let url = add_param(server, &format!("options=-c%20search_path%3D{schema}"));
@@ -141,7 +141,7 @@ async fn mysql(server: &str, test: &str) -> TestDb {
         .unwrap_or_else(|e| panic!("{MYSQL_ENV} is set but MySQL/MariaDB is unreachable: {e}"));
     let database = unique_name(test);
     admin
-        .execute_raw_sql(&format!("CREATE DATABASE `{database}`"))
+        .execute_raw_sql(AssertSqlSafe(format!("CREATE DATABASE `{database}`")))
         .await
         .expect("create the test database");
     let url = replace_database(server, &database);
@@ -200,7 +200,7 @@ pub async fn count(db: &Db, table: &str) -> i64 {
 /// The first column of the first row of `sql`, as an integer.
 pub async fn scalar_i64(db: &Db, sql: &str) -> i64 {
     let rows = db
-        .fetch(Statement::raw(db.dialect(), sql), |row| {
+        .fetch(Statement::raw(db.dialect(), AssertSqlSafe(sql)), |row| {
             Ok(i64::decode(row, 0).expect("an integer"))
         })
         .await
@@ -210,7 +210,7 @@ pub async fn scalar_i64(db: &Db, sql: &str) -> i64 {
 
 /// The first column of every row of `sql`, as text.
 pub async fn strings(db: &Db, sql: &str) -> Vec<String> {
-    db.fetch(Statement::raw(db.dialect(), sql), |row| {
+    db.fetch(Statement::raw(db.dialect(), AssertSqlSafe(sql)), |row| {
         Ok(String::decode(row, 0).expect("text"))
     })
     .await

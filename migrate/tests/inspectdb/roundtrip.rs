@@ -118,9 +118,9 @@ async fn a_column_inspectdb_cannot_map_is_left_out_with_a_comment() {
             strata::Dialect::Sqlite => ("GEOMETRY", "geometry"),
         };
         ctx.db
-            .execute_raw_sql(&format!(
+            .execute_raw_sql(strata::AssertSqlSafe(format!(
                 "CREATE TABLE host (id INTEGER PRIMARY KEY, name VARCHAR(20) NOT NULL, addr {sql})"
-            ))
+            )))
             .await
             .expect("a table with an unmappable column");
         let (status, source, err) = inspectdb(&ctx.url, &[]).await;

@@ -125,7 +125,9 @@ fn field_option_migrations_are_pinned_per_dialect() {
 
 /// Whether `sql` succeeds.
 async fn accepted(db: &Db, sql: &str) -> bool {
-    db.execute_raw_sql(sql).await.is_ok()
+    db.execute_raw_sql(strata::AssertSqlSafe(sql.to_string()))
+        .await
+        .is_ok()
 }
 
 fn post_insert(id: i64, column: &str, value: &str) -> String {
@@ -202,9 +204,10 @@ async fn the_databases_enforce_the_choices_migrations_give() {
 }
 
 async fn count(db: &Db, sql: &str) -> i64 {
-    db.fetch(Statement::raw(db.dialect(), sql.to_string()), |row| {
-        Ok(i64::decode(row, 0).expect("a count"))
-    })
+    db.fetch(
+        Statement::raw(db.dialect(), strata::AssertSqlSafe(sql.to_string())),
+        |row| Ok(i64::decode(row, 0).expect("a count")),
+    )
     .await
     .unwrap()[0]
 }
@@ -222,8 +225,7 @@ async fn now_defaults_fill_rows_in_the_shape_strata_reads() {
                         "INSERT INTO post (id, title, author_id, score) VALUES (20, 'p20', 1, 0)";
                     assert!(accepted(db, sql).await);
                     // Seed rows and the new one: a time strata decodes.
-                    let stmt =
-                        Statement::raw(db.dialect(), "SELECT published_at FROM post".to_string());
+                    let stmt = Statement::raw(db.dialect(), "SELECT published_at FROM post");
                     let times = db
                         .fetch(stmt, |row| {
                             Ok(chrono::DateTime::<chrono::Utc>::decode(row, 0).unwrap())
@@ -240,10 +242,7 @@ async fn now_defaults_fill_rows_in_the_shape_strata_reads() {
                     // became NOT NULL, and new rows take it too.
                     let sql = "INSERT INTO comment (id, text) VALUES (20, 'new')";
                     assert!(accepted(db, sql).await);
-                    let stmt = Statement::raw(
-                        db.dialect(),
-                        "SELECT published_on FROM comment".to_string(),
-                    );
+                    let stmt = Statement::raw(db.dialect(), "SELECT published_on FROM comment");
                     let dates = db
                         .fetch(stmt, |row| Ok(chrono::NaiveDate::decode(row, 0).unwrap()))
                         .await

@@ -26,17 +26,19 @@ async fn apply(db: &Db, state: &mut ProjectState, op: &Operation) {
 }
 
 async fn strings(db: &Db, sql: &str) -> Vec<Option<String>> {
-    db.fetch(Statement::raw(db.dialect(), sql), |row| {
-        Ok(Option::<String>::decode(row, 0).expect("text"))
-    })
+    db.fetch(
+        Statement::raw(db.dialect(), strata::AssertSqlSafe(sql)),
+        |row| Ok(Option::<String>::decode(row, 0).expect("text")),
+    )
     .await
     .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 async fn integers(db: &Db, sql: &str) -> Vec<i64> {
-    db.fetch(Statement::raw(db.dialect(), sql), |row| {
-        Ok(i64::decode(row, 0).expect("an integer"))
-    })
+    db.fetch(
+        Statement::raw(db.dialect(), strata::AssertSqlSafe(sql)),
+        |row| Ok(i64::decode(row, 0).expect("an integer")),
+    )
     .await
     .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
@@ -54,15 +56,20 @@ async fn a_rebuild_keeps_the_key_counter_so_deleted_keys_are_not_reused() {
             apply(&db, &mut state, &op).await;
         }
         for i in 0..10 {
-            db.execute_raw_sql(&format!("INSERT INTO item (name) VALUES ('n{i}')"))
-                .await
-                .unwrap();
+            db.execute_raw_sql(strata::AssertSqlSafe(format!(
+                "INSERT INTO item (name) VALUES ('n{i}')"
+            )))
+            .await
+            .unwrap();
         }
         let issued = integers(&db, "SELECT id FROM item").await;
         let highest = issued.iter().copied().max().unwrap();
-        db.execute_raw_sql(&format!("DELETE FROM item WHERE id > {}", highest - 3))
-            .await
-            .unwrap();
+        db.execute_raw_sql(strata::AssertSqlSafe(format!(
+            "DELETE FROM item WHERE id > {}",
+            highest - 3
+        )))
+        .await
+        .unwrap();
         // A type change: a rebuild on SQLite.
         let op = alter("Item", FieldState::new("name", ColumnType::Varchar(100)));
         apply(&db, &mut state, &op).await;

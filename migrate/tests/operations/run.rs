@@ -57,9 +57,10 @@ async fn count(db: &Db, table: &str) -> i64 {
         db.dialect().quote_identifier(table)
     );
     let rows = db
-        .fetch(Statement::raw(db.dialect(), sql), |row| {
-            Ok(i64::decode(row, 0).expect("a count"))
-        })
+        .fetch(
+            Statement::raw(db.dialect(), strata::AssertSqlSafe(sql)),
+            |row| Ok(i64::decode(row, 0).expect("a count")),
+        )
         .await
         .unwrap_or_else(|e| panic!("counting {table}: {e}"));
     rows[0]
@@ -78,7 +79,10 @@ pub(crate) async fn run(db: &Db, statements: &[String], what: &str) {
     for sql in statements {
         if sql.starts_with("PRAGMA foreign_key_check") {
             let violations = db
-                .fetch(Statement::raw(db.dialect(), sql.clone()), |_| Ok(()))
+                .fetch(
+                    Statement::raw(db.dialect(), strata::AssertSqlSafe(sql.clone())),
+                    |_| Ok(()),
+                )
                 .await
                 .unwrap();
             assert!(
@@ -86,7 +90,7 @@ pub(crate) async fn run(db: &Db, statements: &[String], what: &str) {
                 "{what}: foreign keys violated after `{sql}`"
             );
         } else {
-            db.execute_raw_sql(sql)
+            db.execute_raw_sql(strata::AssertSqlSafe(sql.as_str()))
                 .await
                 .unwrap_or_else(|e| panic!("{what} on {}: {e}", db.dialect()));
         }
@@ -103,9 +107,9 @@ pub(crate) async fn create_base(db: &Db) -> ProjectState {
     }
     for (table, columns, rows) in SEED {
         for values in *rows {
-            db.execute_raw_sql(&format!(
+            db.execute_raw_sql(strata::AssertSqlSafe(format!(
                 "INSERT INTO {table} ({columns}) VALUES ({values})"
-            ))
+            )))
             .await
             .unwrap_or_else(|e| panic!("seeding {table}: {e}"));
         }

@@ -44,9 +44,9 @@ pub(crate) fn refuse_nul_in_text(dialect: Dialect, sql: &str, binds: &[Value]) -
 
 #[cfg(feature = "sqlite")]
 pub(crate) fn sqlite<'q>(
-    q: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    q: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
     value: Value,
-) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
     match value {
         Value::Bool(v) => q.bind(v),
         Value::I16(v) => q.bind(v),

@@ -266,7 +266,7 @@ impl Conn {
     }
 
     /// Runs raw SQL with no binds (see [`Db::execute_raw_sql`]).
-    pub async fn execute_raw_sql(&mut self, sql: &str) -> Result<ExecResult> {
+    pub async fn execute_raw_sql(&mut self, sql: impl crate::SqlSafeStr) -> Result<ExecResult> {
         let stmt = Statement::raw(self.dialect(), sql);
         self.execute(stmt).await
     }
@@ -373,7 +373,7 @@ impl Transaction<'_> {
     }
 
     /// Runs raw SQL with no binds (see [`Db::execute_raw_sql`]).
-    pub async fn execute_raw_sql(&mut self, sql: &str) -> Result<ExecResult> {
+    pub async fn execute_raw_sql(&mut self, sql: impl crate::SqlSafeStr) -> Result<ExecResult> {
         let stmt = Statement::raw(self.dialect(), sql);
         self.execute(stmt).await
     }
@@ -504,10 +504,11 @@ async fn execute(db: &Db, session: Session<'_>, stmt: Statement) -> Result<ExecR
     let started = Instant::now();
     let Statement { sql, binds, .. } = stmt;
     bind::check_before_sending(db.dialect(), &sql, &binds)?;
+    let sql = std::sync::Arc::new(sql);
     let result = match session {
         #[cfg(feature = "sqlite")]
         Session::Sqlite(conn) => {
-            let mut q = sqlx::query(&sql);
+            let mut q = sqlx::query(super::sql_text::for_sqlx(&sql));
             for v in binds {
                 q = bind::sqlite(q, v);
             }
@@ -518,7 +519,7 @@ async fn execute(db: &Db, session: Session<'_>, stmt: Statement) -> Result<ExecR
         }
         #[cfg(feature = "postgres")]
         Session::Postgres(conn) => {
-            let mut q = sqlx::query(&sql);
+            let mut q = sqlx::query(super::sql_text::for_sqlx(&sql));
             for v in binds {
                 q = bind::postgres(q, v);
             }
@@ -529,7 +530,7 @@ async fn execute(db: &Db, session: Session<'_>, stmt: Statement) -> Result<ExecR
         }
         #[cfg(feature = "mysql")]
         Session::MySql(conn) => {
-            let mut q = sqlx::query(&sql);
+            let mut q = sqlx::query(super::sql_text::for_sqlx(&sql));
             for v in binds {
                 q = bind::mysql(q, v);
             }
@@ -540,7 +541,7 @@ async fn execute(db: &Db, session: Session<'_>, stmt: Statement) -> Result<ExecR
         }
     };
     db.log(&sql, started);
-    result.map_err(|source| db.query_error(sql, source))
+    result.map_err(|source| db.query_error(std::sync::Arc::unwrap_or_clone(sql), source))
 }
 
 /// Turns a decoder of borrowed rows into one of owned rows.
@@ -559,10 +560,11 @@ async fn fetch<T: Send>(
     let started = Instant::now();
     let Statement { sql, binds, .. } = stmt;
     bind::check_before_sending(db.dialect(), &sql, &binds)?;
+    let sql = std::sync::Arc::new(sql);
     let mut out = Vec::new();
     macro_rules! drain {
         ($conn:expr, $bind:path, $variant:ident) => {{
-            let mut q = sqlx::query(&sql);
+            let mut q = sqlx::query(super::sql_text::for_sqlx(&sql));
             for v in binds {
                 q = $bind(q, v);
             }
@@ -585,7 +587,7 @@ async fn fetch<T: Send>(
         Session::MySql(conn) => drain!(conn, bind::mysql, MySql),
     };
     db.log(&sql, started);
-    result.map_err(|source| db.query_error(sql, source))?;
+    result.map_err(|source| db.query_error(std::sync::Arc::unwrap_or_clone(sql), source))?;
     Ok(out)
 }
 

@@ -215,11 +215,11 @@ async fn mysql(url: &str, options: &ConnectOptions) -> Result<(Pool, Dialect)> {
     let _ = conn.close().await;
     let mut pool = pool_options::<sqlx::MySql>(options);
     if let Some(timeout) = options.statement_timeout {
-        let set = mysql_statement_timeout_sql(timeout);
+        let set = std::sync::Arc::new(mysql_statement_timeout_sql(timeout));
         pool = pool.after_connect(move |conn, _| {
-            let set = set.clone();
+            let set = super::sql_text::for_sqlx(&set);
             Box::pin(async move {
-                sqlx::Executor::execute(conn, set.as_str()).await?;
+                sqlx::Executor::execute(conn, set).await?;
                 Ok(())
             })
         });

@@ -9,6 +9,7 @@ mod executor;
 mod options;
 mod row;
 mod row_stream;
+mod sql_text;
 mod statement_timeout;
 mod url_params;
 mod violation;
@@ -148,7 +149,26 @@ impl Db {
 
     /// Runs raw SQL with no binds: the explicit escape hatch for what
     /// strata does not model. Nothing is quoted or checked for you.
-    pub async fn execute_raw_sql(&self, sql: &str) -> Result<ExecResult> {
+    ///
+    /// `sql` is a [`SqlSafeStr`](crate::SqlSafeStr), as for
+    /// [`Statement::raw`]: a literal as it is, text built at run time only
+    /// inside [`AssertSqlSafe`](crate::AssertSqlSafe), the caller's
+    /// assertion that no user input reaches it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> strata::Result<()> {
+    /// use strata::AssertSqlSafe;
+    ///
+    /// let db = strata::Db::connect("sqlite::memory:").await?;
+    /// db.execute_raw_sql("CREATE TABLE t (x INTEGER)").await?;
+    /// let rows = 3; // a constant of the program, not user input
+    /// let sql = format!("INSERT INTO t (x) VALUES {}", vec!["(1)"; rows].join(", "));
+    /// let done = db.execute_raw_sql(AssertSqlSafe(sql)).await?;
+    /// assert_eq!(done.rows_affected, 3);
+    /// # Ok(()) }
+    /// ```
+    pub async fn execute_raw_sql(&self, sql: impl crate::SqlSafeStr) -> Result<ExecResult> {
         self.execute(Statement::raw(self.dialect(), sql)).await
     }
 
@@ -157,10 +177,11 @@ impl Db {
         let started = Instant::now();
         let Statement { sql, binds, .. } = stmt;
         bind::check_before_sending(self.inner.dialect, &sql, &binds)?;
+        let sql = Arc::new(sql);
         let result = match &self.inner.pool {
             #[cfg(feature = "sqlite")]
             Pool::Sqlite(pool) => {
-                let mut q = sqlx::query(&sql);
+                let mut q = sqlx::query(sql_text::for_sqlx(&sql));
                 for v in binds {
                     q = bind::sqlite(q, v);
                 }
@@ -171,7 +192,7 @@ impl Db {
             }
             #[cfg(feature = "postgres")]
             Pool::Postgres(pool) => {
-                let mut q = sqlx::query(&sql);
+                let mut q = sqlx::query(sql_text::for_sqlx(&sql));
                 for v in binds {
                     q = bind::postgres(q, v);
                 }
@@ -182,7 +203,7 @@ impl Db {
             }
             #[cfg(feature = "mysql")]
             Pool::MySql(pool) => {
-                let mut q = sqlx::query(&sql);
+                let mut q = sqlx::query(sql_text::for_sqlx(&sql));
                 for v in binds {
                     q = bind::mysql(q, v);
                 }
@@ -193,7 +214,7 @@ impl Db {
             }
         };
         self.log(&sql, started);
-        result.map_err(|source| self.query_error(sql, source))
+        result.map_err(|source| self.query_error(Arc::unwrap_or_clone(sql), source))
     }
 
     /// Runs a query and turns each row into a `T` with `decode`.
@@ -225,10 +246,11 @@ impl Db {
         let started = Instant::now();
         let Statement { sql, binds, .. } = stmt;
         bind::check_before_sending(self.inner.dialect, &sql, &binds)?;
+        let sql = Arc::new(sql);
         let mut out = Vec::new();
         macro_rules! drain {
             ($pool:expr, $bind:path, $variant:ident) => {{
-                let mut q = sqlx::query(&sql);
+                let mut q = sqlx::query(sql_text::for_sqlx(&sql));
                 for v in binds {
                     q = $bind(q, v);
                 }
@@ -256,7 +278,7 @@ impl Db {
             Pool::MySql(pool) => drain!(pool, bind::mysql, MySql),
         };
         self.log(&sql, started);
-        result.map_err(|source| self.query_error(sql, source))?;
+        result.map_err(|source| self.query_error(Arc::unwrap_or_clone(sql), source))?;
         Ok(out)
     }
 

@@ -124,9 +124,10 @@ pub(crate) async fn fetch_into_pool(db: &Db, stmt: Statement, sink: &RowSink) ->
     let started = Instant::now();
     let Statement { sql, binds, .. } = stmt;
     bind::check_before_sending(db.dialect(), &sql, &binds)?;
+    let sql = std::sync::Arc::new(sql);
     macro_rules! pump {
         ($pool:expr, $bind:path, $variant:ident) => {{
-            let mut q = sqlx::query(&sql);
+            let mut q = sqlx::query(super::sql_text::for_sqlx(&sql));
             for v in binds {
                 q = $bind(q, v);
             }
@@ -154,7 +155,7 @@ pub(crate) async fn fetch_into_pool(db: &Db, stmt: Statement, sink: &RowSink) ->
         Pool::MySql(pool) => pump!(pool, bind::mysql, MySql),
     };
     db.log(&sql, started);
-    result.map_err(|source| db.query_error(sql, source))
+    result.map_err(|source| db.query_error(std::sync::Arc::unwrap_or_clone(sql), source))
 }
 
 /// Runs a query on one session (a held connection or a transaction) and
@@ -169,9 +170,10 @@ pub(super) async fn fetch_into_session(
     let started = Instant::now();
     let Statement { sql, binds, .. } = stmt;
     bind::check_before_sending(db.dialect(), &sql, &binds)?;
+    let sql = std::sync::Arc::new(sql);
     macro_rules! pump {
         ($conn:expr, $bind:path, $variant:ident) => {{
-            let mut q = sqlx::query(&sql);
+            let mut q = sqlx::query(super::sql_text::for_sqlx(&sql));
             for v in binds {
                 q = $bind(q, v);
             }
@@ -194,7 +196,7 @@ pub(super) async fn fetch_into_session(
         Session::MySql(conn) => pump!(conn, bind::mysql, MySql),
     };
     db.log(&sql, started);
-    result.map_err(|source| db.query_error(sql, source))
+    result.map_err(|source| db.query_error(std::sync::Arc::unwrap_or_clone(sql), source))
 }
 
 #[cfg(test)]

@@ -523,6 +523,17 @@ fn write_expr(w: &mut SqlWriter, plan: &JoinPlan, expr: &Expr, negated: bool, ne
             query.write(w, plan, SubqueryUse::Exists);
             w.push_sql(")");
         }
+        Expr::Raw(raw) => {
+            // As for expressions: under `NOT`, unknown counts as not
+            // matching, so the row is kept.
+            if negated {
+                w.push_sql("COALESCE(");
+            }
+            raw.write(w);
+            if negated {
+                w.push_sql(", FALSE)");
+            }
+        }
     }
 }
 

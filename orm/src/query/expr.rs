@@ -1,6 +1,7 @@
 //! [`Q`]: a typed condition on model `M`, and the untyped [`Expr`] tree the
 //! compiler walks.
 
+use super::raw_condition::RawCondition;
 use super::scalar::Node;
 use super::subquery::Sub;
 use crate::dialect::TextLookup;
@@ -285,6 +286,10 @@ pub(crate) enum Expr {
     },
     /// `EXISTS (SELECT 1 ...)` over another queryset.
     ExistsSubquery(Sub),
+    /// A condition written ahead of time by an escape hatch (see
+    /// [`RawCondition`]); its columns are as it names them.
+    #[cfg_attr(not(feature = "sea-query"), allow(dead_code))]
+    Raw(std::sync::Arc<RawCondition>),
 }
 
 impl Expr {
@@ -336,6 +341,10 @@ impl Expr {
             Expr::InSubquery { query, .. } | Expr::ExistsSubquery(query) => {
                 query.check_values(dialect)
             }
+            Expr::Raw(raw) => raw
+                .values(dialect)
+                .try_for_each(value)
+                .map_err(|r| (NO_COLUMN, r)),
         }
     }
 
@@ -367,8 +376,9 @@ impl Expr {
                 }
             }
             Expr::Not(inner) => inner.for_each_column(f),
-            // Their columns live in a subquery of their own.
-            Expr::Exists { .. } | Expr::ReachedFrom { .. } => {}
+            // Their columns live in a subquery of their own, or are
+            // written as given.
+            Expr::Exists { .. } | Expr::ReachedFrom { .. } | Expr::Raw(_) => {}
             Expr::CompareNodes { left, right, .. } => {
                 left.for_each_column(f);
                 right.for_each_column(f);
@@ -493,6 +503,7 @@ impl Expr {
                 query.for_each_outer_column(&mut |c| f(c.path));
             }
             Expr::ExistsSubquery(query) => query.for_each_outer_column(&mut |c| f(c.path)),
+            Expr::Raw(_) => {}
         }
     }
 
@@ -512,6 +523,7 @@ impl Expr {
             Expr::CompareNodes { left, right, .. } => left.has_subquery() || right.has_subquery(),
             Expr::NodeIsNull { node, .. } => node.has_subquery(),
             Expr::InSubquery { .. } | Expr::ExistsSubquery(_) => true,
+            Expr::Raw(_) => false,
         }
     }
 
@@ -579,6 +591,8 @@ impl Expr {
                 query: query.rebased(prefix),
             },
             Expr::ExistsSubquery(query) => Expr::ExistsSubquery(query.rebased(prefix)),
+            // Written as given: its columns are as it names them.
+            Expr::Raw(_) => self.clone(),
         }
     }
 }

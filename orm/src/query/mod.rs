@@ -12,6 +12,8 @@ pub(crate) mod in_list;
 pub mod lookups;
 mod order;
 pub(crate) mod queryset;
+#[cfg_attr(not(feature = "sea-query"), allow(dead_code))]
+pub(crate) mod raw_condition;
 pub mod scalar;
 pub(crate) mod shape;
 pub mod subquery;

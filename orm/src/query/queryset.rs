@@ -2,10 +2,12 @@
 
 mod aggregate;
 mod annotate;
-mod parts;
 mod keyset;
+mod parts;
 mod prefetch_select;
 mod row_lock;
+#[cfg(feature = "sea-query")]
+pub(crate) mod sea_select;
 mod shortcuts;
 mod sql;
 mod stream;
@@ -17,8 +19,8 @@ mod writes;
 pub use annotate::Annotated;
 pub use row_lock::ForUpdate;
 use row_lock::RowLock;
-pub use union::Union;
 pub use stream::{ModelStream, DEFAULT_CHUNK_SIZE};
+pub use union::Union;
 
 use super::assign::Assignment;
 use super::compile::{normalize, write_order_by, write_where, JoinPlan};

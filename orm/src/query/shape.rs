@@ -55,6 +55,12 @@ pub(crate) struct ShapeKey<'a> {
 }
 
 impl ShapeKey<'_> {
+    /// The dialect the shape is rendered for.
+    #[inline]
+    pub(crate) fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
     /// A word of the key.
     #[inline]
     pub(crate) fn push(&mut self, word: usize) {
@@ -193,6 +199,10 @@ impl ShapeKey<'_> {
                 self.push(102);
                 query.encode(self);
             }
+            Expr::Raw(raw) => {
+                self.push(13);
+                raw.key(self);
+            }
         }
     }
 
@@ -243,6 +253,7 @@ pub(crate) fn collect_binds(dialect: Dialect, expr: &Expr, out: &mut Vec<Value>)
         Expr::InSubquery { query, .. } | Expr::ExistsSubquery(query) => {
             query.collect_binds(dialect, out)
         }
+        Expr::Raw(raw) => raw.collect_binds(dialect, out),
     }
 }
 

@@ -20,6 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use strata::prelude::*;
+use strata::AssertSqlSafe;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -92,7 +93,7 @@ async fn scratch(url: Option<&str>) -> Result<Scratch, BoxError> {
     let (db_url, drop, label) = match admin.dialect() {
         Dialect::Postgres => {
             admin
-                .execute_raw_sql(&format!("CREATE SCHEMA \"{name}\""))
+                .execute_raw_sql(AssertSqlSafe(format!("CREATE SCHEMA \"{name}\"")))
                 .await?;
             (
                 format!("{url}{sep}options=-c%20search_path%3D{name}"),
@@ -102,7 +103,7 @@ async fn scratch(url: Option<&str>) -> Result<Scratch, BoxError> {
         }
         Dialect::MySql => {
             admin
-                .execute_raw_sql(&format!("CREATE DATABASE `{name}`"))
+                .execute_raw_sql(AssertSqlSafe(format!("CREATE DATABASE `{name}`")))
                 .await?;
             let (base, query) = url.split_once('?').unwrap_or((url, ""));
             let root = base.rsplit_once('/').map_or(base, |(root, _)| root);
@@ -138,7 +139,7 @@ impl Scratch {
                 }
             }
             Cleanup::Sql(admin, drop) => {
-                if let Err(e) = admin.execute_raw_sql(&drop).await {
+                if let Err(e) = admin.execute_raw_sql(AssertSqlSafe(drop.clone())).await {
                     eprintln!("warning: could not drop the scratch database: {e}");
                 }
                 admin.close().await;
