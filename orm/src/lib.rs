@@ -43,6 +43,7 @@
 //! - [`schema`]: creating tables without migrations.
 
 mod bulk;
+pub mod dynamic;
 pub mod column_type;
 pub mod db;
 pub mod dialect;
