@@ -8,6 +8,7 @@ mod auto_now;
 mod connect;
 mod connection_settings;
 mod dates;
+mod dynamic;
 mod default_ordering;
 mod distinct_and_slices;
 mod edge_values;

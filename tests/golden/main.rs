@@ -5,6 +5,7 @@
 mod aggregates;
 mod dates;
 mod ddl;
+mod dynamic;
 mod expressions;
 mod field_options;
 mod multi_valued;
