@@ -68,7 +68,11 @@ impl AppState {
     }
 
     /// Refuses a POST whose `csrf_token` field does not match its cookie.
-    pub fn check_csrf(&self, headers: &HeaderMap, form: &[(String, String)]) -> Result<(), HttpError> {
+    pub fn check_csrf(
+        &self,
+        headers: &HeaderMap,
+        form: &[(String, String)],
+    ) -> Result<(), HttpError> {
         let sent = form
             .iter()
             .find(|(k, _)| k == "csrf_token")
@@ -98,7 +102,9 @@ impl AppState {
         let Some(user) = found.into_iter().next() else {
             return Err(login());
         };
-        if !user.is_active || !constant_time_eq(&fingerprint(&user.password_hash), &session.fingerprint) {
+        if !user.is_active
+            || !constant_time_eq(&fingerprint(&user.password_hash), &session.fingerprint)
+        {
             return Err(login());
         }
         let (csrf, cookies) = self.csrf(headers);
@@ -148,7 +154,10 @@ pub(crate) fn html(ctx_cookies: Vec<HeaderValue>, body: String) -> Response {
 /// Headers that keep the pages out of frames and stop content sniffing.
 pub(crate) fn secure_headers(headers: &mut HeaderMap) {
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     headers.insert(
         "content-security-policy",
@@ -196,7 +205,10 @@ impl Admin {
             Some(bytes) if bytes.len() >= 64 => cookie::Key::from(bytes),
             Some(bytes) => {
                 return Err(crate::Error::Config {
-                    reason: format!("the secret key has {} bytes; it needs at least 64", bytes.len()),
+                    reason: format!(
+                        "the secret key has {} bytes; it needs at least 64",
+                        bytes.len()
+                    ),
                 })
             }
             None => cookie::Key::generate(),
@@ -213,7 +225,11 @@ impl Admin {
                 key,
                 secure: self.secure_cookies,
                 strict: self.same_site_strict,
-                path: if prefix.is_empty() { "/".into() } else { prefix.clone() },
+                path: if prefix.is_empty() {
+                    "/".into()
+                } else {
+                    prefix.clone()
+                },
                 session_hours: self.session_hours,
             },
             prefix: prefix.clone(),
@@ -229,7 +245,10 @@ impl Admin {
             )
             .route(&format!("{p}/logout"), post(crate::views::logout))
             .route(&format!("{p}/{{table}}"), get(crate::views::list))
-            .route(&format!("{p}/{{table}}/action"), post(crate::views::bulk_action))
+            .route(
+                &format!("{p}/{{table}}/action"),
+                post(crate::views::bulk_action),
+            )
             .route(
                 &format!("{p}/{{table}}/add"),
                 get(crate::views::add_page).post(crate::views::add),

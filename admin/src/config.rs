@@ -261,7 +261,9 @@ impl Admin {
     /// admin's own user table.
     pub fn register_all(mut self) -> Admin {
         for meta in strata::registry::models() {
-            if std::ptr::eq(meta, AdminUser::META) || self.models.iter().any(|m| std::ptr::eq(m.meta, meta)) {
+            if std::ptr::eq(meta, AdminUser::META)
+                || self.models.iter().any(|m| std::ptr::eq(m.meta, meta))
+            {
                 continue;
             }
             self.models.push(ModelAdmin::new(meta));

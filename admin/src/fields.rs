@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 use strata::meta::ColumnMeta;
-use strata::{ColumnType, Choices, Value};
+use strata::{Choices, ColumnType, Value};
 
 /// A value as a person reads it in a list or a label.
 pub(crate) fn display(value: &Value) -> String {
@@ -45,9 +45,13 @@ pub(crate) fn input_value(value: &Value) -> String {
 /// How a column is edited.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum InputKind {
-    Text { max_length: Option<u32> },
+    Text {
+        max_length: Option<u32>,
+    },
     TextArea,
-    Number { step: String },
+    Number {
+        step: String,
+    },
     Checkbox,
     /// A nullable boolean: unknown / yes / no.
     NullableBool,
@@ -55,7 +59,9 @@ pub(crate) enum InputKind {
     Time,
     DateTime,
     /// A choice among fixed values (`(value, label)`).
-    Select { options: Vec<(String, String)> },
+    Select {
+        options: Vec<(String, String)>,
+    },
     /// Shown, not edited (binary data).
     ReadOnly,
 }
@@ -64,8 +70,14 @@ pub(crate) enum InputKind {
 pub(crate) fn input_kind(column: &ColumnMeta) -> InputKind {
     if let Some(choices) = &column.choices {
         let mut options: Vec<(String, String)> = match choices {
-            Choices::Text(values) => values.iter().map(|v| (v.to_string(), v.to_string())).collect(),
-            Choices::Integer(values) => values.iter().map(|v| (v.to_string(), v.to_string())).collect(),
+            Choices::Text(values) => values
+                .iter()
+                .map(|v| (v.to_string(), v.to_string()))
+                .collect(),
+            Choices::Integer(values) => values
+                .iter()
+                .map(|v| (v.to_string(), v.to_string()))
+                .collect(),
         };
         if column.nullable {
             options.insert(0, (String::new(), "—".into()));
@@ -77,9 +89,9 @@ pub(crate) fn input_kind(column: &ColumnMeta) -> InputKind {
             max_length: Some(n),
         },
         ColumnType::Text | ColumnType::Json => InputKind::TextArea,
-        ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt => InputKind::Number {
-            step: "1".into(),
-        },
+        ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt => {
+            InputKind::Number { step: "1".into() }
+        }
         ColumnType::Float | ColumnType::Double => InputKind::Number { step: "any".into() },
         ColumnType::Decimal(_, places) => InputKind::Number {
             step: if places == 0 {
@@ -107,9 +119,14 @@ pub(crate) fn editable(column: &ColumnMeta) -> bool {
 }
 
 fn parse_datetime(raw: &str) -> Option<NaiveDateTime> {
-    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(raw, f).ok())
+    [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(raw, f).ok())
 }
 
 fn parse_time(raw: &str) -> Option<NaiveTime> {
@@ -128,10 +145,14 @@ pub(crate) fn parse_typed(ty: &ColumnType, raw: &str) -> Result<Value, String> {
         ColumnType::Integer => Value::I32(Some(raw_trimmed.parse().map_err(|_| whole())?)),
         ColumnType::BigInt => Value::I64(Some(raw_trimmed.parse().map_err(|_| whole())?)),
         ColumnType::Float => Value::F32(Some(
-            raw_trimmed.parse().map_err(|_| "Enter a number.".to_string())?,
+            raw_trimmed
+                .parse()
+                .map_err(|_| "Enter a number.".to_string())?,
         )),
         ColumnType::Double => Value::F64(Some(
-            raw_trimmed.parse().map_err(|_| "Enter a number.".to_string())?,
+            raw_trimmed
+                .parse()
+                .map_err(|_| "Enter a number.".to_string())?,
         )),
         ColumnType::Boolean => match raw_trimmed {
             "true" | "on" | "1" | "yes" => Value::Bool(Some(true)),
@@ -159,11 +180,13 @@ pub(crate) fn parse_typed(ty: &ColumnType, raw: &str) -> Result<Value, String> {
             parse_datetime(raw_trimmed)
                 .ok_or_else(|| "Enter a valid date and time.".to_string())?,
         )),
-        ColumnType::DateTimeUtc => Value::DateTimeUtc(Some(DateTime::<Utc>::from_naive_utc_and_offset(
-            parse_datetime(raw_trimmed)
-                .ok_or_else(|| "Enter a valid date and time (UTC).".to_string())?,
-            Utc,
-        ))),
+        ColumnType::DateTimeUtc => {
+            Value::DateTimeUtc(Some(DateTime::<Utc>::from_naive_utc_and_offset(
+                parse_datetime(raw_trimmed)
+                    .ok_or_else(|| "Enter a valid date and time (UTC).".to_string())?,
+                Utc,
+            )))
+        }
         ColumnType::Uuid => Value::Uuid(Some(
             uuid::Uuid::parse_str(raw_trimmed).map_err(|_| "Enter a valid UUID.".to_string())?,
         )),

@@ -28,9 +28,10 @@ impl FilterKind {
         }
         match column.ty {
             ColumnType::Boolean => Some(FilterKind::Bool),
-            ColumnType::Date | ColumnType::DateTime | ColumnType::DateTimeUtc | ColumnType::Time => {
-                Some(FilterKind::Range)
-            }
+            ColumnType::Date
+            | ColumnType::DateTime
+            | ColumnType::DateTimeUtc
+            | ColumnType::Time => Some(FilterKind::Range),
             _ => None,
         }
     }
@@ -85,7 +86,9 @@ pub(crate) fn parse(
                     .parse::<u64>()
                     .ok()
                     .filter(|p| (1..=1_000_000).contains(p))
-                    .ok_or_else(|| bad(format!("`{}` is not a page number", value.escape_debug())))?;
+                    .ok_or_else(|| {
+                        bad(format!("`{}` is not a page number", value.escape_debug()))
+                    })?;
             }
             "_" => {}
             _ => {
@@ -104,7 +107,8 @@ pub(crate) fn parse(
                 }
                 let dyn_column = DynColumn::from_meta(meta, column)
                     .map_err(|e| HttpError::Internal(e.to_string()))?;
-                let invalid = |reason: String| bad(format!("filter `{}`: {reason}", key.escape_debug()));
+                let invalid =
+                    |reason: String| bad(format!("filter `{}`: {reason}", key.escape_debug()));
                 let condition = match (kind, lookup) {
                     (_, "isnull") if column.nullable => match value.as_str() {
                         "true" => dyn_column.is_null(true),
@@ -164,7 +168,10 @@ fn parse_range_bound(ty: &ColumnType, raw: &str, upper: bool) -> Result<strata::
 }
 
 /// The query of a list page: its filters and search, sorted.
-pub(crate) fn list_query(model: &ResolvedModel, params: &ListParams) -> Result<DynQuery, HttpError> {
+pub(crate) fn list_query(
+    model: &ResolvedModel,
+    params: &ListParams,
+) -> Result<DynQuery, HttpError> {
     let meta = model.meta;
     let internal = |e: strata::Error| HttpError::Internal(e.to_string());
     let mut query = DynQuery::new(meta);
@@ -183,7 +190,10 @@ pub(crate) fn list_query(model: &ResolvedModel, params: &ListParams) -> Result<D
         }
     }
     if let Some((column, descending)) = params.sort {
-        query = query.order_by(DynColumn::from_meta(meta, column).map_err(internal)?, descending);
+        query = query.order_by(
+            DynColumn::from_meta(meta, column).map_err(internal)?,
+            descending,
+        );
     } else {
         for term in meta.ordering {
             if let Some(column) = meta.columns.get(term.column) {

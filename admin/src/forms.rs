@@ -30,7 +30,9 @@ pub(crate) struct FormField {
 pub(crate) type Submitted = Vec<(String, String)>;
 
 fn first<'a>(form: &'a Submitted, name: &str) -> Option<&'a str> {
-    form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// A field's label: its name with spaces.
@@ -86,7 +88,9 @@ pub(crate) async fn build_fields(
                 ChoiceList::Few(choices) => {
                     field.widget = "select";
                     if column.nullable || creating {
-                        field.options.push((String::new(), "—".into(), raw.is_empty()));
+                        field
+                            .options
+                            .push((String::new(), "—".into(), raw.is_empty()));
                     }
                     for (key, label) in choices {
                         let selected = key == raw;
@@ -179,7 +183,9 @@ pub(crate) async fn build_fields(
 
 /// The many-to-many relations edited on `meta`'s form (automatic join
 /// tables only).
-pub(crate) fn editable_m2m(meta: &'static ModelMeta) -> impl Iterator<Item = &'static ManyToManyMeta> {
+pub(crate) fn editable_m2m(
+    meta: &'static ModelMeta,
+) -> impl Iterator<Item = &'static ManyToManyMeta> {
     meta.many_to_many.iter().filter(|m| m.through.is_none())
 }
 
@@ -214,7 +220,9 @@ pub(crate) async fn clean(
             }
         };
         if let Err(e) = dyn_column.check_value(&value, db.dialect()) {
-            cleaned.errors.push((column.field.to_string(), plain_reason(&e)));
+            cleaned
+                .errors
+                .push((column.field.to_string(), plain_reason(&e)));
             continue;
         }
         if let (Some(fk), false) = (&column.foreign_key, value.is_null()) {
@@ -267,7 +275,11 @@ pub(crate) async fn clean(
 
 /// The part of a strata error a form shows (its first line).
 pub(crate) fn plain_reason(e: &strata::Error) -> String {
-    e.to_string().lines().next().unwrap_or("invalid value").to_string()
+    e.to_string()
+        .lines()
+        .next()
+        .unwrap_or("invalid value")
+        .to_string()
 }
 
 /// The key of a row from its text in a URL.

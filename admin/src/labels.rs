@@ -63,7 +63,10 @@ pub(crate) async fn all_choices(
     Ok(labelled(target, rows))
 }
 
-fn labelled(target: &'static ModelMeta, rows: Vec<strata::dynamic::DynRow>) -> Vec<(String, String)> {
+fn labelled(
+    target: &'static ModelMeta,
+    rows: Vec<strata::dynamic::DynRow>,
+) -> Vec<(String, String)> {
     rows.into_iter()
         .map(|r| {
             let key = r

@@ -48,7 +48,10 @@ async fn start_driver() -> (Driver, String) {
         .unwrap_or_else(|e| panic!("cannot start `{binary}` (install chromium-driver): {e}"));
     let driver = Driver(child);
     for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
             return (driver, format!("http://127.0.0.1:{port}"));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -105,11 +108,23 @@ async fn an_editor_works_through_the_admin_in_chromium() {
     }
     let db = Db::connect("sqlite::memory:").await.expect("SQLite");
     setup(&db).await;
-    let mut ann = Author { id: 0, name: "Ann Leckie".into(), active: true };
+    let mut ann = Author {
+        id: 0,
+        name: "Ann Leckie".into(),
+        active: true,
+    };
     ann.insert(&db).await.unwrap();
-    let mut ursula = Author { id: 0, name: "Ursula K. Le Guin".into(), active: true };
+    let mut ursula = Author {
+        id: 0,
+        name: "Ursula K. Le Guin".into(),
+        active: true,
+    };
     ursula.insert(&db).await.unwrap();
-    for (title, author) in [("Ancillary Justice", &ann), ("The Dispossessed", &ursula), ("The Lathe of Heaven", &ursula)] {
+    for (title, author) in [
+        ("Ancillary Justice", &ann),
+        ("The Dispossessed", &ursula),
+        ("The Lathe of Heaven", &ursula),
+    ] {
         Book {
             id: 0,
             title: title.into(),
@@ -128,14 +143,29 @@ async fn an_editor_works_through_the_admin_in_chromium() {
 
     // Login required: the list sends us to the login page.
     c.goto(&format!("{base}/admin/adm_book")).await.unwrap();
-    assert!(c.current_url().await.unwrap().path().ends_with("/admin/login"));
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .ends_with("/admin/login"));
     fill(&c, "#username", "root").await;
     fill(&c, "#password", PASSWORD).await;
-    c.find(Locator::Css("#login")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#login"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     assert_eq!(c.current_url().await.unwrap().path(), "/admin/adm_book");
 
     // Create a book with a foreign key.
-    c.find(Locator::Css("#add")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#add"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     fill(&c, "#id_title", "The Left Hand of Darkness").await;
     fill(&c, "#id_price", "12.50").await;
     c.execute(
@@ -144,13 +174,21 @@ async fn an_editor_works_through_the_admin_in_chromium() {
     )
     .await
     .expect("set the date input");
-    c.find(Locator::Css(&format!("#id_author option[value='{}']", ursula.id)))
+    c.find(Locator::Css(&format!(
+        "#id_author option[value='{}']",
+        ursula.id
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.find(Locator::Css("#save"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
-    c.find(Locator::Css("#save")).await.unwrap().click().await.unwrap();
     assert!(text_of(&c, "p.success").await.contains("was added"));
     let created = Book::objects()
         .filter(Book::title().eq("The Left Hand of Darkness"))
@@ -167,40 +205,82 @@ async fn an_editor_works_through_the_admin_in_chromium() {
         .await
         .unwrap();
     fill(&c, "#id_price", "12.505").await;
-    c.find(Locator::Css("#save")).await.unwrap().click().await.unwrap();
-    assert!(text_of(&c, "#error_price").await.contains("no more than 2 decimal places"));
-    let kept = c.find(Locator::Css("#id_price")).await.unwrap().prop("value").await.unwrap();
-    assert_eq!(kept.as_deref(), Some("12.505"), "the input is kept");
-    screenshot(&c, "edit.png").await;
-    fill(&c, "#id_price", "13.75").await;
-    c.find(Locator::Css("#save")).await.unwrap().click().await.unwrap();
-    assert!(text_of(&c, "p.success").await.contains("was changed"));
-    let edited = Book::objects().filter(Book::id().eq(created.id)).get(&db).await.unwrap();
-    assert_eq!(edited.price, rust_decimal::Decimal::new(1375, 2));
-
-    // Search.
-    fill(&c, "#search", "left hand").await;
-    c.find(Locator::Css("#search-go")).await.unwrap().click().await.unwrap();
-    assert_eq!(text_of(&c, "#counts").await, "1 of 4 rows");
-
-    // Filter by author (clear the search first).
-    c.goto(&format!("{base}/admin/adm_book")).await.unwrap();
-    c.find(Locator::Css(&format!("#filter-author option[value='{}']", ursula.id)))
+    c.find(Locator::Css("#save"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
-    c.find(Locator::Css("#filter-author-go")).await.unwrap().click().await.unwrap();
+    assert!(text_of(&c, "#error_price")
+        .await
+        .contains("no more than 2 decimal places"));
+    let kept = c
+        .find(Locator::Css("#id_price"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("12.505"), "the input is kept");
+    screenshot(&c, "edit.png").await;
+    fill(&c, "#id_price", "13.75").await;
+    c.find(Locator::Css("#save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(text_of(&c, "p.success").await.contains("was changed"));
+    let edited = Book::objects()
+        .filter(Book::id().eq(created.id))
+        .get(&db)
+        .await
+        .unwrap();
+    assert_eq!(edited.price, rust_decimal::Decimal::new(1375, 2));
+
+    // Search.
+    fill(&c, "#search", "left hand").await;
+    c.find(Locator::Css("#search-go"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(text_of(&c, "#counts").await, "1 of 4 rows");
+
+    // Filter by author (clear the search first).
+    c.goto(&format!("{base}/admin/adm_book")).await.unwrap();
+    c.find(Locator::Css(&format!(
+        "#filter-author option[value='{}']",
+        ursula.id
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.find(Locator::Css("#filter-author-go"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     assert_eq!(text_of(&c, "#counts").await, "3 of 4 rows");
     screenshot(&c, "list.png").await;
 
     // Delete Ursula: the confirmation lists her books.
-    c.goto(&format!("{base}/admin/adm_author/{}/delete", ursula.id)).await.unwrap();
+    c.goto(&format!("{base}/admin/adm_author/{}/delete", ursula.id))
+        .await
+        .unwrap();
     let cascade = text_of(&c, "#cascade").await;
     assert!(cascade.contains("The Dispossessed"), "{cascade}");
     assert!(cascade.contains("The Left Hand of Darkness"), "{cascade}");
-    c.find(Locator::Css("#confirm-delete")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#confirm-delete"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     assert!(text_of(&c, "p.success").await.contains("deleted"));
     assert_eq!(Book::objects().count(&db).await.unwrap(), 1);
     assert_eq!(Author::objects().count(&db).await.unwrap(), 1);

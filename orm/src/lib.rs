@@ -40,13 +40,15 @@
 //!   engine;
 //! - [`types`]: [`FieldType`], how Rust types map to columns;
 //! - [`dialect`]: the SQL differences between databases;
-//! - [`schema`]: creating tables without migrations.
+//! - [`schema`]: creating tables without migrations;
+//! - [`dynamic`]: run-time checked queries over a model chosen at run
+//!   time (for tools such as the admin).
 
 mod bulk;
-pub mod dynamic;
 pub mod column_type;
 pub mod db;
 pub mod dialect;
+pub mod dynamic;
 mod error;
 pub mod meta;
 mod model;

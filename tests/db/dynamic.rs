@@ -45,7 +45,11 @@ async fn fixture(db: &Db) -> (Vec<Author>, Vec<(i64, String, bool, i64)>) {
     db.create_tables(&blog()).await.unwrap();
     let mut authors = Vec::new();
     for name in ["Ann", "Bob", "Cy"] {
-        let mut a = Author { id: 0, name: name.into(), posts: Reverse::default() };
+        let mut a = Author {
+            id: 0,
+            name: name.into(),
+            posts: Reverse::default(),
+        };
         a.insert(db).await.unwrap();
         authors.push(a);
     }
@@ -92,14 +96,28 @@ async fn dynamic_queries_select_what_rust_selects() {
             assert_eq!(query.count(&db).await.unwrap(), want.len() as u64);
             for (row, post) in rows.iter().zip(&expected) {
                 let joined = row.related("author").expect("the author is joined");
-                let name = authors.iter().find(|a| a.id == post.3).unwrap().name.clone();
+                let name = authors
+                    .iter()
+                    .find(|a| a.id == post.3)
+                    .unwrap()
+                    .name
+                    .clone();
                 assert_eq!(text(&joined[1]), name);
             }
         }
         // A page of an ordered query, and an OR of conditions.
         let id = col(Post::META, "id");
-        let page = DynQuery::new(Post::META).order_by(id, false).limit(3).offset(2);
-        let got: Vec<i64> = page.all(&db).await.unwrap().iter().map(|r| int(&r.values[0])).collect();
+        let page = DynQuery::new(Post::META)
+            .order_by(id, false)
+            .limit(3)
+            .offset(2);
+        let got: Vec<i64> = page
+            .all(&db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| int(&r.values[0]))
+            .collect();
         let want: Vec<i64> = posts.iter().skip(2).take(3).map(|p| p.0).collect();
         assert_eq!(got, want);
         let bob = authors[1].id;
@@ -108,7 +126,11 @@ async fn dynamic_queries_select_what_rust_selects() {
             title.icontains("dune").unwrap(),
         ])
         .unwrap();
-        let got = DynQuery::new(Post::META).filter(any.negate()).count(&db).await.unwrap();
+        let got = DynQuery::new(Post::META)
+            .filter(any.negate())
+            .count(&db)
+            .await
+            .unwrap();
         let want = posts
             .iter()
             .filter(|p| !(p.3 == bob || p.1.to_lowercase().contains("dune")))
@@ -123,57 +145,119 @@ async fn dynamic_writes_and_the_delete_preview() {
     each_db("dynamic_writes", |db| async move {
         let (authors, posts) = fixture(&db).await;
         let name = col(Author::META, "name");
-        let key = insert_row(&db, Author::META, vec![(name, Value::String(Some("Dee".into())))])
-            .await
-            .unwrap();
+        let key = insert_row(
+            &db,
+            Author::META,
+            vec![(name, Value::String(Some("Dee".into())))],
+        )
+        .await
+        .unwrap();
         let dee = int(&key);
-        let stored = Author::objects().filter(Author::id().eq(dee)).get(&db).await.unwrap();
-        assert_eq!(stored.name, "Dee");
-        let matched = update_row(&db, Author::META, key.clone(), vec![(name, Value::String(Some("Dee Dee".into())))])
+        let stored = Author::objects()
+            .filter(Author::id().eq(dee))
+            .get(&db)
             .await
             .unwrap();
+        assert_eq!(stored.name, "Dee");
+        let matched = update_row(
+            &db,
+            Author::META,
+            key.clone(),
+            vec![(name, Value::String(Some("Dee Dee".into())))],
+        )
+        .await
+        .unwrap();
         assert_eq!(matched, 1);
-        let stored = Author::objects().filter(Author::id().eq(dee)).get(&db).await.unwrap();
+        let stored = Author::objects()
+            .filter(Author::id().eq(dee))
+            .get(&db)
+            .await
+            .unwrap();
         assert_eq!(stored.name, "Dee Dee");
         // A value of the wrong kind, or a column of another model, is refused.
-        assert!(insert_row(&db, Author::META, vec![(name, Value::I32(Some(1)))]).await.is_err());
+        assert!(
+            insert_row(&db, Author::META, vec![(name, Value::I32(Some(1)))])
+                .await
+                .is_err()
+        );
         let title = col(Post::META, "title");
-        assert!(insert_row(&db, Author::META, vec![(title, Value::String(Some("x".into())))])
-            .await
-            .is_err());
+        assert!(insert_row(
+            &db,
+            Author::META,
+            vec![(title, Value::String(Some("x".into())))]
+        )
+        .await
+        .is_err());
 
         // Many-to-many keys.
         let mut tags = Vec::new();
         for n in ["x", "y", "z"] {
-            let mut t = Tag { id: 0, name: n.into(), posts: Reverse::default() };
+            let mut t = Tag {
+                id: 0,
+                name: n.into(),
+                posts: Reverse::default(),
+            };
             t.insert(&db).await.unwrap();
             tags.push(Value::I64(Some(t.id)));
         }
         let m2m = &Post::META.many_to_many[0];
         let first = Value::I64(Some(posts[0].0));
-        set_m2m_keys(&db, Post::META, m2m, first.clone(), vec![tags[0].clone(), tags[2].clone()])
+        set_m2m_keys(
+            &db,
+            Post::META,
+            m2m,
+            first.clone(),
+            vec![tags[0].clone(), tags[2].clone()],
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            m2m_keys(&db, Post::META, m2m, first.clone()).await.unwrap(),
+            vec![tags[0].clone(), tags[2].clone()]
+        );
+        set_m2m_keys(&db, Post::META, m2m, first.clone(), vec![tags[1].clone()])
             .await
             .unwrap();
-        assert_eq!(m2m_keys(&db, Post::META, m2m, first.clone()).await.unwrap(), vec![tags[0].clone(), tags[2].clone()]);
-        set_m2m_keys(&db, Post::META, m2m, first.clone(), vec![tags[1].clone()]).await.unwrap();
-        assert_eq!(m2m_keys(&db, Post::META, m2m, first.clone()).await.unwrap(), vec![tags[1].clone()]);
+        assert_eq!(
+            m2m_keys(&db, Post::META, m2m, first.clone()).await.unwrap(),
+            vec![tags[1].clone()]
+        );
 
         // The preview of deleting Ann lists her posts and their comments.
         let ann = &authors[0];
-        let anns_posts: Vec<i64> = posts.iter().filter(|p| p.3 == ann.id).map(|p| p.0).collect();
-        let mut c = Comment { id: 0, post: ForeignKey::new(anns_posts[0]), body: "hi".into() };
+        let anns_posts: Vec<i64> = posts
+            .iter()
+            .filter(|p| p.3 == ann.id)
+            .map(|p| p.0)
+            .collect();
+        let mut c = Comment {
+            id: 0,
+            post: ForeignKey::new(anns_posts[0]),
+            body: "hi".into(),
+        };
         c.insert(&db).await.unwrap();
-        let preview = preview_delete(&db, Author::META, vec![Value::I64(Some(ann.id))]).await.unwrap();
+        let preview = preview_delete(&db, Author::META, vec![Value::I64(Some(ann.id))])
+            .await
+            .unwrap();
         assert!(preview.allowed());
         let cascaded: Vec<(&str, Vec<i64>)> = preview
             .cascaded
             .iter()
             .map(|g| (g.model.name, g.keys.iter().map(int).collect()))
             .collect();
-        assert!(cascaded.contains(&("Post", anns_posts.clone())), "{cascaded:?}");
+        assert!(
+            cascaded.contains(&("Post", anns_posts.clone())),
+            "{cascaded:?}"
+        );
         assert!(cascaded.contains(&("Comment", vec![c.id])), "{cascaded:?}");
-        assert_eq!(Post::objects().count(&db).await.unwrap(), posts.len() as u64, "a preview deletes nothing");
-        let deleted = delete_rows(&db, Author::META, vec![Value::I64(Some(ann.id))]).await.unwrap();
+        assert_eq!(
+            Post::objects().count(&db).await.unwrap(),
+            posts.len() as u64,
+            "a preview deletes nothing"
+        );
+        let deleted = delete_rows(&db, Author::META, vec![Value::I64(Some(ann.id))])
+            .await
+            .unwrap();
         assert_eq!(deleted, 1);
         assert_eq!(
             Post::objects().count(&db).await.unwrap(),

@@ -14,7 +14,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 fn safe_next(prefix: &str, next: Option<&str>) -> String {
     let fallback = format!("{prefix}/");
     match next {
-        Some(n) if n.starts_with(&format!("{prefix}/")) && !n.starts_with("//") && !n.contains('\\') => {
+        Some(n)
+            if n.starts_with(&format!("{prefix}/"))
+                && !n.starts_with("//")
+                && !n.contains('\\') =>
+        {
             n.to_string()
         }
         _ => fallback,
@@ -22,7 +26,9 @@ fn safe_next(prefix: &str, next: Option<&str>) -> String {
 }
 
 fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 pub(crate) async fn login_page(

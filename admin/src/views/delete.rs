@@ -19,7 +19,11 @@ use strata::{ModelMeta, Value};
 const SHOWN_PER_GROUP: usize = 100;
 
 /// The labels of the rows of `meta` with keys `keys`.
-async fn labels(state: &State, meta: &'static ModelMeta, keys: &[Value]) -> Result<Vec<String>, HttpError> {
+async fn labels(
+    state: &State,
+    meta: &'static ModelMeta,
+    keys: &[Value],
+) -> Result<Vec<String>, HttpError> {
     let shown = &keys[..keys.len().min(SHOWN_PER_GROUP)];
     let pk = DynColumn::from_meta(meta, meta.pk())?;
     let rows = DynQuery::new(meta)
@@ -58,7 +62,12 @@ pub(crate) async fn render_confirmation(
         return Err(HttpError::NotFound);
     }
     let action = match keys.as_slice() {
-        [one] => format!("{}/{}/{}/delete", state.prefix, meta.table, url_encode(&input_value(one))),
+        [one] => format!(
+            "{}/{}/{}/delete",
+            state.prefix,
+            meta.table,
+            url_encode(&input_value(one))
+        ),
         _ => format!("{}/{}/action", state.prefix, meta.table),
     };
     let page = DeletePage {
@@ -101,7 +110,9 @@ pub(crate) async fn confirm_delete(
 ) -> Result<Response, HttpError> {
     let meta = model.meta;
     match strata::dynamic::delete_rows(&state.db, meta, keys.clone()).await {
-        Ok(_) => Ok(Redirect::to(&format!("{}/{}?_done=deleted", state.prefix, meta.table)).into_response()),
+        Ok(_) => Ok(
+            Redirect::to(&format!("{}/{}?_done=deleted", state.prefix, meta.table)).into_response(),
+        ),
         Err(strata::Error::Protected { .. }) | Err(strata::Error::ForeignKeyViolation { .. }) => {
             // Rows that protect these appeared since the confirmation.
             render_confirmation(state, ctx, model, keys).await

@@ -13,7 +13,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use strata::dynamic::{m2m_keys, set_m2m_keys, DynColumn, DynQuery, DynRow};
 use strata::{ModelMeta, Value};
 
-async fn load_row(state: &State, meta: &'static ModelMeta, key: &Value) -> Result<DynRow, HttpError> {
+async fn load_row(
+    state: &State,
+    meta: &'static ModelMeta,
+    key: &Value,
+) -> Result<DynRow, HttpError> {
     let pk = DynColumn::from_meta(meta, meta.pk())?;
     let condition = pk.eq(key.clone()).map_err(|_| HttpError::NotFound)?;
     DynQuery::new(meta)
@@ -128,8 +132,12 @@ pub(crate) async fn add_page(
 /// (a race with another writer).
 fn refused(e: &strata::Error) -> Option<String> {
     match e {
-        strata::Error::UniqueViolation { .. } => Some("A row with these values already exists.".into()),
-        strata::Error::ForeignKeyViolation { .. } => Some("A selected related row no longer exists.".into()),
+        strata::Error::UniqueViolation { .. } => {
+            Some("A row with these values already exists.".into())
+        }
+        strata::Error::ForeignKeyViolation { .. } => {
+            Some("A selected related row no longer exists.".into())
+        }
         strata::Error::ValueOutOfRange { .. } | strata::Error::NotNullViolation { .. } => {
             Some(crate::forms::plain_reason(e))
         }
@@ -153,7 +161,17 @@ pub(crate) async fn add(
     let cleaned = clean(&state.db, meta, &form, None).await?;
     let m2m_selected = submitted_m2m(meta, &form);
     if !cleaned.errors.is_empty() {
-        return render_form(&state, ctx, meta, None, &form, &cleaned.errors, &m2m_selected, Vec::new()).await;
+        return render_form(
+            &state,
+            ctx,
+            meta,
+            None,
+            &form,
+            &cleaned.errors,
+            &m2m_selected,
+            Vec::new(),
+        )
+        .await;
     }
     let outcome: strata::Result<()> = async {
         let mut tx = state.db.begin().await?;
@@ -165,10 +183,22 @@ pub(crate) async fn add(
     }
     .await;
     match outcome {
-        Ok(()) => Ok(Redirect::to(&format!("{}/{}?_done=added", state.prefix, meta.table)).into_response()),
+        Ok(()) => Ok(
+            Redirect::to(&format!("{}/{}?_done=added", state.prefix, meta.table)).into_response(),
+        ),
         Err(e) => match refused(&e) {
             Some(message) => {
-                render_form(&state, ctx, meta, None, &form, &[], &m2m_selected, vec![message]).await
+                render_form(
+                    &state,
+                    ctx,
+                    meta,
+                    None,
+                    &form,
+                    &[],
+                    &m2m_selected,
+                    vec![message],
+                )
+                .await
             }
             None => Err(e.into()),
         },
@@ -193,7 +223,17 @@ pub(crate) async fn edit_page(
         let keys = m2m_keys(&state.db, meta, m2m, key.clone()).await?;
         selected.push((m2m.field, keys.iter().map(input_value).collect()));
     }
-    render_form(&state, ctx, meta, Some((&key, &row)), &values, &[], &selected, Vec::new()).await
+    render_form(
+        &state,
+        ctx,
+        meta,
+        Some((&key, &row)),
+        &values,
+        &[],
+        &selected,
+        Vec::new(),
+    )
+    .await
 }
 
 pub(crate) async fn edit(
@@ -235,11 +275,22 @@ pub(crate) async fn edit(
     }
     .await;
     match outcome {
-        Ok(()) => Ok(Redirect::to(&format!("{}/{}?_done=saved", state.prefix, meta.table)).into_response()),
+        Ok(()) => Ok(
+            Redirect::to(&format!("{}/{}?_done=saved", state.prefix, meta.table)).into_response(),
+        ),
         Err(e) => match refused(&e) {
             Some(message) => {
-                render_form(&state, ctx, meta, Some((&key, &row)), &form, &[], &m2m_selected, vec![message])
-                    .await
+                render_form(
+                    &state,
+                    ctx,
+                    meta,
+                    Some((&key, &row)),
+                    &form,
+                    &[],
+                    &m2m_selected,
+                    vec![message],
+                )
+                .await
             }
             None => Err(e.into()),
         },

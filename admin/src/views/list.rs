@@ -28,7 +28,11 @@ pub(crate) async fn index(
     let mut entries = Vec::new();
     for model in &state.models {
         let count = DynQuery::new(model.meta).count(&state.db).await?;
-        entries.push((model.meta.table.to_string(), model.meta.name.to_string(), count));
+        entries.push((
+            model.meta.table.to_string(),
+            model.meta.name.to_string(),
+            count,
+        ));
     }
     let page = IndexPage {
         chrome: state.chrome(&ctx),
@@ -95,11 +99,16 @@ async fn filter_boxes(
         match kind {
             FilterKind::Bool => {
                 let without = with_param(&with_param(base, &field, None), "p", None);
-                for (label, value) in [("All", None), ("Yes", Some("true")), ("No", Some("false"))] {
+                for (label, value) in [("All", None), ("Yes", Some("true")), ("No", Some("false"))]
+                {
                     let active = b.value == value.unwrap_or("");
                     b.links.push((
                         label.to_string(),
-                        link(&state.prefix, model.meta.table, &with_param(&without, &field, value)),
+                        link(
+                            &state.prefix,
+                            model.meta.table,
+                            &with_param(&without, &field, value),
+                        ),
                         active,
                     ));
                 }
@@ -234,7 +243,13 @@ pub(crate) async fn render_list(
             .collect();
         table_rows.push((key, cells));
     }
-    let page_link = |n: u64| link(&state.prefix, meta.table, &with_param(&base, "p", Some(&n.to_string())));
+    let page_link = |n: u64| {
+        link(
+            &state.prefix,
+            meta.table,
+            &with_param(&base, "p", Some(&n.to_string())),
+        )
+    };
     let filters = filter_boxes(state, model, &params, &base).await?;
     let keep: Vec<(String, String)> = base.iter().filter(|(k, _)| k != "q").cloned().collect();
     let page = ListPage {
@@ -275,7 +290,11 @@ pub(crate) async fn list(
         Err(redirect) => return Ok(redirect),
     };
     let model = state.model(&table)?;
-    let message = match pairs.iter().find(|(k, _)| k == "_done").map(|(_, v)| v.as_str()) {
+    let message = match pairs
+        .iter()
+        .find(|(k, _)| k == "_done")
+        .map(|(_, v)| v.as_str())
+    {
         Some("added") => Some(format!("The {} was added.", model.meta.name)),
         Some("saved") => Some(format!("The {} was changed.", model.meta.name)),
         Some("deleted") => Some("The rows were deleted.".to_string()),
@@ -300,10 +319,9 @@ pub(crate) async fn bulk_action(
     let model = state.model(&table)?;
     let mut keys = Vec::new();
     for (_, raw) in form.iter().filter(|(k, _)| k == "pk") {
-        keys.push(
-            crate::forms::parse_key(model.meta, raw)
-                .ok_or_else(|| HttpError::BadRequest(format!("`{}` is not a key", raw.escape_debug())))?,
-        );
+        keys.push(crate::forms::parse_key(model.meta, raw).ok_or_else(|| {
+            HttpError::BadRequest(format!("`{}` is not a key", raw.escape_debug()))
+        })?);
     }
     let action = form
         .iter()
@@ -311,7 +329,14 @@ pub(crate) async fn bulk_action(
         .map(|(_, v)| v.as_str())
         .unwrap_or("");
     if keys.is_empty() {
-        return render_list(&state, ctx, model, &[], Some("Select rows to run an action on.".into())).await;
+        return render_list(
+            &state,
+            ctx,
+            model,
+            &[],
+            Some("Select rows to run an action on.".into()),
+        )
+        .await;
     }
     if form.iter().any(|(k, v)| k == "confirm" && v == "yes") {
         return super::delete::confirm_delete(&state, ctx, model, keys).await;

@@ -10,7 +10,11 @@ use strata_tests::each_db;
 use support::{admin, serve, setup, Author, Book, Client, Loan};
 
 async fn author(db: &Db, name: &str) -> Author {
-    let mut a = Author { id: 0, name: name.into(), active: true };
+    let mut a = Author {
+        id: 0,
+        name: name.into(),
+        active: true,
+    };
     a.insert(db).await.expect("author");
     a
 }
@@ -32,14 +36,30 @@ async fn unauthenticated_requests_are_redirected_to_login() {
     each_db("admin_unauthenticated", |db| async move {
         setup(&db).await;
         let client = Client::new(serve(admin(db.clone())).await);
-        for path in ["/admin/", "/admin/adm_book", "/admin/adm_book/add", "/admin/adm_book/1"] {
-            let r = client.http.get(format!("{}{path}", client.base)).send().await.unwrap();
+        for path in [
+            "/admin/",
+            "/admin/adm_book",
+            "/admin/adm_book/add",
+            "/admin/adm_book/1",
+        ] {
+            let r = client
+                .http
+                .get(format!("{}{path}", client.base))
+                .send()
+                .await
+                .unwrap();
             assert_eq!(r.status().as_u16(), 303, "{path}");
             let location = r.headers()["location"].to_str().unwrap().to_string();
-            assert!(location.starts_with("/admin/login?next="), "{path} -> {location}");
+            assert!(
+                location.starts_with("/admin/login?next="),
+                "{path} -> {location}"
+            );
         }
         let (status, _, location) = client.post("/admin/adm_book/add", &[("title", "x")]).await;
-        assert!(status == 403 || (status == 303 && location.is_some()), "{status}");
+        assert!(
+            status == 403 || (status == 303 && location.is_some()),
+            "{status}"
+        );
     })
     .await;
 }
@@ -52,7 +72,10 @@ async fn a_post_without_the_csrf_token_is_refused() {
         let client = Client::new(serve(admin(db.clone())).await);
         // The login form itself needs the token.
         let (status, _, _) = client
-            .post("/admin/login", &[("username", "root"), ("password", support::PASSWORD)])
+            .post(
+                "/admin/login",
+                &[("username", "root"), ("password", support::PASSWORD)],
+            )
             .await;
         assert_eq!(status, 403);
         client.login("root").await;
@@ -60,11 +83,17 @@ async fn a_post_without_the_csrf_token_is_refused() {
         let (status, body, _) = client.post("/admin/adm_author/add", &form).await;
         assert_eq!(status, 403, "{body}");
         let (status, _, _) = client
-            .post("/admin/adm_author/add", &[("name", "Bob"), ("csrf_token", &"0".repeat(64))])
+            .post(
+                "/admin/adm_author/add",
+                &[("name", "Bob"), ("csrf_token", &"0".repeat(64))],
+            )
             .await;
         assert_eq!(status, 403);
         let (status, _, _) = client
-            .post(&format!("/admin/adm_author/{}/delete", a.id), &[("confirm", "yes")])
+            .post(
+                &format!("/admin/adm_author/{}/delete", a.id),
+                &[("confirm", "yes")],
+            )
             .await;
         assert_eq!(status, 403);
         assert_eq!(Author::objects().count(&db).await.unwrap(), 1);
@@ -92,7 +121,10 @@ async fn stored_xss_payloads_are_shown_escaped() {
             assert_eq!(status, 200, "{path}");
             assert!(!body.contains("<script>"), "{path} shows raw markup");
             assert!(!body.contains("<img src=x"), "{path} shows raw markup");
-            assert!(body.contains("&lt;script&gt;") || body.contains("&#60;script&#62;"), "{path} does not show the escaped value: {body}");
+            assert!(
+                body.contains("&lt;script&gt;") || body.contains("&#60;script&#62;"),
+                "{path} does not show the escaped value: {body}"
+            );
         }
     })
     .await;
@@ -195,7 +227,9 @@ async fn search_sort_and_filters_select_the_rows_plain_rust_selects() {
             .map(|t| t.to_string())
             .collect();
         assert_eq!(shown(&body), expected);
-        let (_, body) = client.get(&format!("/admin/adm_book?author={}", bob.id)).await;
+        let (_, body) = client
+            .get(&format!("/admin/adm_book?author={}", bob.id))
+            .await;
         let expected: Vec<String> = books
             .iter()
             .filter(|b| *b.author.key() == bob.id)
@@ -206,7 +240,9 @@ async fn search_sort_and_filters_select_the_rows_plain_rust_selects() {
             .get(&format!("/admin/adm_book?author={}&q=rust", ann.id))
             .await;
         assert_eq!(shown(&body), vec!["Rust in Action".to_string()]);
-        let (_, body) = client.get("/admin/adm_book?published__gte=2020-05-18").await;
+        let (_, body) = client
+            .get("/admin/adm_book?published__gte=2020-05-18")
+            .await;
         assert!(shown(&body).is_empty());
         let (_, body) = client
             .get("/admin/adm_book?published__gte=2020-05-17&published__lte=2020-05-17")
@@ -254,7 +290,10 @@ async fn create_and_edit_validate_on_the_server_and_keep_the_input() {
         assert!(body.contains("no more than 2 decimal places"));
         assert!(body.contains("Enter a valid date"));
         assert!(body.contains("Select a valid choice."));
-        assert!(body.contains(&format!("value=\"{long_title}\"")), "input kept");
+        assert!(
+            body.contains(&format!("value=\"{long_title}\"")),
+            "input kept"
+        );
         assert!(body.contains("value=\"12.345\""), "input kept");
         assert_eq!(Book::objects().count(&db).await.unwrap(), 0);
 
@@ -280,12 +319,18 @@ async fn create_and_edit_validate_on_the_server_and_keep_the_input() {
 
         // Unique: another author named Ann is refused next to the field.
         let (status, body, _) = client
-            .post("/admin/adm_author/add", &[("csrf_token", &token), ("name", "Ann")])
+            .post(
+                "/admin/adm_author/add",
+                &[("csrf_token", &token), ("name", "Ann")],
+            )
             .await;
         assert_eq!(status, 422);
         assert!(body.contains("Author with this name already exists."));
         let (status, body, _) = client
-            .post("/admin/adm_author/add", &[("csrf_token", &token), ("name", "")])
+            .post(
+                "/admin/adm_author/add",
+                &[("csrf_token", &token), ("name", "")],
+            )
             .await;
         assert_eq!(status, 422);
         assert!(body.contains("This field is required."));
@@ -299,13 +344,28 @@ async fn create_and_edit_validate_on_the_server_and_keep_the_input() {
             .post(&path, &[("csrf_token", &token), ("name", "Ann")])
             .await;
         assert_eq!(status, 303);
-        let ann_now = Author::objects().filter(Author::id().eq(ann.id)).get(&db).await.unwrap();
+        let ann_now = Author::objects()
+            .filter(Author::id().eq(ann.id))
+            .get(&db)
+            .await
+            .unwrap();
         assert!(!ann_now.active, "an unchecked checkbox is false");
         let (status, _, _) = client
-            .post(&path, &[("csrf_token", &token), ("name", "Ann B."), ("active", "true")])
+            .post(
+                &path,
+                &[
+                    ("csrf_token", &token),
+                    ("name", "Ann B."),
+                    ("active", "true"),
+                ],
+            )
             .await;
         assert_eq!(status, 303);
-        let ann_now = Author::objects().filter(Author::id().eq(ann.id)).get(&db).await.unwrap();
+        let ann_now = Author::objects()
+            .filter(Author::id().eq(ann.id))
+            .get(&db)
+            .await
+            .unwrap();
         assert_eq!(ann_now.name, "Ann B.");
         assert!(ann_now.active);
     })
@@ -321,14 +381,20 @@ async fn delete_confirmation_lists_the_cascade_and_what_protects() {
         book(&db, "Dune", &ann).await;
         book(&db, "Emma", &ann).await;
         let lent = book(&db, "Lent", &bob).await;
-        Loan { id: 0, borrower: "Zoe".into(), book: ForeignKey::from(&lent) }
-            .insert(&db)
-            .await
-            .unwrap();
+        Loan {
+            id: 0,
+            borrower: "Zoe".into(),
+            book: ForeignKey::from(&lent),
+        }
+        .insert(&db)
+        .await
+        .unwrap();
         let client = Client::new(serve(admin(db.clone())).await);
         client.login("root").await;
 
-        let (status, body) = client.get(&format!("/admin/adm_author/{}/delete", ann.id)).await;
+        let (status, body) = client
+            .get(&format!("/admin/adm_author/{}/delete", ann.id))
+            .await;
         assert_eq!(status, 200);
         assert!(body.contains("id=\"cascade\""));
         assert!(body.contains("Book (by author): 2"));
@@ -345,7 +411,9 @@ async fn delete_confirmation_lists_the_cascade_and_what_protects() {
         assert_eq!(Book::objects().count(&db).await.unwrap(), 1);
 
         // Bob's book is lent: the loan protects it, and so Bob.
-        let (status, body) = client.get(&format!("/admin/adm_author/{}/delete", bob.id)).await;
+        let (status, body) = client
+            .get(&format!("/admin/adm_author/{}/delete", bob.id))
+            .await;
         assert_eq!(status, 200);
         assert!(body.contains("id=\"protected\""), "{body}");
         assert!(body.contains("Loan (by book): 1"));
@@ -378,7 +446,12 @@ async fn bulk_actions_delete_after_confirmation_and_run_user_actions() {
         let (status, body, _) = client
             .post(
                 "/admin/adm_book/action",
-                &[("csrf_token", &token), ("action", "rename"), ("pk", &ka), ("pk", &kb)],
+                &[
+                    ("csrf_token", &token),
+                    ("action", "rename"),
+                    ("pk", &ka),
+                    ("pk", &kb),
+                ],
             )
             .await;
         assert_eq!(status, 200);
@@ -392,23 +465,46 @@ async fn bulk_actions_delete_after_confirmation_and_run_user_actions() {
         let (status, body, _) = client
             .post(
                 "/admin/adm_book/action",
-                &[("csrf_token", &token), ("action", "delete_selected"), ("pk", &kb), ("pk", &kc)],
+                &[
+                    ("csrf_token", &token),
+                    ("action", "delete_selected"),
+                    ("pk", &kb),
+                    ("pk", &kc),
+                ],
             )
             .await;
         assert_eq!(status, 200);
         assert!(body.contains("confirm-delete"));
-        assert_eq!(Book::objects().count(&db).await.unwrap(), 3, "nothing deleted before confirming");
+        assert_eq!(
+            Book::objects().count(&db).await.unwrap(),
+            3,
+            "nothing deleted before confirming"
+        );
         let (status, _, _) = client
             .post(
                 "/admin/adm_book/action",
-                &[("csrf_token", &token), ("confirm", "yes"), ("pk", &kb), ("pk", &kc)],
+                &[
+                    ("csrf_token", &token),
+                    ("confirm", "yes"),
+                    ("pk", &kb),
+                    ("pk", &kc),
+                ],
             )
             .await;
         assert_eq!(status, 303);
-        let left: Vec<i64> = Book::objects().all(&db).await.unwrap().iter().map(|b| b.id).collect();
+        let left: Vec<i64> = Book::objects()
+            .all(&db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|b| b.id)
+            .collect();
         assert_eq!(left, vec![a.id]);
         let (status, _, _) = client
-            .post("/admin/adm_book/action", &[("csrf_token", &token), ("action", "nope"), ("pk", &ka)])
+            .post(
+                "/admin/adm_book/action",
+                &[("csrf_token", &token), ("action", "nope"), ("pk", &ka)],
+            )
             .await;
         assert_eq!(status, 400);
     })
@@ -432,13 +528,21 @@ async fn a_read_only_user_sees_but_cannot_change() {
             .await;
         assert_eq!(status, 403);
         let (status, _, _) = client
-            .post(&format!("{path}/delete"), &[("csrf_token", &token), ("confirm", "yes")])
+            .post(
+                &format!("{path}/delete"),
+                &[("csrf_token", &token), ("confirm", "yes")],
+            )
             .await;
         assert_eq!(status, 403);
         let (status, _) = client.get("/admin/adm_author/add").await;
         assert_eq!(status, 403);
         assert_eq!(
-            Author::objects().filter(Author::id().eq(ann.id)).get(&db).await.unwrap().name,
+            Author::objects()
+                .filter(Author::id().eq(ann.id))
+                .get(&db)
+                .await
+                .unwrap()
+                .name,
             "Ann"
         );
     })
@@ -451,7 +555,12 @@ async fn session_cookies_are_http_only_and_same_site() {
         setup(&db).await;
         let addr = serve(admin(db.clone()).secure_cookies(true)).await;
         let client = Client::new(addr);
-        let r = client.http.get(format!("{}/admin/login", client.base)).send().await.unwrap();
+        let r = client
+            .http
+            .get(format!("{}/admin/login", client.base))
+            .send()
+            .await
+            .unwrap();
         let cookies: Vec<String> = r
             .headers()
             .get_all("set-cookie")
@@ -471,15 +580,20 @@ async fn session_cookies_are_http_only_and_same_site() {
         let r = client
             .http
             .post(format!("{}/admin/login", client.base))
-            .form(&[("csrf_token", token.as_str()), ("username", "root"), ("password", "wrong password")])
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("username", "root"),
+                ("password", "wrong password"),
+            ])
             .send()
             .await
             .unwrap();
         assert_eq!(r.status().as_u16(), 401);
-        assert!(r.headers().get_all("set-cookie").iter().all(|c| !c
-            .to_str()
-            .unwrap()
-            .starts_with("strata_admin_session")));
+        assert!(r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .all(|c| !c.to_str().unwrap().starts_with("strata_admin_session")));
     })
     .await;
 }

@@ -25,8 +25,15 @@ async fn the_admin_serves_the_blog_after_createsuperuser() {
     let tmp = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", tmp.path().join("blog.db").display());
     // The blog program migrates and writes its sample rows.
-    let out = Command::new(env!("CARGO_BIN_EXE_blog")).arg(&url).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(env!("CARGO_BIN_EXE_blog"))
+        .arg(&url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = Command::new(env!("CARGO_BIN_EXE_manage"))
         .args(["createsuperuser", "--username", "ann", "--database", &url])
         .env("STRATA_ADMIN_PASSWORD", "a long password")

@@ -81,8 +81,9 @@ impl DynColumn {
     /// places and digits, years 1 to 9999, finite floats).
     pub fn check_value(&self, value: &Value, dialect: crate::Dialect) -> Result<()> {
         self.check_kind(value)?;
-        crate::value::check::for_column(value, &self.column.ty, dialect)
-            .map_err(|refused| refused.into_error(format!("{}.{}", self.model.name, self.column.field)))
+        crate::value::check::for_column(value, &self.column.ty, dialect).map_err(|refused| {
+            refused.into_error(format!("{}.{}", self.model.name, self.column.field))
+        })
     }
 
     fn invalid(&self, what: String) -> Error {

@@ -106,8 +106,12 @@ pub async fn insert_row(
     } else {
         let id = ex.execute(w.finish()).await?.last_insert_id;
         id.map(|id| match crate::types::null_of(&pk.ty) {
-            Value::I16(_) => i16::try_from(id).map_or(Value::I64(Some(id)), |v| Value::I16(Some(v))),
-            Value::I32(_) => i32::try_from(id).map_or(Value::I64(Some(id)), |v| Value::I32(Some(v))),
+            Value::I16(_) => {
+                i16::try_from(id).map_or(Value::I64(Some(id)), |v| Value::I16(Some(v)))
+            }
+            Value::I32(_) => {
+                i32::try_from(id).map_or(Value::I64(Some(id)), |v| Value::I32(Some(v)))
+            }
             _ => Value::I64(Some(id)),
         })
     };
