@@ -131,6 +131,7 @@ async fn an_editor_works_through_the_admin_in_chromium() {
             price: rust_decimal::Decimal::new(1499, 2),
             published: chrono::NaiveDate::from_ymd_opt(2013, 10, 1).unwrap(),
             author: ForeignKey::from(author),
+            genres: ManyToMany::default(),
         }
         .insert(&db)
         .await

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use strata::prelude::*;
 use strata_tests::each_db;
-use support::{admin, serve, setup, Author, Book, Client, Loan};
+use support::{admin, serve, setup, Author, Book, Client, Genre, Loan};
 
 async fn author(db: &Db, name: &str) -> Author {
     let mut a = Author {
@@ -26,6 +26,7 @@ async fn book(db: &Db, title: &str, author: &Author) -> Book {
         price: Decimal::new(1250, 2),
         published: NaiveDate::from_ymd_opt(2020, 5, 17).unwrap(),
         author: ForeignKey::from(author),
+        genres: ManyToMany::default(),
     };
     b.insert(db).await.expect("book");
     b
@@ -599,3 +600,80 @@ async fn session_cookies_are_http_only_and_same_site() {
 }
 
 const PASSWORD_HINT: &str = "root";
+
+#[tokio::test]
+async fn many_to_many_fields_are_multi_selects() {
+    each_db("admin_m2m", |db| async move {
+        setup(&db).await;
+        let ann = author(&db, "Ann").await;
+        let mut genres = Vec::new();
+        for name in ["Fantasy", "Poetry", "Science"] {
+            let mut g = Genre {
+                id: 0,
+                name: name.into(),
+            };
+            g.insert(&db).await.unwrap();
+            genres.push(g);
+        }
+        let client = Client::new(serve(admin(db.clone())).await);
+        client.login("root").await;
+        let (_, body) = client.get("/admin/adm_book/add").await;
+        assert!(body.contains("name=\"genres\" multiple"));
+        let token = support::csrf_in(&body);
+        let (g0, g2) = (genres[0].id.to_string(), genres[2].id.to_string());
+        let author_id = ann.id.to_string();
+        let (status, body, _) = client
+            .post(
+                "/admin/adm_book/add",
+                &[
+                    ("csrf_token", &token),
+                    ("title", "Mixed"),
+                    ("price", "1.00"),
+                    ("published", "2001-01-01"),
+                    ("author", &author_id),
+                    ("genres", &g0),
+                    ("genres", &g2),
+                ],
+            )
+            .await;
+        assert_eq!(status, 303, "{body}");
+        let saved = Book::objects().get(&db).await.unwrap();
+        let linked = |db: Db, id: i64| async move {
+            let mut ids: Vec<i64> = Genre::objects()
+                .filter(Genre::books().id().eq(id))
+                .all(&db)
+                .await
+                .unwrap()
+                .iter()
+                .map(|g| g.id)
+                .collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(
+            linked(db.clone(), saved.id).await,
+            vec![genres[0].id, genres[2].id]
+        );
+        let path = format!("/admin/adm_book/{}", saved.id);
+        let (_, body) = client.get(&path).await;
+        assert!(body.contains(&format!("value=\"{g0}\" selected")));
+        assert!(!body.contains(&format!("value=\"{}\" selected", genres[1].id)));
+        let g1 = genres[1].id.to_string();
+        let (status, _, _) = client
+            .post(
+                &path,
+                &[
+                    ("csrf_token", &token),
+                    ("title", "Mixed"),
+                    ("price", "1.00"),
+                    ("published", "2001-01-01"),
+                    ("author", &author_id),
+                    ("genres", &g1),
+                ],
+            )
+            .await;
+        assert_eq!(status, 303);
+        assert_eq!(linked(db.clone(), saved.id).await, vec![genres[1].id]);
+    })
+    .await;
+}

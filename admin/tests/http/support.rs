@@ -25,6 +25,16 @@ pub struct Book {
     pub published: chrono::NaiveDate,
     #[strata(on_delete = cascade, related_name = "books")]
     pub author: ForeignKey<Author>,
+    #[strata(related_name = "books")]
+    pub genres: ManyToMany<Genre>,
+}
+
+#[derive(Model, Debug, Clone)]
+#[strata(table = "adm_genre")]
+pub struct Genre {
+    pub id: i64,
+    #[strata(max_length = 40)]
+    pub name: String,
 }
 
 #[derive(Model, Debug, Clone)]
@@ -39,8 +49,14 @@ pub struct Loan {
 
 pub const PASSWORD: &str = "a long test password";
 
-pub fn models() -> [&'static strata::ModelMeta; 4] {
-    [AdminUser::META, Author::META, Book::META, Loan::META]
+pub fn models() -> [&'static strata::ModelMeta; 5] {
+    [
+        AdminUser::META,
+        Author::META,
+        Genre::META,
+        Book::META,
+        Loan::META,
+    ]
 }
 
 /// The admin the tests run: books with a search, filters and an action.
@@ -75,6 +91,7 @@ pub fn admin(db: Db) -> Admin {
                 }),
         )
         .register(Loan::META)
+        .register(Genre::META)
 }
 
 /// Creates the tables and the users `root` and `viewer` (read-only).
