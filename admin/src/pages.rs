@@ -107,6 +107,8 @@ pub(crate) struct FormPage {
     /// Fields shown but not edited (`(label, value)`): the key, stamps.
     pub fixed: Vec<(String, String)>,
     pub errors: Vec<String>,
+    /// Some field has an error (shown next to it, and announced on top).
+    pub has_field_errors: bool,
     pub delete_link: Option<String>,
     pub message: Option<String>,
 }

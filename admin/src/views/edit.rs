@@ -74,10 +74,11 @@ async fn render_form(
         fields,
         fixed,
         errors: top_errors,
+        has_field_errors: !errors.is_empty(),
         delete_link,
         message: None,
     };
-    let has_errors = !errors.is_empty() || !page.errors.is_empty();
+    let has_errors = page.has_field_errors || !page.errors.is_empty();
     let mut response = html(ctx.cookies, page.render()?);
     if has_errors {
         *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;

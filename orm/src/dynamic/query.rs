@@ -227,7 +227,7 @@ impl DynQuery {
             for (field, target) in &related {
                 let values = decode_columns(row, offset, target, dialect)?;
                 offset += target.columns.len();
-                let present = !values[target.primary_key].is_null();
+                let present = values.get(target.primary_key).is_some_and(|v| !v.is_null());
                 joined.push((*field, present.then_some(values)));
             }
             Ok(DynRow {
