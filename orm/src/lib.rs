@@ -41,7 +41,9 @@
 //! - [`types`]: [`FieldType`], how Rust types map to columns;
 //! - [`dialect`]: the SQL differences between databases;
 //! - [`schema`]: creating tables without migrations;
-//! - [`pagination`]: [`Paginator`] and its pages.
+//! - [`pagination`]: [`Paginator`] and its pages;
+//! - [`dynamic`]: run-time checked queries over a model chosen at run
+//!   time (for tools such as the admin).
 //!
 //! Cargo features: `sqlite` (default), `postgres`, `mysql` choose the
 //! databases; `serde` gives the relation fields `Serialize` and
@@ -53,6 +55,7 @@ pub mod column_type;
 pub mod db;
 mod db_default;
 pub mod dialect;
+pub mod dynamic;
 mod error;
 pub mod meta;
 mod model;

@@ -13,6 +13,7 @@ mod day_one_lookups;
 mod day_one_querysets;
 mod default_ordering;
 mod distinct_and_slices;
+mod dynamic;
 mod edge_values;
 mod enum_fields;
 mod executor;

@@ -7,6 +7,7 @@ mod annotate;
 mod dates;
 mod day_one;
 mod ddl;
+mod dynamic;
 mod expressions;
 mod field_defaults;
 mod field_options;

@@ -45,7 +45,13 @@ pub struct Comment {
     pub text: String,
 }
 
-/// Every model of the blog, targets first.
-pub fn models() -> [&'static strata::ModelMeta; 3] {
-    [Author::META, Post::META, Comment::META]
+/// Every model of the blog, targets first, and the admin's user table
+/// (served by `cargo run -p blog --bin admin`).
+pub fn models() -> [&'static strata::ModelMeta; 4] {
+    [
+        Author::META,
+        Post::META,
+        Comment::META,
+        strata_admin::AdminUser::META,
+    ]
 }

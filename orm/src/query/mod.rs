@@ -4,8 +4,8 @@
 pub mod aggregate;
 pub mod annotate;
 mod assign;
-mod compile;
-mod expr;
+pub(crate) mod compile;
+pub(crate) mod expr;
 mod field;
 mod field_list;
 pub(crate) mod in_list;

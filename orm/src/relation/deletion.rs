@@ -26,14 +26,14 @@ use std::sync::OnceLock;
 
 /// A foreign key of `model` (column `column`) referring to some target.
 #[derive(Clone, Copy)]
-pub(super) struct Referrer {
-    pub(super) model: &'static ModelMeta,
-    pub(super) column: &'static ColumnMeta,
-    pub(super) on_delete: OnDelete,
+pub(crate) struct Referrer {
+    pub(crate) model: &'static ModelMeta,
+    pub(crate) column: &'static ColumnMeta,
+    pub(crate) on_delete: OnDelete,
 }
 
 /// Every registered foreign key, by the address of its target's metadata.
-pub(super) fn referrers(target: &'static ModelMeta) -> &'static [Referrer] {
+pub(crate) fn referrers(target: &'static ModelMeta) -> &'static [Referrer] {
     static MAP: OnceLock<HashMap<usize, Vec<Referrer>>> = OnceLock::new();
     let map = MAP.get_or_init(|| {
         let mut map: HashMap<usize, Vec<Referrer>> = HashMap::new();

@@ -4,7 +4,7 @@
 //! the field's Rust type, so users can store their own types by
 //! implementing it (see the example on [`FieldType`]).
 
-mod auto_now;
+pub(crate) mod auto_now;
 mod builtin;
 pub(crate) mod text_formats;
 
