@@ -20,7 +20,7 @@ mod serialize;
 
 pub use foreign_key::{ForeignKey, OneToOne};
 pub use holders::{ManyToMany, Related, Reverse};
-pub use key_lookup::IntoKey;
+pub use key_lookup::{InTargets, IntoKey};
 pub use path::{
     Cardinality, JoinPath, Joined, Many, MaybeOne, NullablePath, One, OwnField, OwnKey,
     OwnNullableKey, OwnRelation, RelationKind, RelationMeta, RelationPath, SelectRelated,
