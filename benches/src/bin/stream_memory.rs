@@ -21,6 +21,7 @@ use serde_json::{json, Value};
 use std::process::Command;
 use std::time::Instant;
 use strata::prelude::*;
+use strata::AssertSqlSafe;
 
 /// The measured row: a key, a short text, a float and an integer.
 #[derive(Model, Debug, Clone)]
@@ -196,7 +197,9 @@ async fn fill(db: &Db, rows: u64) {
         num.join(" + "),
         from.join(" CROSS JOIN ")
     );
-    db.execute_raw_sql(&sql).await.expect("fill the table");
+    db.execute_raw_sql(AssertSqlSafe(sql))
+        .await
+        .expect("fill the table");
 }
 
 /// Creates the database the children read (or the SQLite file), filled;
@@ -229,11 +232,11 @@ async fn prepare(
                 .await
                 .expect("connect to the server");
             admin
-                .execute_raw_sql(&format!("DROP DATABASE IF EXISTS {DATABASE}"))
+                .execute_raw_sql(AssertSqlSafe(format!("DROP DATABASE IF EXISTS {DATABASE}")))
                 .await
                 .expect("drop an old bench database");
             admin
-                .execute_raw_sql(&format!("CREATE DATABASE {DATABASE}"))
+                .execute_raw_sql(AssertSqlSafe(format!("CREATE DATABASE {DATABASE}")))
                 .await
                 .expect("create the bench database");
             admin.close().await;
@@ -251,7 +254,9 @@ async fn prepare(
                 rt.block_on(async {
                     if let Ok(admin) = Db::connect(&admin_url).await {
                         let _ = admin
-                            .execute_raw_sql(&format!("DROP DATABASE IF EXISTS {DATABASE}"))
+                            .execute_raw_sql(AssertSqlSafe(format!(
+                                "DROP DATABASE IF EXISTS {DATABASE}"
+                            )))
                             .await;
                         admin.close().await;
                     }
