@@ -1,0 +1,193 @@
+//! The performance targets, each checked against this run's figures.
+
+use super::{fmt_ns, mig_ms, ratio, Inputs, Target, DIALECTS, PREFETCH_COUNTS, SHAPES};
+
+/// The targets of issue 6, checked on this run's figures.
+pub fn targets(inputs: &Inputs) -> Vec<Target> {
+    let mut out = Vec::new();
+    let mut worst = |name: &str,
+                     goal: &str,
+                     limit: f64,
+                     higher_is_better: bool,
+                     pairs: Vec<(String, Option<f64>)>| {
+        let measured: Vec<(String, f64)> = pairs
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v?)))
+            .collect();
+        if measured.is_empty() {
+            out.push(Target {
+                name: name.into(),
+                goal: goal.into(),
+                measured: "–".into(),
+                pass: None,
+            });
+            return;
+        }
+        let pick = measured
+            .iter()
+            .cloned()
+            .reduce(|a, b| {
+                let a_worse = if higher_is_better {
+                    a.1 <= b.1
+                } else {
+                    a.1 >= b.1
+                };
+                if a_worse {
+                    a
+                } else {
+                    b
+                }
+            })
+            .expect("not empty");
+        let failing = measured
+            .iter()
+            .filter(|(_, v)| {
+                if higher_is_better {
+                    *v < limit
+                } else {
+                    *v > limit
+                }
+            })
+            .count();
+        out.push(Target {
+            name: name.into(),
+            goal: goal.into(),
+            measured: format!(
+                "worst {:.2}x ({}); {} of {} cases miss",
+                pick.1,
+                pick.0,
+                failing,
+                measured.len()
+            ),
+            pass: Some(failing == 0),
+        });
+    };
+    let gen_pairs = |num: (&str, &str), den: (&str, &str)| -> Vec<(String, Option<f64>)> {
+        let mut v = Vec::new();
+        for dialect in DIALECTS {
+            for shape in SHAPES {
+                v.push((
+                    format!("{shape}, {dialect}"),
+                    ratio(
+                        inputs.gen(shape, dialect, num.0, num.1),
+                        inputs.gen(shape, dialect, den.0, den.1),
+                    ),
+                ));
+            }
+        }
+        v
+    };
+    worst(
+        "warm generation vs static string",
+        "strata warm / static ≤ 2.0",
+        2.0,
+        false,
+        gen_pairs(("strata", "warm"), ("static", "cold")),
+    );
+    worst(
+        "cold generation vs Diesel",
+        "diesel / strata ≥ 1.0",
+        1.0,
+        true,
+        gen_pairs(("diesel", "cold"), ("strata", "cold")),
+    );
+    worst(
+        "cold generation vs sea-query",
+        "sea-query / strata ≥ 2.0",
+        2.0,
+        true,
+        gen_pairs(("sea-query", "cold"), ("strata", "cold")),
+    );
+    let e2e_pairs = |shapes: &[&str], ns: &[u64], num: &str, den: &str| {
+        let mut v = Vec::new();
+        for backend in ["sqlite", "postgres"] {
+            for shape in shapes {
+                for &n in ns {
+                    v.push((
+                        format!("{shape}/{n}, {backend}"),
+                        ratio(
+                            inputs.e2e(backend, shape, num, n),
+                            inputs.e2e(backend, shape, den, n),
+                        ),
+                    ));
+                }
+            }
+        }
+        v
+    };
+    worst(
+        "end to end at 1 row vs sqlx",
+        "strata / sqlx ≤ 1.05",
+        1.05,
+        false,
+        e2e_pairs(
+            &["trivial", "join", "prefetch", "insert"],
+            &[1],
+            "strata",
+            "sqlx",
+        ),
+    );
+    worst(
+        "end to end at 10,000 rows vs sqlx",
+        "strata / sqlx ≤ 1.10",
+        1.10,
+        false,
+        e2e_pairs(&["trivial", "join"], &[10_000], "strata", "sqlx"),
+    );
+    let mut seaorm = e2e_pairs(&["trivial", "join"], &[1, 100, 10_000], "seaorm", "strata");
+    seaorm.extend(e2e_pairs(
+        &["prefetch"],
+        &PREFETCH_COUNTS,
+        "seaorm",
+        "strata",
+    ));
+    seaorm.extend(e2e_pairs(&["insert"], &[1, 100], "seaorm", "strata"));
+    worst(
+        "end to end vs SeaORM",
+        "seaorm / strata ≥ 1.0",
+        1.0,
+        true,
+        seaorm,
+    );
+
+    let m = inputs.migrations.as_ref();
+    let ms = |n: usize, key: &str| m.and_then(|m| mig_ms(m, n, key));
+    let worst_1000 = ["initial_ms", "change_ms", "nochange_ms"]
+        .iter()
+        .filter_map(|k| ms(1000, k).map(|v| (*k, v)))
+        .fold(None::<(&str, f64)>, |acc, x| match acc {
+            Some(a) if a.1 >= x.1 => Some(a),
+            _ => Some(x),
+        });
+    out.push(Target {
+        name: "makemigrations, 1,000 models".into(),
+        goal: "initial, change and no-change each < 100 ms".into(),
+        measured: worst_1000.map_or("–".into(), |(k, v)| {
+            format!("slowest: {} {v:.1} ms", k.trim_end_matches("_ms"))
+        }),
+        pass: worst_1000.map(|(_, v)| v < 100.0),
+    });
+    let growth = ["initial_ms", "change_ms", "nochange_ms"]
+        .iter()
+        .filter_map(|k| Some((*k, ms(10_000, k)? / ms(1_000, k)?)))
+        .fold(None::<(&str, f64)>, |acc, x| match acc {
+            Some(a) if a.1 >= x.1 => Some(a),
+            _ => Some(x),
+        });
+    out.push(Target {
+        name: "makemigrations grows linearly".into(),
+        goal: "time(10,000) / time(1,000) ≤ 15 (linear is 10)".into(),
+        measured: growth.map_or("–".into(), |(k, r)| {
+            format!("worst {r:.1} ({})", k.trim_end_matches("_ms"))
+        }),
+        pass: growth.map(|(_, r)| r <= 15.0),
+    });
+    let apply = m.and_then(|m| m["apply_sqlite"]["ms"].as_f64());
+    out.push(Target {
+        name: "migrate 1,000 models on SQLite".into(),
+        goal: "< 5 s".into(),
+        measured: apply.map_or("–".into(), |v| fmt_ns(v * 1e6)),
+        pass: apply.map(|v| v < 5_000.0),
+    });
+    out
+}
