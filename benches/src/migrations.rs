@@ -97,10 +97,35 @@ pub fn synthetic_project(n: usize) -> ProjectState {
     state
 }
 
+/// The project state of `n` models as `manage makemigrations` builds it
+/// before detecting changes: every model's state, then the project's
+/// checks (`ProjectState::validate`, what `from_models` runs). The
+/// benchmark times this inside the command, as Django's `call_command`
+/// builds its `ProjectState.from_apps` inside its own.
+pub fn project_as_loaded(n: usize) -> ProjectState {
+    let state = synthetic_project(n);
+    state.validate().expect("a valid project");
+    state
+}
+
+/// [`project_as_loaded`] with one model in a hundred changed (see
+/// [`changed_project`]), built the same way.
+pub fn changed_project_as_loaded(n: usize) -> ProjectState {
+    let mut state = synthetic_project(n);
+    change_one_in_a_hundred(&mut state);
+    state.validate().expect("a valid project");
+    state
+}
+
 /// `state` with one model in a hundred (at least one) changed: a new
 /// nullable column and a new index on it.
 pub fn changed_project(state: &ProjectState) -> ProjectState {
     let mut out = state.clone();
+    change_one_in_a_hundred(&mut out);
+    out
+}
+
+fn change_one_in_a_hundred(out: &mut ProjectState) {
     let step = 100.min(out.models.len()).max(1);
     for (i, model) in out.models.values_mut().enumerate() {
         if i % step == 0 {
@@ -115,7 +140,6 @@ pub fn changed_project(state: &ProjectState) -> ProjectState {
             });
         }
     }
-    out
 }
 
 /// Runs `makemigrations` for `state` against the migrations in `dir`,

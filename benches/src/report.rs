@@ -450,10 +450,12 @@ fn migrations_section(inputs: &Inputs, md: &mut String, out_dir: &Path) -> std::
     md.push_str(
         "Synthetic projects: each model has 13 columns (key, 10 typed columns with a unique \
          one and two defaults, a foreign key to the previous model), and a two-column index. \
-         strata: the full `makemigrations` command as a library call (load and replay the \
-         migrations directory, autodetect, render the SQL of all three dialects, write the \
-         TOML file), median of several runs; *in memory* is autodetect + render + TOML text \
-         without files. Django: `call_command(\"makemigrations\")` on the same models \
+         strata: the full `makemigrations` command as a library call (build the project \
+         state from the model definitions and check it, load and replay the migrations \
+         directory, autodetect, render the SQL of all three dialects, write the TOML file), \
+         median of several runs; *state* is building the project state alone, inside each \
+         of those runs as Django's `call_command` builds `ProjectState.from_apps` inside its \
+         own; *in memory* is autodetect + render + TOML text without files. Django: `call_command(\"makemigrations\")` on the same models \
          generated as a Django app (its `django.setup()` excluded), one run per step in a \
          fresh process. *change* touches 1% of the models (a new column and an index); \
          *no change* is `makemigrations --check`. Memory is the peak of heap bytes allocated \
@@ -463,7 +465,7 @@ fn migrations_section(inputs: &Inputs, md: &mut String, out_dir: &Path) -> std::
         let _ = writeln!(md, "Django {v}.\n");
     }
     md.push_str(
-        "| models | strata initial | in memory | peak memory | strata change | strata no change | Django initial | Django change | Django no change | Django / strata (initial) |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| models | strata initial | state | in memory | peak memory | strata change | strata no change | Django initial | Django change | Django no change | Django / strata (initial) |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     let mut strata_line = Vec::new();
     let mut django_line = Vec::new();
@@ -472,8 +474,9 @@ fn migrations_section(inputs: &Inputs, md: &mut String, out_dir: &Path) -> std::
         let peak = m["strata"][n.to_string()]["initial_peak_bytes"].as_f64();
         let _ = writeln!(
             md,
-            "| {n} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {n} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             cell(initial),
+            cell(mig_ms(m, n, "state_ms").map(|ms| ms * 1e6)),
             cell(mig_ms(m, n, "initial_in_memory_ms").map(|ms| ms * 1e6)),
             peak.map_or("–".into(), |b| format!("{:.1} MiB", b / 1048576.0)),
             cell(mig_ms(m, n, "change_ms").map(|ms| ms * 1e6)),

@@ -12,8 +12,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 use strata_benches::alloc::{reset_peak, set_enabled, snapshot, Counting};
 use strata_benches::migrations::{
-    changed_project, django_spec, initial_in_memory, run_makemigrations, synthetic_project,
-    write_migration_chain, SIZES,
+    changed_project, changed_project_as_loaded, django_spec, initial_in_memory, project_as_loaded,
+    run_makemigrations, synthetic_project, write_migration_chain, SIZES,
 };
 use strata_migrate::loader::MigrationSet;
 
@@ -59,20 +59,29 @@ fn strata_sizes(work: &Path, quick: bool) -> Value {
             (true, _) => 3,
             (false, _) => 7,
         };
-        let state = synthetic_project(n);
-        let changed = changed_project(&state);
+        // The project state is built inside every timed run, from the
+        // model definitions, as `manage makemigrations` does (and as
+        // Django's `call_command` builds `ProjectState.from_apps`).
         let dir = work.join(format!("strata-{n}"));
         let initial_ms = median_ms(
             reps,
             || clear_dir(&dir),
             || {
-                run_makemigrations(&dir, &state, false);
+                run_makemigrations(&dir, &project_as_loaded(n), false);
             },
         );
         let initial_peak = peak_bytes(|| {
             clear_dir(&dir);
-            run_makemigrations(&dir, &state, false);
+            run_makemigrations(&dir, &project_as_loaded(n), false);
         });
+        let state = project_as_loaded(n);
+        let state_ms = median_ms(
+            reps,
+            || {},
+            || {
+                std::hint::black_box(project_as_loaded(n));
+            },
+        );
         let in_memory_ms = median_ms(
             reps,
             || {},
@@ -85,18 +94,18 @@ fn strata_sizes(work: &Path, quick: bool) -> Value {
             reps,
             || {},
             || {
-                let report = run_makemigrations(&dir, &state, true);
+                let report = run_makemigrations(&dir, &project_as_loaded(n), true);
                 assert!(!report.has_changes(), "no change detected");
             },
         );
         let nochange_peak = peak_bytes(|| {
-            run_makemigrations(&dir, &state, true);
+            run_makemigrations(&dir, &project_as_loaded(n), true);
         });
         let change_ms = median_ms(
             reps,
             || remove_second(&dir),
             || {
-                let report = run_makemigrations(&dir, &changed, false);
+                let report = run_makemigrations(&dir, &changed_project_as_loaded(n), false);
                 assert!(report.has_changes(), "the change is detected");
             },
         );
@@ -105,8 +114,9 @@ fn strata_sizes(work: &Path, quick: bool) -> Value {
             .map(|m| m.len())
             .unwrap_or_default();
         println!(
-            "strata {n:>6} models: initial {initial_ms:9.2} ms (in memory {in_memory_ms:9.2} ms, \
-             peak {:.1} MiB), change {change_ms:9.2} ms, no-change {nochange_ms:9.2} ms",
+            "strata {n:>6} models: initial {initial_ms:9.2} ms (state {state_ms:7.2} ms, in memory \
+             {in_memory_ms:9.2} ms, peak {:.1} MiB), change {change_ms:9.2} ms, no-change \
+             {nochange_ms:9.2} ms",
             initial_peak as f64 / 1048576.0
         );
         out.insert(
@@ -114,6 +124,7 @@ fn strata_sizes(work: &Path, quick: bool) -> Value {
             json!({
                 "initial_ms": initial_ms,
                 "initial_in_memory_ms": in_memory_ms,
+                "state_ms": state_ms,
                 "initial_peak_bytes": initial_peak,
                 "change_ms": change_ms,
                 "nochange_ms": nochange_ms,
@@ -296,9 +307,8 @@ fn main() {
         let dir =
             std::env::temp_dir().join(format!("strata-migrate-profile-{}", std::process::id()));
         clear_dir(&dir);
-        let state = synthetic_project(n);
-        run_makemigrations(&dir, &state, false);
-        run_makemigrations(&dir, &state, true);
+        run_makemigrations(&dir, &project_as_loaded(n), false);
+        run_makemigrations(&dir, &project_as_loaded(n), true);
         let _ = std::fs::remove_dir_all(&dir);
         return;
     }
