@@ -338,3 +338,60 @@ async fn grouped_values_filter_in_having_and_order_by_aggregates() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_window_beside_a_tested_annotation_sees_only_the_kept_rows() {
+    use strata::query::window::{RowNumber, Window};
+    each_db("window_beside_tested_annotation", |db| async move {
+        let f = seed(&db).await;
+        let rows = AnnPost::objects()
+            .annotate((
+                AnnPost::tags().count(),
+                Window::new(RowNumber).order_by(AnnPost::id().asc()),
+            ))
+            .filter(Ann0.gt(0))
+            .order_by(AnnPost::id().asc())
+            .all(&db)
+            .await
+            .unwrap();
+        let got: Vec<(i64, i64, i64)> = rows.into_iter().map(|(p, (t, n))| (p.id, t, n)).collect();
+        let mut kept: Vec<(i64, i64)> = f
+            .posts
+            .iter()
+            .map(|p| {
+                let tags = f.post_tags.iter().filter(|(post, _)| *post == p.id).count() as i64;
+                (p.id, tags)
+            })
+            .filter(|(_, tags)| *tags > 0)
+            .collect();
+        kept.sort();
+        let want: Vec<(i64, i64, i64)> = kept
+            .into_iter()
+            .enumerate()
+            .map(|(i, (id, tags))| (id, tags, i as i64 + 1))
+            .collect();
+        assert_eq!(got, want, "on {}", db.dialect());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn values_ordered_by_a_window_annotation_is_a_clear_error() {
+    use strata::query::window::{RowNumber, Window};
+    each_db("values_ordered_by_window", |db| async move {
+        let _ = seed(&db).await;
+        let err = AnnPost::objects()
+            .annotate(Window::new(RowNumber).order_by(AnnPost::id().asc()))
+            .order_by(Ann0.desc())
+            .values(AnnPost::id())
+            .all(&db)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, strata::Error::InvalidQuery { reason, .. } if reason.contains("window")),
+            "{err} on {}",
+            db.dialect()
+        );
+    })
+    .await;
+}

@@ -17,7 +17,7 @@ use crate::query::annotate::{
     ConditionNode, OrderTerm,
 };
 use crate::query::IntoCondition;
-use crate::relation::{IntoPrefetch, SelectRelated};
+use crate::relation::{IntoPrefetch, PrefetchStart, SelectRelated};
 use std::marker::PhantomData;
 
 impl<M: Model> QuerySet<M> {
@@ -207,7 +207,7 @@ impl<M: Model, A: Annotations<M>> Annotated<M, A> {
 
     /// Loads a relation of the models with one more query (see
     /// [`QuerySet::prefetch_related`]).
-    pub fn prefetch_related(mut self, prefetch: impl IntoPrefetch<M>) -> Self {
+    pub fn prefetch_related<S: PrefetchStart<M>>(mut self, prefetch: impl IntoPrefetch<S>) -> Self {
         self.qs = self.qs.prefetch_related(prefetch);
         self
     }
