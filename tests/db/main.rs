@@ -5,6 +5,7 @@
 
 mod aggregates;
 mod annotate;
+mod annotate_more;
 mod auto_now;
 mod connect;
 mod connection_settings;

@@ -4,6 +4,7 @@
 
 mod aggregates;
 mod annotate;
+mod annotate_more;
 mod dates;
 mod day_one;
 mod ddl;

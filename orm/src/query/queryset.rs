@@ -33,7 +33,7 @@ use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::relation::prefetch::{self, PrefetchQuery, PrefetchSpec, RowDecoder};
-use crate::relation::{IntoPrefetch, JoinPath, RelationMeta, SelectRelated};
+use crate::relation::{IntoPrefetch, JoinPath, PrefetchStart, RelationMeta, SelectRelated};
 use crate::value::Value;
 use crate::writer::{SqlWriter, Statement};
 use std::any::Any;
@@ -212,8 +212,9 @@ impl<M: Model> QuerySet<M> {
     /// A reverse relation needs its holder field on the parent model;
     /// without one, the query fails with [`Error::InvalidQuery`] naming the
     /// field to add.
-    pub fn prefetch_related(mut self, prefetch: impl IntoPrefetch<M>) -> Self {
-        self.prefetch.push(prefetch.into_prefetch().spec);
+    pub fn prefetch_related<S: PrefetchStart<M>>(mut self, prefetch: impl IntoPrefetch<S>) -> Self {
+        self.prefetch
+            .push(S::into_start(prefetch.into_prefetch()).spec);
         self
     }
 

@@ -46,6 +46,8 @@ pub(crate) enum StatementKind {
     Aggregate,
     /// The `SELECT` of a values-queryset (`values()`, `values_list()`).
     Values,
+    /// The `SELECT` of an annotated queryset (`annotate()`).
+    Annotated,
 }
 
 /// Builds the words of a shape key.

@@ -26,5 +26,5 @@ pub use path::{
     OwnNullableKey, OwnRelation, RelationKind, RelationMeta, RelationPath, SelectRelated,
     SingleValued, SingleValuedField, MAX_HOPS,
 };
-pub use prefetch::{IntoPrefetch, Prefetch};
+pub use prefetch::{IntoPrefetch, Prefetch, PrefetchStart};
 pub use related::RelatedRows;

@@ -129,13 +129,33 @@ impl<M> std::fmt::Debug for Prefetch<M> {
 /// queryset's model (`Author::posts()`, `Author::posts().then(Post::tags())`)
 /// or a [`Prefetch`].
 #[diagnostic::on_unimplemented(
-    message = "not a relation path starting at `{M}`: prefetch_related on a `QuerySet<{M}>` follows `{M}`'s own relations",
-    label = "not a relation path starting at `{M}`",
-    note = "prefetch_related takes a relation of `{M}`, e.g. `{M}::<relation>()`, a nested path made with `.then(...)`, or a `Prefetch`"
+    message = "`{Self}` is not a relation path or a `Prefetch`",
+    label = "expected a relation path such as `Model::<relation>()`",
+    note = "prefetch_related takes a relation of the queryset's model, e.g. `Author::posts()`, a nested path made with `.then(...)`, or a `Prefetch`"
 )]
 pub trait IntoPrefetch<M> {
     /// The prefetch.
     fn into_prefetch(self) -> Prefetch<M>;
+}
+
+/// A prefetch that starts at `Self` can load the relations of a
+/// queryset of `M`: only when `Self` is `M`. `prefetch_related` checks
+/// it of the model a path starts at, so that a path of another model is
+/// an error naming the two models.
+#[diagnostic::on_unimplemented(
+    message = "a relation path starting at `{Self}` cannot prefetch for a queryset of `{M}`",
+    label = "this path starts at `{Self}`, not at `{M}`",
+    note = "prefetch_related on a `QuerySet<{M}>` follows `{M}`'s own relations: `{M}::<relation>()`, a nested path made with `.then(...)`, or a `Prefetch` of one"
+)]
+pub trait PrefetchStart<M>: Sized {
+    /// The prefetch, as one of `M`'s.
+    fn into_start(prefetch: Prefetch<Self>) -> Prefetch<M>;
+}
+
+impl<M> PrefetchStart<M> for M {
+    fn into_start(prefetch: Prefetch<M>) -> Prefetch<M> {
+        prefetch
+    }
 }
 
 impl<M> IntoPrefetch<M> for Prefetch<M> {

@@ -69,6 +69,45 @@ has! {
     Ann5 G: (A, B, C, D, E, G);
 }
 
+/// The aggregates of a grouped values-queryset
+/// (`values(..).annotate(..)`), whose values have the types of the tuple
+/// `G`: what its `filter(Ann0..)` and `order_by(Ann0..)` are checked
+/// against.
+pub struct Grouped<G>(PhantomData<fn() -> G>);
+
+macro_rules! grouped_has {
+    ($($index:ident $name:ident: ($($all:ident),+);)*) => {$(
+        impl<M, $($all: FieldType),+> HasAnnotation<M, $index> for Grouped<($($all,)+)> {
+            type Output = $name;
+            type Kind = super::Scalar;
+        }
+    )*};
+}
+
+grouped_has! {
+    Ann0 A: (A);
+    Ann0 A: (A, B);
+    Ann1 B: (A, B);
+    Ann0 A: (A, B, C);
+    Ann1 B: (A, B, C);
+    Ann2 C: (A, B, C);
+    Ann0 A: (A, B, C, D);
+    Ann1 B: (A, B, C, D);
+    Ann2 C: (A, B, C, D);
+    Ann3 D: (A, B, C, D);
+    Ann0 A: (A, B, C, D, E);
+    Ann1 B: (A, B, C, D, E);
+    Ann2 C: (A, B, C, D, E);
+    Ann3 D: (A, B, C, D, E);
+    Ann4 E: (A, B, C, D, E);
+    Ann0 A: (A, B, C, D, E, G);
+    Ann1 B: (A, B, C, D, E, G);
+    Ann2 C: (A, B, C, D, E, G);
+    Ann3 D: (A, B, C, D, E, G);
+    Ann4 E: (A, B, C, D, E, G);
+    Ann5 G: (A, B, C, D, E, G);
+}
+
 /// How an annotation is compared.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum AnnotationOp {
@@ -366,6 +405,22 @@ impl<M, A, T, C: SingleValuedField> AnnotatedOrdering<M, A> for Field<M, T, C> {
 impl<M, A: HasAnnotation<M, I>, I: AnnotationIndex> AnnotatedOrdering<M, A> for AnnotationOrder<I> {
     fn into_terms(self) -> Vec<OrderExpr<M>> {
         vec![AnnotatedOrderTerm::<M, A>::into_term(self)]
+    }
+}
+
+impl<M, A, const N: usize> AnnotatedOrdering<M, A> for [OrderBy<M>; N] {
+    fn into_terms(self) -> Vec<OrderExpr<M>> {
+        self.into_iter()
+            .map(|o| OrderExpr(OrderTerm::Fields(o)))
+            .collect()
+    }
+}
+
+impl<M, A> AnnotatedOrdering<M, A> for Vec<OrderBy<M>> {
+    fn into_terms(self) -> Vec<OrderExpr<M>> {
+        self.into_iter()
+            .map(|o| OrderExpr(OrderTerm::Fields(o)))
+            .collect()
     }
 }
 

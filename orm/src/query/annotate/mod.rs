@@ -74,19 +74,27 @@
 //! ```
 
 mod markers;
+mod named;
 mod related;
+mod select;
 mod tuple;
 
 pub use markers::{
     Ann0, Ann1, Ann2, Ann3, Ann4, Ann5, AnnotatedCondition, AnnotatedOrderTerm, AnnotatedOrdering,
-    AnnotationCompare, AnnotationIndex, AnnotationOrder, HasAnnotation,
+    AnnotationCompare, AnnotationIndex, AnnotationOrder, Grouped, HasAnnotation,
 };
 pub(crate) use markers::{AnnotationOp, ConditionNode, OrderTerm};
 #[doc(hidden)]
 pub use markers::{ConditionExpr, NoValue, OrderExpr};
+pub(crate) use named::{write_named_order, write_test};
 pub(crate) use related::RelatedNode;
 pub use related::{MultiValued, RelatedAggregate, RelatedAggregates};
-pub use tuple::{Annotations, SingleAnnotation};
+#[doc(hidden)]
+pub use select::AnnotationsOf;
+pub use select::{AnnotatedSelection, AnnotatedValueList, Selectable};
+pub use tuple::{Annotations, ChainAnnotations, SingleAnnotation};
+#[doc(hidden)]
+pub use tuple::{AsTuple, TupleAppend};
 
 use super::compile::JoinPlan;
 use super::field::Field;
@@ -94,8 +102,10 @@ use super::scalar::{may_be_null, write_node, Node, SqlType, F};
 use super::window::WindowNode;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
+use crate::query::shape::ShapeKey;
 use crate::relation::SingleValuedField;
 use crate::types::FieldType;
+use crate::value::Value;
 use crate::writer::SqlWriter;
 
 /// Marks an annotation that can be filtered on (computed before `WHERE`).
@@ -197,6 +207,50 @@ impl AnnotationNode {
             AnnotationNode::Scalar(node) => may_be_null(node),
             AnnotationNode::Related(related) => related.may_be_null(),
             AnnotationNode::Window(window) => window.may_be_null(),
+        }
+    }
+
+    /// The annotation as an expression of the row, for the statements
+    /// that test or select it where no select-list alias names it; `None`
+    /// for a window, which is no expression of one row.
+    pub(crate) fn to_node(&self) -> Option<Node> {
+        match self {
+            AnnotationNode::Scalar(node) => Some(node.clone()),
+            AnnotationNode::Related(related) => Some(related.to_node()),
+            AnnotationNode::Window(_) => None,
+        }
+    }
+
+    /// Whether it is a window function.
+    pub(crate) fn is_window(&self) -> bool {
+        matches!(self, AnnotationNode::Window(_))
+    }
+
+    /// The annotation's shape (see [`crate::query::shape`]).
+    pub(crate) fn encode(&self, key: &mut ShapeKey<'_>) {
+        match self {
+            AnnotationNode::Scalar(node) => {
+                key.push(1);
+                key.node(node);
+            }
+            AnnotationNode::Related(related) => {
+                key.push(2);
+                related.encode(key);
+            }
+            AnnotationNode::Window(window) => {
+                key.push(3);
+                window.encode(key);
+            }
+        }
+    }
+
+    /// Appends the values [`write`](AnnotationNode::write) binds, in its
+    /// order.
+    pub(crate) fn collect_binds(&self, dialect: Dialect, out: &mut Vec<Value>) {
+        match self {
+            AnnotationNode::Scalar(node) => node.collect_binds(dialect, out),
+            AnnotationNode::Related(related) => related.collect_binds(dialect, out),
+            AnnotationNode::Window(window) => window.collect_binds(dialect, out),
         }
     }
 

@@ -8,12 +8,17 @@ use crate::dialect::Dialect;
 use crate::error::Result;
 use crate::query::aggregate::{AggCast, AggFunc, AggNode, AvgOf, MinMaxOf, SumOf};
 use crate::query::compile::{write_condition, write_correlation, JoinPlan};
-use crate::query::expr::{ColRef, Expr, IntoCondition};
+use crate::query::expr::{ColRef, Expr, IntoCondition, NO_COLUMN};
 use crate::query::scalar::{Expression, Node, SqlType};
+use crate::query::shape::{collect_binds, ShapeKey};
+use crate::query::subquery::{Sub, SubqueryBody, SubqueryUse};
 use crate::relation::{JoinPath, Many, RelationKind, RelationMeta, RelationPath};
 use crate::types::FieldType;
+use crate::value::check::Refused;
+use crate::value::Value;
 use crate::writer::SqlWriter;
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 /// An aggregate of the `T` rows a relation reaches from each row of `R`,
 /// with a value of Rust type `O`: made by the methods of
@@ -219,9 +224,16 @@ impl RelatedNode {
     /// `(SELECT <aggregate> FROM <target> AS s1 [JOIN ..] WHERE
     /// <correlation> [AND <filter>])`.
     pub(crate) fn write(&self, w: &mut SqlWriter, outer: &JoinPlan) {
+        w.push_sql("(");
+        self.write_select(w, outer);
+        w.push_sql(")");
+    }
+
+    /// The `SELECT` of [`write`](RelatedNode::write), without parentheses.
+    fn write_select(&self, w: &mut SqlWriter, outer: &JoinPlan) {
         let Some((k, hop)) = self.first_many() else {
             // Refused by `check`; never written.
-            w.push_sql("NULL");
+            w.push_sql("SELECT NULL");
             return;
         };
         let rest = self.path.suffix(k + 1);
@@ -250,7 +262,7 @@ impl RelatedNode {
             filter: None,
             ..self.agg.clone()
         };
-        w.push_sql("(SELECT ");
+        w.push_sql("SELECT ");
         agg.write(w, &sub);
         sub.write_from(w);
         w.push_sql(" WHERE ");
@@ -259,7 +271,35 @@ impl RelatedNode {
             w.push_sql(" AND ");
             write_condition(w, &sub, filter);
         }
-        w.push_sql(")");
+    }
+
+    /// Appends the values [`write`](RelatedNode::write) binds, in its
+    /// order: the aggregate's argument, then its filter.
+    pub(crate) fn collect_binds(&self, dialect: Dialect, out: &mut Vec<Value>) {
+        if let Some(arg) = &self.agg.arg {
+            arg.collect_binds(dialect, out);
+        }
+        if let Some(filter) = &self.agg.filter {
+            collect_binds(dialect, filter, out);
+        }
+    }
+
+    /// The shape of the aggregate (see [`crate::query::shape`]).
+    pub(crate) fn encode(&self, key: &mut ShapeKey<'_>) {
+        key.path(&self.path);
+        key.aggregate(&self.agg);
+    }
+
+    /// The aggregate as an expression of the outer row: a scalar
+    /// subquery, for the statements that test or select it without a
+    /// select-list alias to name (`count()`, `values()`).
+    pub(crate) fn to_node(&self) -> Node {
+        let outer = self.outer_key().into_iter().collect();
+        Node::Subquery(Sub::from_body(
+            Arc::new(RelatedBody(self.clone())),
+            SubqueryUse::Scalar,
+            outer,
+        ))
     }
 
     /// An error for an aggregate strata cannot compute the same way on
@@ -317,5 +357,58 @@ impl RelatedNode {
             }
         }
         Ok(())
+    }
+}
+
+/// An aggregate over a relation as the body of a scalar subquery.
+#[derive(Debug)]
+struct RelatedBody(RelatedNode);
+
+impl SubqueryBody for RelatedBody {
+    fn write(&self, w: &mut SqlWriter, outer: &JoinPlan, prefix: JoinPath, _usage: SubqueryUse) {
+        if prefix.is_empty() {
+            self.0.write_select(w, outer);
+        } else {
+            RelatedNode {
+                path: prefix.join(&self.0.path),
+                agg: self.0.agg.clone(),
+            }
+            .write_select(w, outer);
+        }
+    }
+
+    fn encode(&self, key: &mut ShapeKey<'_>) {
+        self.0.encode(key);
+    }
+
+    fn collect_binds(&self, dialect: Dialect, _usage: SubqueryUse, out: &mut Vec<Value>) {
+        self.0.collect_binds(dialect, out);
+    }
+
+    fn check_values(&self, dialect: Dialect) -> std::result::Result<(), (ColRef, Refused)> {
+        self.0
+            .agg
+            .check_values(dialect)
+            .map_err(|(c, r)| (c.unwrap_or(NO_COLUMN), r))
+    }
+
+    fn has_decimal_arithmetic(&self) -> bool {
+        self.0.agg.cast == AggCast::Decimal
+            || self
+                .0
+                .agg
+                .arg
+                .as_ref()
+                .is_some_and(|a| a.has_decimal_arithmetic())
+            || self
+                .0
+                .agg
+                .filter
+                .as_ref()
+                .is_some_and(|f| f.has_decimal_arithmetic())
+    }
+
+    fn table(&self) -> &'static str {
+        self.0.first_many().map_or("", |(_, hop)| (hop.to)().table)
     }
 }

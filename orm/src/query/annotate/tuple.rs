@@ -65,3 +65,103 @@ tuples! {
     (A 0, B 1, C 2, D 3, E 4)
     (A 0, B 1, C 2, D 3, E 4, G 5)
 }
+
+/// The annotations `Self` followed by the annotations `B` (one or a
+/// tuple): what [`Annotated::annotate`](crate::query::Annotated::annotate)
+/// makes of an annotated queryset, up to six annotations in all.
+#[diagnostic::on_unimplemented(
+    message = "cannot add `{B}` to the annotations `{Self}` of this queryset of `{M}`",
+    label = "an annotated queryset has at most six annotations",
+    note = "`annotate(..)` on an annotated queryset appends its annotations after the ones it has (positions continue: `Ann1` after `Ann0`), up to six in all"
+)]
+pub trait ChainAnnotations<M, B> {
+    /// The annotations, in order: a tuple.
+    type Chained: Annotations<M>;
+}
+
+/// One annotation or a tuple of them, as a tuple.
+#[doc(hidden)]
+pub trait AsTuple<M> {
+    /// `(X,)` for one annotation `X`, the tuple itself for a tuple.
+    type Tuple;
+}
+
+impl<M, X: Annotation<M> + SingleAnnotation> AsTuple<M> for X {
+    type Tuple = (X,);
+}
+
+/// The tuple `Self` followed by the tuple `B`.
+#[doc(hidden)]
+pub trait TupleAppend<B> {
+    /// The joined tuple.
+    type Joined;
+}
+
+#[diagnostic::do_not_recommend]
+impl<M, A: AsTuple<M>, B: AsTuple<M>> ChainAnnotations<M, B> for A
+where
+    A::Tuple: TupleAppend<B::Tuple>,
+    <A::Tuple as TupleAppend<B::Tuple>>::Joined: Annotations<M>,
+{
+    type Chained = <A::Tuple as TupleAppend<B::Tuple>>::Joined;
+}
+
+macro_rules! as_tuples {
+    ($(($($name:ident),+))*) => {$(
+        impl<M, $($name: Annotation<M>),+> AsTuple<M> for ($($name,)+) {
+            type Tuple = ($($name,)+);
+        }
+    )*};
+}
+
+as_tuples! {
+    (A)
+    (A, B)
+    (A, B, C)
+    (A, B, C, D)
+    (A, B, C, D, E)
+    (A, B, C, D, E, G)
+}
+
+macro_rules! appends {
+    ($([$($a:ident),+] + [$($b:ident),+])*) => {$(
+        impl<$($a,)+ $($b),+> TupleAppend<($($b,)+)> for ($($a,)+) {
+            type Joined = ($($a,)+ $($b,)+);
+        }
+    )*};
+}
+
+macro_rules! appends_to_unit {
+    ($(($($b:ident),+))*) => {$(
+        impl<$($b),+> TupleAppend<($($b,)+)> for () {
+            type Joined = ($($b,)+);
+        }
+    )*};
+}
+
+appends_to_unit! {
+    (P)
+    (P, R)
+    (P, R, S)
+    (P, R, S, T)
+    (P, R, S, T, U)
+    (P, R, S, T, U, V)
+}
+
+appends! {
+    [A] + [P]
+    [A] + [P, R]
+    [A] + [P, R, S]
+    [A] + [P, R, S, T]
+    [A] + [P, R, S, T, U]
+    [A, B] + [P]
+    [A, B] + [P, R]
+    [A, B] + [P, R, S]
+    [A, B] + [P, R, S, T]
+    [A, B, C] + [P]
+    [A, B, C] + [P, R]
+    [A, B, C] + [P, R, S]
+    [A, B, C, D] + [P]
+    [A, B, C, D] + [P, R]
+    [A, B, C, D, E] + [P]
+}

@@ -17,6 +17,11 @@ impl<M: Model> QuerySet<M> {
         &self.filters
     }
 
+    /// Adds a filter.
+    pub(crate) fn push_filter(&mut self, filter: Expr) {
+        self.filters.push(filter);
+    }
+
     /// The ordering (the model's default one unless replaced).
     pub(crate) fn part_order(&self) -> &[OrderBy<M>] {
         &self.order

@@ -83,7 +83,7 @@
 
 mod sub;
 
-pub(crate) use sub::{Sub, SubqueryUse};
+pub(crate) use sub::{Sub, SubqueryBody, SubqueryUse};
 
 use crate::model::Model;
 use crate::query::expr::{ColRef, Expr, Q};
@@ -178,11 +178,7 @@ pub trait ExistsArg<O, K> {
 pub struct SubHandle(pub(crate) Sub);
 
 fn exists_of<N: Model>(qs: QuerySet<N>, outer: Vec<ColRef>) -> SubHandle {
-    let body = Body {
-        qs,
-        select: Vec::new(),
-        aggs: Vec::new(),
-    };
+    let body = Body::new(qs, Vec::new());
     SubHandle(Sub::new(body, SubqueryUse::Exists, outer))
 }
 

@@ -102,6 +102,21 @@ impl Sub {
         }
     }
 
+    /// A subquery of another kind of body than a queryset's (an
+    /// annotation's aggregate over a relation).
+    pub(crate) fn from_body(
+        body: Arc<dyn SubqueryBody>,
+        usage: SubqueryUse,
+        outer: Vec<ColRef>,
+    ) -> Sub {
+        Sub {
+            body,
+            usage,
+            prefix: JoinPath::EMPTY,
+            outer_columns: outer.into(),
+        }
+    }
+
     /// Appends the subquery's `SELECT` (without parentheses) inside the
     /// query `plan` plans.
     pub(crate) fn write(&self, w: &mut SqlWriter, plan: &JoinPlan, usage: SubqueryUse) {

@@ -5,8 +5,11 @@
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::query::aggregate::{AggCast, AggNode};
-use crate::query::compile::{normalize, write_order_by, write_where, JoinPlan};
+use crate::query::aggregate::{AggCast, AggFunc, AggNode};
+use crate::query::annotate::{
+    write_named_order, write_test, AnnotationNode, AnnotationOp, ConditionNode, OrderTerm,
+};
+use crate::query::compile::{normalize, write_order_by, write_order_terms, write_where, JoinPlan};
 use crate::query::expr::{ColRef, Expr};
 use crate::query::scalar::{may_be_null, write_node, Node};
 use crate::query::shape::ShapeKey;
@@ -21,6 +24,31 @@ pub(crate) struct Body<M: Model> {
     pub(crate) qs: QuerySet<M>,
     pub(crate) select: Vec<Node>,
     pub(crate) aggs: Vec<AggNode>,
+    /// The annotations of the annotated queryset the values come from,
+    /// checked as it checks them.
+    pub(crate) checks: Vec<AnnotationNode>,
+    /// Why the statement cannot run, found while building it.
+    pub(crate) refusal: Option<&'static str>,
+    /// Tests of the aggregates (`values(..).annotate(..).filter(Ann0..)`),
+    /// in `HAVING`.
+    pub(crate) having: Vec<ConditionNode>,
+    /// An ordering by fields and aggregates, replacing the queryset's.
+    pub(crate) agg_order: Option<Vec<OrderTerm<M>>>,
+}
+
+impl<M: Model> Body<M> {
+    /// The `SELECT` of `select` over `qs`.
+    pub(crate) fn new(qs: QuerySet<M>, select: Vec<Node>) -> Self {
+        Body {
+            qs,
+            select,
+            aggs: Vec::new(),
+            checks: Vec::new(),
+            refusal: None,
+            having: Vec::new(),
+            agg_order: None,
+        }
+    }
 }
 
 impl<M: Model> Clone for Body<M> {
@@ -29,6 +57,10 @@ impl<M: Model> Clone for Body<M> {
             qs: self.qs.clone(),
             select: self.select.clone(),
             aggs: self.aggs.clone(),
+            checks: self.checks.clone(),
+            refusal: self.refusal,
+            having: self.having.clone(),
+            agg_order: self.agg_order.clone(),
         }
     }
 }
@@ -39,6 +71,8 @@ impl<M: Model> std::fmt::Debug for Body<M> {
             .field("queryset", &self.qs)
             .field("select", &self.select)
             .field("annotate", &self.aggs)
+            .field("having", &self.having)
+            .field("order", &self.agg_order)
             .finish()
     }
 }
@@ -63,8 +97,19 @@ impl<M: Model> Body<M> {
             plan.add_condition(filter);
         }
         if with_order {
-            for term in self.qs.part_order() {
-                term.for_each_column(&mut |c| plan.add_column(c));
+            match &self.agg_order {
+                Some(order) => {
+                    for term in order {
+                        if let OrderTerm::Fields(term) = term {
+                            term.for_each_column(&mut |c| plan.add_column(c));
+                        }
+                    }
+                }
+                None => {
+                    for term in self.qs.part_order() {
+                        term.for_each_column(&mut |c| plan.add_column(c));
+                    }
+                }
             }
         }
         for node in &self.select {
@@ -159,12 +204,17 @@ impl<M: Model> Body<M> {
                 w.push_identifier("v");
             }
         }
-        for agg in &self.aggs {
+        let aliased = self.orders_by_aggregate();
+        for (i, agg) in self.aggs.iter().enumerate() {
             if !first {
                 w.push_sql(", ");
             }
             first = false;
             agg.write(w, plan);
+            if aliased {
+                w.push_sql(" AS ");
+                w.push_identifier(&format!("strata_a{i}"));
+            }
         }
         plan.write_from(w);
         let filters = self.qs.part_filters();
@@ -191,11 +241,79 @@ impl<M: Model> Body<M> {
                 w.push_sql(&i.to_string());
             }
         }
+        self.write_having(w, plan);
         if self.writes_order(usage) {
-            write_order_by(w, plan, self.qs.part_order());
+            match &self.agg_order {
+                Some(order) => self.write_agg_order(w, plan, order),
+                None => write_order_by(w, plan, self.qs.part_order()),
+            }
         }
         let (limit, offset) = self.qs.part_slice();
         w.dialect().imp().write_limit_offset(w, limit, offset);
+    }
+
+    /// Whether the ordering names an aggregate, which is then selected
+    /// with an alias to order by.
+    fn orders_by_aggregate(&self) -> bool {
+        self.agg_order
+            .iter()
+            .flatten()
+            .any(|t| matches!(t, OrderTerm::Annotation { .. }))
+    }
+
+    /// Appends ` HAVING ..`: the tests of the aggregates, each written
+    /// out (PostgreSQL cannot name a select-list alias there).
+    fn write_having(&self, w: &mut SqlWriter, plan: &JoinPlan) {
+        let mut first = true;
+        for condition in &self.having {
+            let ConditionNode::Annotation { index, op, value } = condition else {
+                continue;
+            };
+            w.push_sql(if first { " HAVING " } else { " AND " });
+            first = false;
+            let Some(agg) = self.aggs.get(*index) else {
+                // The types guarantee the aggregate exists.
+                w.push_sql("1 = 0");
+                continue;
+            };
+            let may_be_null = agg.func != AggFunc::Count;
+            write_test(w, *op, value.as_ref(), may_be_null, &mut |w| {
+                agg.write(w, plan)
+            });
+        }
+    }
+
+    /// Appends ` ORDER BY ..` of fields and aggregates (by alias).
+    fn write_agg_order(&self, w: &mut SqlWriter, plan: &JoinPlan, order: &[OrderTerm<M>]) {
+        if order.is_empty() {
+            return;
+        }
+        w.push_sql(" ORDER BY ");
+        for (i, term) in order.iter().enumerate() {
+            if i > 0 {
+                w.push_sql(", ");
+            }
+            match term {
+                OrderTerm::Fields(term) => write_order_terms(w, plan, std::slice::from_ref(term)),
+                OrderTerm::Annotation {
+                    index,
+                    descending,
+                    nulls_first,
+                } => {
+                    let may_be_null = self
+                        .aggs
+                        .get(*index)
+                        .is_some_and(|a| a.func != AggFunc::Count);
+                    write_named_order(
+                        w,
+                        &format!("strata_a{index}"),
+                        *descending,
+                        *nulls_first,
+                        may_be_null,
+                    );
+                }
+            }
+        }
     }
 
     /// The values the `SELECT` binds, in order.
@@ -220,8 +338,27 @@ impl<M: Model> Body<M> {
                 node.collect_binds(dialect, out);
             }
         }
+        for condition in &self.having {
+            if let ConditionNode::Annotation { index, value, .. } = condition {
+                if let Some(agg) = self.aggs.get(*index) {
+                    agg.collect_binds(dialect, out);
+                }
+                if let Some(value) = value {
+                    out.push(value.clone());
+                }
+            }
+        }
         if self.writes_order(usage) {
-            self.qs.part_order_binds(dialect, out);
+            match &self.agg_order {
+                Some(order) => {
+                    for term in order {
+                        if let OrderTerm::Fields(term) = term {
+                            term.collect_binds(dialect, out);
+                        }
+                    }
+                }
+                None => self.qs.part_order_binds(dialect, out),
+            }
         }
         self.qs.part_limit_binds(out);
     }
@@ -236,6 +373,45 @@ impl<M: Model> Body<M> {
         key.push(self.aggs.len());
         for agg in &self.aggs {
             key.aggregate(agg);
+        }
+        if self.having.is_empty() && self.agg_order.is_none() {
+            return;
+        }
+        key.push(self.having.len());
+        for condition in &self.having {
+            if let ConditionNode::Annotation { index, op, value } = condition {
+                key.push(*index);
+                key.push(match op {
+                    AnnotationOp::Compare(op) => 16 + *op as usize,
+                    AnnotationOp::NotEqual => 1,
+                    AnnotationOp::IsNull(is_null) => 2 + usize::from(*is_null),
+                });
+                key.flag(value.is_some());
+            }
+        }
+        match &self.agg_order {
+            None => key.push(0),
+            Some(order) => {
+                key.push(1 + order.len());
+                for term in order {
+                    match term {
+                        OrderTerm::Fields(term) => {
+                            key.push(1);
+                            term.encode(key);
+                        }
+                        OrderTerm::Annotation {
+                            index,
+                            descending,
+                            nulls_first,
+                        } => {
+                            key.push(2);
+                            key.push(*index);
+                            key.flag(*descending);
+                            key.push(nulls_first.map_or(0, |f| 1 + usize::from(f)));
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -280,7 +456,25 @@ impl<M: Model> Body<M> {
     pub(crate) fn check(&self, dialect: Dialect) -> Result<()> {
         let model = M::META.name;
         let invalid = |reason: String| Error::InvalidQuery { model, reason };
+        if let Some(reason) = self.refusal {
+            return Err(invalid(reason.into()));
+        }
         self.qs.part_check(dialect)?;
+        for annotation in &self.checks {
+            annotation.check(model, dialect)?;
+        }
+        for condition in &self.having {
+            if let ConditionNode::Annotation {
+                index,
+                value: Some(value),
+                ..
+            } = condition
+            {
+                crate::value::check::for_filter(value, dialect).map_err(|refused| {
+                    refused.into_error(format!("aggregate {} of {model}", index + 1))
+                })?;
+            }
+        }
         self.check_selected_values(dialect)
             .map_err(|(column, refused)| {
                 let name = match column {
@@ -318,7 +512,17 @@ impl<M: Model> Body<M> {
             } else {
                 "values(..).distinct()"
             };
-            for term in self.qs.part_order() {
+            let fields: Vec<&crate::query::order::OrderBy<M>> = match &self.agg_order {
+                Some(order) => order
+                    .iter()
+                    .filter_map(|t| match t {
+                        OrderTerm::Fields(term) => Some(term),
+                        OrderTerm::Annotation { .. } => None,
+                    })
+                    .collect(),
+                None => self.qs.part_order().iter().collect(),
+            };
+            for term in fields {
                 let selected = term.expr.is_none() && {
                     let column = normalize(ColRef {
                         column: term.column,

@@ -61,6 +61,7 @@ mod body;
 mod select;
 
 pub(crate) use body::Body;
+pub(crate) use select::typed;
 pub use select::{
     Annotations, Concat, Flat, Selected, Selection, SingleColumn, ValueList, ValueRow,
 };
@@ -69,6 +70,9 @@ use crate::db::Executor;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::model::Model;
+use crate::query::annotate::{
+    AnnotatedCondition, AnnotatedOrdering, ConditionNode, Grouped, TupleAppend,
+};
 use crate::query::expr::IntoCondition;
 use crate::query::in_list::check_bind_count;
 use crate::query::order::IntoOrderBy;
@@ -89,12 +93,18 @@ use std::marker::PhantomData;
 /// refuses it on every database). Both drop the model's default ordering
 /// (`#[strata(ordering(...))]`) by themselves, as Django does for a
 /// `GROUP BY`; order after them by selected fields.
-pub struct ValuesQuerySet<M: Model, R> {
+///
+/// `G` is the tuple of the types of the aggregates
+/// [`annotate`](ValuesQuerySet::annotate) added (`()` for none): after
+/// it, [`filter`](ValuesQuerySet::filter) also takes tests of them
+/// (`Ann0.gt(1)`, in `HAVING`) and [`order_by`](ValuesQuerySet::order_by)
+/// orderings on them (`Ann0.desc()`), by position among the aggregates.
+pub struct ValuesQuerySet<M: Model, R, G = ()> {
     pub(crate) body: Body<M>,
-    _row: PhantomData<fn() -> R>,
+    _row: PhantomData<fn() -> (R, G)>,
 }
 
-impl<M: Model, R> Clone for ValuesQuerySet<M, R> {
+impl<M: Model, R, G> Clone for ValuesQuerySet<M, R, G> {
     fn clone(&self) -> Self {
         ValuesQuerySet {
             body: self.body.clone(),
@@ -103,7 +113,7 @@ impl<M: Model, R> Clone for ValuesQuerySet<M, R> {
     }
 }
 
-impl<M: Model, R> std::fmt::Debug for ValuesQuerySet<M, R> {
+impl<M: Model, R, G> std::fmt::Debug for ValuesQuerySet<M, R, G> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.body.fmt(f)
     }
@@ -130,12 +140,61 @@ impl<M: Model> QuerySet<M> {
 
 impl<M: Model, R> ValuesQuerySet<M, R> {
     fn new(qs: QuerySet<M>, select: Vec<crate::query::scalar::Node>) -> Self {
+        Self::from_body(Body::new(qs, select))
+    }
+
+    /// Keeps the rows matching `condition`.
+    pub fn filter(self, condition: impl IntoCondition<M>) -> Self {
+        self.map_qs(|qs| qs.filter(condition))
+    }
+
+    /// Orders the rows, replacing any earlier ordering.
+    pub fn order_by(self, order: impl IntoOrderBy<M>) -> Self {
+        self.map_qs(|qs| qs.order_by(order))
+    }
+}
+
+macro_rules! grouped {
+    ($(($($g:ident),+))*) => {$(
+        impl<M: Model, R, $($g),+> ValuesQuerySet<M, R, ($($g,)+)> {
+            /// Keeps the rows matching `condition`: a condition on `M`'s
+            /// fields (in `WHERE`, before grouping), or a test of one of
+            /// the aggregates by position, `Ann0.gt(1)`, with a value of
+            /// its type (in `HAVING`, after grouping).
+            pub fn filter(mut self, condition: impl AnnotatedCondition<M, Grouped<($($g,)+)>>) -> Self {
+                match condition.into_annotated_condition().0 {
+                    ConditionNode::Fields(expr) => self.body.qs.push_filter(expr),
+                    having => self.body.having.push(having),
+                }
+                self
+            }
+
+            /// Orders the rows by selected fields and by the aggregates
+            /// (`Ann0.desc()`, or a tuple like
+            /// `(Ann0.desc(), Post::author_id().asc())`), replacing any
+            /// earlier ordering.
+            pub fn order_by(mut self, order: impl AnnotatedOrdering<M, Grouped<($($g,)+)>>) -> Self {
+                self.body.agg_order = Some(order.into_terms().into_iter().map(|t| t.0).collect());
+                self
+            }
+        }
+    )*};
+}
+
+grouped! {
+    (A)
+    (A, B)
+    (A, B, C)
+    (A, B, C, D)
+    (A, B, C, D, E)
+    (A, B, C, D, E, F5)
+}
+
+impl<M: Model, R, G> ValuesQuerySet<M, R, G> {
+    /// The values-queryset of `body`.
+    pub(crate) fn from_body(body: Body<M>) -> Self {
         ValuesQuerySet {
-            body: Body {
-                qs,
-                select,
-                aggs: Vec::new(),
-            },
+            body,
             _row: PhantomData,
         }
     }
@@ -145,19 +204,9 @@ impl<M: Model, R> ValuesQuerySet<M, R> {
         self
     }
 
-    /// Keeps the rows matching `condition`.
-    pub fn filter(self, condition: impl IntoCondition<M>) -> Self {
-        self.map_qs(|qs| qs.filter(condition))
-    }
-
     /// Drops the rows matching `condition` (see [`QuerySet::exclude`]).
     pub fn exclude(self, condition: impl IntoCondition<M>) -> Self {
         self.map_qs(|qs| qs.exclude(condition))
-    }
-
-    /// Orders the rows, replacing any earlier ordering.
-    pub fn order_by(self, order: impl IntoOrderBy<M>) -> Self {
-        self.map_qs(|qs| qs.order_by(order))
     }
 
     /// Returns at most `n` rows.
@@ -192,7 +241,7 @@ impl<M: Model, R> ValuesQuerySet<M, R> {
                     && o.descending == d.descending
                     && std::ptr::eq(o.column, &M::META.columns[d.column])
             });
-        if is_default {
+        if is_default && self.body.agg_order.is_none() {
             self.body.qs.set_part_order(Vec::new());
         }
     }
@@ -204,9 +253,39 @@ impl<M: Model, R> ValuesQuerySet<M, R> {
     /// `(String, i64)`. Filters apply before grouping (SQL's `WHERE`).
     /// The model's default ordering is dropped; order afterwards by
     /// selected fields.
-    pub fn annotate<A: Annotations<M>>(mut self, aggregates: A) -> ValuesQuerySet<M, R::Output>
+    ///
+    /// The aggregates are then `Ann0`, `Ann1`, .. (continuing after an
+    /// earlier `annotate`): `filter(Ann0.gt(1))` tests one in `HAVING`,
+    /// `order_by(Ann0.desc())` orders by it.
+    ///
+    /// ```
+    /// use strata::prelude::*;
+    /// use strata::query::aggregate::Count;
+    ///
+    /// #[derive(Model, Debug)]
+    /// struct Post {
+    ///     id: i64,
+    ///     author_id: i64,
+    /// }
+    ///
+    /// let stmt = Post::objects()
+    ///     .values(Post::author_id())
+    ///     .annotate(Count::all())
+    ///     .filter(Ann0.gt(1))
+    ///     .order_by(Ann0.desc())
+    ///     .sql(Dialect::Postgres);
+    /// assert_eq!(
+    ///     stmt.sql,
+    ///     r#"SELECT "author_id", COUNT(*) AS "strata_a0" FROM "post" GROUP BY 1 HAVING COUNT(*) > $1 ORDER BY "strata_a0" DESC"#
+    /// );
+    /// ```
+    pub fn annotate<A: Annotations<M>>(
+        mut self,
+        aggregates: A,
+    ) -> ValuesQuerySet<M, R::Output, G::Joined>
     where
         R: Concat<A::Row>,
+        G: TupleAppend<A::Row>,
     {
         self.drop_default_ordering();
         self.body
@@ -239,7 +318,7 @@ impl<M: Model, R> ValuesQuerySet<M, R> {
     }
 }
 
-impl<M: Model, R: ValueRow> ValuesQuerySet<M, R> {
+impl<M: Model, R: ValueRow, G> ValuesQuerySet<M, R, G> {
     /// Runs the query and returns every row, decoded as `R` says.
     pub async fn all(&self, mut ex: impl Executor) -> Result<Vec<R::Output>> {
         let dialect = ex.dialect();

@@ -49,7 +49,7 @@ impl<M, T: SqlType> Selection<M> for F<M, T> {
 /// type some results otherwise (PostgreSQL's `char_length` is an
 /// `integer` where strata's `length()` is an `i64`). Columns and
 /// subqueries of columns already have their field's type.
-fn typed<T: FieldType>(node: Node) -> Node {
+pub(crate) fn typed<T: FieldType>(node: Node) -> Node {
     use crate::column_type::ColumnType;
     use crate::query::scalar::CastTarget;
     if matches!(node, Node::Column(_) | Node::Outer(_) | Node::Subquery(_)) {

@@ -51,7 +51,9 @@ use super::order::{IntoOrderBy, OrderBy};
 use super::scalar::{may_be_null, write_node, CastTarget, Expression, Node, SqlType};
 use crate::dialect::Dialect;
 use crate::error::Result;
+use crate::query::shape::ShapeKey;
 use crate::types::FieldType;
+use crate::value::Value;
 use crate::writer::SqlWriter;
 use std::marker::PhantomData;
 
@@ -381,6 +383,93 @@ impl WindowNode {
                 w.push_sql(" ELSE ");
                 write_node(w, plan, default);
                 w.push_sql(" END");
+            }
+        }
+    }
+
+    /// The window's shape (see [`crate::query::shape`]): its function,
+    /// partition and order.
+    pub(crate) fn encode(&self, key: &mut ShapeKey<'_>) {
+        match &self.func {
+            WindowFunc::RowNumber => key.push(1),
+            WindowFunc::Rank => key.push(2),
+            WindowFunc::DenseRank => key.push(3),
+            WindowFunc::Shift {
+                lead,
+                arg,
+                offset,
+                default,
+            } => {
+                key.push(4);
+                key.flag(*lead);
+                // Written as a literal, so part of the text.
+                key.push(*offset as usize);
+                key.node(arg);
+                key.flag(default.is_some());
+                if let Some(default) = default {
+                    key.node(default);
+                }
+            }
+            WindowFunc::Aggregate(agg) => {
+                key.push(5);
+                key.aggregate(agg);
+            }
+        }
+        key.push(self.partition.len());
+        for node in &self.partition {
+            key.node(node);
+        }
+        key.push(self.order.len());
+        for term in &self.order {
+            term.encode(key);
+        }
+    }
+
+    /// Appends the values of ` OVER (..)`, in order.
+    fn collect_over_binds(&self, dialect: Dialect, out: &mut Vec<Value>) {
+        for node in &self.partition {
+            node.collect_binds(dialect, out);
+        }
+        for term in &self.order {
+            term.collect_binds(dialect, out);
+        }
+    }
+
+    /// Appends the values [`write`](WindowNode::write) binds, in its
+    /// order.
+    pub(crate) fn collect_binds(&self, dialect: Dialect, out: &mut Vec<Value>) {
+        match &self.func {
+            WindowFunc::RowNumber | WindowFunc::Rank | WindowFunc::DenseRank => {
+                self.collect_over_binds(dialect, out)
+            }
+            WindowFunc::Aggregate(agg) => {
+                agg.collect_binds(dialect, out);
+                self.collect_over_binds(dialect, out);
+            }
+            WindowFunc::Shift { arg, default, .. } => {
+                let native = dialect.imp().window_shift_default();
+                match default.as_deref() {
+                    None => {
+                        arg.collect_binds(dialect, out);
+                        self.collect_over_binds(dialect, out);
+                    }
+                    Some(default) if native => {
+                        arg.collect_binds(dialect, out);
+                        default.collect_binds(dialect, out);
+                        self.collect_over_binds(dialect, out);
+                    }
+                    Some(default) if !may_be_null(arg) => {
+                        arg.collect_binds(dialect, out);
+                        self.collect_over_binds(dialect, out);
+                        default.collect_binds(dialect, out);
+                    }
+                    Some(default) => {
+                        self.collect_over_binds(dialect, out);
+                        arg.collect_binds(dialect, out);
+                        self.collect_over_binds(dialect, out);
+                        default.collect_binds(dialect, out);
+                    }
+                }
             }
         }
     }
