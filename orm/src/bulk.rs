@@ -16,6 +16,47 @@ use crate::writer::{SqlWriter, Statement};
 use std::collections::HashMap;
 use std::marker::PhantomData;
 
+/// The `INSERT` statements of [`Model::bulk_create`], one per batch that
+/// fits the dialect's bind-parameter limit, rendered as they are taken
+/// (see [`Model::bulk_create_statements`]).
+pub struct BulkStatements<'a, M> {
+    batches: std::slice::Chunks<'a, M>,
+    dialect: Dialect,
+}
+
+impl<'a, M: Model> BulkStatements<'a, M> {
+    pub(crate) fn new(objects: &'a [M], dialect: Dialect) -> Self {
+        BulkStatements {
+            batches: bulk_batches(objects, dialect),
+            dialect,
+        }
+    }
+}
+
+impl<M: Model> Iterator for BulkStatements<'_, M> {
+    type Item = Statement;
+
+    fn next(&mut self) -> Option<Statement> {
+        let batch = self.batches.next()?;
+        Some(crate::model::insert_batch(batch, self.dialect))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.batches.size_hint()
+    }
+}
+
+impl<M: Model> ExactSizeIterator for BulkStatements<'_, M> {}
+
+impl<M> std::fmt::Debug for BulkStatements<'_, M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BulkStatements")
+            .field("batches_left", &self.batches.len())
+            .field("dialect", &self.dialect)
+            .finish()
+    }
+}
+
 /// Rows one `bulk_update` statement writes at most: each row's `CASE`
 /// is searched linearly, so a statement costs rows × rows comparisons
 /// (updating 14,000 rows in statements of up to 13,107 rows took about

@@ -71,7 +71,7 @@ pub mod types;
 mod value;
 mod writer;
 
-pub use bulk::OnConflict;
+pub use bulk::{BulkStatements, OnConflict};
 pub use column_type::{ColumnType, CustomColumnType};
 pub use db::{Conn, Executor, Isolation, Transaction, TxFuture};
 pub use db::{ConnectOptions, Db, ExecResult, Row};

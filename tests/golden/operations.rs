@@ -72,3 +72,18 @@ fn bulk_create_batches_respect_each_databases_bind_limit() {
             .all(|s| s.binds.len() <= dialect.max_bind_params()));
     }
 }
+
+#[test]
+fn bulk_create_statements_yield_the_batches_of_bulk_create_sql_one_by_one() {
+    let rows: Vec<Article> = (0..20_000)
+        .map(|i| Article::new(&format!("t{i}"), "a", i))
+        .collect();
+    for dialect in Dialect::ALL {
+        let statements = Article::bulk_create_statements(&rows, dialect);
+        let expected = Article::bulk_create_sql(&rows, dialect);
+        assert_eq!(statements.len(), expected.len(), "{dialect}");
+        assert_eq!(statements.collect::<Vec<_>>(), expected, "{dialect}");
+        let one = Article::bulk_create_statements(&rows[..3], dialect);
+        assert_eq!(one.len(), 1, "{dialect}");
+    }
+}

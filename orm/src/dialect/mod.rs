@@ -8,6 +8,7 @@ mod sqlite;
 use crate::column_type::ColumnType;
 use crate::meta::Literal;
 pub(crate) use crate::query::in_list::JsonKind;
+use crate::query::lookups::LikeText;
 pub(crate) use crate::query::scalar::CastTarget;
 use crate::query::scalar::{DatePart, TimeKind, TruncUnit};
 use crate::writer::SqlWriter;
@@ -192,35 +193,6 @@ pub(crate) fn push_decimal(out: &mut String, mut n: usize) {
     out.push_str(std::str::from_utf8(&digits[start..]).expect("ASCII digits"));
 }
 
-/// Appends `text` with `%`, `_` and the escape character itself escaped,
-/// so that it matches literally inside a `LIKE` pattern.
-fn push_escaped_like(out: &mut String, text: &str) {
-    if !text.contains(['%', '_', LIKE_ESCAPE]) {
-        out.push_str(text);
-        return;
-    }
-    for ch in text.chars() {
-        if ch == '%' || ch == '_' || ch == LIKE_ESCAPE {
-            out.push(LIKE_ESCAPE);
-        }
-        out.push(ch);
-    }
-}
-
-/// The `LIKE` pattern of a lookup: the escaped text with `%` where the
-/// lookup allows anything.
-pub(crate) fn like_pattern(lookup: TextLookup, text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    if matches!(lookup, TextLookup::Contains | TextLookup::EndsWith) {
-        out.push('%');
-    }
-    push_escaped_like(&mut out, text);
-    if matches!(lookup, TextLookup::Contains | TextLookup::StartsWith) {
-        out.push('%');
-    }
-    out
-}
-
 /// The differences between databases. Defaults follow standard SQL as
 /// PostgreSQL speaks it; each dialect overrides what it must.
 pub(crate) trait SqlDialect: Sync {
@@ -342,11 +314,11 @@ pub(crate) trait SqlDialect: Sync {
         &self,
         w: &mut SqlWriter,
         column: &dyn Fn(&mut SqlWriter),
-        lookup: TextLookup,
+        _lookup: TextLookup,
         case_insensitive: bool,
-        text: &str,
+        text: &LikeText,
     ) {
-        let pattern = crate::Value::String(Some(like_pattern(lookup, text)));
+        let pattern = crate::Value::String(Some(text.pattern().to_owned()));
         if case_insensitive {
             w.push_sql("LOWER(");
             column(w);
@@ -364,15 +336,15 @@ pub(crate) trait SqlDialect: Sync {
     /// Appends the values [`write_text_lookup`](SqlDialect::write_text_lookup)
     /// binds, in its order (the statement cache binds them without
     /// rendering): here the one `LIKE` pattern, with `%`, `_` and the
-    /// escape character escaped.
+    /// escape character escaped (once, when the condition was built).
     fn text_binds(
         &self,
-        lookup: TextLookup,
+        _lookup: TextLookup,
         _case_insensitive: bool,
-        text: &str,
+        text: &LikeText,
         out: &mut Vec<crate::Value>,
     ) {
-        out.push(crate::Value::String(Some(like_pattern(lookup, text))));
+        out.push(crate::Value::String(Some(text.pattern().to_owned())));
     }
 
     /// Whether a list of values of one kind is bound as one array

@@ -7,6 +7,7 @@
 use super::{CastTarget, JsonKind, SqlDialect, TextLookup};
 use crate::column_type::ColumnType;
 use crate::meta::Literal;
+use crate::query::lookups::LikeText;
 use crate::query::scalar::{DatePart, TimeKind, TruncUnit};
 use crate::types::text_formats;
 use crate::writer::SqlWriter;
@@ -190,8 +191,9 @@ impl SqlDialect for Sqlite {
         column: &dyn Fn(&mut SqlWriter),
         lookup: TextLookup,
         case_insensitive: bool,
-        text: &str,
+        text: &LikeText,
     ) {
+        let text = text.text(lookup);
         let folded = |w: &mut SqlWriter, write: &dyn Fn(&mut SqlWriter)| {
             if case_insensitive {
                 w.push_sql("LOWER(");
@@ -242,9 +244,10 @@ impl SqlDialect for Sqlite {
         &self,
         lookup: TextLookup,
         _case_insensitive: bool,
-        text: &str,
+        text: &LikeText,
         out: &mut Vec<Value>,
     ) {
+        let text = text.text(lookup);
         let times = match lookup {
             TextLookup::StartsWith | TextLookup::EndsWith => 2,
             TextLookup::Contains | TextLookup::Exact => 1,

@@ -149,7 +149,7 @@ impl DynColumn {
             column: self.col_ref(),
             lookup: TextLookup::Contains,
             case_insensitive: true,
-            text: text.to_owned(),
+            text: crate::query::lookups::LikeText::new(TextLookup::Contains, text),
         }))
     }
 }

@@ -243,7 +243,8 @@ pub(crate) enum Expr {
         column: ColRef,
         lookup: TextLookup,
         case_insensitive: bool,
-        text: String,
+        /// The text and its `LIKE` pattern, escaped once.
+        text: super::lookups::LikeText,
     },
     /// A lookup each database spells its own way (regex, JSON).
     Lookup {

@@ -166,7 +166,7 @@ impl<M, T, C> Field<M, T, C> {
             column: self.col_ref(),
             lookup,
             case_insensitive,
-            text: text.to_owned(),
+            text: super::lookups::LikeText::new(lookup, text),
         })
     }
 }

@@ -77,9 +77,11 @@
 //!
 
 pub(crate) mod json;
+mod like;
 pub(crate) mod regex;
 
 pub use json::{JsonField, JsonPath};
+pub(crate) use like::LikeText;
 
 use crate::dialect::Dialect;
 use crate::value::Value;
