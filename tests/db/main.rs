@@ -28,6 +28,7 @@ mod less_ceremony;
 mod long_in_lists;
 mod multi_valued;
 mod pagination;
+mod prefetch_copies;
 mod querysets;
 mod relations;
 mod roundtrip;

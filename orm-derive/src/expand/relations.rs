@@ -219,24 +219,18 @@ pub(super) fn relation_static(p: &TokenStream, r: RelStatic) -> TokenStream {
             quote!(::core::option::Option::None),
         ]
     });
-    let (attach, store, children) = match holds {
-        Holds::One(field) => {
-            let holder = quote!(|m| &mut m.#field as &mut dyn #p::HoldsRelated<#to>);
-            (
-                quote!(|obj, value| #p::attach::<#from, #to>(obj, value, #holder)),
-                quote!(|obj, items| #p::store_one::<#from, #to>(obj, items, #holder)),
-                quote!(|obj| #p::children_one::<#from, #to>(obj, #holder)),
-            )
-        }
+    let (attach, holder) = match holds {
+        Holds::One(field) => (
+            quote!(|obj, value| #p::attach::<#from, #to>(obj, value, |m| &mut m.#field as &mut dyn #p::HoldsRelated<#to>)),
+            quote!(|m| ::core::result::Result::Ok(#p::Slot::One(&mut m.#field as &mut dyn #p::HoldsRelated<#to>))),
+        ),
         Holds::Many(field) => (
             quote!(|_, _| {}),
-            quote!(|obj, items| #p::store_many::<#from, #to>(obj, items, |m| &mut m.#field)),
-            quote!(|obj| #p::children_many::<#from, #to>(obj, |m| &mut m.#field)),
+            quote!(|m| ::core::result::Result::Ok(#p::Slot::Many(&mut m.#field))),
         ),
         Holds::Reverse(name) => (
             quote!(|_, _| {}),
-            quote!(|obj, items| #p::store_reverse::<#from, #to>(obj, items, #name)),
-            quote!(|obj| #p::children_reverse::<#from, #to>(obj, #name)),
+            quote!(|m| #p::reverse_holder::<#from, #to>(m, #name)),
         ),
     };
     quote! {
@@ -253,11 +247,8 @@ pub(super) fn relation_static(p: &TokenStream, r: RelStatic) -> TokenStream {
             through: #through,
             decode_target: #p::decode_related::<#to>,
             attach: #attach,
-            parent_key: #p::pk_of::<#from>,
-            decode_key: #p::decode_pk::<#from>,
             query: #p::default_query::<#to>,
-            store: #store,
-            children: #children,
+            prefetch: |parents, query| #p::prefetch_level::<#from, #to>(parents, query, #holder),
         };
     }
 }

@@ -32,7 +32,7 @@ use crate::db::{Executor, Row};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::relation::prefetch::{self, PrefetchQuery, PrefetchSpec, RowDecoder};
+use crate::relation::prefetch::{self, PrefetchQuery, PrefetchSpec};
 use crate::relation::{IntoPrefetch, JoinPath, PrefetchStart, RelationMeta, SelectRelated};
 use crate::value::Value;
 use crate::writer::{SqlWriter, Statement};
@@ -534,18 +534,47 @@ impl<M: Model> PrefetchQuery for QuerySet<M> {
         self.prefetch_sql(dialect, hop, keys)
     }
 
-    fn decoder(&self) -> Box<RowDecoder<'_>> {
-        let plan = self.plan(true);
-        let selected = self.selected_paths(&plan);
-        let mut attach_order: Vec<usize> = (0..selected.len()).collect();
-        attach_order.sort_by_key(|&i| std::cmp::Reverse(selected[i].len()));
-        Box::new(move |row| {
-            let model = self.decode(row, &selected, &attach_order, &mut Vec::new())?;
-            Ok(Box::new(model) as Box<dyn Any + Send>)
-        })
+    fn as_any(&self) -> &dyn Any {
+        self
     }
 
     fn extra_binds(&self, dialect: Dialect) -> usize {
         self.prefetch_extra_binds(dialect)
+    }
+}
+
+/// What a prefetch level decodes its rows with: the queryset's
+/// select_related paths and their attach order, worked out once for all
+/// the rows, and scratch space reused from row to row.
+pub(crate) struct PrefetchDecoder {
+    selected: Vec<JoinPath>,
+    attach_order: Vec<usize>,
+    scratch: Vec<Option<Box<dyn Any + Send>>>,
+}
+
+impl<M: Model> QuerySet<M> {
+    /// The decoder of this queryset's prefetched rows.
+    pub(crate) fn prefetch_decoder(&self) -> PrefetchDecoder {
+        let plan = self.plan(true);
+        let selected = self.selected_paths(&plan);
+        let mut attach_order: Vec<usize> = (0..selected.len()).collect();
+        attach_order.sort_by_key(|&i| std::cmp::Reverse(selected[i].len()));
+        PrefetchDecoder {
+            scratch: Vec::with_capacity(selected.len()),
+            selected,
+            attach_order,
+        }
+    }
+
+    /// Decodes one prefetched row into a model, with its select_related
+    /// targets.
+    #[inline]
+    pub(crate) fn decode_prefetched(&self, decoder: &mut PrefetchDecoder, row: &Row) -> Result<M> {
+        self.decode(
+            row,
+            &decoder.selected,
+            &decoder.attach_order,
+            &mut decoder.scratch,
+        )
     }
 }

@@ -12,6 +12,7 @@ mod holders;
 mod key;
 #[doc(hidden)]
 pub mod key_lookup;
+mod level;
 mod path;
 pub(crate) mod prefetch;
 mod related;

@@ -3,15 +3,11 @@
 use crate::db::Row;
 use crate::error::Result;
 use crate::meta::ModelMeta;
-use crate::value::Value;
 use std::any::Any;
 
 /// A related row decoded from a join, type-erased until it is attached to
 /// the field that holds it; `None` when the join found no row.
 pub type LoadedRelated = Option<Box<dyn Any + Send>>;
-
-/// A prefetched row, type-erased until it is stored in its holder.
-pub type LoadedRow = Box<dyn Any + Send>;
 
 /// How a relation is walked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,23 +61,22 @@ pub struct RelationMeta {
     /// Stores a decoded target into the declaring model's field.
     #[doc(hidden)]
     pub attach: fn(&mut (dyn Any + Send), LoadedRelated),
-    /// Prefetching: the key a `from` row is matched on: its primary key.
-    #[doc(hidden)]
-    pub parent_key: fn(&(dyn Any + Send)) -> Option<Value>,
-    /// Prefetching: decodes the key column selected after `to`'s columns.
-    #[doc(hidden)]
-    pub decode_key: fn(&Row, usize) -> Result<Value>,
     /// Prefetching: the query of `to`'s rows when no custom one is given.
     #[doc(hidden)]
     pub query: fn() -> std::sync::Arc<dyn super::prefetch::PrefetchQuery>,
-    /// Prefetching: stores the loaded `to` rows into the `from` row.
+    /// Prefetching: the level of this relation for a batch of `from`
+    /// rows, reading `to` rows with the given query (a queryset of `to`)
+    /// into the `from` rows' holder field.
     #[doc(hidden)]
-    pub store: fn(&mut (dyn Any + Send), Vec<LoadedRow>) -> Result<()>,
-    /// Prefetching: the loaded `to` rows of a `from` row, for the next
-    /// level of a nested prefetch.
-    #[doc(hidden)]
-    pub children: for<'a> fn(&'a mut (dyn Any + Send)) -> Vec<&'a mut (dyn Any + Send)>,
+    pub prefetch: StartLevel,
 }
+
+/// Starts a prefetch level of a relation (see [`RelationMeta::prefetch`]).
+#[doc(hidden)]
+pub type StartLevel = for<'p, 'r> fn(
+    &'p mut [&'r mut (dyn Any + Send)],
+    std::sync::Arc<dyn super::prefetch::PrefetchQuery>,
+) -> Result<Box<dyn super::level::PrefetchLevel<'p> + 'p>>;
 
 impl RelationMeta {
     /// Many-to-many only: the join table's name.

@@ -3,9 +3,9 @@
 //! database's bind limit), matched to
 //! its parents in memory, and stored in the parents' holder fields.
 
-use super::key::{Key, KeyMap, KeySet};
+use super::level::PrefetchLevel;
 use super::path::{JoinPath, RelationMeta, RelationPath};
-use crate::db::{Executor, Row};
+use crate::db::Executor;
 use crate::dialect::Dialect;
 use crate::error::Result;
 use crate::model::Model;
@@ -19,9 +19,6 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 
-/// Decodes one prefetched row into its (type-erased) model.
-pub type RowDecoder<'a> = dyn Fn(&Row) -> Result<Box<dyn Any + Send>> + Send + Sync + 'a;
-
 /// A boxed future that may cross threads.
 pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -33,8 +30,9 @@ pub trait PrefetchQuery: Send + Sync {
     /// primary keys `keys`, the parent key selected last.
     fn statement(&self, dialect: Dialect, hop: &'static RelationMeta, keys: &[Value]) -> Statement;
 
-    /// A decoder for the rows of that statement.
-    fn decoder(&self) -> Box<RowDecoder<'_>>;
+    /// The queryset itself, for the level that decodes its rows into
+    /// its model.
+    fn as_any(&self) -> &dyn Any;
 
     /// How many binds the query needs besides the keys.
     fn extra_binds(&self, dialect: Dialect) -> usize;
@@ -221,17 +219,6 @@ fn load_level<'a, E: Executor>(
                 .filter(|s| s.path.len() == 1)
                 .find_map(|s| s.query.clone())
                 .unwrap_or_else(|| (hop.query)());
-            let keys = distinct_keys(&parents, hop);
-            let rows = fetch_level(&mut *ex, keys, hop, query.as_ref()).await?;
-            let decode = query.decoder();
-            for parent in parents.iter_mut() {
-                let found = (hop.parent_key)(&**parent).and_then(|key| rows.get(&Key::from(key)));
-                let mut children = Vec::with_capacity(found.map_or(0, Vec::len));
-                for row in found.into_iter().flatten() {
-                    children.push(decode(row)?);
-                }
-                (hop.store)(&mut **parent, children)?;
-            }
             let deeper: Vec<PrefetchSpec> = group
                 .iter()
                 .filter(|s| s.path.len() > 1)
@@ -240,11 +227,10 @@ fn load_level<'a, E: Executor>(
                     query: s.query.clone(),
                 })
                 .collect();
+            let mut level = (hop.prefetch)(&mut parents, Arc::clone(&query))?;
+            fetch_level(&mut *ex, level.as_mut(), hop, query.as_ref()).await?;
+            let children = level.finish(!deeper.is_empty())?;
             if !deeper.is_empty() {
-                let children: Vec<&mut (dyn Any + Send)> = parents
-                    .iter_mut()
-                    .flat_map(|p| (hop.children)(&mut **p))
-                    .collect();
                 load_level(&mut *ex, children, deeper).await?;
             }
         }
@@ -252,33 +238,18 @@ fn load_level<'a, E: Executor>(
     })
 }
 
-/// The parents' keys, each once, in order.
-fn distinct_keys(parents: &[&mut (dyn Any + Send)], hop: &RelationMeta) -> Vec<Value> {
-    let mut seen = KeySet::default();
-    let mut keys = Vec::new();
-    for parent in parents {
-        if let Some(key) = (hop.parent_key)(&**parent) {
-            if seen.insert(Key::from(key.clone())) {
-                keys.push(key);
-            }
-        }
-    }
-    keys
-}
-
 /// Runs the query of one level for the parents' distinct keys, in chunks
-/// that fit the bind limit, and groups the rows by parent key. Rows are
-/// kept undecoded: a parent that appears several times (reached through a
-/// forward relation) decodes its own copy.
+/// that fit the bind limit, each row decoded into its parent's children
+/// as the driver reads it.
 async fn fetch_level<E: Executor>(
     ex: &mut E,
-    keys: Vec<Value>,
+    level: &mut (dyn PrefetchLevel<'_> + '_),
     hop: &'static RelationMeta,
     query: &dyn PrefetchQuery,
-) -> Result<KeyMap<Vec<Row>>> {
-    let mut by_key: KeyMap<Vec<Row>> = KeyMap::default();
+) -> Result<()> {
+    let keys = level.take_keys();
     if keys.is_empty() {
-        return Ok(by_key);
+        return Ok(());
     }
     let dialect = ex.dialect();
     // Keys are all of the parent's key type: one array parameter where
@@ -296,15 +267,7 @@ async fn fetch_level<E: Executor>(
     for keys in keys.chunks(chunk) {
         let stmt = query.statement(dialect, hop, keys);
         check_bind_count((hop.to)().name, &stmt)?;
-        let rows = ex
-            .fetch_owned(stmt, |row| {
-                let key = (hop.decode_key)(&row, row.len().saturating_sub(1))?;
-                Ok((Key::from(key), row))
-            })
-            .await?;
-        for (key, row) in rows {
-            by_key.entry(key).or_default().push(row);
-        }
+        ex.fetch_owned(stmt, |row| level.push(row)).await?;
     }
-    Ok(by_key)
+    Ok(())
 }

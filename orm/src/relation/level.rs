@@ -1,0 +1,210 @@
+//! One level of a prefetch, typed: the parents (`M`) of a batch, the rows
+//! of `T` the level's query returns decoded straight into per-parent
+//! vectors as they arrive, and stored into each parent's holder field at
+//! the end. One hash lookup per row (its parent key), no boxing per row.
+//!
+//! A parent that appears several times in the batch (a row reached through
+//! a forward relation by several others, or a queryset that repeats rows)
+//! gets its own copy of the children: the rows of such a key are kept and
+//! decoded once more for each further occurrence (`T` need not be
+//! `Clone`).
+
+use super::holders::Related;
+use super::key::{Key, KeyMap};
+use super::prefetch::PrefetchQuery;
+use crate::db::Row;
+use crate::error::{Error, Result};
+use crate::model::{decode_field, Model};
+use crate::query::queryset::PrefetchDecoder;
+use crate::query::QuerySet;
+use crate::types::FieldType;
+use crate::value::Value;
+use std::any::Any;
+use std::sync::Arc;
+
+/// Where one parent keeps the rows of a relation: a `ForeignKey` /
+/// `OneToOne` field (at most one row) or a [`Related`] holder.
+pub enum Slot<'a, T> {
+    /// A forward relation's field.
+    One(&'a mut dyn super::glue::HoldsRelated<T>),
+    /// A `ManyToMany<T>` / `Reverse<T>` field.
+    Many(&'a mut Related<T>),
+}
+
+impl<'a, T> Slot<'a, T> {
+    fn store(self, mut rows: Vec<T>) {
+        match self {
+            Slot::One(field) => {
+                rows.truncate(1);
+                field.set_loaded(rows.pop().map(Box::new));
+            }
+            Slot::Many(holder) => holder.set_loaded(rows),
+        }
+    }
+
+    fn children(self, out: &mut Vec<&'a mut (dyn Any + Send)>)
+    where
+        T: Send + 'static,
+    {
+        match self {
+            Slot::One(field) => out.extend(field.loaded_mut().map(|t| t as &mut (dyn Any + Send))),
+            Slot::Many(holder) => out.extend(
+                holder
+                    .rows_mut()
+                    .iter_mut()
+                    .map(|t| t as &mut (dyn Any + Send)),
+            ),
+        }
+    }
+}
+
+/// A parent's holder of one relation, as the derive writes it.
+pub type HolderOf<M, T> = for<'m> fn(&'m mut M) -> Result<Slot<'m, T>>;
+
+/// One level of a prefetch for a batch of parents, its types erased.
+#[doc(hidden)]
+pub trait PrefetchLevel<'p>: Send {
+    /// The parents' distinct keys, in order, to bind (taken once).
+    fn take_keys(&mut self) -> Vec<Value>;
+
+    /// Decodes one row of the level's query (its parent key selected
+    /// last) into the children of its parent.
+    fn push(&mut self, row: Row) -> Result<()>;
+
+    /// Stores every parent's children into its holder (empty when the
+    /// query found none); returns the stored rows when `children` is set,
+    /// for the next level of a nested prefetch.
+    fn finish(self: Box<Self>, children: bool) -> Result<Vec<&'p mut (dyn Any + Send)>>;
+}
+
+/// The typed level behind [`PrefetchLevel`].
+struct Level<'p, M: Model, T: Model> {
+    parents: Vec<&'p mut M>,
+    /// The group (distinct key) of each parent.
+    group_of: Vec<u32>,
+    /// The parent each group's decoded rows go to: its first occurrence.
+    first: Vec<u32>,
+    /// Whether a group has several parents.
+    shared: Vec<bool>,
+    index: KeyMap<u32>,
+    keys: Vec<Value>,
+    children: Vec<Vec<T>>,
+    /// The rows of shared groups, kept to decode further copies.
+    kept: Vec<(u32, Row)>,
+    query: Arc<dyn PrefetchQuery>,
+    decoder: PrefetchDecoder,
+    holder: HolderOf<M, T>,
+}
+
+/// Starts the level of a relation from `M` to `T` for `parents` (rows of
+/// `M`; others are skipped), reading rows of `T` with `query`.
+pub fn prefetch_level<'p, M: Model, T: Model>(
+    parents: &'p mut [&mut (dyn Any + Send)],
+    query: Arc<dyn PrefetchQuery>,
+    holder: HolderOf<M, T>,
+) -> Result<Box<dyn PrefetchLevel<'p> + 'p>> {
+    let Some(typed) = query.as_any().downcast_ref::<QuerySet<T>>() else {
+        return Err(Error::InvalidQuery {
+            model: T::META.name,
+            reason: "the prefetch queryset is not a queryset of the relation's model".into(),
+        });
+    };
+    let decoder = typed.prefetch_decoder();
+    let n = parents.len();
+    let mut level = Level {
+        parents: Vec::with_capacity(n),
+        group_of: Vec::with_capacity(n),
+        first: Vec::with_capacity(n),
+        shared: Vec::with_capacity(n),
+        index: KeyMap::with_capacity_and_hasher(n, Default::default()),
+        keys: Vec::with_capacity(n),
+        children: Vec::new(),
+        kept: Vec::new(),
+        query,
+        decoder,
+        holder,
+    };
+    for parent in parents.iter_mut() {
+        let Some(model) = parent.downcast_mut::<M>() else {
+            continue;
+        };
+        let value = model.pk_value();
+        let next = level.first.len() as u32;
+        let group = *level.index.entry(Key::from(value.clone())).or_insert(next);
+        if group == next {
+            level.first.push(level.parents.len() as u32);
+            level.shared.push(false);
+            level.keys.push(value);
+        } else {
+            level.shared[group as usize] = true;
+        }
+        level.group_of.push(group);
+        level.parents.push(model);
+    }
+    level.children = (0..level.first.len()).map(|_| Vec::new()).collect();
+    Ok(Box::new(level))
+}
+
+impl<M: Model, T: Model> Level<'_, M, T> {
+    fn decode(&mut self, row: &Row) -> Result<T> {
+        // Checked when the level was made.
+        match self.query.as_any().downcast_ref::<QuerySet<T>>() {
+            Some(qs) => qs.decode_prefetched(&mut self.decoder, row),
+            None => Err(Error::InvalidQuery {
+                model: T::META.name,
+                reason: "the prefetch queryset is not a queryset of the relation's model".into(),
+            }),
+        }
+    }
+}
+
+impl<'p, M: Model, T: Model> PrefetchLevel<'p> for Level<'p, M, T> {
+    fn take_keys(&mut self) -> Vec<Value> {
+        std::mem::take(&mut self.keys)
+    }
+
+    fn push(&mut self, row: Row) -> Result<()> {
+        let at = row.len().saturating_sub(1);
+        let key = decode_field::<M, M::Key>(&row, at, M::META.primary_key)?;
+        let Some(&group) = self.index.get(&Key::from(key.to_value())) else {
+            return Ok(());
+        };
+        let child = self.decode(&row)?;
+        let group = group as usize;
+        self.children[group].push(child);
+        if self.shared[group] {
+            self.kept.push((group as u32, row));
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>, children: bool) -> Result<Vec<&'p mut (dyn Any + Send)>> {
+        let mut kept: Vec<Vec<Row>> = Vec::new();
+        if !self.kept.is_empty() {
+            kept = (0..self.first.len()).map(|_| Vec::new()).collect();
+            for (group, row) in std::mem::take(&mut self.kept) {
+                kept[group as usize].push(row);
+            }
+        }
+        let parents = std::mem::take(&mut self.parents);
+        let mut out = Vec::new();
+        for (i, parent) in parents.into_iter().enumerate() {
+            let group = self.group_of[i] as usize;
+            let rows = if self.first[group] as usize == i {
+                std::mem::take(&mut self.children[group])
+            } else {
+                let rows = kept.get(group).map_or(&[][..], Vec::as_slice);
+                let mut copy = Vec::with_capacity(rows.len());
+                for row in rows {
+                    copy.push(self.decode(row)?);
+                }
+                copy
+            };
+            (self.holder)(&mut *parent)?.store(rows);
+            if children {
+                (self.holder)(parent)?.children(&mut out);
+            }
+        }
+        Ok(out)
+    }
+}
