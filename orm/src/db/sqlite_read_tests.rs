@@ -328,3 +328,19 @@ async fn reads_in_a_transaction_see_its_writes_and_leave_it_to_sqlx() {
         .unwrap();
     assert_eq!(after, vec![0]);
 }
+
+#[tokio::test]
+async fn a_read_limited_to_a_few_rows_runs_through_sqlx_and_a_longer_one_in_place() {
+    let db = values_db().await;
+    let limited = |n: i64| Statement {
+        dialect: Dialect::Sqlite,
+        sql: "SELECT x FROM v LIMIT ?".into(),
+        binds: vec![Value::I64(Some(n))],
+    };
+    let stepped = |row: &Row| Ok(matches!(row, Row::SqliteStep(_)));
+    assert_eq!(db.fetch(limited(2), stepped).await.unwrap(), vec![false; 2]);
+    assert_eq!(
+        db.fetch(limited(30), stepped).await.unwrap(),
+        vec![true; 30]
+    );
+}
