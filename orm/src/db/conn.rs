@@ -283,7 +283,8 @@ impl Conn {
         stmt: Statement,
         decode: impl FnMut(&Row) -> Result<T> + Send,
     ) -> Result<Vec<T>> {
-        self.fetch_owned(stmt, row_decoder(decode)).await
+        let db = self.db.clone();
+        fetch_borrowed(&db, self.session(), stmt, decode).await
     }
 
     /// Runs a query and hands each row, owned, to `decode`.
@@ -390,7 +391,8 @@ impl Transaction<'_> {
         stmt: Statement,
         decode: impl FnMut(&Row) -> Result<T> + Send,
     ) -> Result<Vec<T>> {
-        self.fetch_owned(stmt, row_decoder(decode)).await
+        let db = self.db.clone();
+        fetch_borrowed(&db, self.session(), stmt, decode).await
     }
 
     /// Runs a query and hands each row, owned, to `decode`.
@@ -544,11 +546,28 @@ async fn execute(db: &Db, session: Session<'_>, stmt: Statement) -> Result<ExecR
     result.map_err(|source| db.query_error(std::sync::Arc::unwrap_or_clone(sql), source))
 }
 
-/// Turns a decoder of borrowed rows into one of owned rows.
-fn row_decoder<T>(
+/// Runs a query whose rows `decode` borrows: on SQLite through the read
+/// path of `sqlite_read` when the statement is a plain read, else as
+/// [`fetch`] does.
+pub(super) async fn fetch_borrowed<T: Send>(
+    db: &Db,
+    session: Session<'_>,
+    stmt: Statement,
     mut decode: impl FnMut(&Row) -> Result<T> + Send,
-) -> impl FnMut(Row) -> Result<T> + Send {
-    move |row| decode(&row)
+) -> Result<Vec<T>> {
+    match session {
+        #[cfg(feature = "sqlite")]
+        Session::Sqlite(conn) => {
+            match super::sqlite_read::fetch(db, &mut *conn, stmt, &mut decode).await {
+                super::sqlite_read::Fetched::Rows(rows) => rows,
+                super::sqlite_read::Fetched::NotARead(stmt) => {
+                    fetch(db, Session::Sqlite(conn), stmt, |row| decode(&row)).await
+                }
+            }
+        }
+        #[allow(unreachable_patterns)]
+        session => fetch(db, session, stmt, move |row| decode(&row)).await,
+    }
 }
 
 async fn fetch<T: Send>(

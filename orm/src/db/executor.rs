@@ -83,7 +83,10 @@ pub trait Executor: Send {
         decode: impl FnMut(Row) -> Result<T> + Send,
     ) -> impl Future<Output = Result<Vec<T>>> + Send;
 
-    /// Runs a query and turns each row into a `T` with `decode`.
+    /// Runs a query and turns each row into a `T` with `decode`. The row
+    /// is lent for the call: on SQLite a plain read is stepped in place on
+    /// the connection's handle, with no copy of the row (see
+    /// [`Row`](crate::Row)).
     fn fetch<T: Send>(
         &mut self,
         stmt: Statement,
@@ -136,6 +139,14 @@ impl Executor for &Db {
         Db::fetch_owned(self, stmt, decode)
     }
 
+    fn fetch<T: Send>(
+        &mut self,
+        stmt: Statement,
+        decode: impl FnMut(&Row) -> Result<T> + Send,
+    ) -> impl Future<Output = Result<Vec<T>>> + Send {
+        Db::fetch(self, stmt, decode)
+    }
+
     fn fetch_into(
         &mut self,
         stmt: Statement,
@@ -178,6 +189,14 @@ impl Executor for &mut Conn {
         decode: impl FnMut(Row) -> Result<T> + Send,
     ) -> impl Future<Output = Result<Vec<T>>> + Send {
         Conn::fetch_owned(self, stmt, decode)
+    }
+
+    fn fetch<T: Send>(
+        &mut self,
+        stmt: Statement,
+        decode: impl FnMut(&Row) -> Result<T> + Send,
+    ) -> impl Future<Output = Result<Vec<T>>> + Send {
+        Conn::fetch(self, stmt, decode)
     }
 
     fn fetch_into(
@@ -223,6 +242,14 @@ impl Executor for &mut Transaction<'_> {
         Transaction::fetch_owned(self, stmt, decode)
     }
 
+    fn fetch<T: Send>(
+        &mut self,
+        stmt: Statement,
+        decode: impl FnMut(&Row) -> Result<T> + Send,
+    ) -> impl Future<Output = Result<Vec<T>>> + Send {
+        Transaction::fetch(self, stmt, decode)
+    }
+
     fn fetch_into(
         &mut self,
         stmt: Statement,
@@ -266,6 +293,14 @@ impl<E: Executor + ?Sized> Executor for &mut E {
         decode: impl FnMut(Row) -> Result<T> + Send,
     ) -> impl Future<Output = Result<Vec<T>>> + Send {
         (**self).fetch_owned(stmt, decode)
+    }
+
+    fn fetch<T: Send>(
+        &mut self,
+        stmt: Statement,
+        decode: impl FnMut(&Row) -> Result<T> + Send,
+    ) -> impl Future<Output = Result<Vec<T>>> + Send {
+        (**self).fetch(stmt, decode)
     }
 
     fn fetch_into(

@@ -10,6 +10,12 @@ mod options;
 mod row;
 mod row_stream;
 mod sql_text;
+#[cfg(feature = "sqlite")]
+mod sqlite_raw;
+#[cfg(feature = "sqlite")]
+pub(crate) mod sqlite_read;
+#[cfg(all(test, feature = "sqlite"))]
+mod sqlite_read_tests;
 mod statement_timeout;
 mod url_params;
 mod violation;
@@ -18,10 +24,12 @@ pub use atomic::TxFuture;
 pub use conn::{Conn, Isolation, Transaction};
 pub use executor::Executor;
 pub use options::ConnectOptions;
-pub(crate) use row::decode_native;
 pub use row::Row;
+pub(crate) use row::{decode_native, decode_on_servers};
 pub(crate) use row_stream::Generator;
 pub use row_stream::RowSink;
+#[cfg(feature = "sqlite")]
+pub(crate) use sqlite_read::StepDecode;
 
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
@@ -226,7 +234,25 @@ impl Db {
     where
         T: Send,
     {
-        self.fetch_owned(stmt, |row| decode(&row)).await
+        match &self.inner.pool {
+            // SQLite's read path (see `sqlite_read`), on a connection of
+            // the pool taken for the query.
+            #[cfg(feature = "sqlite")]
+            Pool::Sqlite(pool) => {
+                let started = Instant::now();
+                bind::check_before_sending(self.inner.dialect, &stmt.sql, &stmt.binds)?;
+                let mut conn = match pool.acquire().await {
+                    Ok(conn) => conn,
+                    Err(source) => {
+                        self.log(&stmt.sql, started);
+                        return Err(self.query_error(stmt.sql, source));
+                    }
+                };
+                conn::fetch_borrowed(self, conn::Session::Sqlite(&mut conn), stmt, decode).await
+            }
+            #[allow(unreachable_patterns)]
+            _ => self.fetch_owned(stmt, |row| decode(&row)).await,
+        }
     }
 
     /// Runs a query and hands each row, owned, to `decode`.

@@ -17,6 +17,13 @@ pub enum Row {
     Postgres(sqlx::postgres::PgRow),
     #[cfg(feature = "mysql")]
     MySql(sqlx::mysql::MySqlRow),
+    /// A SQLite row read in place, on the handle sqlx lends (see
+    /// [`Executor::fetch`](crate::Executor::fetch)): only ever lent to a
+    /// decoder, for the one row it is on. Decodes as
+    /// [`Row::Sqlite`] does.
+    #[cfg(feature = "sqlite")]
+    #[doc(hidden)]
+    SqliteStep(super::sqlite_read::SqliteStepRow),
 }
 
 impl Row {
@@ -25,6 +32,8 @@ impl Row {
         Ok(match self {
             #[cfg(feature = "sqlite")]
             Row::Sqlite(r) => r.try_get_raw(index)?.is_null(),
+            #[cfg(feature = "sqlite")]
+            Row::SqliteStep(r) => r.is_null(index)?,
             #[cfg(feature = "postgres")]
             Row::Postgres(r) => r.try_get_raw(index)?.is_null(),
             #[cfg(feature = "mysql")]
@@ -37,6 +46,8 @@ impl Row {
         match self {
             #[cfg(feature = "sqlite")]
             Row::Sqlite(r) => r.len(),
+            #[cfg(feature = "sqlite")]
+            Row::SqliteStep(r) => r.len(),
             #[cfg(feature = "postgres")]
             Row::Postgres(r) => r.len(),
             #[cfg(feature = "mysql")]
@@ -56,6 +67,10 @@ macro_rules! decode_native {
         match $row {
             #[cfg(feature = "sqlite")]
             $crate::db::Row::Sqlite(r) => Ok(sqlx::Row::try_get::<$ty, _>(r, $index)?),
+            #[cfg(feature = "sqlite")]
+            $crate::db::Row::SqliteStep(r) => {
+                Ok(<$ty as $crate::db::StepDecode>::step_decode(r, $index)?)
+            }
             #[cfg(feature = "postgres")]
             $crate::db::Row::Postgres(r) => Ok(sqlx::Row::try_get::<$ty, _>(r, $index)?),
             #[cfg(feature = "mysql")]
@@ -65,12 +80,32 @@ macro_rules! decode_native {
 }
 pub(crate) use decode_native;
 
+/// [`decode_native!`] for a type SQLite stores otherwise (as text), which
+/// the caller has decoded from SQLite's rows already: the servers' arms.
+macro_rules! decode_on_servers {
+    ($row:expr, $index:expr, $ty:ty) => {
+        match $row {
+            #[cfg(feature = "postgres")]
+            $crate::db::Row::Postgres(r) => Ok(sqlx::Row::try_get::<$ty, _>(r, $index)?),
+            #[cfg(feature = "mysql")]
+            $crate::db::Row::MySql(r) => Ok(sqlx::Row::try_get::<$ty, _>(r, $index)?),
+            #[allow(unreachable_patterns)]
+            _ => Err(concat!(
+                "strata: a SQLite row reached the server decoder of ",
+                stringify!($ty)
+            )
+            .into()),
+        }
+    };
+}
+pub(crate) use decode_on_servers;
+
 impl Row {
     /// The dialect of the database the row came from.
     pub fn dialect(&self) -> crate::Dialect {
         match self {
             #[cfg(feature = "sqlite")]
-            Row::Sqlite(_) => crate::Dialect::Sqlite,
+            Row::Sqlite(_) | Row::SqliteStep(_) => crate::Dialect::Sqlite,
             #[cfg(feature = "postgres")]
             Row::Postgres(_) => crate::Dialect::Postgres,
             #[cfg(feature = "mysql")]

@@ -2,7 +2,7 @@
 
 use super::{text_formats, unexpected, DecodeError, FieldType};
 use crate::column_type::ColumnType;
-use crate::db::{decode_native, Row};
+use crate::db::{decode_native, decode_on_servers, Row};
 use crate::value::Value;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use rust_decimal::Decimal;
@@ -85,6 +85,8 @@ macro_rules! unsigned_field_type {
                     Row::Postgres(r) => sqlx::Row::try_get::<$wide, _>(r, index)?.into(),
                     #[cfg(feature = "sqlite")]
                     Row::Sqlite(r) => sqlx::Row::try_get::<i64, _>(r, index)?,
+                    #[cfg(feature = "sqlite")]
+                    Row::SqliteStep(r) => <i64 as crate::db::StepDecode>::step_decode(r, index)?,
                 };
                 Self::from_value(Value::I64(Some(wide)))
             }
@@ -177,8 +179,10 @@ macro_rules! text_on_sqlite_field_type {
                         let text: &str = sqlx::Row::try_get(r, index)?;
                         Ok($parse(text)?)
                     }
+                    #[cfg(feature = "sqlite")]
+                    Row::SqliteStep(r) => Ok($parse(r.text::<&str>(index)?)?),
                     #[allow(unreachable_patterns)]
-                    _ => decode_native!(row, index, $ty),
+                    _ => decode_on_servers!(row, index, $ty),
                 }
             }
 
@@ -189,8 +193,16 @@ macro_rules! text_on_sqlite_field_type {
                         let text: Option<&str> = sqlx::Row::try_get(r, index)?;
                         Ok(text.map($parse).transpose()?)
                     }
+                    #[cfg(feature = "sqlite")]
+                    Row::SqliteStep(r) => {
+                        if r.is_null(index)? {
+                            Ok(None)
+                        } else {
+                            Ok(Some($parse(r.text::<Option<&str>>(index)?)?))
+                        }
+                    }
                     #[allow(unreachable_patterns)]
-                    _ => decode_native!(row, index, Option<$ty>),
+                    _ => decode_on_servers!(row, index, Option<$ty>),
                 }
             }
         }
@@ -248,10 +260,12 @@ impl FieldType for Uuid {
                 let text: &str = sqlx::Row::try_get(r, index)?;
                 Ok(Uuid::parse_str(text)?)
             }
+            #[cfg(feature = "sqlite")]
+            Row::SqliteStep(r) => Ok(Uuid::parse_str(r.text::<&str>(index)?)?),
             #[cfg(feature = "mysql")]
             Row::MySql(r) => Ok(Uuid::parse_str(&mysql_text(r, index)?)?),
             #[allow(unreachable_patterns)]
-            _ => decode_native!(row, index, Uuid),
+            _ => decode_on_servers!(row, index, Uuid),
         }
     }
 }
@@ -294,6 +308,15 @@ impl FieldType for Decimal {
                     }
                 }
             }
+            #[cfg(feature = "sqlite")]
+            Row::SqliteStep(r) => {
+                use crate::db::sqlite_read::Storage;
+                match r.storage_at(index)? {
+                    Storage::Integer => Ok(Decimal::from(r.int64(index))),
+                    Storage::Real => Ok(r.double(index).to_string().parse::<Decimal>()?),
+                    _ => Ok(r.text_unchecked(index)?.trim().parse::<Decimal>()?),
+                }
+            }
             #[cfg(feature = "postgres")]
             Row::Postgres(r) => Ok(sqlx::Row::try_get::<Decimal, _>(r, index)?),
             #[cfg(feature = "mysql")]
@@ -324,6 +347,8 @@ impl FieldType for serde_json::Value {
                 let text: &str = sqlx::Row::try_get(r, index)?;
                 Ok(serde_json::from_str(text)?)
             }
+            #[cfg(feature = "sqlite")]
+            Row::SqliteStep(r) => Ok(serde_json::from_str(r.text::<&str>(index)?)?),
             #[cfg(feature = "postgres")]
             Row::Postgres(r) => {
                 let sqlx::types::Json(v) =
