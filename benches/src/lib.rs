@@ -17,8 +17,12 @@
 //! - `benches/e2e.rs`: queries against in-memory SQLite and PostgreSQL;
 //! - [`migrations`]: makemigrations at scale on synthetic projects.
 //!
+//! [`compile_cost`] generates models crates for strata, Diesel and SeaORM
+//! and measures what compiling them costs.
+//!
 //! [`report`] reads criterion's estimates and writes `report/REPORT.md`.
 pub mod alloc;
+pub mod compile_cost;
 pub mod diesel_schema;
 pub mod migrations;
 pub mod models;

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 mod charts;
+mod compile;
 mod targets;
 
 pub use charts::{bar_chart, line_chart, Series};
@@ -183,6 +184,7 @@ pub fn write(inputs: &Inputs, out_dir: &Path) -> std::io::Result<PathBuf> {
     query_gen_section(inputs, &mut md, out_dir)?;
     e2e_section(inputs, &mut md, out_dir)?;
     migrations_section(inputs, &mut md, out_dir)?;
+    compile::compile_section(&mut md);
 
     let path = out_dir.join("REPORT.md");
     std::fs::write(&path, md)?;

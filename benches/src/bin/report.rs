@@ -2,13 +2,15 @@
 //!
 //! ```text
 //! cargo run --release --manifest-path benches/Cargo.toml --bin report -- [--quick]
-//!     [--skip-query-gen] [--skip-e2e] [--skip-migrations] [--no-django] [--report-only]
+//!     [--skip-query-gen] [--skip-e2e] [--skip-migrations] [--skip-compile] [--no-django]
+//!     [--report-only]
 //! ```
 //!
 //! `--quick` shortens criterion's warm-up and measurement times and the
 //! repetitions of the migration benchmarks (for development; the figures
 //! are noisier). `--report-only` rewrites the report from the last run's
-//! data. PostgreSQL end-to-end runs when `STRATA_BENCH_POSTGRES_URL` is set.
+//! data. `--skip-compile` leaves out the compile-cost benchmark (which
+//! builds generated models crates of strata, Diesel and SeaORM). PostgreSQL end-to-end runs when `STRATA_BENCH_POSTGRES_URL` is set.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -179,6 +181,12 @@ fn main() {
                 cmd.arg("--no-django");
             }
             run("makemigrations at scale", &mut cmd);
+        }
+        if !has("--skip-compile") {
+            run(
+                "compile cost",
+                cargo().args(["run", "--release", "--bin", "compile_cost"]),
+            );
         }
     }
 

@@ -199,5 +199,7 @@ pub fn targets(inputs: &Inputs) -> Vec<Target> {
         measured: apply.map_or("–".into(), |v| fmt_ns(v * 1e6)),
         pass: apply.map(|v| v < 5_000.0),
     });
+    // Compile cost of a models crate (issue 16), from `compile_cost`.
+    out.extend(super::compile::compile_targets());
     out
 }

@@ -30,6 +30,18 @@ pub struct ForeignKey<T: Model> {
     unset: bool,
 }
 
+// SAFETY: a `ForeignKey<T>` owns a `T::Key` and maybe a `Box<T>`; the
+// `Model` trait requires `T: Send + Sync` and `T::Key: Send + Sync`, so
+// the auto impls would hold for every `T: Model`. Written out, they are
+// proved from `T: Model` alone instead of by walking `T`'s fields, which
+// for a chain of foreign keys (`A -> B -> C -> ...`, or a cycle) walks
+// every model of the chain: a crate of 50 chained models overflowed the
+// trait solver's recursion limit, and each model's proof cost grew with
+// the chain's length.
+unsafe impl<T: Model> Send for ForeignKey<T> {}
+// SAFETY: as for `Send` above.
+unsafe impl<T: Model> Sync for ForeignKey<T> {}
+
 impl<T: Model> ForeignKey<T> {
     /// A reference to the row with primary key `key`.
     pub fn new(key: T::Key) -> Self {
