@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 mod charts;
 mod compile;
+mod query_gen;
 mod targets;
 
 pub use charts::{bar_chart, line_chart, Series};
@@ -67,15 +68,15 @@ pub fn fmt_ns(ns: f64) -> String {
     }
 }
 
-fn fmt_ratio(r: Option<f64>) -> String {
+pub(crate) fn fmt_ratio(r: Option<f64>) -> String {
     r.map_or("–".into(), |r| format!("{r:.2}x"))
 }
 
-fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+pub(crate) fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     Some(a? / b?)
 }
 
-fn cell(v: Option<f64>) -> String {
+pub(crate) fn cell(v: Option<f64>) -> String {
     v.map_or("–".into(), fmt_ns)
 }
 
@@ -91,6 +92,8 @@ pub struct Target {
 pub struct Inputs {
     pub medians: Medians,
     pub allocs: Option<Value>,
+    /// `query_gen_instructions.json` of `gen_instructions` (callgrind).
+    pub instructions: Option<Value>,
     pub migrations: Option<Value>,
     pub machine: String,
     pub command: String,
@@ -98,7 +101,7 @@ pub struct Inputs {
 }
 
 pub const DIALECTS: [&str; 3] = ["postgres", "mysql", "sqlite"];
-pub const SHAPES: [&str; 10] = [
+pub const SHAPES: [&str; 14] = [
     "trivial",
     "join_filter",
     "posts_in_100",
@@ -109,25 +112,100 @@ pub const SHAPES: [&str; 10] = [
     "insert_50",
     "insert_100",
     "seven_filters",
+    "annotate_count",
+    "group_by_count",
+    "update_f",
+    "in_subquery",
 ];
-const GEN_SIDES: [(&str, &str); 7] = [
+/// The shapes issue 12 added (annotate, group-by, F update, subquery).
+pub const NEW_SHAPES: [&str; 4] = [
+    "annotate_count",
+    "group_by_count",
+    "update_f",
+    "in_subquery",
+];
+pub(crate) const GEN_SIDES: [(&str, &str); 9] = [
     ("static", "cold"),
     ("strata", "cold"),
     ("strata", "warm"),
+    ("strata", "rebuilt"),
     ("diesel", "cold"),
     ("diesel", "warm"),
+    ("diesel", "rebuilt"),
     ("sea-query", "cold"),
     ("sea-query", "warm"),
 ];
+
+/// Where a query-generation figure comes from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum GenSource {
+    /// Instructions per query (`gen_instructions`, callgrind).
+    Instructions,
+    /// Criterion medians in nanoseconds.
+    Medians,
+}
+
+impl GenSource {
+    pub fn describe(self) -> &'static str {
+        match self {
+            GenSource::Instructions => "instructions (callgrind)",
+            GenSource::Medians => "criterion medians",
+        }
+    }
+}
 const E2E_SIDES: [&str; 4] = ["strata", "sqlx", "diesel", "seaorm"];
 /// The users of the `prefetch/N` shape (each with two posts).
 const PREFETCH_COUNTS: [u64; 3] = [1, 100, 1_000];
 
 impl Inputs {
-    fn gen(&self, shape: &str, dialect: &str, side: &str, mode: &str) -> Option<f64> {
+    pub(crate) fn gen(&self, shape: &str, dialect: &str, side: &str, mode: &str) -> Option<f64> {
         self.medians
             .get(&format!("query_gen/{shape}/{dialect}/{side}/{mode}"))
             .copied()
+    }
+
+    /// Instructions per query of a case, from `gen_instructions`.
+    fn instr(&self, shape: &str, dialect: &str, side: &str, mode: &str) -> Option<f64> {
+        self.instructions.as_ref()?["cases"]
+            .as_array()?
+            .iter()
+            .find(|r| {
+                r["shape"] == shape
+                    && r["dialect"] == dialect
+                    && r["side"] == side
+                    && r["mode"] == mode
+            })?["instructions"]
+            .as_f64()
+    }
+
+    /// The source the query-gen targets use: instruction counts when
+    /// `gen_instructions` has written them, else criterion's medians.
+    pub fn gen_source(&self) -> GenSource {
+        let counted = self
+            .instructions
+            .as_ref()
+            .and_then(|v| v["cases"].as_array())
+            .is_some_and(|c| !c.is_empty());
+        if counted {
+            GenSource::Instructions
+        } else {
+            GenSource::Medians
+        }
+    }
+
+    /// A query-generation figure from `source`.
+    pub fn gen_figure(
+        &self,
+        source: GenSource,
+        shape: &str,
+        dialect: &str,
+        side: &str,
+        mode: &str,
+    ) -> Option<f64> {
+        match source {
+            GenSource::Instructions => self.instr(shape, dialect, side, mode),
+            GenSource::Medians => self.gen(shape, dialect, side, mode),
+        }
     }
 
     fn e2e(&self, backend: &str, shape: &str, side: &str, n: u64) -> Option<f64> {
@@ -136,7 +214,13 @@ impl Inputs {
             .copied()
     }
 
-    fn alloc(&self, shape: &str, dialect: &str, side: &str, mode: &str) -> Option<&Value> {
+    pub(crate) fn alloc(
+        &self,
+        shape: &str,
+        dialect: &str,
+        side: &str,
+        mode: &str,
+    ) -> Option<&Value> {
         self.allocs.as_ref()?.as_array()?.iter().find(|r| {
             r["shape"] == shape && r["dialect"] == dialect && r["side"] == side && r["mode"] == mode
         })
@@ -181,7 +265,7 @@ pub fn write(inputs: &Inputs, out_dir: &Path) -> std::io::Result<PathBuf> {
     }
     md.push('\n');
 
-    query_gen_section(inputs, &mut md, out_dir)?;
+    query_gen::section(inputs, &mut md, out_dir)?;
     e2e_section(inputs, &mut md, out_dir)?;
     migrations_section(inputs, &mut md, out_dir)?;
     compile::compile_section(&mut md);
@@ -191,151 +275,8 @@ pub fn write(inputs: &Inputs, out_dir: &Path) -> std::io::Result<PathBuf> {
     Ok(path)
 }
 
-fn query_gen_section(inputs: &Inputs, md: &mut String, out_dir: &Path) -> std::io::Result<()> {
-    md.push_str(
-        "## Query generation (no database)\n\n\
-         SQL text plus bound values for one query. **cold**: the query is built from scratch \
-         (DSL value constructed, then rendered) every iteration. **warm**: the same shape \
-         repeated: the query value is built once and turned into SQL and binds per \
-         iteration the way each side does when it runs the query again. strata's terminal \
-         calls go through its statement cache (`QuerySet::statement`): the SQL text of the \
-         queryset's shape is copied from a per-thread cache and the binds are collected \
-         afresh. sea-query has no statement cache, so its warm run is a full render. \
-         Diesel's connection caches statements by query type, so for types with a static \
-         query id (the trivial select, the join, the seven filters and `= ANY` on \
-         PostgreSQL) warm Diesel only collects binds, and otherwise renders the SQL too. \
-         **static** copies the finished string and clones its binds: the physical limit. \
-         strata's inserts take their SQL from the same cache (keyed by model and row \
-         count) both cold and warm: the rows are the query, so there is nothing to \
-         prebuild. On PostgreSQL strata and Diesel send an in-list as one array parameter \
-         (`= ANY($1)`), sea-query as a placeholder per value.\n\n",
-    );
-    for dialect in DIALECTS {
-        let _ = writeln!(md, "### {dialect}\n");
-        md.push_str("| shape |");
-        for (side, mode) in GEN_SIDES {
-            let _ = write!(md, " {side} {mode} |");
-        }
-        md.push_str(
-            " strata warm / static | diesel / strata (cold) | sea-query / strata (cold) |\n|---|",
-        );
-        for _ in 0..GEN_SIDES.len() + 3 {
-            md.push_str("---:|");
-        }
-        md.push('\n');
-        for shape in SHAPES {
-            let _ = write!(md, "| {shape} |");
-            for (side, mode) in GEN_SIDES {
-                let _ = write!(md, " {} |", cell(inputs.gen(shape, dialect, side, mode)));
-            }
-            let strata_cold = inputs.gen(shape, dialect, "strata", "cold");
-            let _ = writeln!(
-                md,
-                " {} | {} | {} |",
-                fmt_ratio(ratio(
-                    inputs.gen(shape, dialect, "strata", "warm"),
-                    inputs.gen(shape, dialect, "static", "cold")
-                )),
-                fmt_ratio(ratio(
-                    inputs.gen(shape, dialect, "diesel", "cold"),
-                    strata_cold
-                )),
-                fmt_ratio(ratio(
-                    inputs.gen(shape, dialect, "sea-query", "cold"),
-                    strata_cold
-                )),
-            );
-        }
-        md.push('\n');
-        let file = format!("query_gen_{dialect}.svg");
-        let groups: Vec<(String, Vec<Option<f64>>)> = SHAPES
-            .iter()
-            .map(|shape| {
-                let values = [
-                    ("static", "cold"),
-                    ("strata", "cold"),
-                    ("diesel", "cold"),
-                    ("sea-query", "cold"),
-                ]
-                .iter()
-                .map(|(side, mode)| inputs.gen(shape, dialect, side, mode))
-                .collect();
-                (shape.to_string(), values)
-            })
-            .collect();
-        let svg = bar_chart(
-            &format!("Query generation, {dialect}, cold (log scale)"),
-            &["static", "strata", "diesel", "sea-query"],
-            &groups,
-        );
-        std::fs::write(out_dir.join(&file), svg)?;
-        let _ = writeln!(md, "![query generation on {dialect}]({file})\n");
-    }
-
-    if inputs.allocs.is_some() {
-        md.push_str(
-            "### Allocations per built query\n\n\
-             Heap allocations (and bytes requested) for one query, averaged over 200, counted \
-             by a counting global allocator in `src/bin/alloc_counts.rs` (PostgreSQL; the \
-             other dialects differ by at most the placeholder text).\n\n| shape |",
-        );
-        for (side, mode) in GEN_SIDES {
-            let _ = write!(md, " {side} {mode} |");
-        }
-        md.push_str("\n|---|");
-        for _ in GEN_SIDES {
-            md.push_str("---:|");
-        }
-        md.push('\n');
-        for shape in SHAPES {
-            let _ = write!(md, "| {shape} |");
-            for (side, mode) in GEN_SIDES {
-                let text = inputs
-                    .alloc(shape, "postgres", side, mode)
-                    .map_or("–".into(), |r| {
-                        format!(
-                            "{:.0} ({:.0} B)",
-                            r["allocations"].as_f64().unwrap_or_default(),
-                            r["bytes"].as_f64().unwrap_or_default()
-                        )
-                    });
-                let _ = write!(md, " {text} |");
-            }
-            md.push('\n');
-        }
-        md.push_str("\n### The SQL each side produces\n\n");
-        for dialect in DIALECTS {
-            let _ = writeln!(md, "<details><summary>{dialect}</summary>\n");
-            for shape in SHAPES {
-                if shape.starts_with("insert_") && shape != "insert_10" {
-                    continue;
-                }
-                let _ = writeln!(md, "**{shape}**\n\n```sql");
-                for side in ["strata", "diesel", "sea-query"] {
-                    if let Some(r) = inputs.alloc(shape, dialect, side, "cold") {
-                        let sql = r["sql"].as_str().unwrap_or_default();
-                        let shown = if sql.len() > 600 {
-                            format!(
-                                "{} … ({} characters)",
-                                &sql[..sql.floor_char_boundary_compat(600)],
-                                sql.len()
-                            )
-                        } else {
-                            sql.to_string()
-                        };
-                        let _ = writeln!(md, "-- {side} ({} binds)\n{shown}", r["binds"]);
-                    }
-                }
-                md.push_str("```\n\n");
-            }
-            md.push_str("</details>\n\n");
-        }
-    }
-    Ok(())
-}
-
 /// `str::floor_char_boundary` for the stable toolchain.
-trait FloorCharBoundary {
+pub(crate) trait FloorCharBoundary {
     fn floor_char_boundary_compat(&self, index: usize) -> usize;
 }
 

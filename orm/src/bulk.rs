@@ -414,3 +414,21 @@ pub(crate) async fn run_bulk_update(
     tx.commit().await?;
     Ok(matched)
 }
+
+/// The statements of [`Model::bulk_create_sql`] rendered from scratch,
+/// without the statement cache that `bulk_create_sql` and every
+/// `bulk_create` take their SQL text from: for benchmarks that measure
+/// what building an `INSERT` costs (the same statements, see the
+/// `statement_cache` golden tests).
+#[doc(hidden)]
+pub fn bulk_create_sql_uncached<M: Model>(objects: &[M], dialect: Dialect) -> Vec<Statement> {
+    bulk_batches(objects, dialect)
+        .map(|batch| {
+            let mut values = Vec::new();
+            for obj in batch {
+                obj.write_insert_values(&mut values);
+            }
+            render_insert_with::<M>(dialect, values, batch.len(), None)
+        })
+        .collect()
+}

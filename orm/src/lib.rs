@@ -71,6 +71,8 @@ pub mod types;
 mod value;
 mod writer;
 
+#[doc(hidden)]
+pub use bulk::bulk_create_sql_uncached;
 pub use bulk::{BulkStatements, OnConflict};
 pub use column_type::{ColumnType, CustomColumnType};
 pub use db::{Conn, Executor, Isolation, Transaction, TxFuture};

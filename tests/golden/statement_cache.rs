@@ -225,3 +225,35 @@ fn querysets_differing_only_in_values_share_sql_and_bind_their_own_values() {
         );
     }
 }
+
+#[test]
+fn uncached_bulk_create_renders_the_statements_the_cache_serves() {
+    let article = |i: usize| Article {
+        id: 0,
+        title: format!("title {i}"),
+        author: "ann".into(),
+        rating: i as i32,
+        score: (i % 2 == 0).then_some(0.5),
+        subtitle: None,
+        published: i % 3 == 0,
+    };
+    // Enough rows for several batches under SQLite's bind limit.
+    let rows: Vec<Article> = (0..5_000).map(article).collect();
+    for dialect in Dialect::ALL {
+        for count in [1, 2, rows.len()] {
+            let rows = &rows[..count];
+            // Twice: the first round fills the cache, the second reads it.
+            for round in 0..2 {
+                let cached = Article::bulk_create_sql(rows, dialect);
+                let fresh = strata::bulk_create_sql_uncached(rows, dialect);
+                assert_eq!(cached, fresh, "{count} rows on {dialect}, round {round}");
+            }
+        }
+        let batches = strata::bulk_create_sql_uncached(&rows, dialect);
+        assert_eq!(
+            batches.iter().map(|s| s.binds.len()).sum::<usize>(),
+            rows.len() * Article::META.insert_columns().count(),
+            "every value of every row is bound once on {dialect}"
+        );
+    }
+}

@@ -14,7 +14,7 @@ const ITERATIONS: usize = 200;
 fn main() -> std::io::Result<()> {
     let mut rows = Vec::new();
     println!(
-        "{:<18} {:<9} {:<10} {:<5} {:>8} {:>10}",
+        "{:<18} {:<9} {:<10} {:<7} {:>8} {:>10}",
         "shape", "dialect", "side", "mode", "allocs", "bytes"
     );
     for mut case in cases() {
@@ -27,7 +27,7 @@ fn main() -> std::io::Result<()> {
         let allocs = (after.allocations - before.allocations) as f64 / ITERATIONS as f64;
         let bytes = (after.allocated_bytes - before.allocated_bytes) as f64 / ITERATIONS as f64;
         println!(
-            "{:<18} {:<9} {:<10} {:<5} {:>8.1} {:>10.0}",
+            "{:<18} {:<9} {:<10} {:<7} {:>8.1} {:>10.0}",
             case.shape,
             case.dialect.name(),
             case.side,

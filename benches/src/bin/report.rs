@@ -2,15 +2,19 @@
 //!
 //! ```text
 //! cargo run --release --manifest-path benches/Cargo.toml --bin report -- [--quick]
-//!     [--skip-query-gen] [--skip-e2e] [--skip-migrations] [--skip-compile] [--no-django]
-//!     [--report-only]
+//!     [--skip-query-gen] [--skip-instructions] [--skip-e2e] [--skip-migrations]
+//!     [--skip-compile] [--no-django] [--report-only]
 //! ```
 //!
 //! `--quick` shortens criterion's warm-up and measurement times and the
 //! repetitions of the migration benchmarks (for development; the figures
 //! are noisier). `--report-only` rewrites the report from the last run's
-//! data. `--skip-compile` leaves out the compile-cost benchmark (which
-//! builds generated models crates of strata, Diesel and SeaORM). PostgreSQL end-to-end runs when `STRATA_BENCH_POSTGRES_URL` is set.
+//! data. `--skip-instructions` leaves out the instruction counts of query
+//! generation (`gen_instructions`, under valgrind; the query-gen targets
+//! then use criterion's medians). `--skip-compile` leaves out the
+//! compile-cost benchmark (which builds generated models crates of strata,
+//! Diesel and SeaORM). PostgreSQL end-to-end runs when
+//! `STRATA_BENCH_POSTGRES_URL` is set.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -161,6 +165,23 @@ fn main() {
                     .args(["bench", "--bench", "query_gen", "--"])
                     .args(criterion_args(quick)),
             );
+            let valgrind = Command::new("valgrind").arg("--version").output().is_ok();
+            if has("--skip-instructions") || !valgrind {
+                eprintln!("== query generation instructions: skipped (needs valgrind)");
+            } else {
+                run(
+                    "query generation instructions",
+                    cargo().args([
+                        "run",
+                        "--release",
+                        "--bin",
+                        "gen_instructions",
+                        "--",
+                        "--jobs",
+                        "2",
+                    ]),
+                );
+            }
         }
         if !has("--skip-e2e") {
             let _ = std::fs::remove_dir_all(criterion.join("e2e"));
@@ -211,6 +232,7 @@ fn main() {
     let inputs = Inputs {
         medians,
         allocs: read_json(&data.join("query_gen_allocs.json")),
+        instructions: read_json(&data.join("query_gen_instructions.json")),
         migrations: read_json(&data.join("migrations.json")),
         machine: machine(postgres_measured),
         command,
