@@ -14,7 +14,8 @@
 //! closures:
 //!
 //! - [`query_gen`]: query generation without a database;
-//! - `benches/e2e.rs`: queries against in-memory SQLite and PostgreSQL;
+//! - [`e2e`]: queries against in-memory SQLite and PostgreSQL (run by
+//!   `benches/e2e.rs` and `src/bin/e2e_instructions.rs`);
 //! - [`migrations`]: makemigrations at scale on synthetic projects.
 //!
 //! [`compile_cost`] generates models crates for strata, Diesel and SeaORM
@@ -24,6 +25,7 @@
 pub mod alloc;
 pub mod compile_cost;
 pub mod diesel_schema;
+pub mod e2e;
 pub mod migrations;
 pub mod models;
 pub mod query_gen;

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 mod charts;
 mod compile;
+mod e2e;
 mod query_gen;
 mod targets;
 
@@ -153,7 +154,6 @@ impl GenSource {
         }
     }
 }
-const E2E_SIDES: [&str; 4] = ["strata", "sqlx", "diesel", "seaorm"];
 /// The users of the `prefetch/N` shape (each with two posts).
 const PREFETCH_COUNTS: [u64; 3] = [1, 100, 1_000];
 
@@ -208,12 +208,6 @@ impl Inputs {
         }
     }
 
-    fn e2e(&self, backend: &str, shape: &str, side: &str, n: u64) -> Option<f64> {
-        self.medians
-            .get(&format!("e2e/{backend}/{shape}/{side}/{n}"))
-            .copied()
-    }
-
     pub(crate) fn alloc(
         &self,
         shape: &str,
@@ -266,7 +260,7 @@ pub fn write(inputs: &Inputs, out_dir: &Path) -> std::io::Result<PathBuf> {
     md.push('\n');
 
     query_gen::section(inputs, &mut md, out_dir)?;
-    e2e_section(inputs, &mut md, out_dir)?;
+    e2e::section(inputs, &mut md, out_dir)?;
     migrations_section(inputs, &mut md, out_dir)?;
     compile::compile_section(&mut md);
 
@@ -288,79 +282,6 @@ impl FloorCharBoundary for str {
         }
         i
     }
-}
-
-fn e2e_section(inputs: &Inputs, md: &mut String, out_dir: &Path) -> std::io::Result<()> {
-    md.push_str(
-        "## End to end\n\n\
-         10,000 users and 20,000 posts. `trivial/N`: N users. `join/N`: N posts of black-haired \
-         users with their user loaded in the same query (strata `select_related`, Diesel \
-         `left_join`, SeaORM `find_also_related`, sqlx the same SQL by hand). `prefetch/N`: \
-         N users with their posts (two each) loaded by a second query on the users' keys and \
-         matched in memory (strata `prefetch_related`, Diesel `belonging_to` + `grouped_by`, \
-         SeaORM `load_many`, sqlx the two queries and a key map by hand; the second query is \
-         `user_id IN (..)` with one bind per key, except on PostgreSQL for strata, Diesel \
-         and sqlx, which bind one array: `user_id = ANY($1)`). `insert/N`: one \
-         multi-row insert of N users, generated keys read back on PostgreSQL (and by SeaORM \
-         and strata on SQLite). strata, sqlx and SeaORM share one pool setup (SeaORM is handed \
-         an sqlx pool built like strata's); Diesel uses its own synchronous connection. \
-         The sqlx side runs `fetch_all(&pool)` as written by hand; strata and SeaORM take a \
-         connection from the pool and read the rows from it, which skips the per-row relay \
-         of sqlx's pool executor (an `Arc<Mutex>` hand-off per row, a few percent of a \
-         10,000-row query). SQLite is in memory; PostgreSQL is local.\n\n",
-    );
-    for backend in ["sqlite", "postgres"] {
-        let any = inputs
-            .medians
-            .keys()
-            .any(|k| k.starts_with(&format!("e2e/{backend}/")));
-        if !any {
-            let _ = writeln!(md, "### {backend}\n\nNot measured in this run.\n");
-            continue;
-        }
-        let _ = writeln!(
-            md,
-            "### {backend}\n\n| shape | strata | sqlx | diesel | seaorm | strata / sqlx | seaorm / strata | diesel / strata |\n|---|---:|---:|---:|---:|---:|---:|---:|"
-        );
-        let mut groups = Vec::new();
-        for (shape, ns) in [
-            ("trivial", &[1u64, 100, 10_000][..]),
-            ("join", &[1, 100, 10_000][..]),
-            ("prefetch", &PREFETCH_COUNTS[..]),
-            ("insert", &[1, 100][..]),
-        ] {
-            for &n in ns {
-                let v: Vec<Option<f64>> = E2E_SIDES
-                    .iter()
-                    .map(|side| inputs.e2e(backend, shape, side, n))
-                    .collect();
-                let _ = writeln!(
-                    md,
-                    "| {shape}/{n} | {} | {} | {} | {} | {} | {} | {} |",
-                    cell(v[0]),
-                    cell(v[1]),
-                    cell(v[2]),
-                    cell(v[3]),
-                    fmt_ratio(ratio(v[0], v[1])),
-                    fmt_ratio(ratio(v[3], v[0])),
-                    fmt_ratio(ratio(v[2], v[0])),
-                );
-                groups.push((format!("{shape}/{n}"), v));
-            }
-        }
-        md.push('\n');
-        let file = format!("e2e_{backend}.svg");
-        std::fs::write(
-            out_dir.join(&file),
-            bar_chart(
-                &format!("End to end, {backend} (log scale)"),
-                &E2E_SIDES,
-                &groups,
-            ),
-        )?;
-        let _ = writeln!(md, "![end to end on {backend}]({file})\n");
-    }
-    Ok(())
 }
 
 fn mig_ms(m: &Value, n: usize, key: &str) -> Option<f64> {

@@ -110,12 +110,15 @@ fn machine(postgres_measured: bool) -> String {
     format!(
         "- run: {date}, commit {commit}{dirty}\n- CPU: {cpu}, {cores} cores available\n- \
          memory: {memory}\n- {kernel}, {rustc}\n- peers: diesel {}, sea-query {}, sea-orm {}, \
-         sqlx {} (from `benches/Cargo.lock`; strata runs on the same sqlx)\n- databases: \
+         sqlx {} (from `benches/Cargo.lock`; strata runs on the same sqlx); raw drivers: \
+         rusqlite {}, tokio-postgres {}\n- databases: \
          in-memory SQLite (bundled libsqlite3 of libsqlite3-sys {}), {postgres}",
         v("diesel"),
         v("sea-query"),
         v("sea-orm"),
         v("sqlx"),
+        v("rusqlite"),
+        v("tokio-postgres"),
         v("libsqlite3-sys"),
     )
 }
