@@ -4,6 +4,8 @@
 //! fresh database.
 
 mod aggregates;
+mod aggregates_decimal;
+mod aggregates_string;
 mod annotate;
 mod auto_now;
 mod connect;

@@ -85,7 +85,7 @@ pub(crate) use markers::{AnnotationOp, ConditionNode, OrderTerm};
 #[doc(hidden)]
 pub use markers::{ConditionExpr, NoValue, OrderExpr};
 pub(crate) use related::RelatedNode;
-pub use related::{MultiValued, RelatedAggregate, RelatedAggregates};
+pub use related::{MultiValued, RelatedAggregate, RelatedAggregates, RelatedStringAgg};
 pub use tuple::{Annotations, SingleAnnotation};
 
 use super::compile::JoinPlan;

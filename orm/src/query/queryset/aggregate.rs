@@ -6,7 +6,7 @@ use crate::db::Db;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::query::aggregate::{AggCast, AggregateNode, Aggregates};
+use crate::query::aggregate::{AggregateNode, Aggregates};
 use crate::query::compile::{write_where, JoinPlan};
 use crate::query::in_list::check_bind_count;
 use crate::query::shape::{self, StatementKind};
@@ -121,12 +121,8 @@ impl<M: Model> QuerySet<M> {
             if decimal_arithmetic && dialect == Dialect::Sqlite {
                 return Err(crate::query::queryset::sqlite_decimal_error(M::META.name));
             }
-            if node.cast == AggCast::Decimal && dialect == Dialect::Sqlite {
-                return Err(invalid(
-                    "SQLite has no exact decimal arithmetic, so it cannot Sum a Decimal field \
-                     exactly; sum it in Rust, or store it as an integer of its smallest unit"
-                        .into(),
-                ));
+            if let Some(reason) = node.refusal(dialect) {
+                return Err(invalid(reason));
             }
             if self.wraps_for_aggregate() && (related || node.has_subquery()) {
                 return Err(invalid(

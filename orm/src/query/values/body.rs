@@ -5,7 +5,7 @@
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::query::aggregate::{AggCast, AggNode};
+use crate::query::aggregate::AggNode;
 use crate::query::compile::{normalize, write_order_by, write_where, JoinPlan};
 use crate::query::expr::{ColRef, Expr};
 use crate::query::scalar::{may_be_null, write_node, Node};
@@ -289,17 +289,11 @@ impl<M: Model> Body<M> {
                 };
                 refused.into_error(name)
             })?;
-        if dialect == Dialect::Sqlite {
-            if self.has_decimal_arithmetic() {
-                return Err(crate::query::queryset::sqlite_decimal_error(model));
-            }
-            if self.aggs.iter().any(|a| a.cast == AggCast::Decimal) {
-                return Err(invalid(
-                    "SQLite has no exact decimal arithmetic, so it cannot Sum a Decimal field \
-                     exactly; sum it in Rust, or store it as an integer of its smallest unit"
-                        .into(),
-                ));
-            }
+        if dialect == Dialect::Sqlite && self.has_decimal_arithmetic() {
+            return Err(crate::query::queryset::sqlite_decimal_error(model));
+        }
+        if let Some(reason) = self.aggs.iter().find_map(|a| a.refusal(dialect)) {
+            return Err(invalid(reason));
         }
         let mut deep = false;
         for node in &self.select {
