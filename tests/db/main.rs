@@ -5,6 +5,7 @@
 
 mod aggregates;
 mod aggregates_decimal;
+mod aggregates_into;
 mod aggregates_string;
 mod annotate;
 mod auto_now;

@@ -52,11 +52,13 @@
 //! ```
 
 mod decimal_avg;
+mod into;
 mod string_agg;
 mod tuple;
 mod types;
 mod write;
 
+pub use into::{AggregatesInto, FillsField, FromAggregates};
 pub(crate) use string_agg::{Concat, StringAggSyntax};
 pub use string_agg::{StringAgg, StringAggregate};
 pub use tuple::Aggregates;
