@@ -5,6 +5,7 @@
 //! reported, each spanned on the offending tokens with a hint; nothing here
 //! panics on user input.
 
+mod aggregates;
 mod ast;
 mod attr;
 mod check;
@@ -35,6 +36,17 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
 pub fn derive_field_type(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     field_type::derive(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives `strata::query::aggregate::FromAggregates` on a struct of one
+/// to eight fields, which `QuerySet::aggregate_into` fills in order from
+/// a tuple of aggregates of the same types.
+#[proc_macro_derive(Aggregates, attributes(strata))]
+pub fn derive_aggregates(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    aggregates::derive(&input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

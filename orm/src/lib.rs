@@ -95,7 +95,7 @@ pub use value::{Array, Value};
 pub use writer::{SqlWriter, Statement};
 
 /// `#[derive(Model)]`: see the crate documentation.
-pub use strata_derive::{FieldType, Model};
+pub use strata_derive::{Aggregates, FieldType, Model};
 
 /// Everything a module that defines or queries models needs.
 pub mod prelude {
@@ -120,6 +120,7 @@ pub mod __private {
         OnDelete, OrderingMeta, QuotedList, UniqueMeta,
     };
     pub use crate::model::{decode_field, decode_related, generated_pk, Model};
+    pub use crate::query::aggregate::FromAggregates;
     pub use crate::query::Assignment;
     pub use crate::relation::key_lookup::{path_eq, path_in, path_is_null, path_set, InTargets};
     pub use crate::relation::{

@@ -14,7 +14,14 @@ pub struct SqlWriter {
     dialect: Dialect,
     sql: String,
     binds: Vec<Value>,
+    /// Whether a MySQL `GROUP_CONCAT` needs `group_concat_max_len` raised
+    /// for the statement.
+    long_group_concat: bool,
 }
+
+/// What `group_concat_max_len` is raised to (the server caps it further
+/// at `max_allowed_packet`).
+const GROUP_CONCAT_MAX_LEN: &str = "4294967295";
 
 impl SqlWriter {
     /// A writer for `dialect`.
@@ -23,7 +30,15 @@ impl SqlWriter {
             dialect,
             sql: String::with_capacity(128),
             binds: Vec::new(),
+            long_group_concat: false,
         }
+    }
+
+    /// Raises MySQL's `group_concat_max_len` for the statement being
+    /// written: `SET STATEMENT .. FOR` on MariaDB, a `SET_VAR` hint on
+    /// MySQL 8 (each server reads only its own).
+    pub(crate) fn raise_group_concat_max_len(&mut self) {
+        self.long_group_concat = true;
     }
 
     /// The dialect being written.
@@ -94,9 +109,16 @@ impl SqlWriter {
 
     /// The finished statement.
     pub fn finish(self) -> Statement {
+        let sql = match self.sql.strip_prefix("SELECT ") {
+            Some(rest) if self.long_group_concat => format!(
+                "/*M!100102 SET STATEMENT group_concat_max_len = {GROUP_CONCAT_MAX_LEN} FOR */ \
+                 SELECT /*+ SET_VAR(group_concat_max_len = {GROUP_CONCAT_MAX_LEN}) */ {rest}"
+            ),
+            _ => self.sql,
+        };
         Statement {
             dialect: self.dialect,
-            sql: self.sql,
+            sql,
             binds: self.binds,
         }
     }

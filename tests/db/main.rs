@@ -4,6 +4,9 @@
 //! fresh database.
 
 mod aggregates;
+mod aggregates_decimal;
+mod aggregates_into;
+mod aggregates_string;
 mod annotate;
 mod annotate_more;
 mod auto_now;

@@ -3,6 +3,7 @@
 //! `snapshots/` lists the PostgreSQL, MySQL and SQLite statement and binds.
 
 mod aggregates;
+mod aggregates_more;
 mod annotate;
 mod annotate_more;
 mod dates;

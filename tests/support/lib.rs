@@ -5,6 +5,7 @@
 //! `STRATA_TEST_POSTGRES_URL` / `STRATA_TEST_MYSQL_URL` are set; once set,
 //! an unreachable server fails the test instead of skipping it.
 
+pub mod aggregated;
 pub mod annotated;
 pub mod blog;
 pub mod dates;

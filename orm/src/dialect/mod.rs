@@ -7,6 +7,7 @@ mod sqlite;
 
 use crate::column_type::ColumnType;
 use crate::meta::Literal;
+pub(crate) use crate::query::aggregate::StringAggSyntax;
 pub(crate) use crate::query::in_list::JsonKind;
 use crate::query::lookups::LikeText;
 pub(crate) use crate::query::scalar::CastTarget;
@@ -394,6 +395,11 @@ pub(crate) trait SqlDialect: Sync {
     /// 3.30+); else a filtered aggregate is written with `CASE WHEN`.
     fn aggregate_filter_clause(&self) -> bool {
         true
+    }
+
+    /// How a `StringAgg` is written.
+    fn string_agg_syntax(&self) -> StringAggSyntax {
+        StringAggSyntax::StringAgg
     }
 
     /// The operator of integer division, which truncates toward zero.

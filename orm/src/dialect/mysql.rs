@@ -96,6 +96,10 @@ impl SqlDialect for MySql {
         false
     }
 
+    fn string_agg_syntax(&self) -> crate::dialect::StringAggSyntax {
+        crate::dialect::StringAggSyntax::GroupConcatLiteral
+    }
+
     fn window_shift_default(&self) -> bool {
         false
     }

@@ -17,6 +17,10 @@ use std::borrow::Cow;
 pub(crate) struct Sqlite;
 
 impl SqlDialect for Sqlite {
+    fn string_agg_syntax(&self) -> crate::dialect::StringAggSyntax {
+        crate::dialect::StringAggSyntax::GroupConcatBound
+    }
+
     fn has_returning(&self) -> bool {
         true
     }

@@ -1,6 +1,7 @@
-//! Aggregates: [`Count`], [`Sum`], [`Avg`], [`Min`], [`Max`], each typed
-//! by what it returns on every database alike (`Sum` of integers is an
-//! `i64`, `Avg` an `f64`, `Option` where an empty set gives `NULL`),
+//! Aggregates: [`Count`], [`Sum`], [`Avg`], [`Min`], [`Max`] and
+//! [`StringAgg`], each typed by what it returns on every database alike
+//! (`Sum` of integers is an `i64`, `Avg` an `f64` or of decimals an exact
+//! `Decimal`, `Option` where an empty set gives `NULL`),
 //! with `distinct()` and a `filter(..)` (conditional aggregation), and
 //! [`QuerySet::aggregate`](crate::QuerySet::aggregate), which returns a
 //! typed tuple.
@@ -50,12 +51,18 @@
 //! # Ok(()) }
 //! ```
 
+mod decimal_avg;
+mod into;
+mod string_agg;
 mod tuple;
 mod types;
 mod write;
 
+pub use into::{AggregatesInto, FillsField, FromAggregates};
+pub(crate) use string_agg::{Concat, StringAggSyntax};
+pub use string_agg::{StringAgg, StringAggregate};
 pub use tuple::Aggregates;
-pub use types::{AvgOf, MinMaxOf, SumOf};
+pub use types::{AvgOf, MinMaxOf, StringAggOf, SumOf};
 
 use super::expr::{Expr, IntoCondition};
 use super::scalar::{Expression, Node, SqlType};
@@ -72,6 +79,9 @@ pub enum AggFunc {
     Avg,
     Min,
     Max,
+    /// `STRING_AGG` / `GROUP_CONCAT`; its separator and order are the
+    /// node's [`Concat`].
+    StringAgg,
 }
 
 /// How an aggregate's result is made the same on every database.
@@ -85,7 +95,8 @@ pub enum AggCast {
     BigInt,
     /// Cast to a double (the argument of `AVG`, and `SUM` of floats).
     Double,
-    /// An exact decimal, which SQLite cannot sum.
+    /// An exact decimal: SQLite cannot sum one; an average is rounded
+    /// to the argument's decimal places + 4 on every database.
     Decimal,
 }
 
@@ -97,6 +108,18 @@ pub(crate) struct AggNode {
     pub cast: AggCast,
     pub distinct: bool,
     pub filter: Option<Box<Expr>>,
+    /// A `StringAgg`'s separator and order.
+    pub concat: Option<Box<Concat>>,
+}
+
+impl AggNode {
+    /// Adds `condition` to the rows aggregated (and to earlier filters).
+    pub(crate) fn add_filter(&mut self, condition: Expr) {
+        self.filter = Some(Box::new(match self.filter.take() {
+            Some(earlier) => Expr::And(vec![*earlier, condition]),
+            None => condition,
+        }));
+    }
 }
 
 /// An aggregate over rows of `M` whose result has Rust type `T`: made by
@@ -137,11 +160,7 @@ impl<M, T> Agg<M, T> {
     /// `FILTER (WHERE ..)` on PostgreSQL and SQLite, `CASE WHEN` on MySQL.
     /// Several filters must all hold.
     pub fn filter(mut self, condition: impl IntoCondition<M>) -> Self {
-        let condition = condition.into_condition();
-        self.node.filter = Some(Box::new(match self.node.filter.take() {
-            Some(earlier) => Expr::And(vec![*earlier, condition.expr]),
-            None => condition.expr,
-        }));
+        self.node.add_filter(condition.into_condition().expr);
         self
     }
 }
@@ -153,6 +172,7 @@ fn agg<M, T>(func: AggFunc, arg: Option<Node>, cast: AggCast) -> Agg<M, T> {
         cast,
         distinct: false,
         filter: None,
+        concat: None,
     })
 }
 
@@ -189,15 +209,56 @@ where
     )
 }
 
-/// `AVG(x)` of integers or floats as an `f64`, computed in double
-/// precision on every database (MySQL would round an integer average to
-/// 4 decimals); `None` for an empty set. Dates do not compile.
+/// `AVG(x)`; `None` for an empty set or all `NULL`s. Dates and text do
+/// not compile.
+///
+/// - Of integers or floats an `f64`, computed in double precision on
+///   every database (MySQL would round an integer average to 4 decimals).
+/// - Of decimals an exact `Decimal`: the exact mean rounded half away
+///   from zero to **the argument's decimal places + 4** (at most 28,
+///   `rust_decimal`'s limit), with that scale, on every database alike
+///   (PostgreSQL's own `AVG` keeps about 16 significant digits, MySQL's
+///   the places + `div_precision_increment`). The argument's places are a
+///   field's `decimal_places` (the largest of a `Coalesce` or `Case`, the
+///   sum for `*`). SQLite, which has no decimal arithmetic, averages a
+///   decimal field of at most 15 `max_digits` exactly, in integers of its
+///   smallest unit, and refuses other decimal expressions.
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// use strata::prelude::*;
+/// use strata::query::aggregate::Avg;
+///
+/// #[derive(Model, Debug)]
+/// struct Price {
+///     id: i64,
+///     #[strata(max_digits = 10, decimal_places = 2)]
+///     amount: Decimal,
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> strata::Result<()> {
+/// let db = Db::connect("sqlite::memory:").await?;
+/// db.create_tables(&[Price::META]).await?;
+/// for cents in [10, 20, 20] {
+///     Price { id: 0, amount: Decimal::new(cents, 2) }.insert(&db).await?;
+/// }
+/// let (mean,) = Price::objects().aggregate(&db, (Avg(Price::amount()),)).await?;
+/// // 0.50 / 3, to 2 + 4 places; a float average would print 0.16666666666666666.
+/// assert_eq!(mean, Some(Decimal::new(166667, 6)));
+/// assert_eq!(mean.unwrap().to_string(), "0.166667");
+/// # Ok(()) }
+/// ```
 #[allow(non_snake_case)]
-pub fn Avg<M, E: Expression<M>>(expr: E) -> Agg<M, Option<f64>>
+pub fn Avg<M, E: Expression<M>>(expr: E) -> Agg<M, Option<<E::Sql as AvgOf>::Output>>
 where
     E::Sql: AvgOf,
 {
-    agg(AggFunc::Avg, Some(expr.into_expr_node().0), AggCast::Double)
+    agg(
+        AggFunc::Avg,
+        Some(expr.into_expr_node().0),
+        <E::Sql as AvgOf>::CAST,
+    )
 }
 
 /// `MIN(x)`: the smallest value (text by code point, on strata's binary
@@ -223,7 +284,7 @@ where
 /// tuple.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an aggregate over `{M}`",
-    label = "expected `Count(..)`, `Sum(..)`, `Avg(..)`, `Min(..)` or `Max(..)` of `{M}`'s fields",
+    label = "expected `Count(..)`, `Sum(..)`, `Avg(..)`, `Min(..)`, `Max(..)` or `StringAgg(..)` of `{M}`'s fields",
     note = "aggregate takes a tuple of aggregates, e.g. `(Count::all(), Sum({M}::field()))`"
 )]
 pub trait Aggregate<M> {

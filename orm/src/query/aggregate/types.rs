@@ -20,13 +20,30 @@ pub trait SumOf: SqlType {
     const CAST: AggCast;
 }
 
-/// Types `Avg` averages (as an `f64`).
+/// Types `Avg` averages, and the type of their average.
 #[diagnostic::on_unimplemented(
     message = "`Avg` cannot average `{Self}` values",
-    label = "`Avg` needs an integer or float expression",
-    note = "`Avg` takes i16, i32, i64, f32 or f64 expressions (or `Option` of one) and gives an `f64`; for a decimal, divide `Sum` by `Count`"
+    label = "`Avg` needs a numeric expression",
+    note = "`Avg` takes i16, i32, i64, f32 or f64 expressions (averaged as an f64) or Decimal ones (as an exact Decimal), or `Option` of one"
 )]
-pub trait AvgOf: SqlType {}
+pub trait AvgOf: SqlType {
+    /// The type of the average (without the `Option` of an empty set).
+    type Output: FieldType;
+    /// How the average is made alike on every database.
+    #[doc(hidden)]
+    const CAST: AggCast;
+}
+
+/// Text types `StringAgg` concatenates.
+#[diagnostic::on_unimplemented(
+    message = "`StringAgg` cannot concatenate `{Self}` values",
+    label = "`StringAgg` needs a text expression",
+    note = "`StringAgg` takes `String` / `Option<String>` fields or text expressions; to join numbers, aggregate them in Rust"
+)]
+pub trait StringAggOf: SqlType {}
+
+impl StringAggOf for String {}
+impl StringAggOf for Option<String> {}
 
 /// Types with an order `Min` and `Max` follow the same way on every
 /// database.
@@ -66,5 +83,26 @@ sums! {
     Decimal => Decimal, Decimal;
 }
 
-both!(AvgOf for i16, i32, i64, f32, f64);
+macro_rules! avgs {
+    ($($ty:ty => $out:ty, $cast:ident;)*) => {$(
+        impl AvgOf for $ty {
+            type Output = $out;
+            const CAST: AggCast = AggCast::$cast;
+        }
+        impl AvgOf for Option<$ty> {
+            type Output = $out;
+            const CAST: AggCast = AggCast::$cast;
+        }
+    )*};
+}
+
+avgs! {
+    i16 => f64, Double;
+    i32 => f64, Double;
+    i64 => f64, Double;
+    f32 => f64, Double;
+    f64 => f64, Double;
+    Decimal => Decimal, Decimal;
+}
+
 both!(MinMaxOf for i16, i32, i64, f32, f64, Decimal, String, NaiveDate, NaiveTime, NaiveDateTime, DateTime<Utc>);

@@ -88,7 +88,7 @@ pub(crate) use markers::{AnnotationOp, ConditionNode, OrderTerm};
 pub use markers::{ConditionExpr, NoValue, OrderExpr};
 pub(crate) use named::{write_named_order, write_test};
 pub(crate) use related::RelatedNode;
-pub use related::{MultiValued, RelatedAggregate, RelatedAggregates};
+pub use related::{MultiValued, RelatedAggregate, RelatedAggregates, RelatedStringAgg};
 #[doc(hidden)]
 pub use select::AnnotationsOf;
 pub use select::{AnnotatedSelection, AnnotatedValueList, Selectable};

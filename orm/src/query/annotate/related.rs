@@ -6,9 +6,10 @@ use super::{check_node, invalid, Annotation, AnnotationExpr, AnnotationNode, Sca
 use super::{SingleAnnotation, SQLITE_DECIMAL};
 use crate::dialect::Dialect;
 use crate::error::Result;
-use crate::query::aggregate::{AggCast, AggFunc, AggNode, AvgOf, MinMaxOf, SumOf};
+use crate::query::aggregate::{AggCast, AggFunc, AggNode, AvgOf, MinMaxOf, StringAggOf, SumOf};
 use crate::query::compile::{write_condition, write_correlation, JoinPlan};
 use crate::query::expr::{ColRef, Expr, IntoCondition, NO_COLUMN};
+use crate::query::order::{IntoOrderBy, OrderBy};
 use crate::query::scalar::{Expression, Node, SqlType};
 use crate::query::shape::{collect_binds, ShapeKey};
 use crate::query::subquery::{Sub, SubqueryBody, SubqueryUse};
@@ -52,11 +53,7 @@ impl<R, T, O> RelatedAggregate<R, T, O> {
     /// `Count("posts", filter=Q(..))`); several filters must all hold.
     /// The condition may follow single-valued relations of `T`.
     pub fn filter(mut self, condition: impl IntoCondition<T>) -> Self {
-        let condition = condition.into_condition().expr;
-        self.node.agg.filter = Some(Box::new(match self.node.agg.filter.take() {
-            Some(earlier) => Expr::And(vec![*earlier, condition]),
-            None => condition,
-        }));
+        self.node.agg.add_filter(condition.into_condition().expr);
         self
     }
 
@@ -114,18 +111,46 @@ pub trait RelatedAggregates<R>: RelationPath<R> + Sized {
         )
     }
 
-    /// The average of `expr` (integers or floats) as an `f64`; `None` for
-    /// no rows.
+    /// The average of `expr`: an `f64` of integers or floats, an exact
+    /// `Decimal` of decimals (see [`Avg`](crate::query::aggregate::Avg));
+    /// `None` for no rows.
     fn avg<E: Expression<Self::Target>>(
         self,
         expr: E,
-    ) -> RelatedAggregate<R, Self::Target, Option<f64>>
+    ) -> RelatedAggregate<R, Self::Target, Option<<E::Sql as AvgOf>::Output>>
     where
         E::Sql: AvgOf,
         Self::Card: MultiValued,
     {
         let arg = expr.into_expr_node().0;
-        related(self.join_path(), AggFunc::Avg, Some(arg), AggCast::Double)
+        related(
+            self.join_path(),
+            AggFunc::Avg,
+            Some(arg),
+            <E::Sql as AvgOf>::CAST,
+        )
+    }
+
+    /// The text of `expr` over the related rows joined by `separator`
+    /// (see [`StringAgg`](crate::query::aggregate::StringAgg)); `None` for
+    /// no rows. Order the values with
+    /// [`order_by`](RelatedStringAgg::order_by).
+    fn string_agg<E: Expression<Self::Target>>(
+        self,
+        expr: E,
+        separator: impl Into<String>,
+    ) -> RelatedStringAgg<R, Self::Target>
+    where
+        E::Sql: StringAggOf,
+        Self::Card: MultiValued,
+    {
+        RelatedStringAgg {
+            node: RelatedNode {
+                path: self.join_path(),
+                agg: AggNode::string_agg(expr.into_expr_node().0, separator.into()),
+            },
+            _marker: PhantomData,
+        }
     }
 
     /// The smallest value of `expr`; `None` for no rows.
@@ -184,11 +209,68 @@ fn related<R, T, O>(
                 cast,
                 distinct: false,
                 filter: None,
+                concat: None,
             },
         },
         _marker: PhantomData,
     }
 }
+
+/// The text of the `T` rows a relation reaches from each row of `R`,
+/// joined: made by [`RelatedAggregates::string_agg`] and used in
+/// [`QuerySet::annotate`](crate::QuerySet::annotate).
+pub struct RelatedStringAgg<R, T> {
+    node: RelatedNode,
+    _marker: Marker<R, T, ()>,
+}
+
+impl<R, T> Clone for RelatedStringAgg<R, T> {
+    fn clone(&self) -> Self {
+        RelatedStringAgg {
+            node: self.node.clone(),
+            _marker: PhantomData,
+        }
+    }
+}
+
+impl<R, T> std::fmt::Debug for RelatedStringAgg<R, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.node.fmt(f)
+    }
+}
+
+impl<R, T> RelatedStringAgg<R, T> {
+    /// Joins the values in this order of `T`'s fields (replacing an
+    /// earlier one); it may follow single-valued relations of `T`.
+    pub fn order_by(mut self, order: impl IntoOrderBy<T>) -> Self {
+        let order = order.into_order_by().into_iter().map(OrderBy::erase);
+        self.node.agg.set_concat_order(order.collect());
+        self
+    }
+
+    /// Joins each distinct value once (see
+    /// [`StringAggregate::distinct`](crate::query::aggregate::StringAggregate::distinct)).
+    pub fn distinct(mut self) -> Self {
+        self.node.agg.distinct = true;
+        self
+    }
+
+    /// Over the related rows matching `condition` only.
+    pub fn filter(mut self, condition: impl IntoCondition<T>) -> Self {
+        self.node.agg.add_filter(condition.into_condition().expr);
+        self
+    }
+}
+
+impl<R, T> Annotation<R> for RelatedStringAgg<R, T> {
+    type Output = Option<String>;
+    type Kind = Scalar;
+    fn into_annotation(self) -> AnnotationExpr {
+        AnnotationExpr(AnnotationNode::Related(self.node))
+    }
+}
+
+impl<R, T> SingleAnnotation for RelatedStringAgg<R, T> {}
 
 /// An aggregate over the rows `path` reaches; the aggregate's columns are
 /// relative to the path's last model.
@@ -257,9 +339,19 @@ impl RelatedNode {
         if let Some(filter) = &filter {
             sub.add_condition(filter);
         }
+        let concat = self.agg.concat.as_ref().map(|c| {
+            let mut c = (**c).clone();
+            for term in &mut c.order {
+                term.path = rest.join(&term.path);
+                term.expr = term.expr.as_ref().map(|e| Box::new(e.rebased(&rest)));
+                term.for_each_column(&mut |col| sub.add_column(col));
+            }
+            Box::new(c)
+        });
         let agg = AggNode {
             arg: arg.map(Box::new),
             filter: None,
+            concat,
             ..self.agg.clone()
         };
         w.push_sql("SELECT ");
@@ -320,11 +412,17 @@ impl RelatedNode {
                 "an aggregate over a relation needs a multi-valued relation",
             ));
         }
-        if self.agg.cast == AggCast::Decimal && dialect == Dialect::Sqlite {
+        if let Some(reason) = self.agg.refusal(dialect) {
+            return Err(invalid(model, reason));
+        }
+        let mut many = false;
+        self.agg
+            .for_each_path(&mut |p| many |= p.first_many().is_some() || p.overflowed());
+        if many {
             return Err(invalid(
                 model,
-                "SQLite has no exact decimal arithmetic, so it cannot Sum a Decimal field \
-                 exactly; sum it in Rust, or store it as an integer of its smallest unit",
+                "an aggregate over a relation orders and reads single-valued relations only; \
+                 continue the path with `then` instead",
             ));
         }
         if let Some(arg) = &self.agg.arg {

@@ -6,7 +6,7 @@ use crate::db::Db;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::query::aggregate::{AggCast, AggregateNode, Aggregates};
+use crate::query::aggregate::{AggregateNode, Aggregates, AggregatesInto, FromAggregates};
 use crate::query::compile::{write_where, JoinPlan};
 use crate::query::in_list::check_bind_count;
 use crate::query::shape::{self, StatementKind};
@@ -76,6 +76,59 @@ impl<M: Model> QuerySet<M> {
         })
     }
 
+    /// [`aggregate`](QuerySet::aggregate) into a struct you name: its
+    /// fields, in order, get the aggregates' results, and each must have
+    /// its aggregate's type (a mismatch does not compile).
+    ///
+    /// ```
+    /// use strata::prelude::*;
+    /// use strata::query::aggregate::{Avg, Count, Sum};
+    ///
+    /// #[derive(Model, Debug)]
+    /// struct Sale {
+    ///     id: i64,
+    ///     units: i32,
+    /// }
+    ///
+    /// #[derive(strata::Aggregates, Debug, PartialEq)]
+    /// struct Stats {
+    ///     n: i64,
+    ///     total: Option<i64>,
+    ///     mean: Option<f64>,
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> strata::Result<()> {
+    /// let db = Db::connect("sqlite::memory:").await?;
+    /// db.create_tables(&[Sale::META]).await?;
+    /// for units in [3, 4, 5] {
+    ///     Sale { id: 0, units }.insert(&db).await?;
+    /// }
+    /// let stats = Sale::objects()
+    ///     .aggregate_into::<Stats>(&db, (Count::all(), Sum(Sale::units()), Avg(Sale::units())))
+    ///     .await?;
+    /// assert_eq!(stats, Stats { n: 3, total: Some(12), mean: Some(4.0) });
+    /// # Ok(()) }
+    /// ```
+    pub async fn aggregate_into<S: FromAggregates>(
+        &self,
+        db: &Db,
+        aggregates: impl AggregatesInto<M, S>,
+    ) -> Result<S> {
+        self.aggregate_filling(db, aggregates).await
+    }
+
+    /// [`aggregate_into`](QuerySet::aggregate_into) with the tuple's type
+    /// named.
+    async fn aggregate_filling<S, A: AggregatesInto<M, S>>(
+        &self,
+        db: &Db,
+        aggregates: A,
+    ) -> Result<S> {
+        let output = self.aggregate(db, aggregates).await?;
+        Ok(A::fill(output))
+    }
+
     /// Whether the aggregates run over a subquery of this queryset.
     fn wraps_for_aggregate(&self) -> bool {
         self.distinct || self.is_sliced()
@@ -121,12 +174,8 @@ impl<M: Model> QuerySet<M> {
             if decimal_arithmetic && dialect == Dialect::Sqlite {
                 return Err(crate::query::queryset::sqlite_decimal_error(M::META.name));
             }
-            if node.cast == AggCast::Decimal && dialect == Dialect::Sqlite {
-                return Err(invalid(
-                    "SQLite has no exact decimal arithmetic, so it cannot Sum a Decimal field \
-                     exactly; sum it in Rust, or store it as an integer of its smallest unit"
-                        .into(),
-                ));
+            if let Some(reason) = node.refusal(dialect) {
+                return Err(invalid(reason));
             }
             if self.wraps_for_aggregate() && (related || node.has_subquery()) {
                 return Err(invalid(

@@ -483,17 +483,11 @@ impl<M: Model> Body<M> {
                 };
                 refused.into_error(name)
             })?;
-        if dialect == Dialect::Sqlite {
-            if self.has_decimal_arithmetic() {
-                return Err(crate::query::queryset::sqlite_decimal_error(model));
-            }
-            if self.aggs.iter().any(|a| a.cast == AggCast::Decimal) {
-                return Err(invalid(
-                    "SQLite has no exact decimal arithmetic, so it cannot Sum a Decimal field \
-                     exactly; sum it in Rust, or store it as an integer of its smallest unit"
-                        .into(),
-                ));
-            }
+        if dialect == Dialect::Sqlite && self.has_decimal_arithmetic() {
+            return Err(crate::query::queryset::sqlite_decimal_error(model));
+        }
+        if let Some(reason) = self.aggs.iter().find_map(|a| a.refusal(dialect)) {
+            return Err(invalid(reason));
         }
         let mut deep = false;
         for node in &self.select {

@@ -167,6 +167,13 @@ impl<M, T: FieldType> Annotations<M> for Agg<M, T> {
     }
 }
 
+impl<M> Annotations<M> for crate::query::aggregate::StringAggregate<M> {
+    type Row = (Option<String>,);
+    fn into_aggs(self) -> Vec<AggregateNode> {
+        vec![AggregateNode(self.node)]
+    }
+}
+
 /// The tuple `Self` followed by the tuple `Rhs`: a values row with its
 /// annotations.
 #[doc(hidden)]

@@ -540,13 +540,8 @@ impl WindowNode {
                      `distinct()` or aggregate without a window",
                 ));
             }
-            if agg.cast == super::aggregate::AggCast::Decimal && dialect == Dialect::Sqlite {
-                return Err(invalid(
-                    model,
-                    "SQLite has no exact decimal arithmetic, so it cannot Sum a Decimal \
-                     field exactly; sum it in Rust, or store it as an integer of its \
-                     smallest unit",
-                ));
+            if let Some(reason) = agg.refusal(dialect) {
+                return Err(invalid(model, reason));
             }
             if let Some(filter) = &agg.filter {
                 filter

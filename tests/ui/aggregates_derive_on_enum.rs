@@ -1,0 +1,6 @@
+#[derive(strata::Aggregates)]
+enum Stats {
+    Count(i64),
+}
+
+fn main() {}
