@@ -165,7 +165,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// let tags = [Tag { id: 0, name: "rust".into() }, Tag { id: 0, name: "sql".into() }];
     /// let mut statements = Tag::bulk_create_statements(&tags, Dialect::Sqlite);
     /// let stmt = statements.next().expect("one statement");
-    /// assert_eq!(stmt.sql, r#"INSERT INTO "tag" ("name") VALUES (?), (?)"#);
+    /// assert_eq!(stmt.sql(), r#"INSERT INTO "tag" ("name") VALUES (?), (?)"#);
     /// assert!(statements.next().is_none());
     /// ```
     fn bulk_create_statements(
@@ -289,7 +289,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
 /// `<verb>"table" WHERE "pk" = ?`.
 fn by_pk<M: Model>(dialect: Dialect, verb: &str, pk: Value) -> Statement {
     let mut w = SqlWriter::new(dialect);
-    w.push_sql(verb);
+    w.push_text(verb);
     w.push_identifier(M::META.table);
     w.push_sql(" WHERE ");
     w.push_identifier(M::META.pk().column);

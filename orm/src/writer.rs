@@ -46,8 +46,31 @@ impl SqlWriter {
         self.dialect
     }
 
-    /// Appends SQL text written by strata (never user input).
-    pub fn push_sql(&mut self, sql: &str) {
+    /// Appends a fragment of SQL written into the program (a string
+    /// literal, never text made at run time): keywords, operators,
+    /// punctuation. Names go through [`push_identifier`](Self::push_identifier),
+    /// values through [`push_bind`](Self::push_bind), and run-time text the
+    /// caller vouches for through [`push_raw`](Self::push_raw).
+    ///
+    /// ```compile_fail
+    /// let mut w = strata::SqlWriter::new(strata::Dialect::Sqlite);
+    /// let column = String::from("name");
+    /// w.push_sql(&column); // run-time text: not accepted
+    /// ```
+    pub fn push_sql(&mut self, sql: &'static str) {
+        self.sql.push_str(sql);
+    }
+
+    /// Appends SQL text made at run time that the caller vouches for: the
+    /// explicit escape hatch, as [`Statement::raw`] is for a whole statement
+    /// (a `String` needs [`AssertSqlSafe`](crate::AssertSqlSafe)).
+    pub fn push_raw(&mut self, sql: impl crate::SqlSafeStr) {
+        self.sql.push_str(sql.into_sql_str().as_str());
+    }
+
+    /// Appends SQL text strata made at run time from its own parts (quoted
+    /// column lists, placeholders, numbers): never user input.
+    pub(crate) fn push_text(&mut self, sql: &str) {
         self.sql.push_str(sql);
     }
 
@@ -131,17 +154,44 @@ impl SqlWriter {
 /// will run without a database.
 ///
 /// Outside strata a statement comes from a queryset, from [`SqlWriter`]
-/// or from [`Statement::raw`], whose SQL the caller vouches for; it cannot
-/// be built field by field (`#[non_exhaustive]`).
+/// or from [`Statement::raw`], whose SQL the caller vouches for. Its parts
+/// are read through [`sql`](Statement::sql) and [`binds`](Statement::binds)
+/// and cannot be changed afterwards, so no text reaches the database that
+/// strata did not write or the caller did not vouch for.
 #[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
 pub struct Statement {
-    pub dialect: Dialect,
-    pub sql: String,
-    pub binds: Vec<Value>,
+    pub(crate) dialect: Dialect,
+    pub(crate) sql: String,
+    pub(crate) binds: Vec<Value>,
 }
 
 impl Statement {
+    /// The dialect the SQL is written in.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// The SQL text, with the dialect's placeholders for the binds.
+    pub fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    /// The bound values, in placeholder order.
+    pub fn binds(&self) -> &[Value] {
+        &self.binds
+    }
+
+    /// The SQL text, taken out of the statement.
+    pub fn into_sql(self) -> String {
+        self.sql
+    }
+
+    /// The SQL text and the bound values, taken apart (to hand them to
+    /// another driver, say).
+    pub fn into_parts(self) -> (String, Vec<Value>) {
+        (self.sql, self.binds)
+    }
+
     /// A statement of raw SQL with no binds, e.g. DDL strata does not model:
     /// the escape hatch where the caller, not strata, vouches that the text
     /// is safe to run.
@@ -160,8 +210,8 @@ impl Statement {
     ///     Dialect::Sqlite,
     ///     AssertSqlSafe(format!("DELETE FROM {table}")),
     /// );
-    /// assert_eq!(literal.sql, "SELECT 1");
-    /// assert_eq!(built.sql, "DELETE FROM audit_2026");
+    /// assert_eq!(literal.sql(), "SELECT 1");
+    /// assert_eq!(built.sql(), "DELETE FROM audit_2026");
     /// ```
     ///
     /// A `String` without the assertion does not compile:

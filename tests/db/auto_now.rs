@@ -157,7 +157,7 @@ fn update_sql_sets_auto_now_columns_after_the_assigned_ones() {
         .update_sql(Dialect::Postgres, [Stamped::title().set("x".to_string())])
         .unwrap();
     assert_eq!(
-        stmt.sql,
+        stmt.sql(),
         r#"UPDATE "auto_now_stamped" SET "title" = $1, "updated_at" = $2, "touched_on" = $3"#
     );
 }

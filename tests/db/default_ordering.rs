@@ -116,7 +116,7 @@ async fn order_by_replaces_the_default_ordering() {
         let mut expected = names(&players);
         expected.sort();
         assert_eq!(names(&by_name), expected);
-        let sql = Player::objects().order_by([]).sql(db.dialect()).sql;
+        let sql = Player::objects().order_by([]).sql(db.dialect()).into_sql();
         assert!(!sql.contains("ORDER BY"), "{sql}");
         let unordered = Player::objects().order_by([]).all(&db).await.unwrap();
         assert_eq!(unordered.len(), players.len());
@@ -152,7 +152,7 @@ async fn prefetched_rows_follow_the_default_ordering() {
 #[test]
 fn the_default_ordering_is_in_the_sql() {
     assert_eq!(
-        Player::objects().sql(Dialect::Postgres).sql,
+        Player::objects().sql(Dialect::Postgres).sql(),
         r#"SELECT "id", "name", "rank", "team_id" FROM "ordering_player" ORDER BY "rank" DESC, "name" ASC"#
     );
 }

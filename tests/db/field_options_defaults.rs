@@ -83,7 +83,7 @@ fn default_fills_default_fn_fields_from_their_function() {
 
 #[test]
 fn insert_leaves_db_default_columns_out_and_returns_them() {
-    let sql = |dialect| Ticket::default().insert_sql(dialect).sql;
+    let sql = |dialect| Ticket::default().insert_sql(dialect).into_sql();
     assert_eq!(
         sql(Dialect::Postgres),
         r#"INSERT INTO "fo_ticket" ("title", "priority") VALUES ($1, $2) RETURNING "id", "opened_at", "opened_on", "votes", "note", "seen_at""#

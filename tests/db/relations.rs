@@ -243,7 +243,7 @@ async fn filters_and_ordering_follow_forward_relations() {
         assert!(long_by_bob.exists(&db).await.unwrap());
         // The key of a related row needs no join.
         let ann_books = Book::objects().filter(Book::writer().id().eq(lib.writers[0].id));
-        assert!(!ann_books.sql(db.dialect()).sql.contains("JOIN"));
+        assert!(!ann_books.sql(db.dialect()).sql().contains("JOIN"));
         assert_eq!(
             ann_books.all(&db).await.unwrap(),
             vec![lib.books[0].clone()]

@@ -343,7 +343,7 @@ async fn bulk_update_writes_the_named_fields_in_batches() {
         assert_eq!(statements.len(), 3);
         assert!(statements
             .iter()
-            .all(|s| s.binds.len() <= db.dialect().max_bind_params()));
+            .all(|s| s.binds().len() <= db.dialect().max_bind_params()));
         let before = db.query_count();
         let matched = Article::bulk_update(&db, &rows, (Article::rating(), Article::score()))
             .await

@@ -54,7 +54,7 @@ fn field_options_sql_is_pinned_per_dialect() {
                 .filter(Task::level().eq(Level::High))
                 .update_sql(dialect, [Task::stage().set(Stage::Draft)])
                 .unwrap();
-            update.push_str(&format!("-- {dialect}\n{}\n", stmt.sql));
+            update.push_str(&format!("-- {dialect}\n{}\n", stmt.sql()));
         }
         insta::assert_snapshot!("update_stamps_auto_now", update);
     });

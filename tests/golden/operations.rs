@@ -65,11 +65,11 @@ fn bulk_create_batches_respect_each_databases_bind_limit() {
     ] {
         let statements = Article::bulk_create_sql(&rows, dialect);
         assert_eq!(statements.len(), batches, "{dialect}");
-        let binds: usize = statements.iter().map(|s| s.binds.len()).sum();
+        let binds: usize = statements.iter().map(|s| s.binds().len()).sum();
         assert_eq!(binds, 20_000 * 6);
         assert!(statements
             .iter()
-            .all(|s| s.binds.len() <= dialect.max_bind_params()));
+            .all(|s| s.binds().len() <= dialect.max_bind_params()));
     }
 }
 

@@ -107,10 +107,10 @@ fn update_and_delete_refuse_sliced_querysets() {
 /// A statement's SQL with its binds counted rather than listed (long
 /// lists would fill the snapshot).
 fn sql_and_bind_count(stmt: strata::Statement) -> strata::Statement {
-    let count = stmt.binds.len();
+    let count = stmt.binds().len();
     strata::Statement::raw(
-        stmt.dialect,
-        strata::AssertSqlSafe(format!("{}\n  -- {count} binds", stmt.sql)),
+        stmt.dialect(),
+        strata::AssertSqlSafe(format!("{}\n  -- {count} binds", stmt.sql())),
     )
 }
 
@@ -122,7 +122,7 @@ fn in_lists_past_the_placeholder_limit_are_one_json_value() {
         // The longest list with a placeholder per value: as before.
         let short = ListedItem::objects().filter(ListedItem::id().is_in(1..=max));
         for d in [Dialect::MySql, Dialect::Sqlite] {
-            assert_eq!(short.sql(d).binds.len(), max as usize, "{d}");
+            assert_eq!(short.sql(d).binds().len(), max as usize, "{d}");
         }
         insta::assert_snapshot!(
             "in_list_long_integers",

@@ -50,18 +50,18 @@ fn the_statement_cache_tells_locked_queries_from_plain_ones() {
         let nowait = filtered()
             .select_for_update_with(ForUpdate::new().nowait())
             .statement(d);
-        assert_eq!(plain.sql, filtered().sql(d).sql);
-        assert_eq!(locked.sql, filtered().select_for_update().sql(d).sql);
+        assert_eq!(plain.sql(), filtered().sql(d).sql());
+        assert_eq!(locked.sql(), filtered().select_for_update().sql(d).sql());
         assert_eq!(
-            nowait.sql,
+            nowait.sql(),
             filtered()
                 .select_for_update_with(ForUpdate::new().nowait())
                 .sql(d)
-                .sql
+                .sql()
         );
         if d != Dialect::Sqlite {
-            assert_ne!(plain.sql, locked.sql);
-            assert_ne!(locked.sql, nowait.sql);
+            assert_ne!(plain.sql(), locked.sql());
+            assert_ne!(locked.sql(), nowait.sql());
         }
     }
 }

@@ -53,10 +53,14 @@ fn the_statement_cache_tells_sea_query_expressions_apart() {
         let other = Article::objects()
             .filter(strata::sea_query::raw_expr(Expr::col("score").modulo(2).eq(1)).unwrap());
         // Same text, other values: one shape.
-        assert_eq!(odd.statement(d).sql, even.statement(d).sql, "on {d}");
-        assert_ne!(odd.statement(d).binds, even.statement(d).binds, "on {d}");
+        assert_eq!(odd.statement(d).sql(), even.statement(d).sql(), "on {d}");
+        assert_ne!(
+            odd.statement(d).binds(),
+            even.statement(d).binds(),
+            "on {d}"
+        );
         // Other text: the cache renders it afresh.
-        assert_ne!(odd.statement(d).sql, other.statement(d).sql, "on {d}");
-        assert_eq!(other.statement(d).sql, other.sql(d).sql, "on {d}");
+        assert_ne!(odd.statement(d).sql(), other.statement(d).sql(), "on {d}");
+        assert_eq!(other.statement(d).sql(), other.sql(d).sql(), "on {d}");
     }
 }

@@ -212,14 +212,14 @@ fn querysets_differing_only_in_values_share_sql_and_bind_their_own_values() {
         };
         let first = qs("ann", 1, vec![1, 2]).statement(dialect);
         let second = qs("bob's 100%", 2, vec![3, 4]).statement(dialect);
-        assert_eq!(first.sql, second.sql, "on {dialect}");
+        assert_eq!(first.sql(), second.sql(), "on {dialect}");
         assert_eq!(second, qs("bob's 100%", 2, vec![3, 4]).sql(dialect));
-        assert_ne!(first.binds, second.binds);
+        assert_ne!(first.binds(), second.binds());
         // On PostgreSQL a list of any length is one array parameter: the
         // same SQL again.
         let longer = qs("cy", 3, vec![5, 6, 7]).statement(dialect);
         assert_eq!(
-            longer.sql == first.sql,
+            longer.sql() == first.sql(),
             dialect.binds_arrays(),
             "on {dialect}"
         );
@@ -251,7 +251,7 @@ fn uncached_bulk_create_renders_the_statements_the_cache_serves() {
         }
         let batches = strata::bulk_create_sql_uncached(&rows, dialect);
         assert_eq!(
-            batches.iter().map(|s| s.binds.len()).sum::<usize>(),
+            batches.iter().map(|s| s.binds().len()).sum::<usize>(),
             rows.len() * Article::META.insert_columns().count(),
             "every value of every row is bound once on {dialect}"
         );

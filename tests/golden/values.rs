@@ -70,8 +70,8 @@ fn values_querysets_differing_only_in_values_share_cached_sql() {
     for dialect in Dialect::ALL {
         let first = build(1, "a").statement(dialect);
         let second = build(2, "b").statement(dialect);
-        assert_eq!(first.sql, second.sql);
+        assert_eq!(first.sql(), second.sql());
         assert_eq!(second, build(2, "b").sql(dialect));
-        assert_ne!(first.binds, second.binds);
+        assert_ne!(first.binds(), second.binds());
     }
 }

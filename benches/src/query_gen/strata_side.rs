@@ -5,15 +5,15 @@ use std::hint::black_box;
 use strata::query::annotate::Annotations;
 use strata::query::values::ValuesQuerySet;
 use strata::query::Annotated;
-use strata::{Dialect, Model, QuerySet, Statement, Value};
+use strata::{Dialect, Model, QuerySet, Statement};
 
 /// The physical limit: the finished SQL (a `&'static str`) copied into a
 /// fresh `String`, and the binds cloned. Measured once per shape (mode
 /// `cold`): the one baseline every table and ratio divides by, whatever
 /// the mode, so no ratio rests on a second measurement of the same work.
 pub fn static_case(out: &mut Vec<Case>, shape: &str, dialect: Dialect, stmt: Statement) {
-    let sql: &'static str = Box::leak(stmt.sql.into_boxed_str());
-    let binds: Vec<Value> = stmt.binds;
+    let (sql, binds) = stmt.into_parts();
+    let sql: &'static str = Box::leak(sql.into_boxed_str());
     let count = binds.len();
     out.push(Case {
         shape: shape.to_string(),
@@ -27,6 +27,9 @@ pub fn static_case(out: &mut Vec<Case>, shape: &str, dialect: Dialect, stmt: Sta
         binds: count,
     });
 }
+
+/// One measured closure.
+type MeasuredRun = Box<dyn FnMut()>;
 
 /// A strata query value: how it renders from scratch, and what its
 /// terminal call runs per execution.
@@ -48,7 +51,7 @@ impl<M: Model> StrataQuery for QuerySet<M> {
     }
 }
 
-impl<M: Model, R: 'static> StrataQuery for ValuesQuerySet<M, R> {
+impl<M: Model, R: 'static, G: 'static> StrataQuery for ValuesQuerySet<M, R, G> {
     fn render(&self, dialect: Dialect) -> Statement {
         self.sql(dialect)
     }
@@ -58,15 +61,15 @@ impl<M: Model, R: 'static> StrataQuery for ValuesQuerySet<M, R> {
     }
 }
 
-/// `Annotated::all` renders its statement on every call (annotated
-/// querysets have no statement cache), so both are `sql()`.
+/// An annotated queryset renders afresh with `sql()`, and its terminal
+/// calls go through the statement cache (`statement()`).
 impl<M: Model, A: Annotations<M> + 'static> StrataQuery for Annotated<M, A> {
     fn render(&self, dialect: Dialect) -> Statement {
         self.sql(dialect).expect("the annotated queryset renders")
     }
 
     fn executed(&self, dialect: Dialect) -> Statement {
-        self.sql(dialect).expect("the annotated queryset renders")
+        self.statement(dialect).expect("the annotated queryset renders")
     }
 }
 
@@ -80,14 +83,14 @@ pub fn strata_cases<Q: StrataQuery>(
 ) {
     let stmt = build().render(dialect);
     assert_eq!(
-        stmt.sql,
-        build().executed(dialect).sql,
+        stmt.sql(),
+        build().executed(dialect).sql(),
         "{shape}: the cached statement is the rendered one"
     );
     static_case(out, shape, dialect, stmt.clone());
     let warm = build();
     let rebuild = build.clone();
-    let runs: [(&'static str, Box<dyn FnMut()>); 3] = [
+    let runs: [(&'static str, MeasuredRun); 3] = [
         (
             "cold",
             Box::new(move || {
@@ -114,8 +117,8 @@ pub fn strata_cases<Q: StrataQuery>(
             side: "strata",
             mode,
             run,
-            sql: stmt.sql.clone(),
-            binds: stmt.binds.len(),
+            sql: stmt.sql().to_string(),
+            binds: stmt.binds().len(),
         });
     }
 }

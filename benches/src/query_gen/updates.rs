@@ -82,8 +82,8 @@ pub fn update_f(out: &mut Vec<Case>, dialect: Dialect) {
             side: "strata",
             mode,
             run,
-            sql: stmt.sql.clone(),
-            binds: stmt.binds.len(),
+            sql: stmt.sql().to_string(),
+            binds: stmt.binds().len(),
         });
     }
     diesel_cases!(

@@ -559,7 +559,7 @@ fn write_compound(
     }
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
-            w.push_sql(joiner);
+            w.push_text(joiner);
         }
         write_expr(w, plan, item, negated, true);
     }

@@ -62,10 +62,10 @@ const MAX_GET_RESULTS: u64 = 21;
 ///     .limit(10);
 /// let stmt = qs.sql(Dialect::Postgres);
 /// assert_eq!(
-///     stmt.sql,
+///     stmt.sql(),
 ///     r#"SELECT "id", "title", "pages" FROM "book" WHERE "title" LIKE $1 ESCAPE '!' AND "pages" > $2 ORDER BY "pages" DESC LIMIT $3"#
 /// );
-/// assert_eq!(stmt.binds.len(), 3);
+/// assert_eq!(stmt.binds().len(), 3);
 /// ```
 pub struct QuerySet<M: Model> {
     filters: Vec<Expr>,
@@ -443,8 +443,8 @@ impl<M: Model> QuerySet<M> {
     /// let short = Book::objects().filter(Book::pages().lt(100)).statement(Dialect::Sqlite);
     /// // Same shape, other value: the SQL comes from the cache.
     /// let long = Book::objects().filter(Book::pages().lt(1000)).statement(Dialect::Sqlite);
-    /// assert_eq!(short.sql, long.sql);
-    /// assert_eq!(long.binds, vec![strata::Value::I32(Some(1000))]);
+    /// assert_eq!(short.sql(), long.sql());
+    /// assert_eq!(long.binds(), vec![strata::Value::I32(Some(1000))]);
     /// ```
     pub fn statement(&self, dialect: Dialect) -> Statement {
         shape::statement(

@@ -29,7 +29,7 @@ impl Template {
     pub(crate) fn write(&self, w: &mut SqlWriter) {
         for part in &self.parts {
             match part {
-                Part::Sql(text) => w.push_sql(text),
+                Part::Sql(text) => w.push_text(text),
                 Part::Bind(value) => w.push_bind(value.clone()),
             }
         }

@@ -49,14 +49,14 @@ pub fn annotate_sql(dialect: Dialect, n: u64) -> String {
         .limit(n)
         .sql(dialect)
         .unwrap()
-        .sql
+        .into_sql()
 }
 
 pub async fn group_by(db: &Db, n: u64) -> Vec<(i32, i64)> {
     group_by_qs(n).all(db).await.unwrap()
 }
 
-fn group_by_qs(n: u64) -> strata::query::values::ValuesQuerySet<Post, (i32, i64)> {
+fn group_by_qs(n: u64) -> strata::query::values::ValuesQuerySet<Post, (i32, i64), (i64,)> {
     Post::objects()
         .filter(Post::user().id().lte(n as i32))
         .values(Post::user().id())
@@ -64,7 +64,7 @@ fn group_by_qs(n: u64) -> strata::query::values::ValuesQuerySet<Post, (i32, i64)
 }
 
 pub fn group_by_sql(dialect: Dialect, n: u64) -> String {
-    group_by_qs(n).sql(dialect).sql
+    group_by_qs(n).sql(dialect).into_sql()
 }
 
 fn update_qs(n: u64) -> QuerySet<ViewedPost> {
@@ -82,7 +82,7 @@ pub fn update_sql(dialect: Dialect, n: u64) -> String {
     update_qs(n)
         .update_sql(dialect, [ViewedPost::views().set(ViewedPost::views() + 1)])
         .unwrap()
-        .sql
+        .into_sql()
 }
 
 pub async fn insert(db: &Db, mut rows: Vec<User>) -> u64 {

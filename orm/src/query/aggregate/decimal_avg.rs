@@ -133,7 +133,7 @@ impl AggNode {
             w.push_sql("(");
             sum(w);
             w.push_sql(" * 1");
-            w.push_sql(&"0".repeat(places as usize));
+            w.push_text(&"0".repeat(places as usize));
             w.push_sql(")");
         };
         let rest = |w: &mut SqlWriter| {
@@ -156,9 +156,9 @@ impl AggNode {
         w.push_sql(" THEN SIGN(");
         rest(w);
         w.push_sql(") ELSE 0 END) * 0.");
-        w.push_sql(&"0".repeat(places as usize - 1));
+        w.push_text(&"0".repeat(places as usize - 1));
         w.push_sql("1, ");
-        w.push_sql(&places.to_string());
+        w.push_text(&places.to_string());
         w.push_sql(")");
     }
 
@@ -179,7 +179,7 @@ impl AggNode {
             w.push_sql("CAST(ROUND(");
             write_node(w, plan, arg);
             w.push_sql(" * ");
-            w.push_sql(&unit);
+            w.push_text(&unit);
             w.push_sql(") AS INTEGER)");
         };
         let sum = |w: &mut SqlWriter| self.write_call_with(w, plan, "SUM(", &units, over);
@@ -191,7 +191,7 @@ impl AggNode {
             w.push_sql(" % ");
             count(w);
             w.push_sql(") * ");
-            w.push_sql(&digits);
+            w.push_text(&digits);
             w.push_sql(" + ");
             count(w);
             w.push_sql(") / (2 * ");
@@ -200,7 +200,7 @@ impl AggNode {
         };
         let whole = |w: &mut SqlWriter| {
             w.push_sql("PRINTF('%0");
-            w.push_sql(&(arg_places + 1).to_string());
+            w.push_text(&(arg_places + 1).to_string());
             w.push_sql("d', ABS(");
             sum(w);
             w.push_sql(" / ");
@@ -208,7 +208,7 @@ impl AggNode {
             w.push_sql(") + ");
             fraction(w);
             w.push_sql(" / ");
-            w.push_sql(&digits);
+            w.push_text(&digits);
             w.push_sql(")");
         };
         w.push_sql("CASE WHEN ");
@@ -225,16 +225,16 @@ impl AggNode {
         whole(w);
         w.push_sql(", 1, LENGTH(");
         whole(w);
-        w.push_sql(&format!(") - {arg_places}) || '.' || SUBSTR("));
+        w.push_text(&format!(") - {arg_places}) || '.' || SUBSTR("));
         whole(w);
         w.push_sql(", LENGTH(");
         whole(w);
-        w.push_sql(&format!(
+        w.push_text(&format!(
             ") - {arg_places} + 1) || PRINTF('%0{EXTRA_PLACES}d', "
         ));
         fraction(w);
         w.push_sql(" % ");
-        w.push_sql(&digits);
+        w.push_text(&digits);
         w.push_sql(") END");
     }
 

@@ -358,5 +358,5 @@ fn push_hex_string(w: &mut SqlWriter, text: &str) {
         let _ = write!(hex, "{byte:02x}");
     }
     hex.push('\'');
-    w.push_sql(&hex);
+    w.push_text(&hex);
 }

@@ -102,7 +102,7 @@ impl AggNode {
         arg: &dyn Fn(&mut SqlWriter),
         over: Option<&dyn Fn(&mut SqlWriter)>,
     ) {
-        w.push_sql(func);
+        w.push_text(func);
         if self.distinct {
             w.push_sql("DISTINCT ");
         }

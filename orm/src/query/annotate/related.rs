@@ -8,7 +8,7 @@ use crate::dialect::Dialect;
 use crate::error::Result;
 use crate::query::aggregate::{AggCast, AggFunc, AggNode, AvgOf, MinMaxOf, StringAggOf, SumOf};
 use crate::query::compile::{write_condition, write_correlation, JoinPlan};
-use crate::query::expr::{ColRef, Expr, IntoCondition, NO_COLUMN};
+use crate::query::expr::{ColRef, IntoCondition, NO_COLUMN};
 use crate::query::order::{IntoOrderBy, OrderBy};
 use crate::query::scalar::{Expression, Node, SqlType};
 use crate::query::shape::{collect_binds, ShapeKey};

@@ -62,7 +62,7 @@ impl JsonOp {
 /// let qs = Doc::objects().filter(Doc::data().key("a").key("b").eq(serde_json::json!(1)));
 /// let stmt = qs.sql(Dialect::Postgres);
 /// assert_eq!(
-///     stmt.sql,
+///     stmt.sql(),
 ///     r#"SELECT "id", "data" FROM "doc" WHERE COALESCE("data" -> $1 -> $2 = $3, FALSE)"#
 /// );
 /// ```

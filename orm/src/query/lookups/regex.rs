@@ -77,11 +77,11 @@ impl<M, T, C> Field<M, T, C> {
     ///
     /// let qs = Tag::objects().filter(Tag::name().regex("^r[a-z]+t$"));
     /// assert_eq!(
-    ///     qs.sql(Dialect::Postgres).sql,
+    ///     qs.sql(Dialect::Postgres).sql(),
     ///     r#"SELECT "id", "name" FROM "tag" WHERE "name" ~ $1"#
     /// );
     /// assert_eq!(
-    ///     qs.sql(Dialect::MySql).sql,
+    ///     qs.sql(Dialect::MySql).sql(),
     ///     "SELECT `id`, `name` FROM `tag` WHERE `name` REGEXP ?"
     /// );
     /// ```

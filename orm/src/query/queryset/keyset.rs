@@ -97,7 +97,7 @@ impl<M: Model> QuerySet<M> {
     /// }
     ///
     /// let qs = Event::objects().order_by(Event::day().desc()).with_pk_tiebreak();
-    /// assert!(qs.sql(Dialect::Sqlite).sql.ends_with(r#"ORDER BY "day" DESC, "id" ASC"#));
+    /// assert!(qs.sql(Dialect::Sqlite).sql().ends_with(r#"ORDER BY "day" DESC, "id" ASC"#));
     /// ```
     pub fn with_pk_tiebreak(self) -> Self {
         self.totally_ordered()

@@ -69,7 +69,7 @@ pub(crate) struct RowLock {
 ///     .select_for_update_with(ForUpdate::new().skip_locked())
 ///     .limit(1);
 /// assert_eq!(
-///     next.sql(Dialect::Postgres).sql,
+///     next.sql(Dialect::Postgres).sql(),
 ///     r#"SELECT "id", "done" FROM "job" WHERE "done" = $1 LIMIT $2 FOR UPDATE SKIP LOCKED"#
 /// );
 /// ```

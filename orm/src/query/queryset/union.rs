@@ -37,7 +37,7 @@ use crate::writer::{SqlWriter, Statement};
 /// let long = Book::objects().filter(Book::pages().gt(900));
 /// let both = short.union(long).order_by(Book::pages().desc()).limit(5);
 /// assert_eq!(
-///     both.sql(Dialect::Sqlite).unwrap().sql,
+///     both.sql(Dialect::Sqlite).unwrap().sql(),
 ///     r#"SELECT * FROM (SELECT "id", "pages" FROM "book" WHERE "pages" < ? UNION SELECT "id", "pages" FROM "book" WHERE "pages" > ?) AS "strata_union" ORDER BY "pages" DESC LIMIT ?"#
 /// );
 /// ```

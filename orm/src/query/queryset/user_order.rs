@@ -31,7 +31,7 @@ impl<M: Model> QuerySet<M> {
     ///
     /// let qs = Book::objects().order_by_names(["-pages", "title"])?;
     /// assert_eq!(
-    ///     qs.sql(Dialect::Postgres).sql,
+    ///     qs.sql(Dialect::Postgres).sql(),
     ///     r#"SELECT "id", "title", "pages" FROM "book" ORDER BY "pages" DESC, "title" ASC"#
     /// );
     ///

@@ -15,7 +15,7 @@
 //! let qs = Event::objects()
 //!     .filter(Event::at().year().eq(2024))
 //!     .filter(Event::at().month().eq(2).and(Event::at().day().eq(29)));
-//! let sql = qs.sql(Dialect::Postgres).sql;
+//! let sql = qs.sql(Dialect::Postgres).into_sql();
 //! assert!(sql.contains(r#""at" >= $1 AND "at" < $2"#), "{sql}");
 //! assert!(sql.contains(r#"EXTRACT(MONTH FROM ("at" AT TIME ZONE 'UTC'))"#), "{sql}");
 //! ```

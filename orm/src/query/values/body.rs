@@ -5,7 +5,7 @@
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::query::aggregate::{AggCast, AggFunc, AggNode};
+use crate::query::aggregate::{AggFunc, AggNode};
 use crate::query::annotate::{
     write_named_order, write_test, AnnotationNode, AnnotationOp, ConditionNode, OrderTerm,
 };
@@ -238,7 +238,7 @@ impl<M: Model> Body<M> {
                 if i > 1 {
                     w.push_sql(", ");
                 }
-                w.push_sql(&i.to_string());
+                w.push_text(&i.to_string());
             }
         }
         self.write_having(w, plan);

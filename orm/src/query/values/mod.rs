@@ -275,7 +275,7 @@ impl<M: Model, R, G> ValuesQuerySet<M, R, G> {
     ///     .order_by(Ann0.desc())
     ///     .sql(Dialect::Postgres);
     /// assert_eq!(
-    ///     stmt.sql,
+    ///     stmt.sql(),
     ///     r#"SELECT "author_id", COUNT(*) AS "strata_a0" FROM "post" GROUP BY 1 HAVING COUNT(*) > $1 ORDER BY "strata_a0" DESC"#
     /// );
     /// ```

@@ -295,7 +295,7 @@ impl WindowNode {
             write_order_terms(w, plan, &self.order);
         }
         if let Some(frame) = frame {
-            w.push_sql(frame);
+            w.push_text(frame);
         }
         w.push_sql(")");
     }
@@ -349,7 +349,7 @@ impl WindowNode {
             write_node(w, plan, arg);
             // A literal: MySQL takes no parameter for the offset, and it
             // is a number of the program's (a `u32`), never text.
-            w.push_sql(&format!(", {offset}"));
+            w.push_text(&format!(", {offset}"));
             if let Some(default) = default {
                 w.push_sql(", ");
                 write_node(w, plan, default);
@@ -378,7 +378,7 @@ impl WindowNode {
                         " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
                     }),
                 );
-                w.push_sql(&format!(" > {offset} THEN "));
+                w.push_text(&format!(" > {offset} THEN "));
                 shift(w, None);
                 w.push_sql(" ELSE ");
                 write_node(w, plan, default);

@@ -55,7 +55,7 @@ impl<M: Model> QuerySet<M> {
     ///     .unwrap();
     /// let sum = r#"(SELECT CAST(SUM("s1"."pages") AS INTEGER) FROM "book" AS "s1" WHERE "s1"."author_id" = "author"."id")"#;
     /// assert_eq!(
-    ///     stmt.sql,
+    ///     stmt.sql(),
     ///     format!(
     ///         r#"SELECT * FROM (SELECT "id", {sum} AS "strata_a0" FROM "author") AS "strata_q" WHERE "strata_a0" > ?"#
     ///     )
@@ -169,7 +169,7 @@ impl<M: Model, A: Annotations<M>> Annotated<M, A> {
     ///     .filter(Ann0.gt(1))
     ///     .annotate(Author::books().max(Book::pages()))
     ///     .order_by(Ann1.desc());
-    /// assert!(qs.sql(Dialect::Postgres).unwrap().sql.contains(r#"AS "strata_a1""#));
+    /// assert!(qs.sql(Dialect::Postgres).unwrap().sql().contains(r#"AS "strata_a1""#));
     /// ```
     pub fn annotate<B: Annotations<M>>(self, more: B) -> Annotated<M, A::Chained>
     where

@@ -58,7 +58,7 @@ impl<M: Model, A: Annotations<M>> Annotated<M, A> {
     ///     .count_sql(Dialect::Sqlite)
     ///     .unwrap();
     /// assert_eq!(
-    ///     stmt.sql,
+    ///     stmt.sql(),
     ///     r#"SELECT COUNT(*) FROM "author" WHERE (SELECT COUNT(*) FROM "book" AS "s1" WHERE "s1"."author_id" = "author"."id") >= ?"#
     /// );
     /// ```
@@ -105,7 +105,7 @@ impl<M: Model, A: Annotations<M>> Annotated<M, A> {
     ///     .sql(Dialect::Sqlite);
     /// let books = r#"(SELECT COUNT(*) FROM "book" AS "s1" WHERE "s1"."author_id" = "author"."id")"#;
     /// assert_eq!(
-    ///     stmt.sql,
+    ///     stmt.sql(),
     ///     format!(r#"SELECT "name", {books} FROM "author" WHERE {books} > ?"#)
     /// );
     /// ```
