@@ -233,9 +233,9 @@ fn uncached_bulk_create_renders_the_statements_the_cache_serves() {
         title: format!("title {i}"),
         author: "ann".into(),
         rating: i as i32,
-        score: (i % 2 == 0).then_some(0.5),
+        score: i.is_multiple_of(2).then_some(0.5),
         subtitle: None,
-        published: i % 3 == 0,
+        published: i.is_multiple_of(3),
     };
     // Enough rows for several batches under SQLite's bind limit.
     let rows: Vec<Article> = (0..5_000).map(article).collect();
