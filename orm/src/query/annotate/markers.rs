@@ -7,6 +7,7 @@ use super::{Annotation, Filterable, SingleAnnotation};
 use crate::query::expr::{CompareOp, Expr, IntoCondition, Q};
 use crate::query::field::{Field, IntoBind};
 use crate::query::order::OrderBy;
+use crate::query::shape::ShapeKey;
 use crate::relation::SingleValuedField;
 use crate::types::FieldType;
 use crate::value::Value;
@@ -114,6 +115,20 @@ pub(crate) enum AnnotationOp {
     Compare(CompareOp),
     NotEqual,
     IsNull(bool),
+}
+
+impl AnnotationOp {
+    /// The shape of a test of annotation `index` (see
+    /// [`crate::query::shape`]); `bound` says whether it binds a value.
+    pub(crate) fn encode_test(self, index: usize, bound: bool, key: &mut ShapeKey<'_>) {
+        key.push(index);
+        key.push(match self {
+            AnnotationOp::Compare(op) => 16 + op as usize,
+            AnnotationOp::NotEqual => 1,
+            AnnotationOp::IsNull(is_null) => 2 + usize::from(is_null),
+        });
+        key.flag(bound);
+    }
 }
 
 /// A comparison of the annotation at position `I` with a value of type
@@ -301,6 +316,36 @@ pub(crate) enum OrderTerm<M> {
         descending: bool,
         nulls_first: Option<bool>,
     },
+}
+
+impl<M> OrderTerm<M> {
+    /// The shape of an ordering (`None`: the queryset's own), the same
+    /// for annotated and grouped values querysets.
+    pub(crate) fn encode_all(order: Option<&[OrderTerm<M>]>, key: &mut ShapeKey<'_>) {
+        let Some(order) = order else {
+            key.push(0);
+            return;
+        };
+        key.push(1 + order.len());
+        for term in order {
+            match term {
+                OrderTerm::Fields(order) => {
+                    key.push(1);
+                    order.encode(key);
+                }
+                OrderTerm::Annotation {
+                    index,
+                    descending,
+                    nulls_first,
+                } => {
+                    key.push(2);
+                    key.push(*index);
+                    key.flag(*descending);
+                    key.push(nulls_first.map_or(0, |f| 1 + usize::from(f)));
+                }
+            }
+        }
+    }
 }
 
 impl<M> std::fmt::Debug for OrderTerm<M> {

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::query::aggregate::{AggFunc, AggNode};
 use crate::query::annotate::{
-    write_named_order, write_test, AnnotationNode, AnnotationOp, ConditionNode, OrderTerm,
+    write_named_order, write_test, AnnotationNode, ConditionNode, OrderTerm,
 };
 use crate::query::compile::{normalize, write_order_by, write_order_terms, write_where, JoinPlan};
 use crate::query::expr::{ColRef, Expr};
@@ -380,39 +380,10 @@ impl<M: Model> Body<M> {
         key.push(self.having.len());
         for condition in &self.having {
             if let ConditionNode::Annotation { index, op, value } = condition {
-                key.push(*index);
-                key.push(match op {
-                    AnnotationOp::Compare(op) => 16 + *op as usize,
-                    AnnotationOp::NotEqual => 1,
-                    AnnotationOp::IsNull(is_null) => 2 + usize::from(*is_null),
-                });
-                key.flag(value.is_some());
+                op.encode_test(*index, value.is_some(), key);
             }
         }
-        match &self.agg_order {
-            None => key.push(0),
-            Some(order) => {
-                key.push(1 + order.len());
-                for term in order {
-                    match term {
-                        OrderTerm::Fields(term) => {
-                            key.push(1);
-                            term.encode(key);
-                        }
-                        OrderTerm::Annotation {
-                            index,
-                            descending,
-                            nulls_first,
-                        } => {
-                            key.push(2);
-                            key.push(*index);
-                            key.flag(*descending);
-                            key.push(nulls_first.map_or(0, |f| 1 + usize::from(f)));
-                        }
-                    }
-                }
-            }
-        }
+        OrderTerm::encode_all(self.agg_order.as_deref(), key);
     }
 
     /// Checks the values of the select list and aggregates; on a refused

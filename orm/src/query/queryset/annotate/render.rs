@@ -22,7 +22,7 @@ use super::Annotated;
 use crate::dialect::Dialect;
 use crate::model::Model;
 use crate::query::annotate::{
-    write_named_order, write_test, AnnotationNode, AnnotationOp, ConditionNode, OrderTerm,
+    write_named_order, write_test, AnnotationNode, ConditionNode, OrderTerm,
 };
 use crate::query::compile::{
     normalize, nullable, write_conditions, write_order_by, write_order_terms, JoinPlan,
@@ -412,40 +412,11 @@ impl<M: Model, A> Annotated<M, A> {
                 }
                 ConditionNode::Annotation { index, op, value } => {
                     key.push(2);
-                    key.push(*index);
-                    key.push(match op {
-                        AnnotationOp::Compare(op) => 16 + *op as usize,
-                        AnnotationOp::NotEqual => 1,
-                        AnnotationOp::IsNull(is_null) => 2 + usize::from(*is_null),
-                    });
-                    key.flag(value.is_some());
+                    op.encode_test(*index, value.is_some(), key);
                 }
             }
         }
-        match &self.order {
-            None => key.push(0),
-            Some(order) => {
-                key.push(1 + order.len());
-                for term in order {
-                    match term {
-                        OrderTerm::Fields(order) => {
-                            key.push(1);
-                            order.encode(key);
-                        }
-                        OrderTerm::Annotation {
-                            index,
-                            descending,
-                            nulls_first,
-                        } => {
-                            key.push(2);
-                            key.push(*index);
-                            key.flag(*descending);
-                            key.push(nulls_first.map_or(0, |f| 1 + usize::from(f)));
-                        }
-                    }
-                }
-            }
-        }
+        OrderTerm::encode_all(self.order.as_deref(), key);
     }
 }
 

@@ -13,6 +13,13 @@ use crate::value::Value;
 use crate::writer::{SqlWriter, Statement};
 use std::future::Future;
 
+mod decode;
+mod statements;
+
+pub use decode::{decode_field, decode_related, generated_pk};
+use statements::{by_pk, insert_statement, save_statement};
+pub(crate) use statements::{insert_batch, render_insert_with};
+
 /// A struct stored as a table row. Derive it; do not implement it by hand.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a strata model",
@@ -286,118 +293,6 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     }
 }
 
-/// `<verb>"table" WHERE "pk" = ?`.
-fn by_pk<M: Model>(dialect: Dialect, verb: &str, pk: Value) -> Statement {
-    let mut w = SqlWriter::new(dialect);
-    w.push_text(verb);
-    w.push_identifier(M::META.table);
-    w.push_sql(" WHERE ");
-    w.push_identifier(M::META.pk().column);
-    w.push_sql(" = ");
-    w.push_bind(pk);
-    w.finish()
-}
-
-/// The `INSERT` of one batch of `bulk_create`.
-pub(crate) fn insert_batch<M: Model>(batch: &[M], dialect: Dialect) -> Statement {
-    let mut values = Vec::with_capacity(batch.len() * M::META.insert_columns().count());
-    for obj in batch {
-        obj.write_insert_values(&mut values);
-    }
-    insert_statement::<M>(dialect, values, batch.len())
-}
-
-/// `INSERT INTO "t" ("a", "b") VALUES (?, ?), (?, ?) [RETURNING "id"]`
-/// The `INSERT` of `row_count` rows whose values are `rows`, its SQL
-/// taken from the statement cache (the text depends only on the model and
-/// the number of rows).
-fn insert_statement<M: Model>(dialect: Dialect, rows: Vec<Value>, row_count: usize) -> Statement {
-    use crate::query::shape::{self, Lookup, StatementKind};
-    let encode = |key: &mut shape::ShapeKey<'_>| {
-        key.model(M::META);
-        key.push(row_count);
-        key.push(rows.len());
-    };
-    match shape::lookup(dialect, StatementKind::Insert, encode) {
-        Lookup::Hit(sql, _) => {
-            let stmt = Statement {
-                dialect,
-                sql,
-                binds: rows,
-            };
-            #[cfg(debug_assertions)]
-            shape::verify(&stmt, || {
-                render_insert::<M>(dialect, stmt.binds.clone(), row_count)
-            });
-            stmt
-        }
-        Lookup::Miss(key) => {
-            let stmt = render_insert::<M>(dialect, rows, row_count);
-            shape::remember(key, &stmt);
-            stmt
-        }
-    }
-}
-
-/// Renders the `INSERT` of [`insert_statement`].
-fn render_insert<M: Model>(dialect: Dialect, rows: Vec<Value>, row_count: usize) -> Statement {
-    render_insert_with::<M>(dialect, rows, row_count, None)
-}
-
-/// Renders an `INSERT` of `row_count` rows, with an upsert clause from
-/// `conflict` before any `RETURNING`; `RETURNING` reads the key, then the
-/// conflict's unique columns when there is an upsert (so returned rows
-/// are matched by value, not by position).
-pub(crate) fn render_insert_with<M: Model>(
-    dialect: Dialect,
-    rows: Vec<Value>,
-    row_count: usize,
-    conflict: Option<&crate::bulk::Conflict>,
-) -> Statement {
-    let meta = M::META;
-    let mut w = SqlWriter::new(dialect);
-    w.push_sql("INSERT INTO ");
-    w.push_identifier(meta.table);
-    let per_row = rows.len() / row_count.max(1);
-    if per_row == 0 {
-        w.push_sql(dialect.imp().insert_default_values());
-    } else {
-        w.push_sql(" (");
-        for (i, column) in meta.insert_columns().enumerate() {
-            if i > 0 {
-                w.push_sql(", ");
-            }
-            w.push_identifier(column.column);
-        }
-        w.push_sql(") VALUES ");
-        for (i, value) in rows.into_iter().enumerate() {
-            let column = i % per_row;
-            if column == 0 {
-                w.push_sql(if i > 0 { "), (" } else { "(" });
-            } else {
-                w.push_sql(", ");
-            }
-            w.push_bind(value);
-        }
-        w.push_sql(")");
-    }
-    if let Some(conflict) = conflict {
-        conflict.write(&mut w, meta);
-    }
-    match conflict {
-        None => crate::db_default::write_returning(
-            &mut w,
-            meta,
-            crate::db_default::returning(meta, dialect),
-        ),
-        Some(conflict) if meta.pk().auto_increment && dialect.imp().has_returning() => {
-            conflict.write_returning(&mut w, meta)
-        }
-        _ => {}
-    }
-    w.finish()
-}
-
 pub(crate) fn generated_key<M: Model>(row: &Row, dialect: Dialect) -> Result<i64> {
     let pk = M::META.pk();
     let decode_error = |message: String| Error::Decode {
@@ -448,32 +343,6 @@ async fn insert<M: Model>(obj: &mut M, mut ex: impl Executor) -> Result<()> {
         obj.set_generated_pk(id)?;
     }
     crate::db_default::reselect(&mut ex, std::slice::from_mut(obj)).await
-}
-
-fn save_statement<M: Model>(obj: &M, dialect: Dialect) -> Option<Statement> {
-    let mut values = Vec::with_capacity(M::META.columns.len());
-    obj.write_update_values(&mut values);
-    if values.is_empty() {
-        return None;
-    }
-    let mut w = SqlWriter::new(dialect);
-    w.push_sql("UPDATE ");
-    w.push_identifier(M::META.table);
-    w.push_sql(" SET ");
-    let columns = M::META.columns.iter().filter(|c| !c.primary_key);
-    for (i, (column, value)) in columns.zip(values).enumerate() {
-        if i > 0 {
-            w.push_sql(", ");
-        }
-        w.push_identifier(column.column);
-        w.push_sql(" = ");
-        w.push_bind(value);
-    }
-    w.push_sql(" WHERE ");
-    w.push_identifier(M::META.pk().column);
-    w.push_sql(" = ");
-    w.push_bind(obj.pk_value());
-    Some(w.finish())
 }
 
 async fn save<M: Model>(obj: &M, mut ex: impl Executor) -> Result<()> {
@@ -638,64 +507,4 @@ pub(crate) fn check_column_values<'a>(
             .map_err(|refused| refused.into_error(format!("{}.{}", meta.name, column.field)))?;
     }
     Ok(())
-}
-
-/// Decodes field `T` at `index`, naming the model and column on failure.
-/// Used by `#[derive(Model)]`.
-#[doc(hidden)]
-#[inline]
-pub fn decode_field<M: Model, T: FieldType>(row: &Row, index: usize, column: usize) -> Result<T> {
-    match T::decode(row, index) {
-        Ok(value) => Ok(value),
-        Err(e) => Err(decode_error(M::META, column, row, &e)),
-    }
-}
-
-/// The error of a column that failed to decode (off the hot path).
-#[cold]
-#[inline(never)]
-fn decode_error(
-    meta: &'static crate::meta::ModelMeta,
-    column: usize,
-    row: &Row,
-    error: &crate::types::DecodeError,
-) -> Error {
-    Error::Decode {
-        model: meta.name,
-        column: meta.columns[column].column,
-        dialect: row.dialect(),
-        message: error.to_string(),
-    }
-}
-
-/// Decodes a related model joined at `offset`, or `None` when the join
-/// found no row (its primary key is `NULL`). Used by generated code.
-#[doc(hidden)]
-pub fn decode_related<T: Model>(
-    row: &Row,
-    offset: usize,
-) -> Result<Option<Box<dyn std::any::Any + Send>>> {
-    let pk_index = offset + T::META.primary_key;
-    let missing = row.is_null(pk_index).map_err(|e| Error::Decode {
-        model: T::META.name,
-        column: T::META.pk().column,
-        dialect: row.dialect(),
-        message: e.to_string(),
-    })?;
-    if missing {
-        return Ok(None);
-    }
-    Ok(Some(Box::new(T::from_row(row, offset)?)))
-}
-
-/// Converts a generated key to the key field's integer type.
-#[doc(hidden)]
-pub fn generated_pk<M: Model, K: TryFrom<i64>>(id: i64) -> Result<K> {
-    K::try_from(id).map_err(|_| Error::InvalidQuery {
-        model: M::META.name,
-        reason: format!(
-            "generated key {id} does not fit the type of `{}`",
-            M::META.pk().field
-        ),
-    })
 }
