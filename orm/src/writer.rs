@@ -8,6 +8,7 @@
 use crate::dialect::Dialect;
 use crate::value::{Array, Value};
 use std::fmt;
+use std::sync::Arc;
 
 /// Builds one statement's SQL text and its binds in a single pass.
 pub struct SqlWriter {
@@ -141,9 +142,64 @@ impl SqlWriter {
         };
         Statement {
             dialect: self.dialect,
-            sql,
+            sql: SqlText::Written(sql),
             binds: self.binds,
         }
+    }
+}
+
+/// The SQL text of a [`Statement`]: written for it, or shared with the
+/// statement cache (a statement served from the cache takes a reference to
+/// the cached text instead of a copy of it).
+#[derive(Clone)]
+pub(crate) enum SqlText {
+    /// Text rendered for this statement.
+    Written(String),
+    /// Text the statement cache holds.
+    Shared(Arc<str>),
+}
+
+impl SqlText {
+    /// The text, shared: taken as it is when it is already, else moved
+    /// into an `Arc` once (to hand to sqlx and keep for the log line and
+    /// the error of a failed statement).
+    pub(crate) fn into_shared(self) -> Arc<str> {
+        match self {
+            SqlText::Written(text) => Arc::from(text),
+            SqlText::Shared(text) => text,
+        }
+    }
+
+    /// The text as an owned string (a copy when it is shared).
+    pub(crate) fn into_string(self) -> String {
+        match self {
+            SqlText::Written(text) => text,
+            SqlText::Shared(text) => String::from(&*text),
+        }
+    }
+}
+
+impl std::ops::Deref for SqlText {
+    type Target = str;
+
+    #[inline]
+    fn deref(&self) -> &str {
+        match self {
+            SqlText::Written(text) => text,
+            SqlText::Shared(text) => text,
+        }
+    }
+}
+
+impl PartialEq for SqlText {
+    fn eq(&self, other: &SqlText) -> bool {
+        **self == **other
+    }
+}
+
+impl fmt::Debug for SqlText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
     }
 }
 
@@ -161,7 +217,7 @@ impl SqlWriter {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
     pub(crate) dialect: Dialect,
-    pub(crate) sql: String,
+    pub(crate) sql: SqlText,
     pub(crate) binds: Vec<Value>,
 }
 
@@ -183,13 +239,13 @@ impl Statement {
 
     /// The SQL text, taken out of the statement.
     pub fn into_sql(self) -> String {
-        self.sql
+        self.sql.into_string()
     }
 
     /// The SQL text and the bound values, taken apart (to hand them to
     /// another driver, say).
     pub fn into_parts(self) -> (String, Vec<Value>) {
-        (self.sql, self.binds)
+        (self.sql.into_string(), self.binds)
     }
 
     /// A statement of raw SQL with no binds, e.g. DDL strata does not model:
@@ -223,7 +279,7 @@ impl Statement {
     pub fn raw(dialect: Dialect, sql: impl crate::SqlSafeStr) -> Statement {
         Statement {
             dialect,
-            sql: sql.into_sql_str().as_str().to_owned(),
+            sql: SqlText::Written(sql.into_sql_str().as_str().to_owned()),
             binds: Vec::new(),
         }
     }
@@ -233,7 +289,7 @@ impl Statement {
     pub(crate) fn generated(dialect: Dialect, sql: String) -> Statement {
         Statement {
             dialect,
-            sql,
+            sql: SqlText::Written(sql),
             binds: Vec::new(),
         }
     }

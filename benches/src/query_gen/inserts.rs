@@ -32,7 +32,11 @@ pub fn insert(out: &mut Vec<Case>, dialect: Dialect, n: usize) {
     let uncached = strata::bulk_create_sql_uncached(&rows, dialect);
     assert_eq!(uncached.len(), 1, "{shape}: one statement");
     assert_eq!(uncached[0].sql(), stmt.sql(), "{shape}: the cached SQL");
-    assert_eq!(uncached[0].binds(), stmt.binds(), "{shape}: the cached binds");
+    assert_eq!(
+        uncached[0].binds(),
+        stmt.binds(),
+        "{shape}: the cached binds"
+    );
     static_case(out, &shape, dialect, stmt.clone());
     let cold: Box<dyn FnMut()> = {
         let rows = rows.clone();

@@ -69,7 +69,8 @@ impl<M: Model, A: Annotations<M> + 'static> StrataQuery for Annotated<M, A> {
     }
 
     fn executed(&self, dialect: Dialect) -> Statement {
-        self.statement(dialect).expect("the annotated queryset renders")
+        self.statement(dialect)
+            .expect("the annotated queryset renders")
     }
 }
 

@@ -1,6 +1,6 @@
 //! The quickstart's models. They live in a library so that two binaries
 //! link them: the demo (`src/main.rs`) and the project's `manage` binary
-//! (`src/bin/manage.rs`), which makes migrations from them.
+//! (`src/bin/quickstart-manage.rs`), which makes migrations from them.
 
 use strata::prelude::*;
 

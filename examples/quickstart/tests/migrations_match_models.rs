@@ -12,6 +12,6 @@ fn committed_migrations_match_the_models() {
     assert!(
         replayed.same_schema(&models),
         "models changed without a migration: run \
-         `cargo run -p quickstart --bin manage -- makemigrations --dir examples/quickstart/migrations`"
+         `cargo run -p quickstart --bin quickstart-manage -- makemigrations --dir examples/quickstart/migrations`"
     );
 }

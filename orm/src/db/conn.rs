@@ -506,7 +506,7 @@ async fn execute(db: &Db, session: Session<'_>, stmt: Statement) -> Result<ExecR
     let started = Instant::now();
     let Statement { sql, binds, .. } = stmt;
     bind::check_before_sending(db.dialect(), &sql, &binds)?;
-    let sql = std::sync::Arc::new(sql);
+    let sql = sql.into_shared();
     let result = match session {
         #[cfg(feature = "sqlite")]
         Session::Sqlite(conn) => {
@@ -543,7 +543,7 @@ async fn execute(db: &Db, session: Session<'_>, stmt: Statement) -> Result<ExecR
         }
     };
     db.log(&sql, started);
-    result.map_err(|source| db.query_error(std::sync::Arc::unwrap_or_clone(sql), source))
+    result.map_err(|source| db.query_error(String::from(&*sql), source))
 }
 
 /// Runs a query whose rows `decode` borrows: on SQLite through the read
@@ -579,7 +579,7 @@ async fn fetch<T: Send>(
     let started = Instant::now();
     let Statement { sql, binds, .. } = stmt;
     bind::check_before_sending(db.dialect(), &sql, &binds)?;
-    let sql = std::sync::Arc::new(sql);
+    let sql = sql.into_shared();
     let mut out = Vec::new();
     macro_rules! drain {
         ($conn:expr, $bind:path, $variant:ident) => {{
@@ -606,7 +606,7 @@ async fn fetch<T: Send>(
         Session::MySql(conn) => drain!(conn, bind::mysql, MySql),
     };
     db.log(&sql, started);
-    result.map_err(|source| db.query_error(std::sync::Arc::unwrap_or_clone(sql), source))?;
+    result.map_err(|source| db.query_error(String::from(&*sql), source))?;
     Ok(out)
 }
 

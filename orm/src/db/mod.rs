@@ -185,7 +185,7 @@ impl Db {
         let started = Instant::now();
         let Statement { sql, binds, .. } = stmt;
         bind::check_before_sending(self.inner.dialect, &sql, &binds)?;
-        let sql = Arc::new(sql);
+        let sql = sql.into_shared();
         let result = match &self.inner.pool {
             #[cfg(feature = "sqlite")]
             Pool::Sqlite(pool) => {
@@ -222,7 +222,7 @@ impl Db {
             }
         };
         self.log(&sql, started);
-        result.map_err(|source| self.query_error(Arc::unwrap_or_clone(sql), source))
+        result.map_err(|source| self.query_error(String::from(&*sql), source))
     }
 
     /// Runs a query and turns each row into a `T` with `decode`.
@@ -245,7 +245,7 @@ impl Db {
                     Ok(conn) => conn,
                     Err(source) => {
                         self.log(&stmt.sql, started);
-                        return Err(self.query_error(stmt.sql, source));
+                        return Err(self.query_error(stmt.sql.into_string(), source));
                     }
                 };
                 conn::fetch_borrowed(self, conn::Session::Sqlite(&mut conn), stmt, decode).await
@@ -272,7 +272,7 @@ impl Db {
         let started = Instant::now();
         let Statement { sql, binds, .. } = stmt;
         bind::check_before_sending(self.inner.dialect, &sql, &binds)?;
-        let sql = Arc::new(sql);
+        let sql = sql.into_shared();
         let mut out = Vec::new();
         macro_rules! drain {
             ($pool:expr, $bind:path, $variant:ident) => {{
@@ -304,7 +304,7 @@ impl Db {
             Pool::MySql(pool) => drain!(pool, bind::mysql, MySql),
         };
         self.log(&sql, started);
-        result.map_err(|source| self.query_error(Arc::unwrap_or_clone(sql), source))?;
+        result.map_err(|source| self.query_error(String::from(&*sql), source))?;
         Ok(out)
     }
 

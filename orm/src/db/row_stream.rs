@@ -124,7 +124,7 @@ pub(crate) async fn fetch_into_pool(db: &Db, stmt: Statement, sink: &RowSink) ->
     let started = Instant::now();
     let Statement { sql, binds, .. } = stmt;
     bind::check_before_sending(db.dialect(), &sql, &binds)?;
-    let sql = std::sync::Arc::new(sql);
+    let sql = sql.into_shared();
     macro_rules! pump {
         ($pool:expr, $bind:path, $variant:ident) => {{
             let mut q = sqlx::query(super::sql_text::for_sqlx(&sql));
@@ -155,7 +155,7 @@ pub(crate) async fn fetch_into_pool(db: &Db, stmt: Statement, sink: &RowSink) ->
         Pool::MySql(pool) => pump!(pool, bind::mysql, MySql),
     };
     db.log(&sql, started);
-    result.map_err(|source| db.query_error(std::sync::Arc::unwrap_or_clone(sql), source))
+    result.map_err(|source| db.query_error(String::from(&*sql), source))
 }
 
 /// Runs a query on one session (a held connection or a transaction) and
@@ -170,7 +170,7 @@ pub(super) async fn fetch_into_session(
     let started = Instant::now();
     let Statement { sql, binds, .. } = stmt;
     bind::check_before_sending(db.dialect(), &sql, &binds)?;
-    let sql = std::sync::Arc::new(sql);
+    let sql = sql.into_shared();
     macro_rules! pump {
         ($conn:expr, $bind:path, $variant:ident) => {{
             let mut q = sqlx::query(super::sql_text::for_sqlx(&sql));
@@ -196,7 +196,7 @@ pub(super) async fn fetch_into_session(
         Session::MySql(conn) => pump!(conn, bind::mysql, MySql),
     };
     db.log(&sql, started);
-    result.map_err(|source| db.query_error(std::sync::Arc::unwrap_or_clone(sql), source))
+    result.map_err(|source| db.query_error(String::from(&*sql), source))
 }
 
 #[cfg(test)]

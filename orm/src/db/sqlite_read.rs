@@ -51,7 +51,7 @@ pub(super) async fn fetch<T>(
         Ok(handle) => handle,
         Err(source) => {
             db.log(&stmt.sql, started);
-            return Fetched::Rows(Err(db.query_error(stmt.sql, source)));
+            return Fetched::Rows(Err(db.query_error(stmt.sql.into_string(), source)));
         }
     };
     let binds: Vec<Bind<'_>> = stmt.binds.iter().map(bind_of).collect();
@@ -73,7 +73,7 @@ pub(super) async fn fetch<T>(
         Read::Failed(e) => {
             db.log(&stmt.sql, started);
             let source = sqlx::Error::Database(Box::new(e));
-            Fetched::Rows(Err(db.query_error(stmt.sql, source)))
+            Fetched::Rows(Err(db.query_error(stmt.sql.into_string(), source)))
         }
     }
 }

@@ -188,7 +188,9 @@ async fn every_bind_reaches_sqlite_as_sqlx_binds_it() {
     for value in binds {
         let stmt = || Statement {
             dialect: Dialect::Sqlite,
-            sql: "SELECT typeof(x), quote(x) FROM (SELECT ? AS x)".into(),
+            sql: crate::writer::SqlText::Written(
+                "SELECT typeof(x), quote(x) FROM (SELECT ? AS x)".into(),
+            ),
             binds: vec![value.clone()],
         };
         let read = |row: &Row| {
@@ -279,7 +281,7 @@ async fn statements_that_are_not_plain_reads_run_through_sqlx() {
     }
     let stmt = Statement {
         dialect: Dialect::Sqlite,
-        sql: "SELECT ?1 + ?1".into(),
+        sql: crate::writer::SqlText::Written("SELECT ?1 + ?1".into()),
         binds: vec![Value::I64(Some(2))],
     };
     let four = db
@@ -334,7 +336,7 @@ async fn a_read_limited_to_a_few_rows_runs_through_sqlx_and_a_longer_one_in_plac
     let db = values_db().await;
     let limited = |n: i64| Statement {
         dialect: Dialect::Sqlite,
-        sql: "SELECT x FROM v LIMIT ?".into(),
+        sql: crate::writer::SqlText::Written("SELECT x FROM v LIMIT ?".into()),
         binds: vec![Value::I64(Some(n))],
     };
     let stepped = |row: &Row| Ok(matches!(row, Row::SqliteStep(_)));

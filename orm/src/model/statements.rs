@@ -48,7 +48,7 @@ pub(super) fn insert_statement<M: Model>(
         Lookup::Hit(sql, _) => {
             let stmt = Statement {
                 dialect,
-                sql,
+                sql: crate::writer::SqlText::Shared(sql),
                 binds: rows,
             };
             #[cfg(debug_assertions)]

@@ -13,6 +13,7 @@ mod sql;
 mod stream;
 mod terminals;
 mod union;
+mod update;
 mod user_order;
 mod writes;
 

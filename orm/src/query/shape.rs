@@ -25,9 +25,10 @@ use crate::dialect::Dialect;
 use crate::meta::{ColumnMeta, ModelMeta};
 use crate::relation::JoinPath;
 use crate::value::Value;
-use crate::writer::Statement;
+use crate::writer::{SqlText, Statement};
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// How many shapes one thread keeps before it clears its cache.
 pub(crate) const MAX_SHAPES: usize = 4096;
@@ -48,6 +49,8 @@ pub(crate) enum StatementKind {
     Values,
     /// The `SELECT` of an annotated queryset (`annotate()`).
     Annotated,
+    /// The `UPDATE` of `update()`.
+    Update,
 }
 
 /// Builds the words of a shape key.
@@ -264,7 +267,7 @@ pub(crate) fn collect_binds(dialect: Dialect, expr: &Expr, out: &mut Vec<Value>)
 struct Cache {
     /// The key being built (kept to reuse its allocation).
     key: Vec<usize>,
-    sql: HashMap<Box<[usize]>, (Box<str>, usize), rustc_hash::FxBuildHasher>,
+    sql: HashMap<Box<[usize]>, (Arc<str>, usize), rustc_hash::FxBuildHasher>,
 }
 
 thread_local! {
@@ -273,8 +276,8 @@ thread_local! {
 
 /// What the cache knows of a shape.
 pub(crate) enum Lookup {
-    /// The SQL text, and how many values it binds.
-    Hit(String, usize),
+    /// The SQL text (shared with the cache), and how many values it binds.
+    Hit(Arc<str>, usize),
     /// Not cached: render the statement, then [`remember`] it under this
     /// key (`None` when the cache was busy and the key not kept).
     Miss(Option<Box<[usize]>>),
@@ -298,7 +301,7 @@ pub(crate) fn lookup(
             dialect,
         });
         match sql.get(key.as_slice()) {
-            Some((text, binds)) => Lookup::Hit(String::from(&**text), *binds),
+            Some((text, binds)) => Lookup::Hit(Arc::clone(text), *binds),
             None => Lookup::Miss(Some(key.clone().into_boxed_slice())),
         }
     })
@@ -314,7 +317,7 @@ pub(crate) fn remember(key: Option<Box<[usize]>>, stmt: &Statement) {
             }
             cache
                 .sql
-                .insert(key, (stmt.sql.as_str().into(), stmt.binds.len()));
+                .insert(key, (Arc::from(&*stmt.sql), stmt.binds.len()));
         }
     });
 }
@@ -376,7 +379,7 @@ pub(crate) fn statement(
             binds(&mut out);
             let stmt = Statement {
                 dialect,
-                sql,
+                sql: SqlText::Shared(sql),
                 binds: out,
             };
             #[cfg(debug_assertions)]

@@ -13,7 +13,7 @@ use sea_query::{NullOrdering, Order};
 /// backend fills with the values in order.
 fn custom(statement: Statement) -> sea_query::Expr {
     let Statement { sql, binds, .. } = statement;
-    sea_query::Expr::cust_with_values(sql, binds.into_iter().map(to_sea))
+    sea_query::Expr::cust_with_values(sql.into_string(), binds.into_iter().map(to_sea))
 }
 
 fn needs_join(model: &str, what: &str) -> Error {

@@ -108,7 +108,7 @@ impl<M: Model> QuerySet<M> {
         };
         Statement {
             dialect,
-            sql: format!("{prefix}{}", stmt.sql),
+            sql: crate::writer::SqlText::Written(format!("{prefix}{}", &*stmt.sql)),
             binds: stmt.binds,
         }
     }

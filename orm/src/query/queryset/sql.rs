@@ -1,6 +1,6 @@
 //! The SQL a queryset writes for its statements: the `SELECT` with its
-//! joins and columns, and the `COUNT`, `EXISTS`, `UPDATE` and `DELETE`
-//! forms.
+//! joins and columns, and the `COUNT`, `EXISTS` and `DELETE` forms (the
+//! `UPDATE` is in [`update`](super::update)).
 
 use super::*;
 
@@ -181,70 +181,6 @@ impl<M: Model> QuerySet<M> {
             });
         }
         Ok(())
-    }
-
-    /// The `UPDATE` of [`update`](QuerySet::update).
-    pub fn update_sql(
-        &self,
-        dialect: Dialect,
-        assignments: impl IntoIterator<Item = Assignment<M>>,
-    ) -> Result<Statement> {
-        self.check_not_sliced("update()")?;
-        self.check_values(dialect)?;
-        let mut w = SqlWriter::new(dialect);
-        w.push_sql("UPDATE ");
-        w.push_identifier(M::META.table);
-        w.push_sql(" SET ");
-        let mut any = false;
-        let assignments: Vec<Assignment<M>> = assignments.into_iter().collect();
-        // `auto_now` columns the caller did not set get the current time
-        // (only alongside a field the caller sets: see the check below).
-        let assigned: Vec<&'static str> = assignments.iter().map(|a| a.column.column).collect();
-        let stamp = !assignments.is_empty();
-        let stamps = crate::types::update_stamps(M::META, &assigned)
-            .into_iter()
-            .filter(move |_| stamp)
-            .map(|(column, value)| Assignment::new(column, value, false));
-        for (i, assignment) in assignments.into_iter().chain(stamps).enumerate() {
-            if assignment.joined {
-                return Err(Error::InvalidQuery {
-                    model: M::META.name,
-                    reason: format!(
-                        "update() can only set fields of {} itself, not `{}` of a related model",
-                        M::META.name,
-                        assignment.column.field
-                    ),
-                });
-            }
-            let name = || format!("{}.{}", M::META.name, assignment.column.field);
-            if i > 0 {
-                w.push_sql(", ");
-            }
-            w.push_identifier(assignment.column.column);
-            w.push_sql(" = ");
-            match &assignment.expr {
-                Some(expr) => crate::query::scalar::write_update_value(&mut w, M::META, expr)
-                    .map_err(|e| e.into_error(M::META.name, name()))?,
-                None => {
-                    crate::value::check::for_column(
-                        &assignment.value,
-                        &assignment.column.ty,
-                        dialect,
-                    )
-                    .map_err(|refused| refused.into_error(name()))?;
-                    w.push_bind(assignment.value);
-                }
-            }
-            any = true;
-        }
-        if !any {
-            return Err(Error::InvalidQuery {
-                model: M::META.name,
-                reason: "update() needs at least one field to set".into(),
-            });
-        }
-        self.write_mutation_where(&mut w);
-        Ok(w.finish())
     }
 
     /// The `DELETE` of [`delete`](QuerySet::delete).

@@ -180,7 +180,7 @@ impl<M: Model> QuerySet<M> {
         mut ex: impl Executor,
         assignments: impl IntoIterator<Item = Assignment<M>>,
     ) -> Result<u64> {
-        let stmt = self.update_sql(ex.dialect(), assignments)?;
+        let stmt = self.update_statement(ex.dialect(), assignments)?;
         check_bind_count(M::META.name, &stmt)?;
         Ok(ex.execute(stmt).await?.rows_affected)
     }

@@ -86,7 +86,7 @@ pub use sql_type::CastTarget;
 pub use sql_type::{
     ArithWith, CastTo, ComparableWith, Divisible, Integer, NotNullType, Numeric, SqlType, Text,
 };
-pub(crate) use write::{may_be_null, write_node, write_update_value};
+pub(crate) use write::{check_update_value, may_be_null, write_node, write_update_value};
 
 use super::expr::{CompareOp, Expr, Q};
 use super::field::{Field, IntoBind};

@@ -173,10 +173,10 @@ impl UpdateValueError {
     }
 }
 
-/// Appends `expr` as the new value of a column in an `UPDATE` of `meta`'s
-/// table: unqualified columns, no joins.
-pub(crate) fn write_update_value(
-    w: &mut SqlWriter,
+/// Checks that `expr` can be the new value of a column in an `UPDATE` of
+/// `meta`'s table on `dialect` (written by [`write_update_value`]).
+pub(crate) fn check_update_value(
+    dialect: crate::Dialect,
     meta: &'static crate::meta::ModelMeta,
     expr: &Node,
 ) -> Result<(), UpdateValueError> {
@@ -185,18 +185,28 @@ pub(crate) fn write_update_value(
     if joined {
         return Err(UpdateValueError::Joined);
     }
-    expr.check_values(w.dialect())
+    expr.check_values(dialect)
         .map_err(|(_, refused)| UpdateValueError::Refused(refused))?;
-    if w.dialect() == crate::Dialect::Sqlite && expr.has_decimal_arithmetic() {
+    if dialect == crate::Dialect::Sqlite && expr.has_decimal_arithmetic() {
         return Err(UpdateValueError::SqliteDecimal);
     }
-    if w.dialect() == crate::Dialect::MySql {
+    if dialect == crate::Dialect::MySql {
         let mut same_table = false;
         expr.for_each_scalar_subquery(&mut |q| same_table |= q.table() == meta.table);
         if same_table {
             return Err(UpdateValueError::MySqlSameTable);
         }
     }
-    write_node(w, &JoinPlan::new(meta), expr);
     Ok(())
+}
+
+/// Appends `expr`, checked by [`check_update_value`], as the new value of
+/// a column in an `UPDATE` of `meta`'s table: unqualified columns, no
+/// joins.
+pub(crate) fn write_update_value(
+    w: &mut SqlWriter,
+    meta: &'static crate::meta::ModelMeta,
+    expr: &Node,
+) {
+    write_node(w, &JoinPlan::new(meta), expr);
 }

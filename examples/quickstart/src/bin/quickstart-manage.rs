@@ -2,8 +2,8 @@
 //! models this crate links.
 //!
 //! ```text
-//! cargo run -p quickstart --bin manage -- makemigrations --dir examples/quickstart/migrations
-//! cargo run -p quickstart --bin manage -- sqlmigrate 0001 --dialect postgres --dir examples/quickstart/migrations
+//! cargo run -p quickstart --bin quickstart-manage -- makemigrations --dir examples/quickstart/migrations
+//! cargo run -p quickstart --bin quickstart-manage -- sqlmigrate 0001 --dialect postgres --dir examples/quickstart/migrations
 //! ```
 
 fn main() {

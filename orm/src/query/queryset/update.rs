@@ -1,0 +1,163 @@
+//! The `UPDATE` of [`update`](QuerySet::update): its checks, its SQL, and
+//! its path through the statement cache.
+//!
+//! Every check runs before the statement is rendered or taken from the
+//! cache (the values are checked on every call, as they differ between
+//! calls of one shape), so writing the SQL itself cannot fail.
+
+use super::*;
+use crate::query::scalar::{check_update_value, write_update_value};
+
+impl<M: Model> QuerySet<M> {
+    /// The `UPDATE` of [`update`](QuerySet::update), rendered afresh:
+    /// the `sql()` of an update. [`update_statement`](Self::update_statement)
+    /// is the same statement through the statement cache.
+    pub fn update_sql(
+        &self,
+        dialect: Dialect,
+        assignments: impl IntoIterator<Item = Assignment<M>>,
+    ) -> Result<Statement> {
+        let assignments = self.checked_assignments(dialect, assignments)?;
+        Ok(self.render_update(dialect, &assignments))
+    }
+
+    /// The statement [`update`](QuerySet::update) runs: the same as
+    /// [`update_sql`](Self::update_sql), with the SQL text taken from this
+    /// thread's statement cache when an update of the same shape (the same
+    /// filters, the same fields set, each from a value or from an
+    /// expression of the same form) was rendered before, and only the
+    /// bound values collected afresh.
+    ///
+    /// ```
+    /// # use strata::prelude::*;
+    /// #[derive(Model, Debug)]
+    /// struct Page {
+    ///     id: i64,
+    ///     views: i32,
+    /// }
+    ///
+    /// let bump = |id: i64| {
+    ///     Page::objects()
+    ///         .filter(Page::id().eq(id))
+    ///         .update_statement(Dialect::Postgres, [Page::views().set(Page::views() + 1)])
+    /// };
+    /// let (first, second) = (bump(1)?, bump(2)?);
+    /// assert_eq!(first.sql(), second.sql());
+    /// assert_eq!(
+    ///     second.sql(),
+    ///     r#"UPDATE "page" SET "views" = ("views" + $1) WHERE "id" = $2"#
+    /// );
+    /// assert_eq!(second.binds()[1], strata::Value::I64(Some(2)));
+    /// # Ok::<(), strata::Error>(())
+    /// ```
+    pub fn update_statement(
+        &self,
+        dialect: Dialect,
+        assignments: impl IntoIterator<Item = Assignment<M>>,
+    ) -> Result<Statement> {
+        let assignments = self.checked_assignments(dialect, assignments)?;
+        Ok(shape::statement(
+            dialect,
+            StatementKind::Update,
+            |key| self.encode_update(key, &assignments),
+            || self.render_update(dialect, &assignments),
+            |binds| {
+                for assignment in &assignments {
+                    match &assignment.expr {
+                        Some(expr) => expr.collect_binds(dialect, binds),
+                        None => binds.push(assignment.value.clone()),
+                    }
+                }
+                self.filter_binds(dialect, binds);
+            },
+        ))
+    }
+
+    /// The assignments of an `UPDATE`, checked, followed by the current
+    /// time for the `auto_now` fields the caller did not set.
+    fn checked_assignments(
+        &self,
+        dialect: Dialect,
+        assignments: impl IntoIterator<Item = Assignment<M>>,
+    ) -> Result<Vec<Assignment<M>>> {
+        self.check_not_sliced("update()")?;
+        self.check_values(dialect)?;
+        let mut assignments: Vec<Assignment<M>> = assignments.into_iter().collect();
+        if assignments.is_empty() {
+            return Err(Error::InvalidQuery {
+                model: M::META.name,
+                reason: "update() needs at least one field to set".into(),
+            });
+        }
+        // `auto_now` columns the caller did not set get the current time.
+        let assigned: Vec<&'static str> = assignments.iter().map(|a| a.column.column).collect();
+        let stamps = crate::types::update_stamps(M::META, &assigned);
+        assignments.extend(
+            stamps
+                .into_iter()
+                .map(|(column, value)| Assignment::new(column, value, false)),
+        );
+        for assignment in &assignments {
+            if assignment.joined {
+                return Err(Error::InvalidQuery {
+                    model: M::META.name,
+                    reason: format!(
+                        "update() can only set fields of {} itself, not `{}` of a related model",
+                        M::META.name,
+                        assignment.column.field
+                    ),
+                });
+            }
+            let name = || format!("{}.{}", M::META.name, assignment.column.field);
+            match &assignment.expr {
+                Some(expr) => check_update_value(dialect, M::META, expr)
+                    .map_err(|e| e.into_error(M::META.name, name()))?,
+                None => crate::value::check::for_column(
+                    &assignment.value,
+                    &assignment.column.ty,
+                    dialect,
+                )
+                .map_err(|refused| refused.into_error(name()))?,
+            }
+        }
+        Ok(assignments)
+    }
+
+    /// Writes the shape of an `UPDATE` of `assignments` (see [`shape`]).
+    fn encode_update(&self, key: &mut ShapeKey<'_>, assignments: &[Assignment<M>]) {
+        key.model(M::META);
+        key.push(assignments.len());
+        for assignment in assignments {
+            key.column(assignment.column);
+            match &assignment.expr {
+                Some(expr) => {
+                    key.push(1);
+                    key.node(expr);
+                }
+                None => key.push(0),
+            }
+        }
+        key.exprs(&self.filters);
+    }
+
+    /// Renders the `UPDATE` of checked `assignments`.
+    fn render_update(&self, dialect: Dialect, assignments: &[Assignment<M>]) -> Statement {
+        let mut w = SqlWriter::new(dialect);
+        w.push_sql("UPDATE ");
+        w.push_identifier(M::META.table);
+        w.push_sql(" SET ");
+        for (i, assignment) in assignments.iter().enumerate() {
+            if i > 0 {
+                w.push_sql(", ");
+            }
+            w.push_identifier(assignment.column.column);
+            w.push_sql(" = ");
+            match &assignment.expr {
+                Some(expr) => write_update_value(&mut w, M::META, expr),
+                None => w.push_bind(assignment.value.clone()),
+            }
+        }
+        self.write_mutation_where(&mut w);
+        w.finish()
+    }
+}
