@@ -156,16 +156,16 @@ pub(crate) enum SqlText {
     /// Text rendered for this statement.
     Written(String),
     /// Text the statement cache holds.
-    Shared(Arc<str>),
+    Shared(Arc<String>),
 }
 
 impl SqlText {
     /// The text, shared: taken as it is when it is already, else moved
-    /// into an `Arc` once (to hand to sqlx and keep for the log line and
-    /// the error of a failed statement).
-    pub(crate) fn into_shared(self) -> Arc<str> {
+    /// (not copied) into an `Arc`, to hand to sqlx and keep for the log
+    /// line and the error of a failed statement.
+    pub(crate) fn into_shared(self) -> Arc<String> {
         match self {
-            SqlText::Written(text) => Arc::from(text),
+            SqlText::Written(text) => Arc::new(text),
             SqlText::Shared(text) => text,
         }
     }
@@ -174,7 +174,7 @@ impl SqlText {
     pub(crate) fn into_string(self) -> String {
         match self {
             SqlText::Written(text) => text,
-            SqlText::Shared(text) => String::from(&*text),
+            SqlText::Shared(text) => Arc::unwrap_or_clone(text),
         }
     }
 }

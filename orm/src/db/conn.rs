@@ -543,7 +543,7 @@ async fn execute(db: &Db, session: Session<'_>, stmt: Statement) -> Result<ExecR
         }
     };
     db.log(&sql, started);
-    result.map_err(|source| db.query_error(String::from(&*sql), source))
+    result.map_err(|source| db.query_error(std::sync::Arc::unwrap_or_clone(sql), source))
 }
 
 /// Runs a query whose rows `decode` borrows: on SQLite through the read
@@ -606,7 +606,7 @@ async fn fetch<T: Send>(
         Session::MySql(conn) => drain!(conn, bind::mysql, MySql),
     };
     db.log(&sql, started);
-    result.map_err(|source| db.query_error(String::from(&*sql), source))?;
+    result.map_err(|source| db.query_error(std::sync::Arc::unwrap_or_clone(sql), source))?;
     Ok(out)
 }
 

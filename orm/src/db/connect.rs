@@ -215,7 +215,7 @@ async fn mysql(url: &str, options: &ConnectOptions) -> Result<(Pool, Dialect)> {
     let _ = conn.close().await;
     let mut pool = pool_options::<sqlx::MySql>(options);
     if let Some(timeout) = options.statement_timeout {
-        let set: std::sync::Arc<str> = mysql_statement_timeout_sql(timeout).into();
+        let set = std::sync::Arc::new(mysql_statement_timeout_sql(timeout));
         pool = pool.after_connect(move |conn, _| {
             let set = super::sql_text::for_sqlx(&set);
             Box::pin(async move {

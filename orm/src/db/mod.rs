@@ -222,7 +222,7 @@ impl Db {
             }
         };
         self.log(&sql, started);
-        result.map_err(|source| self.query_error(String::from(&*sql), source))
+        result.map_err(|source| self.query_error(Arc::unwrap_or_clone(sql), source))
     }
 
     /// Runs a query and turns each row into a `T` with `decode`.
@@ -304,7 +304,7 @@ impl Db {
             Pool::MySql(pool) => drain!(pool, bind::mysql, MySql),
         };
         self.log(&sql, started);
-        result.map_err(|source| self.query_error(String::from(&*sql), source))?;
+        result.map_err(|source| self.query_error(Arc::unwrap_or_clone(sql), source))?;
         Ok(out)
     }
 

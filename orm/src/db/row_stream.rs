@@ -155,7 +155,7 @@ pub(crate) async fn fetch_into_pool(db: &Db, stmt: Statement, sink: &RowSink) ->
         Pool::MySql(pool) => pump!(pool, bind::mysql, MySql),
     };
     db.log(&sql, started);
-    result.map_err(|source| db.query_error(String::from(&*sql), source))
+    result.map_err(|source| db.query_error(std::sync::Arc::unwrap_or_clone(sql), source))
 }
 
 /// Runs a query on one session (a held connection or a transaction) and
@@ -196,7 +196,7 @@ pub(super) async fn fetch_into_session(
         Session::MySql(conn) => pump!(conn, bind::mysql, MySql),
     };
     db.log(&sql, started);
-    result.map_err(|source| db.query_error(String::from(&*sql), source))
+    result.map_err(|source| db.query_error(std::sync::Arc::unwrap_or_clone(sql), source))
 }
 
 #[cfg(test)]

@@ -20,6 +20,6 @@ use std::sync::Arc;
 /// taken by [`Statement::raw`](crate::Statement::raw) /
 /// `execute_raw_sql`, which accept only a `SqlSafeStr`: the caller's own
 /// literal or its own explicit `AssertSqlSafe`.
-pub(crate) fn for_sqlx(sql: &Arc<str>) -> sqlx::SqlStr {
+pub(crate) fn for_sqlx(sql: &Arc<String>) -> sqlx::SqlStr {
     sqlx::AssertSqlSafe(Arc::clone(sql)).into_sql_str()
 }

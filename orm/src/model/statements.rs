@@ -57,11 +57,7 @@ pub(super) fn insert_statement<M: Model>(
             });
             stmt
         }
-        Lookup::Miss(key) => {
-            let stmt = render_insert::<M>(dialect, rows, row_count);
-            shape::remember(key, &stmt);
-            stmt
-        }
+        Lookup::Miss(key) => shape::remember(key, render_insert::<M>(dialect, rows, row_count)),
     }
 }
 

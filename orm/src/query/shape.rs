@@ -267,7 +267,7 @@ pub(crate) fn collect_binds(dialect: Dialect, expr: &Expr, out: &mut Vec<Value>)
 struct Cache {
     /// The key being built (kept to reuse its allocation).
     key: Vec<usize>,
-    sql: HashMap<Box<[usize]>, (Arc<str>, usize), rustc_hash::FxBuildHasher>,
+    sql: HashMap<Box<[usize]>, (Arc<String>, usize), rustc_hash::FxBuildHasher>,
 }
 
 thread_local! {
@@ -277,7 +277,7 @@ thread_local! {
 /// What the cache knows of a shape.
 pub(crate) enum Lookup {
     /// The SQL text (shared with the cache), and how many values it binds.
-    Hit(Arc<str>, usize),
+    Hit(Arc<String>, usize),
     /// Not cached: render the statement, then [`remember`] it under this
     /// key (`None` when the cache was busy and the key not kept).
     Miss(Option<Box<[usize]>>),
@@ -307,19 +307,30 @@ pub(crate) fn lookup(
     })
 }
 
-/// Caches `stmt`'s SQL under `key` (from a [`Lookup::Miss`]).
-pub(crate) fn remember(key: Option<Box<[usize]>>, stmt: &Statement) {
-    let Some(key) = key else { return };
+/// Caches `stmt`'s SQL under `key` (from a [`Lookup::Miss`]), and returns
+/// the statement holding the text it now shares with the cache.
+pub(crate) fn remember(key: Option<Box<[usize]>>, stmt: Statement) -> Statement {
+    let Some(key) = key else { return stmt };
     CACHE.with(|cache| {
-        if let Ok(mut cache) = cache.try_borrow_mut() {
-            if cache.sql.len() >= MAX_SHAPES {
-                cache.sql.clear();
-            }
-            cache
-                .sql
-                .insert(key, (Arc::from(&*stmt.sql), stmt.binds.len()));
+        let Ok(mut cache) = cache.try_borrow_mut() else {
+            return stmt;
+        };
+        if cache.sql.len() >= MAX_SHAPES {
+            cache.sql.clear();
         }
-    });
+        let Statement {
+            dialect,
+            sql,
+            binds,
+        } = stmt;
+        let sql = sql.into_shared();
+        cache.sql.insert(key, (Arc::clone(&sql), binds.len()));
+        Statement {
+            dialect,
+            sql: SqlText::Shared(sql),
+            binds,
+        }
+    })
 }
 
 /// In debug builds, checks a statement served from the cache against a
@@ -386,10 +397,6 @@ pub(crate) fn statement(
             verify(&stmt, render);
             stmt
         }
-        Lookup::Miss(key) => {
-            let stmt = render();
-            remember(key, &stmt);
-            stmt
-        }
+        Lookup::Miss(key) => remember(key, render()),
     }
 }
