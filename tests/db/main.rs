@@ -30,6 +30,7 @@ mod json_shape;
 mod less_ceremony;
 mod long_in_lists;
 mod multi_valued;
+mod null_in_required_field;
 mod pagination;
 mod prefetch_copies;
 mod querysets;

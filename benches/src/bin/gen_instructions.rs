@@ -7,6 +7,10 @@
 //! cargo run --release --manifest-path benches/Cargo.toml --bin gen_instructions -- [filter] [--jobs N]
 //! ```
 //!
+//! `--list` prints every case with its index; `--run INDEX TIMES` runs
+//! one case `TIMES` times (what the counted children do), for profiling
+//! it under `valgrind --tool=callgrind` by hand.
+//!
 //! For every case whose `shape/dialect/side/mode` contains `filter`, the
 //! binary runs itself twice under `valgrind --tool=callgrind`: once
 //! running the case's closure `n` times, once `2n` times; the difference
@@ -52,6 +56,13 @@ fn main() {
                 (case.run)();
                 for _ in 0..times {
                     (case.run)();
+                }
+                return;
+            }
+            "--list" => {
+                // The cases' indices, for profiling one with `--run`.
+                for (index, case) in cases().iter().enumerate() {
+                    println!("{index:>5} {}", case.name());
                 }
                 return;
             }

@@ -26,6 +26,8 @@ pub use executor::Executor;
 pub use options::ConnectOptions;
 pub use row::Row;
 pub(crate) use row::{decode_native, decode_on_servers};
+#[cfg(feature = "sqlite")]
+pub(crate) use row::{sqlite_required, unexpected_null};
 pub(crate) use row_stream::Generator;
 pub use row_stream::RowSink;
 #[cfg(feature = "sqlite")]

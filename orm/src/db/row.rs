@@ -62,11 +62,33 @@ impl Row {
 }
 
 /// Decodes `$ty` at `$index` of `$row`, the same way on every backend.
+///
+/// A `NULL` decodes only into an `Option<_>`: for any other type it is the
+/// driver's "unexpected null" error on every database (SQLite's driver
+/// would read it as `0`, `""` or `false`; [`sqlite_required`] refuses it
+/// first).
 macro_rules! decode_native {
+    ($row:expr, $index:expr, Option<$ty:ty>) => {
+        match $row {
+            #[cfg(feature = "sqlite")]
+            $crate::db::Row::Sqlite(r) => Ok(sqlx::Row::try_get::<Option<$ty>, _>(r, $index)?),
+            #[cfg(feature = "sqlite")]
+            $crate::db::Row::SqliteStep(r) => Ok(
+                <Option<$ty> as $crate::db::StepDecode>::step_decode(r, $index)?,
+            ),
+            #[cfg(feature = "postgres")]
+            $crate::db::Row::Postgres(r) => Ok(sqlx::Row::try_get::<Option<$ty>, _>(r, $index)?),
+            #[cfg(feature = "mysql")]
+            $crate::db::Row::MySql(r) => Ok(sqlx::Row::try_get::<Option<$ty>, _>(r, $index)?),
+        }
+    };
     ($row:expr, $index:expr, $ty:ty) => {
         match $row {
             #[cfg(feature = "sqlite")]
-            $crate::db::Row::Sqlite(r) => Ok(sqlx::Row::try_get::<$ty, _>(r, $index)?),
+            $crate::db::Row::Sqlite(r) => {
+                $crate::db::sqlite_required(r, $index)?;
+                Ok(sqlx::Row::try_get::<$ty, _>(r, $index)?)
+            }
             #[cfg(feature = "sqlite")]
             $crate::db::Row::SqliteStep(r) => {
                 Ok(<$ty as $crate::db::StepDecode>::step_decode(r, $index)?)
@@ -99,6 +121,33 @@ macro_rules! decode_on_servers {
     };
 }
 pub(crate) use decode_on_servers;
+
+/// Refuses a `NULL` at `index` of a SQLite row read into a type that is
+/// not an `Option`, with the error the servers' drivers give
+/// (`UnexpectedNullError`), before sqlx's SQLite decoder reads it as `0`,
+/// `""` or `false`.
+#[cfg(feature = "sqlite")]
+#[inline]
+pub(crate) fn sqlite_required(
+    row: &sqlx::sqlite::SqliteRow,
+    index: usize,
+) -> Result<(), sqlx::Error> {
+    if row.try_get_raw(index)?.is_null() {
+        return Err(unexpected_null(index));
+    }
+    Ok(())
+}
+
+/// The drivers' error for a `NULL` decoded into a type that is not an
+/// `Option`, worded as sqlx words it for PostgreSQL and MySQL.
+#[cfg(feature = "sqlite")]
+#[cold]
+pub(crate) fn unexpected_null(index: usize) -> sqlx::Error {
+    sqlx::Error::ColumnDecode {
+        index: format!("{index:?}"),
+        source: Box::new(sqlx::error::UnexpectedNullError),
+    }
+}
 
 impl Row {
     /// The dialect of the database the row came from.

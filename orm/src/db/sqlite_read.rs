@@ -16,7 +16,7 @@
 
 pub(crate) use super::sqlite_raw::Storage;
 use super::sqlite_raw::{self, Bind, Read};
-use super::{bind, Db, Row};
+use super::{bind, unexpected_null, Db, Row};
 use crate::error::Result;
 use crate::types::text_formats;
 use crate::value::Value;
@@ -139,10 +139,21 @@ impl SqliteStepRow {
         Ok(self.storage_at(index)? == Storage::Null)
     }
 
-    /// The text at `index` as sqlx reads a `T` (`&str`, `Option<&str>`):
-    /// checked to be stored as text (unless `NULL`), then checked UTF-8;
-    /// `NULL` reads as `""`.
+    /// The text at `index` as sqlx reads a `T` that is not an `Option`
+    /// (`&str`): refused if `NULL` (see [`unexpected_null`]), checked to
+    /// be stored as text, then checked UTF-8.
     pub(crate) fn text<T: sqlx::Type<sqlx::Sqlite>>(
+        &self,
+        index: usize,
+    ) -> std::result::Result<&str, sqlx::Error> {
+        let storage = self.storage_at(index)?;
+        check_required::<T>(index, storage, &[Storage::Text])?;
+        std::str::from_utf8(self.bytes(index)).map_err(|e| decode_error(index, e))
+    }
+
+    /// [`text`](Self::text) of a nullable `T` (`Option<&str>`), for a value
+    /// known not to be `NULL`: sqlx's check, worded for `T`.
+    pub(crate) fn text_of_option<T: sqlx::Type<sqlx::Sqlite>>(
         &self,
         index: usize,
     ) -> std::result::Result<&str, sqlx::Error> {
@@ -152,9 +163,12 @@ impl SqliteStepRow {
     }
 
     /// The text at `index` without sqlx's storage check
-    /// (`try_get_unchecked::<String>`): a blob's bytes if UTF-8.
+    /// (`try_get_unchecked::<String>`): a blob's bytes if UTF-8; `NULL` is
+    /// refused.
     pub(crate) fn text_unchecked(&self, index: usize) -> std::result::Result<&str, sqlx::Error> {
-        self.storage_at(index)?;
+        if self.storage_at(index)? == Storage::Null {
+            return Err(unexpected_null(index));
+        }
         std::str::from_utf8(self.bytes(index)).map_err(|e| decode_error(index, e))
     }
 }
@@ -182,6 +196,20 @@ fn check<T: sqlx::Type<sqlx::Sqlite>>(
     })
 }
 
+/// [`check`] for a type that is not an `Option`: `NULL` is refused too,
+/// where sqlx would read it as `0`, `""` or `false`.
+#[inline]
+fn check_required<T: sqlx::Type<sqlx::Sqlite>>(
+    index: usize,
+    storage: Storage,
+    accepted: &[Storage],
+) -> std::result::Result<(), sqlx::Error> {
+    if storage == Storage::Null {
+        return Err(unexpected_null(index));
+    }
+    check::<T>(index, storage, accepted)
+}
+
 fn decode_error(
     index: usize,
     source: impl std::error::Error + Send + Sync + 'static,
@@ -203,7 +231,7 @@ macro_rules! step_int {
     ($($ty:ty),*) => {$(
         impl StepDecode for $ty {
             fn step_decode(row: &SqliteStepRow, index: usize) -> std::result::Result<Self, sqlx::Error> {
-                check::<Self>(index, row.storage_at(index)?, &[Storage::Integer])?;
+                check_required::<Self>(index, row.storage_at(index)?, &[Storage::Integer])?;
                 <$ty>::try_from(row.int64(index)).map_err(|e| decode_error(index, e))
             }
         }
@@ -226,7 +254,7 @@ macro_rules! step_value {
     ($ty:ty, [$($accepted:ident),*], |$row:ident, $index:ident| $read:expr) => {
         impl StepDecode for $ty {
             fn step_decode($row: &SqliteStepRow, $index: usize) -> std::result::Result<Self, sqlx::Error> {
-                check::<Self>($index, $row.storage_at($index)?, &[$(Storage::$accepted),*])?;
+                check_required::<Self>($index, $row.storage_at($index)?, &[$(Storage::$accepted),*])?;
                 $read
             }
         }

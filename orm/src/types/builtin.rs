@@ -84,7 +84,10 @@ macro_rules! unsigned_field_type {
                     #[cfg(feature = "postgres")]
                     Row::Postgres(r) => sqlx::Row::try_get::<$wide, _>(r, index)?.into(),
                     #[cfg(feature = "sqlite")]
-                    Row::Sqlite(r) => sqlx::Row::try_get::<i64, _>(r, index)?,
+                    Row::Sqlite(r) => {
+                        crate::db::sqlite_required(r, index)?;
+                        sqlx::Row::try_get::<i64, _>(r, index)?
+                    }
                     #[cfg(feature = "sqlite")]
                     Row::SqliteStep(r) => <i64 as crate::db::StepDecode>::step_decode(r, index)?,
                 };
@@ -176,6 +179,7 @@ macro_rules! text_on_sqlite_field_type {
                 match row {
                     #[cfg(feature = "sqlite")]
                     Row::Sqlite(r) => {
+                        crate::db::sqlite_required(r, index)?;
                         let text: &str = sqlx::Row::try_get(r, index)?;
                         Ok($parse(text)?)
                     }
@@ -198,7 +202,7 @@ macro_rules! text_on_sqlite_field_type {
                         if r.is_null(index)? {
                             Ok(None)
                         } else {
-                            Ok(Some($parse(r.text::<Option<&str>>(index)?)?))
+                            Ok(Some($parse(r.text_of_option::<Option<&str>>(index)?)?))
                         }
                     }
                     #[allow(unreachable_patterns)]
@@ -257,6 +261,7 @@ impl FieldType for Uuid {
         match row {
             #[cfg(feature = "sqlite")]
             Row::Sqlite(r) => {
+                crate::db::sqlite_required(r, index)?;
                 let text: &str = sqlx::Row::try_get(r, index)?;
                 Ok(Uuid::parse_str(text)?)
             }
@@ -292,6 +297,7 @@ impl FieldType for Decimal {
             #[cfg(feature = "sqlite")]
             Row::Sqlite(r) => {
                 use sqlx::{TypeInfo, ValueRef};
+                crate::db::sqlite_required(r, index)?;
                 let raw = sqlx::Row::try_get_raw(r, index)?;
                 let storage = raw.type_info().name().to_string();
                 match storage.as_str() {
@@ -344,6 +350,7 @@ impl FieldType for serde_json::Value {
         match row {
             #[cfg(feature = "sqlite")]
             Row::Sqlite(r) => {
+                crate::db::sqlite_required(r, index)?;
                 let text: &str = sqlx::Row::try_get(r, index)?;
                 Ok(serde_json::from_str(text)?)
             }
