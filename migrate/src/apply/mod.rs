@@ -13,3 +13,4 @@ mod maintenance;
 pub mod plan;
 mod preflight;
 pub mod recorder;
+mod run;

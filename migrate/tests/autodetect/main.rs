@@ -4,6 +4,7 @@ mod derived;
 mod derived_cycles;
 mod field_options;
 mod files;
+mod relation_scenarios;
 mod roundtrip;
 mod scenarios;
 mod support;

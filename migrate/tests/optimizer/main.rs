@@ -4,6 +4,7 @@
 //! run on the real databases, which must end with the same schema.
 
 mod databases;
+mod field_scenarios;
 mod ops;
 mod scenarios;
 #[path = "../executor/support.rs"]

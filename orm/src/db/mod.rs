@@ -9,6 +9,7 @@ mod executor;
 mod options;
 mod row;
 mod row_stream;
+mod session;
 mod sql_text;
 #[cfg(feature = "sqlite")]
 mod sqlite_raw;
@@ -250,7 +251,8 @@ impl Db {
                         return Err(self.query_error(stmt.sql.into_string(), source));
                     }
                 };
-                conn::fetch_borrowed(self, conn::Session::Sqlite(&mut conn), stmt, decode).await
+                session::fetch_borrowed(self, session::Session::Sqlite(&mut conn), stmt, decode)
+                    .await
             }
             #[allow(unreachable_patterns)]
             _ => self.fetch_owned(stmt, |row| decode(&row)).await,

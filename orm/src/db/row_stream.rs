@@ -162,11 +162,11 @@ pub(crate) async fn fetch_into_pool(db: &Db, stmt: Statement, sink: &RowSink) ->
 /// hands each row to `sink`.
 pub(super) async fn fetch_into_session(
     db: &Db,
-    session: super::conn::Session<'_>,
+    session: super::session::Session<'_>,
     stmt: Statement,
     sink: &RowSink,
 ) -> Result<()> {
-    use super::conn::Session;
+    use super::session::Session;
     let started = Instant::now();
     let Statement { sql, binds, .. } = stmt;
     bind::check_before_sending(db.dialect(), &sql, &binds)?;

@@ -5,6 +5,7 @@ pub mod aggregate;
 pub mod annotate;
 mod assign;
 pub(crate) mod compile;
+mod condition;
 pub(crate) mod expr;
 mod field;
 mod field_list;
@@ -21,10 +22,10 @@ pub mod values;
 pub mod window;
 
 pub use assign::Assignment;
-pub use expr::{IntoCondition, Q};
+pub use condition::{IntoCondition, Q};
 
-pub use expr::exists;
-pub(crate) use expr::{column_eq, pk_eq, reached_from};
+pub use condition::exists;
+pub(crate) use condition::{column_eq, pk_eq, reached_from};
 pub(crate) use expr::{ColRef, CompareOp, Expr, InList, NO_COLUMN_META};
 pub use field::{Field, IntoBind, TextField};
 pub(crate) use field_list::own_columns;
