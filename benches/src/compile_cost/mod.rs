@@ -97,16 +97,17 @@ impl Project {
         let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
         cmd.current_dir(&self.dir)
             .arg(verb)
-            .args(["--lib", "--quiet"])
-            .args(extra)
+            .args(["--lib", "--quiet"]);
+        // Before `extra`, which may end with `-- <rustc flags>`.
+        if self.offline {
+            cmd.arg("--offline");
+        }
+        cmd.args(extra)
             .env("CARGO_INCREMENTAL", "0")
             .env("CARGO_TARGET_DIR", self.target_dir())
             .env_remove("RUSTFLAGS")
             .env_remove("CARGO_ENCODED_RUSTFLAGS")
             .env_remove("RUSTC_WRAPPER");
-        if self.offline {
-            cmd.arg("--offline");
-        }
         let cpu_before = children_cpu_ms();
         let start = Instant::now();
         let output = cmd

@@ -212,7 +212,7 @@ fn expand(checked: &Checked) -> TokenStream {
             });
         }
         decoders.push(quote! {
-            #field_ident: #p::decode_field::<Self, #ty>(row, offset + #i, #i)?
+            #field_ident: #p::decode_field::<#ty>(row, offset + #i, &__STRATA_META, #i)?
         });
         // Spanned on the field's type, like every other use of `FieldType`,
         // so an unsupported type is reported once, on the type.

@@ -6,14 +6,21 @@ use crate::db::Row;
 use crate::error::{Error, Result};
 use crate::types::FieldType;
 
-/// Decodes field `T` at `index`, naming the model and column on failure.
-/// Used by `#[derive(Model)]`.
+/// Decodes field `T` at `index`, naming the model (`meta`) and column on
+/// failure. Used by `#[derive(Model)]`. Generic over the field's type
+/// only, so a crate compiles one copy per field type, not one per model
+/// and type.
 #[doc(hidden)]
 #[inline]
-pub fn decode_field<M: Model, T: FieldType>(row: &Row, index: usize, column: usize) -> Result<T> {
+pub fn decode_field<T: FieldType>(
+    row: &Row,
+    index: usize,
+    meta: &'static crate::meta::ModelMeta,
+    column: usize,
+) -> Result<T> {
     match T::decode(row, index) {
         Ok(value) => Ok(value),
-        Err(e) => Err(decode_error(M::META, column, row, &e)),
+        Err(e) => Err(decode_error(meta, column, row, &e)),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::expr::{ColRef, Expr};
 use super::order::OrderBy;
-use super::scalar::{may_be_null, write_node};
+use super::scalar::{may_be_null, write_node, Node};
 use super::subquery::SubqueryUse;
 use crate::meta::ModelMeta;
 use crate::relation::{JoinPath, RelationKind, RelationMeta};
@@ -363,36 +363,56 @@ pub(crate) fn write_order_terms<M>(w: &mut SqlWriter, plan: &JoinPlan, order: &[
         if i > 0 {
             w.push_sql(", ");
         }
-        let column = ColRef {
-            column: term.column,
-            path: term.path,
-        };
-        let write_term = |w: &mut SqlWriter| match &term.expr {
-            Some(expr) => write_node(w, plan, expr),
-            None => plan.write_column(w, column),
-        };
-        let imp = w.dialect().imp();
-        if let (Some(first), true) = (term.nulls_first, imp.nulls_order_before_term()) {
-            write_term(w);
-            w.push_sql(if first {
-                " IS NULL DESC, "
-            } else {
-                " IS NULL ASC, "
-            });
-        }
+        write_order_term(
+            w,
+            plan,
+            ColRef {
+                column: term.column,
+                path: term.path,
+            },
+            term.expr.as_deref(),
+            term.descending,
+            term.nulls_first,
+        );
+    }
+}
+
+/// One term of an ordering: `column` (or `expr` instead), its direction
+/// and `NULL` placement. Not generic, so it is compiled once rather than
+/// for every model.
+fn write_order_term(
+    w: &mut SqlWriter,
+    plan: &JoinPlan,
+    column: ColRef,
+    expr: Option<&Node>,
+    descending: bool,
+    nulls_first: Option<bool>,
+) {
+    let write_term = |w: &mut SqlWriter| match expr {
+        Some(expr) => write_node(w, plan, expr),
+        None => plan.write_column(w, column),
+    };
+    let imp = w.dialect().imp();
+    if let (Some(first), true) = (nulls_first, imp.nulls_order_before_term()) {
         write_term(w);
-        w.push_sql(if term.descending { " DESC" } else { " ASC" });
-        match term.nulls_first {
-            Some(_) if imp.nulls_order_before_term() => {}
-            Some(first) => w.push_sql(if first { " NULLS FIRST" } else { " NULLS LAST" }),
-            None => {
-                let may_be_null = match &term.expr {
-                    Some(expr) => may_be_null(expr),
-                    None => nullable(column),
-                };
-                if may_be_null {
-                    imp.write_nulls_order(w, term.descending);
-                }
+        w.push_sql(if first {
+            " IS NULL DESC, "
+        } else {
+            " IS NULL ASC, "
+        });
+    }
+    write_term(w);
+    w.push_sql(if descending { " DESC" } else { " ASC" });
+    match nulls_first {
+        Some(_) if imp.nulls_order_before_term() => {}
+        Some(first) => w.push_sql(if first { " NULLS FIRST" } else { " NULLS LAST" }),
+        None => {
+            let may_be_null = match expr {
+                Some(expr) => may_be_null(expr),
+                None => nullable(column),
+            };
+            if may_be_null {
+                imp.write_nulls_order(w, descending);
             }
         }
     }

@@ -228,7 +228,7 @@ impl Expr {
     }
 
     /// Calls `f` with every column reference of the tree.
-    pub(crate) fn for_each_column(&self, f: &mut impl FnMut(ColRef)) {
+    pub(crate) fn for_each_column(&self, f: &mut dyn FnMut(ColRef)) {
         match self {
             Expr::Compare { column, .. }
             | Expr::IsNull { column, .. }

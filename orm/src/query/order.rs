@@ -97,7 +97,7 @@ impl<M> OrderBy<M> {
     }
 
     /// Calls `f` with every column the term reads.
-    pub(crate) fn for_each_column(&self, f: &mut impl FnMut(ColRef)) {
+    pub(crate) fn for_each_column(&self, f: &mut dyn FnMut(ColRef)) {
         match &self.expr {
             Some(expr) => expr.for_each_column(f),
             None => f(ColRef {

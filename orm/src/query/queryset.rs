@@ -335,28 +335,7 @@ impl<M: Model> QuerySet<M> {
             }
             _ => {}
         }
-        let mut offset = offset;
-        loaded.clear();
-        for path in selected {
-            let hop = path.last().expect("joined paths are not empty");
-            loaded.push((hop.decode_target)(row, offset)?);
-            offset += (hop.to)().columns.len();
-        }
-        for &i in attach_order {
-            let path = selected[i];
-            let hop = path.last().expect("joined paths are not empty");
-            let value = loaded[i].take();
-            if path.len() == 1 {
-                (hop.attach)(&mut root, value);
-                continue;
-            }
-            let parent = path.prefix(path.len() - 1);
-            if let Some(p) = selected.iter().position(|s| *s == parent) {
-                if let Some(parent_value) = loaded[p].as_mut() {
-                    (hop.attach)(parent_value.as_mut(), value);
-                }
-            }
-        }
+        attach_selected(row, offset, selected, attach_order, loaded, &mut root)?;
         Ok(root)
     }
 
@@ -368,10 +347,7 @@ impl<M: Model> QuerySet<M> {
         check_bind_count(M::META.name, &stmt)?;
         let plan = self.plan(true);
         let selected = self.selected_paths(&plan);
-        // Children attach to their parents before the parents attach to
-        // theirs; the order is the same for every row.
-        let mut attach_order: Vec<usize> = (0..selected.len()).collect();
-        attach_order.sort_by_key(|&i| std::cmp::Reverse(selected[i].len()));
+        let attach_order = attach_order(&selected);
         let mut scratch = Vec::with_capacity(selected.len());
         let mut rows = ex
             .fetch(stmt, |row| {
@@ -518,6 +494,54 @@ pub(crate) fn sqlite_decimal_error(model: &'static str) -> Error {
     }
 }
 
+/// Decodes the models `select_related` loads (from column `offset` on)
+/// and attaches each to its parent, the root model `root` or another
+/// loaded model. Not generic, so it is compiled once rather than once per
+/// model.
+#[inline(never)]
+fn attach_selected(
+    row: &Row,
+    mut offset: usize,
+    selected: &[JoinPath],
+    attach_order: &[usize],
+    loaded: &mut Vec<Option<Box<dyn Any + Send>>>,
+    root: &mut (dyn Any + Send),
+) -> Result<()> {
+    loaded.clear();
+    for path in selected {
+        let hop = path.last().expect("joined paths are not empty");
+        loaded.push((hop.decode_target)(row, offset)?);
+        offset += (hop.to)().columns.len();
+    }
+    for &i in attach_order {
+        let path = selected[i];
+        let hop = path.last().expect("joined paths are not empty");
+        let value = loaded[i].take();
+        if path.len() == 1 {
+            (hop.attach)(&mut *root, value);
+            continue;
+        }
+        let parent = path.prefix(path.len() - 1);
+        if let Some(p) = selected.iter().position(|s| *s == parent) {
+            if let Some(parent_value) = loaded[p].as_mut() {
+                (hop.attach)(parent_value.as_mut(), value);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The order in which the models `select_related` loads attach to their
+/// parents: the longest paths first, so that children attach before their
+/// parents attach to theirs (the same order for every row). Not generic,
+/// so the sort is compiled once rather than once per model.
+#[inline(never)]
+pub(crate) fn attach_order(selected: &[JoinPath]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..selected.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(selected[i].len()));
+    order
+}
+
 /// Appends the values of `LIMIT` / `OFFSET` as the dialects bind them
 /// (MySQL and SQLite write a literal `LIMIT` for an offset alone).
 #[inline]
@@ -558,8 +582,7 @@ impl<M: Model> QuerySet<M> {
     pub(crate) fn prefetch_decoder(&self) -> PrefetchDecoder {
         let plan = self.plan(true);
         let selected = self.selected_paths(&plan);
-        let mut attach_order: Vec<usize> = (0..selected.len()).collect();
-        attach_order.sort_by_key(|&i| std::cmp::Reverse(selected[i].len()));
+        let attach_order = attach_order(&selected);
         PrefetchDecoder {
             scratch: Vec::with_capacity(selected.len()),
             selected,

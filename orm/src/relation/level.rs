@@ -77,9 +77,10 @@ pub trait PrefetchLevel<'p>: Send {
     fn finish(self: Box<Self>, children: bool) -> Result<Vec<&'p mut (dyn Any + Send)>>;
 }
 
-/// The typed level behind [`PrefetchLevel`].
-struct Level<'p, M: Model, T: Model> {
-    parents: Vec<&'p mut M>,
+/// The parents' keys of one level, grouped (a group per distinct key),
+/// and the rows kept for groups of several parents. Not generic, so it is
+/// compiled once rather than for every relation of every model.
+struct Groups {
     /// The group (distinct key) of each parent.
     group_of: Vec<u32>,
     /// The parent each group's decoded rows go to: its first occurrence.
@@ -88,12 +89,83 @@ struct Level<'p, M: Model, T: Model> {
     shared: Vec<bool>,
     index: KeyMap<u32>,
     keys: Vec<Value>,
-    children: Vec<Vec<T>>,
     /// The rows of shared groups, kept to decode further copies.
     kept: Vec<(u32, Row)>,
+}
+
+impl Groups {
+    fn with_capacity(n: usize) -> Groups {
+        Groups {
+            group_of: Vec::with_capacity(n),
+            first: Vec::with_capacity(n),
+            shared: Vec::with_capacity(n),
+            index: KeyMap::with_capacity_and_hasher(n, Default::default()),
+            keys: Vec::with_capacity(n),
+            kept: Vec::new(),
+        }
+    }
+
+    /// Adds parent number `parent` (in order) with primary key `value`.
+    #[inline(never)]
+    fn add(&mut self, parent: usize, value: Value) {
+        let next = self.first.len() as u32;
+        let group = *self.index.entry(Key::from(value.clone())).or_insert(next);
+        if group == next {
+            self.first.push(parent as u32);
+            self.shared.push(false);
+            self.keys.push(value);
+        } else {
+            self.shared[group as usize] = true;
+        }
+        self.group_of.push(group);
+    }
+
+    /// The group of a row's parent key, if a parent has it.
+    #[inline]
+    fn of(&self, key: Value) -> Option<usize> {
+        self.index.get(&Key::from(key)).map(|&g| g as usize)
+    }
+
+    /// Keeps `row` of `group` if further parents share the group.
+    #[inline]
+    fn keep(&mut self, group: usize, row: Row) {
+        if self.shared[group] {
+            self.kept.push((group as u32, row));
+        }
+    }
+
+    /// The kept rows by group (empty when no group is shared).
+    #[inline(never)]
+    fn take_kept(&mut self) -> Vec<Vec<Row>> {
+        if self.kept.is_empty() {
+            return Vec::new();
+        }
+        let mut kept: Vec<Vec<Row>> = (0..self.first.len()).map(|_| Vec::new()).collect();
+        for (group, row) in std::mem::take(&mut self.kept) {
+            kept[group as usize].push(row);
+        }
+        kept
+    }
+}
+
+/// The typed level behind [`PrefetchLevel`].
+struct Level<'p, M: Model, T: Model> {
+    parents: Vec<&'p mut M>,
+    groups: Groups,
+    children: Vec<Vec<T>>,
     query: Arc<dyn PrefetchQuery>,
     decoder: PrefetchDecoder,
     holder: HolderOf<M, T>,
+}
+
+/// The error of a prefetch queryset of another model (never built by
+/// strata's own prefetches).
+#[cold]
+fn not_the_relation(model: &'static str) -> Error {
+    Error::InvalidQuery {
+        model,
+        reason: "the prefetch queryset is not a queryset of the relation's model".into(),
+    }
 }
 
 /// Starts the level of a relation from `M` to `T` for `parents` (rows of
@@ -104,45 +176,28 @@ pub fn prefetch_level<'p, M: Model, T: Model>(
     holder: HolderOf<M, T>,
 ) -> Result<Box<dyn PrefetchLevel<'p> + 'p>> {
     let Some(typed) = query.as_any().downcast_ref::<QuerySet<T>>() else {
-        return Err(Error::InvalidQuery {
-            model: T::META.name,
-            reason: "the prefetch queryset is not a queryset of the relation's model".into(),
-        });
+        return Err(not_the_relation(T::META.name));
     };
     let decoder = typed.prefetch_decoder();
     let n = parents.len();
-    let mut level = Level {
-        parents: Vec::with_capacity(n),
-        group_of: Vec::with_capacity(n),
-        first: Vec::with_capacity(n),
-        shared: Vec::with_capacity(n),
-        index: KeyMap::with_capacity_and_hasher(n, Default::default()),
-        keys: Vec::with_capacity(n),
-        children: Vec::new(),
-        kept: Vec::new(),
-        query,
-        decoder,
-        holder,
-    };
+    let mut groups = Groups::with_capacity(n);
+    let mut typed_parents = Vec::with_capacity(n);
     for parent in parents.iter_mut() {
         let Some(model) = parent.downcast_mut::<M>() else {
             continue;
         };
-        let value = model.pk_value();
-        let next = level.first.len() as u32;
-        let group = *level.index.entry(Key::from(value.clone())).or_insert(next);
-        if group == next {
-            level.first.push(level.parents.len() as u32);
-            level.shared.push(false);
-            level.keys.push(value);
-        } else {
-            level.shared[group as usize] = true;
-        }
-        level.group_of.push(group);
-        level.parents.push(model);
+        groups.add(typed_parents.len(), model.pk_value());
+        typed_parents.push(model);
     }
-    level.children = (0..level.first.len()).map(|_| Vec::new()).collect();
-    Ok(Box::new(level))
+    let children = (0..groups.first.len()).map(|_| Vec::new()).collect();
+    Ok(Box::new(Level {
+        parents: typed_parents,
+        groups,
+        children,
+        query,
+        decoder,
+        holder,
+    }))
 }
 
 impl<M: Model, T: Model> Level<'_, M, T> {
@@ -150,47 +205,35 @@ impl<M: Model, T: Model> Level<'_, M, T> {
         // Checked when the level was made.
         match self.query.as_any().downcast_ref::<QuerySet<T>>() {
             Some(qs) => qs.decode_prefetched(&mut self.decoder, row),
-            None => Err(Error::InvalidQuery {
-                model: T::META.name,
-                reason: "the prefetch queryset is not a queryset of the relation's model".into(),
-            }),
+            None => Err(not_the_relation(T::META.name)),
         }
     }
 }
 
 impl<'p, M: Model, T: Model> PrefetchLevel<'p> for Level<'p, M, T> {
     fn take_keys(&mut self) -> Vec<Value> {
-        std::mem::take(&mut self.keys)
+        std::mem::take(&mut self.groups.keys)
     }
 
     fn push(&mut self, row: Row) -> Result<()> {
         let at = row.len().saturating_sub(1);
-        let key = decode_field::<M, M::Key>(&row, at, M::META.primary_key)?;
-        let Some(&group) = self.index.get(&Key::from(key.to_value())) else {
+        let key = decode_field::<M::Key>(&row, at, M::META, M::META.primary_key)?;
+        let Some(group) = self.groups.of(key.to_value()) else {
             return Ok(());
         };
         let child = self.decode(&row)?;
-        let group = group as usize;
         self.children[group].push(child);
-        if self.shared[group] {
-            self.kept.push((group as u32, row));
-        }
+        self.groups.keep(group, row);
         Ok(())
     }
 
     fn finish(mut self: Box<Self>, children: bool) -> Result<Vec<&'p mut (dyn Any + Send)>> {
-        let mut kept: Vec<Vec<Row>> = Vec::new();
-        if !self.kept.is_empty() {
-            kept = (0..self.first.len()).map(|_| Vec::new()).collect();
-            for (group, row) in std::mem::take(&mut self.kept) {
-                kept[group as usize].push(row);
-            }
-        }
+        let kept = self.groups.take_kept();
         let parents = std::mem::take(&mut self.parents);
         let mut out = Vec::new();
         for (i, parent) in parents.into_iter().enumerate() {
-            let group = self.group_of[i] as usize;
-            let rows = if self.first[group] as usize == i {
+            let group = self.groups.group_of[i] as usize;
+            let rows = if self.groups.first[group] as usize == i {
                 std::mem::take(&mut self.children[group])
             } else {
                 let rows = kept.get(group).map_or(&[][..], Vec::as_slice);

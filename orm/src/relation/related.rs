@@ -88,7 +88,7 @@ impl<M: Model, T: Model> RelatedRows<M, T> {
         w.push_sql(" = ");
         w.push_bind(self.key.clone());
         ex.fetch(w.finish(), |row| {
-            let key = crate::model::decode_field::<T, T::Key>(row, 0, T::META.primary_key)?;
+            let key = crate::model::decode_field::<T::Key>(row, 0, T::META, T::META.primary_key)?;
             Ok(Key::from(crate::types::FieldType::to_value(&key)))
         })
         .await

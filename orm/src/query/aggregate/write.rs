@@ -177,7 +177,7 @@ impl AggNode {
     }
 
     /// Calls `f` with every column the aggregate reads at its query level.
-    pub(crate) fn for_each_column(&self, f: &mut impl FnMut(ColRef)) {
+    pub(crate) fn for_each_column(&self, f: &mut dyn FnMut(ColRef)) {
         if let Some(arg) = &self.arg {
             arg.for_each_column(f);
         }

@@ -235,8 +235,7 @@ impl<M: Model> QuerySet<M> {
         }
         let plan = self.plan(true);
         let selected = self.selected_paths(&plan);
-        let mut attach_order: Vec<usize> = (0..selected.len()).collect();
-        attach_order.sort_by_key(|&i| std::cmp::Reverse(selected[i].len()));
+        let attach_order = crate::query::queryset::attach_order(&selected);
         let mut scratch = Vec::with_capacity(selected.len());
         let rows = Generator::new(move |sink| async move {
             let mut ex = ex;

@@ -12,7 +12,7 @@ use crate::value::Value;
 impl Node {
     /// Calls `f` with every column reference of this query level (those
     /// inside a `CASE` condition's subqueries excepted).
-    pub(crate) fn for_each_column(&self, f: &mut impl FnMut(ColRef)) {
+    pub(crate) fn for_each_column(&self, f: &mut dyn FnMut(ColRef)) {
         match self {
             Node::Column(column) => f(*column),
             // An outer reference belongs to the enclosing query; a

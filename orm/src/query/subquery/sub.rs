@@ -126,7 +126,7 @@ impl Sub {
 
     /// Calls `f` with every column of the enclosing query the subquery
     /// reads, as walked from the enclosing query's model.
-    pub(crate) fn for_each_outer_column(&self, f: &mut impl FnMut(ColRef)) {
+    pub(crate) fn for_each_outer_column(&self, f: &mut dyn FnMut(ColRef)) {
         for c in self.outer_columns.iter() {
             f(ColRef {
                 column: c.column,

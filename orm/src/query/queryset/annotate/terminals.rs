@@ -37,8 +37,7 @@ impl<M: Model, A: Annotations<M>> Annotated<M, A> {
         check_bind_count(M::META.name, &stmt)?;
         let plan = self.plan();
         let selected = self.qs.selected_paths(&plan);
-        let mut attach_order: Vec<usize> = (0..selected.len()).collect();
-        attach_order.sort_by_key(|&i| std::cmp::Reverse(selected[i].len()));
+        let attach_order = crate::query::queryset::attach_order(&selected);
         let offset = M::META.columns.len()
             + selected
                 .iter()
