@@ -28,6 +28,7 @@ mod hostile_strings;
 mod instances;
 mod json_shape;
 mod less_ceremony;
+mod long_fk_cycle;
 mod long_in_lists;
 mod multi_valued;
 mod null_in_required_field;

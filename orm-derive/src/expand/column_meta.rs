@@ -86,7 +86,7 @@ pub(super) fn column_tokens(
             let related_name = lit(&relation.related_name.value);
             let one_to_one = relation.one_to_one;
             quote!(::core::option::Option::Some(#p::ForeignKeyMeta {
-                target: || <#target as #p::Model>::META,
+                target: <#target as #p::Model>::__meta,
                 on_delete: #p::OnDelete::#on_delete,
                 related_name: #related_name,
                 one_to_one: #one_to_one,

@@ -476,6 +476,11 @@ fn expand(checked: &Checked) -> TokenStream {
             impl #p::Model for #ident {
                 const META: &'static #p::ModelMeta = &__STRATA_META;
 
+                #[inline]
+                fn __meta() -> &'static #p::ModelMeta {
+                    &__STRATA_META
+                }
+
                 type Key = #pk_ty;
 
                 const KEY_COLUMN: #p::ColumnType = #key_column;

@@ -80,7 +80,7 @@ pub(super) fn expand_many_to_many(
             }
             (
                 quote!(""),
-                quote_spanned!(through.span=> ::core::option::Option::Some(|| <#path as #p::Model>::META)),
+                quote_spanned!(through.span=> ::core::option::Option::Some(<#path as #p::Model>::__meta)),
             )
         }
     };
@@ -88,7 +88,7 @@ pub(super) fn expand_many_to_many(
     m2m_metas.push(quote! {
         #p::ManyToManyMeta {
             field: #field_lit,
-            target: || <#target as #p::Model>::META,
+            target: <#target as #p::Model>::__meta,
             join_table: #join_table,
             source_column: #source,
             target_column: #target_column,
@@ -237,8 +237,8 @@ pub(super) fn relation_static(p: &TokenStream, r: RelStatic) -> TokenStream {
         static #ident: #p::RelationMeta = #p::RelationMeta {
             name: #name,
             kind: #p::RelationKind::#kind,
-            from: || <#from as #p::Model>::META,
-            to: || <#to as #p::Model>::META,
+            from: <#from as #p::Model>::__meta,
+            to: <#to as #p::Model>::__meta,
             column: #column,
             nullable: #nullable,
             join_table: #join_table,

@@ -30,6 +30,15 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// Table, columns, types, indexes and constraints.
     const META: &'static ModelMeta;
 
+    /// [`META`](Model::META) as a function, for the metadata of a model
+    /// that refers to this one (`ForeignKeyMeta::target`,
+    /// `RelationMeta::to`). Written by the derive for each model (not a
+    /// default method, nor a closure): one function per model, so that a
+    /// long cycle of foreign keys does not nest instances of one function
+    /// past the compiler's recursion limit when the crate is built.
+    #[doc(hidden)]
+    fn __meta() -> &'static ModelMeta;
+
     /// The primary key's Rust type.
     type Key: FieldType + Clone + PartialEq + Send + Sync + 'static;
 

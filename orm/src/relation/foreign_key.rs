@@ -6,6 +6,8 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::types::{DecodeError, FieldType};
 use crate::value::Value;
+use std::any::Any;
+use std::marker::PhantomData;
 
 /// A column referring to a row of model `T` by its primary key, with a
 /// real foreign-key constraint. Declare it as `author: ForeignKey<Author>`
@@ -25,7 +27,7 @@ use crate::value::Value;
 /// as loaded only when it came from the database).
 pub struct ForeignKey<T: Model> {
     key: T::Key,
-    loaded: Option<Box<T>>,
+    loaded: Loaded<T>,
     /// Made by `Default`: refers to nothing yet, and writing it is an error.
     unset: bool,
 }
@@ -42,12 +44,46 @@ unsafe impl<T: Model> Send for ForeignKey<T> {}
 // SAFETY: as for `Send` above.
 unsafe impl<T: Model> Sync for ForeignKey<T> {}
 
+/// The row a foreign key loaded, in a box whose type the drop checker
+/// does not look into: through a `Box<T>` it would check `T`'s fields, so
+/// every model a chain of foreign keys reaches, and a crate of 200 models
+/// in a cycle of foreign keys overflowed that walk (E0320). Only a `T` is
+/// ever stored, so the typed reads always find one.
+struct Loaded<T> {
+    row: Option<Box<dyn Any + Send + Sync>>,
+    _row: PhantomData<fn() -> T>,
+}
+
+impl<T: Model> Loaded<T> {
+    const NONE: Loaded<T> = Loaded {
+        row: None,
+        _row: PhantomData,
+    };
+
+    #[inline]
+    fn get(&self) -> Option<&T> {
+        self.row.as_deref().and_then(|row| row.downcast_ref::<T>())
+    }
+
+    #[inline]
+    fn get_mut(&mut self) -> Option<&mut T> {
+        self.row
+            .as_deref_mut()
+            .and_then(|row| row.downcast_mut::<T>())
+    }
+
+    #[inline]
+    fn set(&mut self, row: Option<Box<T>>) {
+        self.row = row.map(|row| row as Box<dyn Any + Send + Sync>);
+    }
+}
+
 impl<T: Model> ForeignKey<T> {
     /// A reference to the row with primary key `key`.
     pub fn new(key: T::Key) -> Self {
         ForeignKey {
             key,
-            loaded: None,
+            loaded: Loaded::NONE,
             unset: false,
         }
     }
@@ -77,7 +113,7 @@ impl<T: Model> ForeignKey<T> {
 
     /// The related row, if the query loaded it (`select_related`).
     pub fn get(&self) -> Option<&T> {
-        self.loaded.as_deref()
+        self.loaded.get()
     }
 
     /// The related row, or [`Error::NotLoaded`] naming the relation.
@@ -100,20 +136,20 @@ impl<T: Model> ForeignKey<T> {
     /// Fetches the related row (one query) and keeps it for `get`.
     pub async fn load(&mut self, ex: impl Executor) -> Result<&T> {
         let target = self.fetch(ex).await?;
-        self.loaded = Some(Box::new(target));
-        Ok(self.loaded.as_deref().expect("just stored"))
+        self.loaded.set(Some(Box::new(target)));
+        self.loaded()
     }
 
     /// The loaded row, mutably. Used by nested prefetches.
     #[doc(hidden)]
     pub fn loaded_mut(&mut self) -> Option<&mut T> {
-        self.loaded.as_deref_mut()
+        self.loaded.get_mut()
     }
 
     /// Stores a row loaded by a join. Used by generated code.
     #[doc(hidden)]
     pub fn set_loaded(&mut self, target: Option<Box<T>>) {
-        self.loaded = target;
+        self.loaded.set(target);
     }
 }
 
@@ -124,7 +160,11 @@ where
     fn clone(&self) -> Self {
         ForeignKey {
             key: self.key.clone(),
-            loaded: self.loaded.clone(),
+            loaded: {
+                let mut loaded = Loaded::NONE;
+                loaded.set(self.loaded.get().map(|row| Box::new(row.clone())));
+                loaded
+            },
             unset: self.unset,
         }
     }
@@ -140,8 +180,9 @@ where
 {
     fn default() -> Self {
         ForeignKey {
+            key: T::Key::default(),
+            loaded: Loaded::NONE,
             unset: true,
-            ..ForeignKey::new(T::Key::default())
         }
     }
 }
@@ -162,7 +203,7 @@ where
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut s = f.debug_struct("ForeignKey");
         s.field("key", &self.key.to_value());
-        match &self.loaded {
+        match self.loaded.get() {
             Some(t) => s.field("loaded", t),
             None => s.field("loaded", &"<not loaded>"),
         };
