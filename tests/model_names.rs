@@ -138,3 +138,41 @@ async fn models_named_like_generated_generics_query_through_relations() {
     })
     .await;
 }
+
+/// A model whose fields are named like the parameters and locals of the
+/// code the derive writes (`row`, `offset`, `out`, `value`, `error`,
+/// `self_`), so every field decodes and writes under its own name.
+#[derive(strata::Model, Debug, Clone, PartialEq)]
+#[strata(table = "named_like_locals")]
+pub struct NamedLikeLocals {
+    pub id: i64,
+    pub row: i64,
+    pub offset: i32,
+    #[strata(max_length = 20)]
+    pub out: String,
+    pub value: Option<i64>,
+    pub error: bool,
+    pub self_: i16,
+}
+
+#[tokio::test]
+async fn fields_named_like_the_derives_locals_round_trip() {
+    each_db("fields_named_like_locals", |db| async move {
+        db.create_tables(&[<NamedLikeLocals as strata::Model>::META])
+            .await
+            .unwrap();
+        let mut written = NamedLikeLocals {
+            id: 0,
+            row: 7,
+            offset: -3,
+            out: "out".into(),
+            value: Some(11),
+            error: true,
+            self_: 5,
+        };
+        written.insert(&db).await.unwrap();
+        let read = NamedLikeLocals::objects().all(&db).await.unwrap();
+        assert_eq!(read, vec![written]);
+    })
+    .await;
+}

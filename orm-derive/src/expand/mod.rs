@@ -77,6 +77,7 @@ fn expand(checked: &Checked) -> TokenStream {
     let mut assertions = Vec::new();
     let mut accessors = Vec::new();
     let mut decoders = Vec::new();
+    let mut decoded = Vec::new();
     let mut insert_values = Vec::new();
     let mut update_values = Vec::new();
     let mut relation_statics = Vec::new();
@@ -211,9 +212,17 @@ fn expand(checked: &Checked) -> TokenStream {
                 }
             });
         }
+        // A `match` with an early return rather than `?`: no `Try` and
+        // `FromResidual` calls per field in a debug build.
+        // Locals of the derive's own names: a field may be named `row`.
+        let local = format_ident!("__strata_f{}", i);
         decoders.push(quote! {
-            #field_ident: #p::decode_field::<#ty>(row, offset + #i, &__STRATA_META, #i)?
+            let #local = match #p::decode_field::<#ty>(row, offset + #i, &__STRATA_META, #i) {
+                ::core::result::Result::Ok(value) => value,
+                ::core::result::Result::Err(error) => return ::core::result::Result::Err(error),
+            };
         });
+        decoded.push(quote!(#field_ident: #local));
         // Spanned on the field's type, like every other use of `FieldType`,
         // so an unsupported type is reported once, on the type.
         if db_default {
@@ -496,7 +505,8 @@ fn expand(checked: &Checked) -> TokenStream {
                 }
 
                 fn from_row(row: &#p::Row, offset: ::core::primitive::usize) -> #p::Result<Self> {
-                    ::core::result::Result::Ok(#ident { #(#decoders,)* #(#holder_inits,)* })
+                    #(#decoders)*
+                    ::core::result::Result::Ok(#ident { #(#decoded,)* #(#holder_inits,)* })
                 }
 
                 #holder_fn

@@ -32,6 +32,7 @@ use super::shape::{self, ShapeKey, StatementKind};
 use crate::db::{Executor, Row};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
+use crate::meta::ModelMeta;
 use crate::model::Model;
 use crate::relation::prefetch::{self, PrefetchQuery, PrefetchSpec};
 use crate::relation::{IntoPrefetch, JoinPath, PrefetchStart, RelationMeta, SelectRelated};
@@ -221,15 +222,8 @@ impl<M: Model> QuerySet<M> {
 
     /// The joins this queryset needs, select_related paths first.
     fn plan(&self, with_related: bool) -> JoinPlan {
-        let mut plan = JoinPlan::new(M::META);
-        if with_related {
-            for path in &self.related {
-                plan.add(*path);
-            }
-        }
-        for filter in &self.filters {
-            plan.add_condition(filter);
-        }
+        let related: &[JoinPath] = if with_related { &self.related } else { &[] };
+        let mut plan = plan_of(M::META, related, &self.filters);
         for term in &self.order {
             term.for_each_column(&mut |c| plan.add_column(c));
         }
@@ -238,15 +232,7 @@ impl<M: Model> QuerySet<M> {
 
     /// The select_related paths (with their prefixes), in column order.
     fn selected_paths(&self, plan: &JoinPlan) -> Vec<JoinPath> {
-        plan.joins()
-            .iter()
-            .filter(|p| {
-                self.related
-                    .iter()
-                    .any(|r| r.len() >= p.len() && r.prefix(p.len()) == **p)
-            })
-            .copied()
-            .collect()
+        selected_paths(plan, &self.related)
     }
 
     /// An error for a filter value strata refuses to send (a year outside
@@ -492,6 +478,35 @@ pub(crate) fn sqlite_decimal_error(model: &'static str) -> Error {
                  as an integer of its smallest unit"
             .into(),
     }
+}
+
+/// The joins of `meta`'s rows for the `related` paths and the `filters`
+/// (not generic: compiled once, not once per model).
+#[inline(never)]
+fn plan_of(meta: &'static ModelMeta, related: &[JoinPath], filters: &[Expr]) -> JoinPlan {
+    let mut plan = JoinPlan::new(meta);
+    for path in related {
+        plan.add(*path);
+    }
+    for filter in filters {
+        plan.add_condition(filter);
+    }
+    plan
+}
+
+/// The joins of `plan` that `related` paths select (a path with its
+/// prefixes), in column order.
+#[inline(never)]
+fn selected_paths(plan: &JoinPlan, related: &[JoinPath]) -> Vec<JoinPath> {
+    plan.joins()
+        .iter()
+        .filter(|p| {
+            related
+                .iter()
+                .any(|r| r.len() >= p.len() && r.prefix(p.len()) == **p)
+        })
+        .copied()
+        .collect()
 }
 
 /// Decodes the models `select_related` loads (from column `offset` on)

@@ -189,7 +189,8 @@ pub fn prefetch_level<'p, M: Model, T: Model>(
         groups.add(typed_parents.len(), model.pk_value());
         typed_parents.push(model);
     }
-    let children = (0..groups.first.len()).map(|_| Vec::new()).collect();
+    let mut children = Vec::with_capacity(groups.first.len());
+    children.resize_with(groups.first.len(), Vec::new);
     Ok(Box::new(Level {
         parents: typed_parents,
         groups,
