@@ -18,6 +18,7 @@ mod operations;
 mod pagination;
 mod querysets;
 mod relations;
+mod remembered_statements;
 mod row_locks;
 mod sea_query;
 mod statement_cache;

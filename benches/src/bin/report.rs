@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --release --manifest-path benches/Cargo.toml --bin report -- [--quick]
 //!     [--skip-query-gen] [--skip-instructions] [--skip-e2e] [--skip-migrations]
-//!     [--skip-compile] [--no-django] [--report-only]
+//!     [--skip-compile] [--online] [--no-django] [--report-only]
 //! ```
 //!
 //! `--quick` shortens criterion's warm-up and measurement times and the
@@ -13,7 +13,8 @@
 //! generation (`gen_instructions`, under valgrind; the query-gen targets
 //! then use criterion's medians). `--skip-compile` leaves out the
 //! compile-cost benchmark (which builds generated models crates of strata,
-//! Diesel and SeaORM). PostgreSQL end-to-end runs when
+//! Diesel and SeaORM; `--online` lets it fetch crates the generated
+//! crates need that the local registry lacks). PostgreSQL end-to-end runs when
 //! `STRATA_BENCH_POSTGRES_URL` is set.
 
 use std::path::{Path, PathBuf};
@@ -207,10 +208,12 @@ fn main() {
             run("makemigrations at scale", &mut cmd);
         }
         if !has("--skip-compile") {
-            run(
-                "compile cost",
-                cargo().args(["run", "--release", "--bin", "compile_cost"]),
-            );
+            let mut cmd = cargo();
+            cmd.args(["run", "--release", "--bin", "compile_cost"]);
+            if has("--online") {
+                cmd.args(["--", "--online"]);
+            }
+            run("compile cost", &mut cmd);
         }
     }
 

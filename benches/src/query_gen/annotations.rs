@@ -2,9 +2,10 @@
 //! posts, a correlated subquery per row) and `group_by_count` (the number
 //! of posts per `user_id`, `values(..).annotate(..)`).
 //!
-//! strata's annotated querysets have no statement cache (`all()` renders
-//! the statement on every call), so their warm case is a full render of
-//! the prebuilt queryset; values querysets go through the cache.
+//! strata's annotated and values querysets go through the statement
+//! cache as `all()` does, checks included; warm reuses one queryset
+//! value, which remembers its statement after the first render, and
+//! rebuilt builds the queryset per call (a cache lookup).
 //!
 //! The peers write the same statements as closely as their DSLs allow:
 //! Diesel's only scalar subquery is `single_value()`, which adds

@@ -56,13 +56,17 @@ impl<M: Model, R: 'static, G: 'static> StrataQuery for ValuesQuerySet<M, R, G> {
         self.sql(dialect)
     }
 
+    /// What `all()` runs: the checks, then the statement (remembered by
+    /// the value after its first render).
     fn executed(&self, dialect: Dialect) -> Statement {
-        self.statement(dialect)
+        self.checked_statement(dialect)
+            .expect("the values-queryset renders")
     }
 }
 
 /// An annotated queryset renders afresh with `sql()`, and its terminal
-/// calls go through the statement cache (`statement()`).
+/// calls go through the statement cache (`statement()`, remembered by the
+/// value after its first render).
 impl<M: Model, A: Annotations<M> + 'static> StrataQuery for Annotated<M, A> {
     fn render(&self, dialect: Dialect) -> Statement {
         self.sql(dialect).expect("the annotated queryset renders")

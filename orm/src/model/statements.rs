@@ -45,7 +45,7 @@ pub(super) fn insert_statement<M: Model>(
         key.push(rows.len());
     };
     match shape::lookup(dialect, StatementKind::Insert, encode) {
-        Lookup::Hit(sql, _) => {
+        Lookup::Hit(sql, _, _) => {
             let stmt = Statement {
                 dialect,
                 sql: crate::writer::SqlText::Shared(sql),

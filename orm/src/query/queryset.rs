@@ -2,6 +2,7 @@
 
 mod aggregate;
 mod annotate;
+mod checks;
 mod keyset;
 mod parts;
 mod prefetch_select;
@@ -10,6 +11,7 @@ mod row_lock;
 pub(crate) mod sea_select;
 mod shortcuts;
 mod sql;
+mod state;
 mod stream;
 mod terminals;
 mod union;
@@ -19,7 +21,7 @@ mod writes;
 
 pub use annotate::Annotated;
 pub use row_lock::ForUpdate;
-use row_lock::RowLock;
+use state::State;
 pub use stream::{ModelStream, DEFAULT_CHUNK_SIZE};
 pub use union::Union;
 
@@ -28,13 +30,13 @@ use super::compile::{normalize, write_order_by, write_where, JoinPlan};
 use super::expr::{ColRef, Expr, IntoCondition};
 use super::in_list::check_bind_count;
 use super::order::{IntoOrderBy, OrderBy};
-use super::shape::{self, ShapeKey, StatementKind};
+use super::shape::{self, Checks, Memo, ShapeKey, StatementKind};
 use crate::db::{Executor, Row};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::meta::ModelMeta;
 use crate::model::Model;
-use crate::relation::prefetch::{self, PrefetchQuery, PrefetchSpec};
+use crate::relation::prefetch::{self, PrefetchQuery};
 use crate::relation::{IntoPrefetch, JoinPath, PrefetchStart, RelationMeta, SelectRelated};
 use crate::value::Value;
 use crate::writer::{SqlWriter, Statement};
@@ -70,33 +72,39 @@ const MAX_GET_RESULTS: u64 = 21;
 /// assert_eq!(stmt.binds().len(), 3);
 /// ```
 pub struct QuerySet<M: Model> {
-    filters: Vec<Expr>,
-    order: Vec<OrderBy<M>>,
-    limit: Option<u64>,
-    offset: Option<u64>,
-    distinct: bool,
-    /// Paths loaded in the same query by `select_related`.
-    related: Vec<JoinPath>,
-    /// Paths loaded by one more query each, by `prefetch_related`.
-    prefetch: Vec<PrefetchSpec>,
-    /// `FOR UPDATE`, by `select_for_update`.
-    lock: Option<RowLock>,
-    _model: PhantomData<fn() -> M>,
+    state: State<M>,
+    /// The `SELECT` last rendered by [`statement`](QuerySet::statement);
+    /// forgotten by every change (see [`state`]).
+    memo: Memo,
 }
 
 impl<M: Model> Clone for QuerySet<M> {
     fn clone(&self) -> Self {
         QuerySet {
-            filters: self.filters.clone(),
-            order: self.order.clone(),
-            limit: self.limit,
-            offset: self.offset,
-            distinct: self.distinct,
-            related: self.related.clone(),
-            prefetch: self.prefetch.clone(),
-            lock: self.lock.clone(),
-            _model: PhantomData,
+            state: self.state.clone(),
+            memo: self.memo.clone(),
         }
+    }
+}
+
+#[doc(hidden)]
+impl<M: Model> std::ops::Deref for QuerySet<M> {
+    type Target = State<M>;
+
+    #[inline]
+    fn deref(&self) -> &State<M> {
+        &self.state
+    }
+}
+
+/// Every change of a queryset goes through here, and forgets the
+/// statement it remembered.
+#[doc(hidden)]
+impl<M: Model> std::ops::DerefMut for QuerySet<M> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut State<M> {
+        self.memo.forget();
+        &mut self.state
     }
 }
 
@@ -125,7 +133,7 @@ impl<M: Model> Default for QuerySet<M> {
 impl<M: Model> QuerySet<M> {
     /// Every row of `M`; usually spelled `M::objects()`.
     pub fn new() -> Self {
-        QuerySet {
+        let state = State {
             filters: Vec::new(),
             // The model's default ordering until `order_by` replaces it.
             order: M::META
@@ -140,6 +148,10 @@ impl<M: Model> QuerySet<M> {
             prefetch: Vec::new(),
             lock: None,
             _model: PhantomData,
+        };
+        QuerySet {
+            state,
+            memo: Memo::default(),
         }
     }
 
@@ -235,70 +247,6 @@ impl<M: Model> QuerySet<M> {
         selected_paths(plan, &self.related)
     }
 
-    /// An error for a filter value strata refuses to send (a year outside
-    /// 1..=9999, a leap second, a non-finite float), naming its field.
-    fn check_values(&self, dialect: Dialect) -> Result<()> {
-        let decimal = self.filters.iter().any(Expr::has_decimal_arithmetic)
-            || self
-                .order
-                .iter()
-                .any(|o| o.expr.as_ref().is_some_and(|e| e.has_decimal_arithmetic()));
-        if decimal && dialect == Dialect::Sqlite {
-            return Err(sqlite_decimal_error(M::META.name));
-        }
-        if self.distinct && self.order.iter().any(|o| o.expr.is_some()) {
-            return Err(Error::InvalidQuery {
-                model: M::META.name,
-                reason: "distinct() cannot be ordered by an expression; order by fields".into(),
-            });
-        }
-        if let Some(reason) = self.filters.iter().find_map(|f| f.lookup_refusal(dialect)) {
-            return Err(Error::InvalidQuery {
-                model: M::META.name,
-                reason,
-            });
-        }
-        for filter in &self.filters {
-            filter.check_values(dialect).map_err(|(column, refused)| {
-                let name = if column.path.is_empty() {
-                    format!("{}.{}", M::META.name, column.column.field)
-                } else {
-                    format!("`{}` of a related model", column.column.field)
-                };
-                refused.into_error(name)
-            })?;
-        }
-        for term in &self.order {
-            if let Some(expr) = &term.expr {
-                expr.check_values(dialect).map_err(|(_, refused)| {
-                    refused.into_error(format!("an ordering of {}", M::META.name))
-                })?;
-            }
-        }
-        Ok(())
-    }
-
-    /// An error for paths deeper than a query can follow.
-    fn check_paths(&self) -> Result<()> {
-        let mut deep = self.related.iter().any(JoinPath::overflowed);
-        for filter in &self.filters {
-            filter.for_each_path(&mut |p| deep |= p.overflowed());
-        }
-        for term in &self.order {
-            term.for_each_path(&mut |p| deep |= p.overflowed());
-        }
-        if deep {
-            return Err(Error::InvalidQuery {
-                model: M::META.name,
-                reason: format!(
-                    "a relation path is longer than {} hops",
-                    crate::relation::MAX_HOPS
-                ),
-            });
-        }
-        Ok(())
-    }
-
     /// Decodes one row: the model, then every select_related target,
     /// attached in `attach_order` (deepest first).
     /// `loaded` is scratch space, reused from row to row.
@@ -343,20 +291,6 @@ impl<M: Model> QuerySet<M> {
         self.check_prefetch()?;
         prefetch::prefetch(ex, &mut rows, &self.prefetch).await?;
         Ok(rows)
-    }
-
-    /// An error for prefetch paths too deep to follow.
-    fn check_prefetch(&self) -> Result<()> {
-        if self.prefetch.iter().any(|p| p.path.overflowed()) {
-            return Err(Error::InvalidQuery {
-                model: M::META.name,
-                reason: format!(
-                    "a prefetch path is longer than {} hops",
-                    crate::relation::MAX_HOPS
-                ),
-            });
-        }
-        Ok(())
     }
 
     /// The statement one prefetch level runs: the rows `hop` reaches from
@@ -410,7 +344,8 @@ impl<M: Model> QuerySet<M> {
     /// assert_eq!(long.binds(), vec![strata::Value::I32(Some(1000))]);
     /// ```
     pub fn statement(&self, dialect: Dialect) -> Statement {
-        shape::statement(
+        shape::memoized(
+            &self.memo,
             dialect,
             StatementKind::Select,
             |key| self.encode_shape(key),

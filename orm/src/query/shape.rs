@@ -28,13 +28,16 @@ use crate::value::Value;
 use crate::writer::{SqlText, Statement};
 use std::cell::RefCell;
 use std::collections::HashMap;
+
+mod memo;
+pub(crate) use memo::{memoized, memoized_statement, Memo};
 use std::sync::Arc;
 
 /// How many shapes one thread keeps before it clears its cache.
 pub(crate) const MAX_SHAPES: usize = 4096;
 
 /// Which statement of a queryset a shape renders.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum StatementKind {
     Select = 1,
     First,
@@ -262,12 +265,23 @@ pub(crate) fn collect_binds(dialect: Dialect, expr: &Expr, out: &mut Vec<Value>)
     }
 }
 
+/// What the cache keeps of a shape.
+struct Entry {
+    sql: Arc<String>,
+    /// How many values the statement binds.
+    binds: usize,
+    /// Whether the checks of the shape passed (see [`checked_statement`]);
+    /// a statement rendered without them, by a caller that only wants its
+    /// text, leaves them to the first caller that runs it.
+    checked: bool,
+}
+
 /// One thread's shapes, with their SQL and how many values they bind.
 #[derive(Default)]
 struct Cache {
     /// The key being built (kept to reuse its allocation).
     key: Vec<usize>,
-    sql: HashMap<Box<[usize]>, (Arc<String>, usize), rustc_hash::FxBuildHasher>,
+    sql: HashMap<Box<[usize]>, Entry, rustc_hash::FxBuildHasher>,
 }
 
 thread_local! {
@@ -276,8 +290,9 @@ thread_local! {
 
 /// What the cache knows of a shape.
 pub(crate) enum Lookup {
-    /// The SQL text (shared with the cache), and how many values it binds.
-    Hit(Arc<String>, usize),
+    /// The SQL text (shared with the cache), how many values it binds,
+    /// and whether the shape's checks passed.
+    Hit(Arc<String>, usize, bool),
     /// Not cached: render the statement, then [`remember`] it under this
     /// key (`None` when the cache was busy and the key not kept).
     Miss(Option<Box<[usize]>>),
@@ -301,7 +316,7 @@ pub(crate) fn lookup(
             dialect,
         });
         match sql.get(key.as_slice()) {
-            Some((text, binds)) => Lookup::Hit(Arc::clone(text), *binds),
+            Some(entry) => Lookup::Hit(Arc::clone(&entry.sql), entry.binds, entry.checked),
             None => Lookup::Miss(Some(key.clone().into_boxed_slice())),
         }
     })
@@ -310,6 +325,11 @@ pub(crate) fn lookup(
 /// Caches `stmt`'s SQL under `key` (from a [`Lookup::Miss`]), and returns
 /// the statement holding the text it now shares with the cache.
 pub(crate) fn remember(key: Option<Box<[usize]>>, stmt: Statement) -> Statement {
+    remember_checked(key, stmt, false)
+}
+
+/// [`remember`], noting whether the shape's checks passed.
+fn remember_checked(key: Option<Box<[usize]>>, stmt: Statement, checked: bool) -> Statement {
     let Some(key) = key else { return stmt };
     CACHE.with(|cache| {
         let Ok(mut cache) = cache.try_borrow_mut() else {
@@ -324,7 +344,14 @@ pub(crate) fn remember(key: Option<Box<[usize]>>, stmt: Statement) -> Statement 
             binds,
         } = stmt;
         let sql = sql.into_shared();
-        cache.sql.insert(key, (Arc::clone(&sql), binds.len()));
+        cache.sql.insert(
+            key,
+            Entry {
+                sql: Arc::clone(&sql),
+                binds: binds.len(),
+                checked,
+            },
+        );
         Statement {
             dialect,
             sql: SqlText::Shared(sql),
@@ -385,18 +412,110 @@ pub(crate) fn statement(
     binds: impl FnOnce(&mut Vec<Value>),
 ) -> Statement {
     match lookup(dialect, kind, encode) {
-        Lookup::Hit(sql, count) => {
-            let mut out = Vec::with_capacity(count);
-            binds(&mut out);
-            let stmt = Statement {
-                dialect,
-                sql: SqlText::Shared(sql),
-                binds: out,
-            };
-            #[cfg(debug_assertions)]
-            verify(&stmt, render);
-            stmt
-        }
+        Lookup::Hit(sql, count, _) => hit(dialect, sql, count, render, binds),
         Lookup::Miss(key) => remember(key, render()),
     }
+}
+
+/// The statement of a cached shape: its text, and the values collected.
+#[inline]
+fn hit(
+    dialect: Dialect,
+    sql: Arc<String>,
+    count: usize,
+    render: impl FnOnce() -> Statement,
+    binds: impl FnOnce(&mut Vec<Value>),
+) -> Statement {
+    let mut out = Vec::with_capacity(count);
+    binds(&mut out);
+    let stmt = Statement {
+        dialect,
+        sql: SqlText::Shared(sql),
+        binds: out,
+    };
+    #[cfg(debug_assertions)]
+    verify(&stmt, render);
+    #[cfg(not(debug_assertions))]
+    let _ = render;
+    stmt
+}
+
+/// Which checks of a statement run before it is built.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Checks {
+    /// Every check: the shape's (what the SQL text depends on: paths,
+    /// functions, what the dialect can compute) and the values'.
+    All,
+    /// Only the checks of the bound values, which differ between calls of
+    /// one shape: the shape's passed when it was first rendered on this
+    /// thread, and the key determines their outcome.
+    Values,
+}
+
+impl Checks {
+    /// Whether the checks of the shape run.
+    #[inline]
+    pub(crate) fn shape(self) -> bool {
+        self == Checks::All
+    }
+}
+
+/// [`statement`], for a statement whose checks are split by [`Checks`]:
+/// `check(Checks::All)` runs on a shape not checked before (and the
+/// statement is only rendered and cached when it passes), and only
+/// `check(Checks::Values)` on a shape whose checks passed, which is what
+/// makes a repeated shape cheap. An error is the same either way: the
+/// checks are one function, the shape's parts skipped.
+///
+/// Debug builds also run every check on a hit and assert that it passes
+/// (a failure is a shape check that reads something the key leaves out).
+pub(crate) fn checked_statement<E>(
+    dialect: Dialect,
+    kind: StatementKind,
+    encode: impl FnOnce(&mut ShapeKey<'_>),
+    check: impl Fn(Checks) -> Result<(), E>,
+    render: impl FnOnce() -> Statement,
+    binds: impl FnOnce(&mut Vec<Value>),
+) -> Result<Statement, E>
+where
+    E: std::fmt::Debug,
+{
+    match lookup(dialect, kind, encode) {
+        Lookup::Hit(sql, count, true) => {
+            check(Checks::Values)?;
+            #[cfg(debug_assertions)]
+            if let Err(e) = check(Checks::All) {
+                panic!(
+                    "a statement whose shape passed its checks fails them now                      (a bug in strata's shape keys; please report it): {e:?}"
+                );
+            }
+            Ok(hit(dialect, sql, count, render, binds))
+        }
+        Lookup::Hit(sql, count, false) => {
+            check(Checks::All)?;
+            mark_checked(&sql);
+            Ok(hit(dialect, sql, count, render, binds))
+        }
+        Lookup::Miss(key) => {
+            check(Checks::All)?;
+            Ok(remember_checked(key, render(), true))
+        }
+    }
+}
+
+/// Notes that the checks of the shape just looked up (its key still in
+/// the cache's key buffer; the entry's text tells that it is the same
+/// entry) passed.
+fn mark_checked(sql: &Arc<String>) {
+    CACHE.with(|cache| {
+        let Ok(mut cache) = cache.try_borrow_mut() else {
+            return;
+        };
+        let Cache { key, sql: entries } = &mut *cache;
+        if let Some(entry) = entries.get_mut(key.as_slice()) {
+            if Arc::ptr_eq(&entry.sql, sql) {
+                entry.checked = true;
+            }
+        }
+    });
 }

@@ -71,15 +71,19 @@ pub(crate) fn now_value(ty: &ColumnType) -> Option<Value> {
     })
 }
 
-/// The `auto_now` columns of `meta` that a queryset `update` stamps: those
-/// not in `assigned`, with the value to write.
+/// Calls `stamp` with each `auto_now` column of `meta` that a queryset
+/// `update` stamps (those `assigned` says the caller did not set) and the
+/// value to write.
 pub(crate) fn update_stamps(
     meta: &'static ModelMeta,
-    assigned: &[&'static str],
-) -> Vec<(&'static crate::meta::ColumnMeta, Value)> {
-    meta.columns
-        .iter()
-        .filter(|c| c.auto_now == AutoNow::Always && !assigned.contains(&c.column))
-        .filter_map(|c| now_value(&c.ty).map(|v| (c, v)))
-        .collect()
+    assigned: impl Fn(&'static str) -> bool,
+    mut stamp: impl FnMut(&'static crate::meta::ColumnMeta, Value),
+) {
+    for column in meta.columns {
+        if column.auto_now == AutoNow::Always && !assigned(column.column) {
+            if let Some(now) = now_value(&column.ty) {
+                stamp(column, now);
+            }
+        }
+    }
 }

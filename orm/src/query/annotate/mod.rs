@@ -102,7 +102,7 @@ use super::scalar::{may_be_null, write_node, Node, SqlType, F};
 use super::window::WindowNode;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
-use crate::query::shape::ShapeKey;
+use crate::query::shape::{Checks, ShapeKey};
 use crate::relation::SingleValuedField;
 use crate::types::FieldType;
 use crate::value::Value;
@@ -256,11 +256,18 @@ impl AnnotationNode {
 
     /// An error for an annotation of `model` this database cannot
     /// compute as strata promises.
-    pub(crate) fn check(&self, model: &'static str, dialect: Dialect) -> Result<()> {
+    ///
+    /// With [`Checks::Values`], only the checks of the bound values.
+    pub(crate) fn check(
+        &self,
+        model: &'static str,
+        dialect: Dialect,
+        checks: Checks,
+    ) -> Result<()> {
         match self {
-            AnnotationNode::Scalar(node) => check_node(node, model, dialect),
-            AnnotationNode::Related(related) => related.check(model, dialect),
-            AnnotationNode::Window(window) => window.check(model, dialect),
+            AnnotationNode::Scalar(node) => check_node(node, model, dialect, checks),
+            AnnotationNode::Related(related) => related.check(model, dialect, checks),
+            AnnotationNode::Window(window) => window.check(model, dialect, checks),
         }
     }
 }
@@ -274,8 +281,23 @@ pub(crate) fn invalid(model: &'static str, reason: impl Into<String>) -> Error {
 }
 
 /// The checks every expression of an annotation passes: values strata
-/// sends, paths it can follow, and no decimal arithmetic on SQLite.
-pub(crate) fn check_node(node: &Node, model: &'static str, dialect: Dialect) -> Result<()> {
+/// sends, paths it can follow, and no decimal arithmetic on SQLite; with
+/// [`Checks::Values`], the values only.
+pub(crate) fn check_node(
+    node: &Node,
+    model: &'static str,
+    dialect: Dialect,
+    checks: Checks,
+) -> Result<()> {
+    if checks.shape() {
+        check_node_shape(node, model, dialect)?;
+    }
+    node.check_values(dialect)
+        .map_err(|(_, refused)| refused.into_error(format!("an annotation of {model}")))
+}
+
+/// The checks of an expression's shape (see [`check_node`]).
+pub(crate) fn check_node_shape(node: &Node, model: &'static str, dialect: Dialect) -> Result<()> {
     if node.has_decimal_arithmetic() && dialect == Dialect::Sqlite {
         return Err(invalid(model, SQLITE_DECIMAL));
     }
@@ -290,8 +312,7 @@ pub(crate) fn check_node(node: &Node, model: &'static str, dialect: Dialect) -> 
             ),
         ));
     }
-    node.check_values(dialect)
-        .map_err(|(_, refused)| refused.into_error(format!("an annotation of {model}")))
+    Ok(())
 }
 
 /// Why SQLite refuses decimal arithmetic.

@@ -2,7 +2,9 @@
 //! written as correlated subqueries: each one reads only its own
 //! relation's rows, so two of them never multiply each other.
 
-use super::{check_node, invalid, Annotation, AnnotationExpr, AnnotationNode, Scalar};
+use super::{
+    check_node, check_node_shape, invalid, Annotation, AnnotationExpr, AnnotationNode, Scalar,
+};
 use super::{SingleAnnotation, SQLITE_DECIMAL};
 use crate::dialect::Dialect;
 use crate::error::Result;
@@ -11,7 +13,7 @@ use crate::query::compile::{write_condition, write_correlation, JoinPlan};
 use crate::query::expr::{ColRef, IntoCondition, NO_COLUMN};
 use crate::query::order::{IntoOrderBy, OrderBy};
 use crate::query::scalar::{Expression, Node, SqlType};
-use crate::query::shape::{collect_binds, ShapeKey};
+use crate::query::shape::{collect_binds, Checks, ShapeKey};
 use crate::query::subquery::{Sub, SubqueryBody, SubqueryUse};
 use crate::relation::{JoinPath, Many, RelationKind, RelationMeta, RelationPath};
 use crate::types::FieldType;
@@ -396,7 +398,30 @@ impl RelatedNode {
 
     /// An error for an aggregate strata cannot compute the same way on
     /// every database.
-    pub(crate) fn check(&self, model: &'static str, dialect: Dialect) -> Result<()> {
+    ///
+    /// With [`Checks::Values`], only the checks of the bound values.
+    pub(crate) fn check(
+        &self,
+        model: &'static str,
+        dialect: Dialect,
+        checks: Checks,
+    ) -> Result<()> {
+        if checks.shape() {
+            self.check_shape(model, dialect)?;
+        }
+        if let Some(arg) = &self.agg.arg {
+            check_node(arg, model, dialect, Checks::Values)?;
+        }
+        if let Some(filter) = &self.agg.filter {
+            filter
+                .check_values(dialect)
+                .map_err(|(_, refused)| refused.into_error(format!("a filter of {model}")))?;
+        }
+        Ok(())
+    }
+
+    /// The checks of the aggregate's shape (see [`check`](Self::check)).
+    fn check_shape(&self, model: &'static str, dialect: Dialect) -> Result<()> {
         if self.path.overflowed() {
             return Err(invalid(
                 model,
@@ -426,7 +451,7 @@ impl RelatedNode {
             ));
         }
         if let Some(arg) = &self.agg.arg {
-            check_node(arg, model, dialect)?;
+            check_node_shape(arg, model, dialect)?;
             let mut many = false;
             arg.for_each_path(&mut |p| many |= p.first_many().is_some());
             if many {
@@ -441,9 +466,6 @@ impl RelatedNode {
             if filter.has_decimal_arithmetic() && dialect == Dialect::Sqlite {
                 return Err(invalid(model, SQLITE_DECIMAL));
             }
-            filter
-                .check_values(dialect)
-                .map_err(|(_, refused)| refused.into_error(format!("a filter of {model}")))?;
             let mut many = false;
             filter.for_each_path(&mut |p| many |= p.first_many().is_some() || p.overflowed());
             if many {

@@ -63,7 +63,8 @@ impl<M: Model> QuerySet<M> {
     pub fn after(mut self, last_seen: &M) -> Result<Self> {
         self.order = self.total_order();
         let keys = self.keyset_values(last_seen)?;
-        self.filters.push(keyset_condition(&self.order, keys));
+        let condition = keyset_condition(&self.order, keys);
+        self.filters.push(condition);
         Ok(self)
     }
 
@@ -177,7 +178,8 @@ impl<M: Model> QuerySet<M> {
     /// This queryset (already totally ordered) restricted to the rows
     /// after those with ordering values `keys`.
     pub(crate) fn after_keys(mut self, keys: Vec<Value>) -> Self {
-        self.filters.push(keyset_condition(&self.order, keys));
+        let condition = keyset_condition(&self.order, keys);
+        self.filters.push(condition);
         self
     }
 }

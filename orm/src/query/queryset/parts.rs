@@ -8,7 +8,7 @@ use crate::model::Model;
 use crate::query::compile::JoinPlan;
 use crate::query::expr::Expr;
 use crate::query::order::OrderBy;
-use crate::query::shape::ShapeKey;
+use crate::query::shape::{Checks, ShapeKey};
 use crate::value::Value;
 
 impl<M: Model> QuerySet<M> {
@@ -48,9 +48,12 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// The checks every terminal runs: refused values, too-deep paths.
-    pub(crate) fn part_check(&self, dialect: Dialect) -> Result<()> {
-        self.check_values(dialect)?;
-        self.check_paths()
+    pub(crate) fn part_check(&self, dialect: Dialect, checks: Checks) -> Result<()> {
+        self.check_filters(dialect, checks)?;
+        if checks.shape() {
+            self.check_paths()?;
+        }
+        Ok(())
     }
 
     /// The shape of the queryset (see [`crate::query::shape`]).

@@ -38,10 +38,8 @@ pub(crate) fn sea_conditions<M: Model>(
         return Err(needs_join(M::META.name, "filter"));
     }
     plan.force_qualify();
-    let queryset = QuerySet::<M> {
-        filters: filters.to_vec(),
-        ..QuerySet::new()
-    };
+    let mut queryset = QuerySet::<M>::new();
+    queryset.filters = filters.to_vec();
     queryset.check_values(dialect)?;
     let mut w = SqlWriter::new(dialect);
     write_conditions(&mut w, &plan, filters, false);

@@ -2,8 +2,10 @@
 //! its path through the statement cache.
 //!
 //! Every check runs before the statement is rendered or taken from the
-//! cache (the values are checked on every call, as they differ between
-//! calls of one shape), so writing the SQL itself cannot fail.
+//! cache (the values on every call, as they differ between calls of one
+//! shape; the rest when the shape is first rendered, see
+//! [`checked_statement`](crate::query::shape::checked_statement)), so
+//! writing the SQL itself cannot fail.
 
 use super::*;
 use crate::query::scalar::{check_update_value, write_update_value};
@@ -17,7 +19,8 @@ impl<M: Model> QuerySet<M> {
         dialect: Dialect,
         assignments: impl IntoIterator<Item = Assignment<M>>,
     ) -> Result<Statement> {
-        let assignments = self.checked_assignments(dialect, assignments)?;
+        let assignments = self.stamped_assignments(assignments)?;
+        self.check_update(dialect, &assignments, Checks::All)?;
         Ok(self.render_update(dialect, &assignments))
     }
 
@@ -26,7 +29,7 @@ impl<M: Model> QuerySet<M> {
     /// thread's statement cache when an update of the same shape (the same
     /// filters, the same fields set, each from a value or from an
     /// expression of the same form) was rendered before, and only the
-    /// bound values collected afresh.
+    /// bound values collected (and checked) afresh.
     ///
     /// ```
     /// # use strata::prelude::*;
@@ -55,11 +58,12 @@ impl<M: Model> QuerySet<M> {
         dialect: Dialect,
         assignments: impl IntoIterator<Item = Assignment<M>>,
     ) -> Result<Statement> {
-        let assignments = self.checked_assignments(dialect, assignments)?;
-        Ok(shape::statement(
+        let assignments = self.stamped_assignments(assignments)?;
+        shape::checked_statement(
             dialect,
             StatementKind::Update,
             |key| self.encode_update(key, &assignments),
+            |checks| self.check_update(dialect, &assignments, checks),
             || self.render_update(dialect, &assignments),
             |binds| {
                 for assignment in &assignments {
@@ -70,18 +74,16 @@ impl<M: Model> QuerySet<M> {
                 }
                 self.filter_binds(dialect, binds);
             },
-        ))
+        )
     }
 
-    /// The assignments of an `UPDATE`, checked, followed by the current
-    /// time for the `auto_now` fields the caller did not set.
-    fn checked_assignments(
+    /// The assignments of an `UPDATE`, followed by the current time for
+    /// the `auto_now` fields the caller did not set; an error for none, or
+    /// for a field of a related model.
+    fn stamped_assignments(
         &self,
-        dialect: Dialect,
         assignments: impl IntoIterator<Item = Assignment<M>>,
     ) -> Result<Vec<Assignment<M>>> {
-        self.check_not_sliced("update()")?;
-        self.check_values(dialect)?;
         let mut assignments: Vec<Assignment<M>> = assignments.into_iter().collect();
         if assignments.is_empty() {
             return Err(Error::InvalidQuery {
@@ -89,28 +91,40 @@ impl<M: Model> QuerySet<M> {
                 reason: "update() needs at least one field to set".into(),
             });
         }
-        // `auto_now` columns the caller did not set get the current time.
-        let assigned: Vec<&'static str> = assignments.iter().map(|a| a.column.column).collect();
-        let stamps = crate::types::update_stamps(M::META, &assigned);
-        assignments.extend(
-            stamps
-                .into_iter()
-                .map(|(column, value)| Assignment::new(column, value, false)),
+        let mut stamps = Vec::new();
+        crate::types::update_stamps(
+            M::META,
+            |column| assignments.iter().any(|a| a.column.column == column),
+            |column, value| stamps.push(Assignment::new(column, value, false)),
         );
-        for assignment in &assignments {
-            if assignment.joined {
-                return Err(Error::InvalidQuery {
-                    model: M::META.name,
-                    reason: format!(
-                        "update() can only set fields of {} itself, not `{}` of a related model",
-                        M::META.name,
-                        assignment.column.field
-                    ),
-                });
-            }
+        assignments.append(&mut stamps);
+        if let Some(joined) = assignments.iter().find(|a| a.joined) {
+            return Err(Error::InvalidQuery {
+                model: M::META.name,
+                reason: format!(
+                    "update() can only set fields of {} itself, not `{}` of a related model",
+                    M::META.name,
+                    joined.column.field
+                ),
+            });
+        }
+        Ok(assignments)
+    }
+
+    /// The checks of an `UPDATE` of `assignments` (with
+    /// [`Checks::Values`], those of the bound values only).
+    fn check_update(
+        &self,
+        dialect: Dialect,
+        assignments: &[Assignment<M>],
+        checks: Checks,
+    ) -> Result<()> {
+        self.check_not_sliced("update()")?;
+        self.check_filters(dialect, checks)?;
+        for assignment in assignments {
             let name = || format!("{}.{}", M::META.name, assignment.column.field);
             match &assignment.expr {
-                Some(expr) => check_update_value(dialect, M::META, expr)
+                Some(expr) => check_update_value(dialect, M::META, expr, checks)
                     .map_err(|e| e.into_error(M::META.name, name()))?,
                 None => crate::value::check::for_column(
                     &assignment.value,
@@ -120,7 +134,7 @@ impl<M: Model> QuerySet<M> {
                 .map_err(|refused| refused.into_error(name()))?,
             }
         }
-        Ok(assignments)
+        Ok(())
     }
 
     /// Writes the shape of an `UPDATE` of `assignments` (see [`shape`]).

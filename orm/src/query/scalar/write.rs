@@ -179,14 +179,20 @@ pub(crate) fn check_update_value(
     dialect: crate::Dialect,
     meta: &'static crate::meta::ModelMeta,
     expr: &Node,
+    checks: crate::query::shape::Checks,
 ) -> Result<(), UpdateValueError> {
-    let mut joined = false;
-    expr.for_each_path(&mut |p| joined |= !p.is_empty());
-    if joined {
-        return Err(UpdateValueError::Joined);
+    if checks.shape() {
+        let mut joined = false;
+        expr.for_each_path(&mut |p| joined |= !p.is_empty());
+        if joined {
+            return Err(UpdateValueError::Joined);
+        }
     }
     expr.check_values(dialect)
         .map_err(|(_, refused)| UpdateValueError::Refused(refused))?;
+    if !checks.shape() {
+        return Ok(());
+    }
     if dialect == crate::Dialect::Sqlite && expr.has_decimal_arithmetic() {
         return Err(UpdateValueError::SqliteDecimal);
     }

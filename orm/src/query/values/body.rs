@@ -12,7 +12,7 @@ use crate::query::annotate::{
 use crate::query::compile::{normalize, write_order_by, write_order_terms, write_where, JoinPlan};
 use crate::query::expr::{ColRef, Expr};
 use crate::query::scalar::{may_be_null, write_node, Node};
-use crate::query::shape::ShapeKey;
+use crate::query::shape::{Checks, ShapeKey};
 use crate::query::subquery::SubqueryUse;
 use crate::query::QuerySet;
 use crate::value::Value;
@@ -424,15 +424,18 @@ impl<M: Model> Body<M> {
     /// The checks of a statement of its own: those of the queryset, of
     /// the selected values, and the orderings `DISTINCT` and `GROUP BY`
     /// allow on every database alike.
-    pub(crate) fn check(&self, dialect: Dialect) -> Result<()> {
+    ///
+    /// With [`Checks::Values`], only the checks of the bound values (for a
+    /// shape whose checks passed before).
+    pub(crate) fn check_parts(&self, dialect: Dialect, checks: Checks) -> Result<()> {
         let model = M::META.name;
         let invalid = |reason: String| Error::InvalidQuery { model, reason };
         if let Some(reason) = self.refusal {
             return Err(invalid(reason.into()));
         }
-        self.qs.part_check(dialect)?;
+        self.qs.part_check(dialect, checks)?;
         for annotation in &self.checks {
-            annotation.check(model, dialect)?;
+            annotation.check(model, dialect, checks)?;
         }
         for condition in &self.having {
             if let ConditionNode::Annotation {
@@ -454,6 +457,16 @@ impl<M: Model> Body<M> {
                 };
                 refused.into_error(name)
             })?;
+        if checks.shape() {
+            self.check_shape(dialect)?;
+        }
+        Ok(())
+    }
+
+    /// The checks of the statement's shape (see [`check_parts`](Self::check_parts)).
+    fn check_shape(&self, dialect: Dialect) -> Result<()> {
+        let model = M::META.name;
+        let invalid = |reason: String| Error::InvalidQuery { model, reason };
         if dialect == Dialect::Sqlite && self.has_decimal_arithmetic() {
             return Err(crate::query::queryset::sqlite_decimal_error(model));
         }

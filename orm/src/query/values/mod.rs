@@ -76,7 +76,7 @@ use crate::query::annotate::{
 use crate::query::expr::IntoCondition;
 use crate::query::in_list::check_bind_count;
 use crate::query::order::IntoOrderBy;
-use crate::query::shape::{self, StatementKind};
+use crate::query::shape::{self, Memo, StatementKind};
 use crate::query::QuerySet;
 use crate::writer::{SqlWriter, Statement};
 use std::marker::PhantomData;
@@ -101,6 +101,9 @@ use std::marker::PhantomData;
 /// orderings on them (`Ann0.desc()`), by position among the aggregates.
 pub struct ValuesQuerySet<M: Model, R, G = ()> {
     pub(crate) body: Body<M>,
+    /// The statement last rendered, for rendering this value again;
+    /// every method that changes the value forgets it.
+    memo: Memo,
     _row: PhantomData<fn() -> (R, G)>,
 }
 
@@ -108,6 +111,7 @@ impl<M: Model, R, G> Clone for ValuesQuerySet<M, R, G> {
     fn clone(&self) -> Self {
         ValuesQuerySet {
             body: self.body.clone(),
+            memo: self.memo.clone(),
             _row: PhantomData,
         }
     }
@@ -162,6 +166,7 @@ macro_rules! grouped {
             /// the aggregates by position, `Ann0.gt(1)`, with a value of
             /// its type (in `HAVING`, after grouping).
             pub fn filter(mut self, condition: impl AnnotatedCondition<M, Grouped<($($g,)+)>>) -> Self {
+                self.memo.forget();
                 match condition.into_annotated_condition().0 {
                     ConditionNode::Fields(expr) => self.body.qs.push_filter(expr),
                     having => self.body.having.push(having),
@@ -174,6 +179,7 @@ macro_rules! grouped {
             /// `(Ann0.desc(), Post::author_id().asc())`), replacing any
             /// earlier ordering.
             pub fn order_by(mut self, order: impl AnnotatedOrdering<M, Grouped<($($g,)+)>>) -> Self {
+                self.memo.forget();
                 self.body.agg_order = Some(order.into_terms().into_iter().map(|t| t.0).collect());
                 self
             }
@@ -195,11 +201,13 @@ impl<M: Model, R, G> ValuesQuerySet<M, R, G> {
     pub(crate) fn from_body(body: Body<M>) -> Self {
         ValuesQuerySet {
             body,
+            memo: Memo::default(),
             _row: PhantomData,
         }
     }
 
     fn map_qs(mut self, f: impl FnOnce(QuerySet<M>) -> QuerySet<M>) -> Self {
+        self.memo.forget();
         self.body.qs = f(self.body.qs);
         self
     }
@@ -230,6 +238,7 @@ impl<M: Model, R, G> ValuesQuerySet<M, R, G> {
     /// Clears the ordering if it is the model's default one
     /// (`#[strata(ordering(...))]`), as Django does for `GROUP BY`.
     fn drop_default_ordering(&mut self) {
+        self.memo.forget();
         let default = M::META.ordering;
         let order = self.body.qs.part_order();
         let is_default = !default.is_empty()
@@ -293,6 +302,7 @@ impl<M: Model, R, G> ValuesQuerySet<M, R, G> {
             .extend(aggregates.into_aggs().into_iter().map(|a| a.0));
         ValuesQuerySet {
             body: self.body,
+            memo: Memo::default(),
             _row: PhantomData,
         }
     }
@@ -316,14 +326,30 @@ impl<M: Model, R, G> ValuesQuerySet<M, R, G> {
             |binds| self.body.collect_binds(dialect, None, binds),
         )
     }
+
+    /// The statement [`all`](ValuesQuerySet::all) runs:
+    /// [`statement`](Self::statement) after the checks of the query
+    /// (only those of its values when its shape passed them before), and
+    /// remembered by this value, so that running it again skips the
+    /// shape's key and the cache lookup.
+    pub fn checked_statement(&self, dialect: Dialect) -> Result<Statement> {
+        shape::memoized_statement(
+            &self.memo,
+            dialect,
+            StatementKind::Values,
+            |key| self.body.encode(key),
+            |checks| self.body.check_parts(dialect, checks),
+            || self.sql(dialect),
+            |binds| self.body.collect_binds(dialect, None, binds),
+        )
+    }
 }
 
 impl<M: Model, R: ValueRow, G> ValuesQuerySet<M, R, G> {
     /// Runs the query and returns every row, decoded as `R` says.
     pub async fn all(&self, mut ex: impl Executor) -> Result<Vec<R::Output>> {
         let dialect = ex.dialect();
-        self.body.check(dialect)?;
-        let stmt = self.statement(dialect);
+        let stmt = self.checked_statement(dialect)?;
         check_bind_count(M::META.name, &stmt)?;
         ex.fetch(stmt, |row| {
             R::decode(row).map_err(|(i, e)| Error::Decode {

@@ -43,7 +43,7 @@
 //! ```
 
 use super::aggregate::{Agg, AggNode};
-use super::annotate::{check_node, SingleAnnotation, Windowed};
+use super::annotate::{check_node, check_node_shape, SingleAnnotation, Windowed};
 use super::annotate::{invalid, Annotation, AnnotationExpr, AnnotationNode};
 use super::compile::{write_order_terms, JoinPlan};
 use super::field::IntoBind;
@@ -51,7 +51,7 @@ use super::order::{IntoOrderBy, OrderBy};
 use super::scalar::{may_be_null, write_node, CastTarget, Expression, Node, SqlType};
 use crate::dialect::Dialect;
 use crate::error::Result;
-use crate::query::shape::ShapeKey;
+use crate::query::shape::{Checks, ShapeKey};
 use crate::types::FieldType;
 use crate::value::Value;
 use crate::writer::SqlWriter;
@@ -518,9 +518,34 @@ impl WindowNode {
 
     /// An error for a window strata cannot compute the same way on every
     /// database.
-    pub(crate) fn check(&self, model: &'static str, dialect: Dialect) -> Result<()> {
+    ///
+    /// With [`Checks::Values`], only the checks of the bound values.
+    pub(crate) fn check(
+        &self,
+        model: &'static str,
+        dialect: Dialect,
+        checks: Checks,
+    ) -> Result<()> {
+        if checks.shape() {
+            self.check_shape(model, dialect)?;
+        }
         for node in self.nodes() {
-            check_node(node, model, dialect)?;
+            check_node(node, model, dialect, Checks::Values)?;
+        }
+        if let WindowFunc::Aggregate(agg) = &self.func {
+            if let Some(filter) = &agg.filter {
+                filter
+                    .check_values(dialect)
+                    .map_err(|(_, refused)| refused.into_error(format!("a filter of {model}")))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The checks of the window's shape (see [`check`](Self::check)).
+    fn check_shape(&self, model: &'static str, dialect: Dialect) -> Result<()> {
+        for node in self.nodes() {
+            check_node_shape(node, model, dialect)?;
         }
         let mut many = false;
         for term in &self.order {
@@ -542,11 +567,6 @@ impl WindowNode {
             }
             if let Some(reason) = agg.refusal(dialect) {
                 return Err(invalid(model, reason));
-            }
-            if let Some(filter) = &agg.filter {
-                filter
-                    .check_values(dialect)
-                    .map_err(|(_, refused)| refused.into_error(format!("a filter of {model}")))?;
             }
         }
         Ok(())

@@ -16,6 +16,7 @@ use crate::query::annotate::{
     AnnotatedCondition, AnnotatedOrdering, AnnotationNode, Annotations, ChainAnnotations,
     ConditionNode, OrderTerm,
 };
+use crate::query::shape::Memo;
 use crate::query::IntoCondition;
 use crate::relation::{IntoPrefetch, PrefetchStart, SelectRelated};
 use std::marker::PhantomData;
@@ -71,6 +72,7 @@ impl<M: Model> QuerySet<M> {
             qs: self,
             conditions: Vec::new(),
             order: None,
+            memo: Memo::default(),
             _annotations: PhantomData,
         }
     }
@@ -88,6 +90,9 @@ pub struct Annotated<M: Model, A> {
     conditions: Vec<ConditionNode>,
     /// `None`: the queryset's own ordering.
     order: Option<Vec<OrderTerm<M>>>,
+    /// The statement last rendered, for rendering this value again;
+    /// every method that changes the value forgets it.
+    memo: Memo,
     _annotations: PhantomData<fn() -> A>,
 }
 
@@ -98,6 +103,7 @@ impl<M: Model, A> Clone for Annotated<M, A> {
             annotations: self.annotations.clone(),
             conditions: self.conditions.clone(),
             order: self.order.clone(),
+            memo: self.memo.clone(),
             _annotations: PhantomData,
         }
     }
@@ -124,6 +130,7 @@ impl<M: Model, A: Annotations<M>> Annotated<M, A> {
     /// which must see only the rows the filters keep, the test is written
     /// out in `WHERE` instead. A window annotation cannot be tested.
     pub fn filter(mut self, condition: impl AnnotatedCondition<M, A>) -> Self {
+        self.memo.forget();
         self.conditions.push(condition.into_annotated_condition().0);
         self
     }
@@ -131,6 +138,7 @@ impl<M: Model, A: Annotations<M>> Annotated<M, A> {
     /// Drops the rows matching a condition on `M`'s fields (see
     /// [`QuerySet::exclude`]).
     pub fn exclude(mut self, condition: impl IntoCondition<M>) -> Self {
+        self.memo.forget();
         self.conditions
             .push(ConditionNode::Fields(condition.into_condition().not().expr));
         self
@@ -140,6 +148,7 @@ impl<M: Model, A: Annotations<M>> Annotated<M, A> {
     /// or a tuple like `(Ann0.desc(), Author::name().asc())`), replacing
     /// any earlier ordering.
     pub fn order_by(mut self, order: impl AnnotatedOrdering<M, A>) -> Self {
+        self.memo.forget();
         self.order = Some(order.into_terms().into_iter().map(|t| t.0).collect());
         self
     }
@@ -182,18 +191,21 @@ impl<M: Model, A: Annotations<M>> Annotated<M, A> {
             annotations,
             conditions: self.conditions,
             order: self.order,
+            memo: Memo::default(),
             _annotations: PhantomData,
         }
     }
 
     /// Returns at most `n` rows.
     pub fn limit(mut self, n: u64) -> Self {
+        self.memo.forget();
         self.qs.limit = Some(n);
         self
     }
 
     /// Skips the first `n` rows.
     pub fn offset(mut self, n: u64) -> Self {
+        self.memo.forget();
         self.qs.offset = Some(n);
         self
     }
@@ -201,6 +213,7 @@ impl<M: Model, A: Annotations<M>> Annotated<M, A> {
     /// Loads a forward relation in the same query (see
     /// [`QuerySet::select_related`]).
     pub fn select_related(mut self, path: impl SelectRelated<M>) -> Self {
+        self.memo.forget();
         self.qs = self.qs.select_related(path);
         self
     }
@@ -208,6 +221,7 @@ impl<M: Model, A: Annotations<M>> Annotated<M, A> {
     /// Loads a relation of the models with one more query (see
     /// [`QuerySet::prefetch_related`]).
     pub fn prefetch_related<S: PrefetchStart<M>>(mut self, prefetch: impl IntoPrefetch<S>) -> Self {
+        self.memo.forget();
         self.qs = self.qs.prefetch_related(prefetch);
         self
     }

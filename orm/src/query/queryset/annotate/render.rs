@@ -20,6 +20,7 @@
 
 use super::Annotated;
 use crate::dialect::Dialect;
+use crate::error::Result;
 use crate::model::Model;
 use crate::query::annotate::{
     write_named_order, write_test, AnnotationNode, ConditionNode, OrderTerm,
@@ -114,11 +115,13 @@ impl<M: Model, A> Annotated<M, A> {
 
     /// The statement of [`render`](Annotated::render) through the
     /// statement cache.
-    pub(super) fn cached(&self, dialect: Dialect) -> Statement {
-        shape::statement(
+    pub(super) fn cached(&self, dialect: Dialect) -> Result<Statement> {
+        shape::memoized_statement(
+            &self.memo,
             dialect,
             shape::StatementKind::Annotated,
             |key| self.encode(key),
+            |checks| self.check_parts(dialect, checks),
             || self.render(dialect),
             |binds| self.collect_binds(dialect, binds),
         )

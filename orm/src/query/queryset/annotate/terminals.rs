@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::query::annotate::{invalid, Annotations, ConditionNode, OrderTerm};
 use crate::query::in_list::check_bind_count;
+use crate::query::shape::Checks;
 use crate::relation::JoinPath;
 use crate::writer::Statement;
 
@@ -26,8 +27,7 @@ impl<M: Model, A: Annotations<M>> Annotated<M, A> {
     /// ordering and slicing, whatever the values) was rendered before
     /// (see [`QuerySet::statement`](crate::QuerySet::statement)).
     pub fn statement(&self, dialect: Dialect) -> Result<Statement> {
-        self.check(dialect)?;
-        Ok(self.cached(dialect))
+        self.cached(dialect)
     }
 
     /// Runs the query: every matching model with its annotations' values.
@@ -70,15 +70,26 @@ impl<M: Model, A: Annotations<M>> Annotated<M, A> {
     /// Runs the query with `LIMIT 1`: the first row, if any.
     pub async fn first(&self, ex: impl Executor) -> Result<Option<(M, A::Output)>> {
         let mut one = self.clone();
+        one.memo.forget();
         one.qs.limit = Some(1);
         Ok(one.all(ex).await?.into_iter().next())
     }
+}
 
+impl<M: Model, A> Annotated<M, A> {
     /// An error for what this queryset cannot do on `dialect`.
     pub(super) fn check(&self, dialect: Dialect) -> Result<()> {
+        self.check_parts(dialect, Checks::All)
+    }
+
+    /// [`check`](Self::check), or with [`Checks::Values`] the checks of
+    /// the bound values only (for a shape whose checks passed before).
+    pub(super) fn check_parts(&self, dialect: Dialect, checks: Checks) -> Result<()> {
         let model = M::META.name;
-        self.qs.check_values(dialect)?;
-        self.qs.check_paths()?;
+        self.qs.check_filters(dialect, checks)?;
+        if checks.shape() {
+            self.qs.check_paths()?;
+        }
         self.qs.check_prefetch()?;
         if self.qs.lock.is_some() {
             return Err(invalid(
@@ -89,13 +100,15 @@ impl<M: Model, A: Annotations<M>> Annotated<M, A> {
             ));
         }
         for annotation in &self.annotations {
-            annotation.check(model, dialect)?;
+            annotation.check(model, dialect, checks)?;
         }
         for condition in &self.conditions {
             match condition {
                 ConditionNode::Fields(expr) => {
                     let mut deep = false;
-                    expr.for_each_path(&mut |p| deep |= p.overflowed());
+                    if checks.shape() {
+                        expr.for_each_path(&mut |p| deep |= p.overflowed());
+                    }
                     if deep {
                         return Err(invalid(
                             model,
@@ -124,7 +137,7 @@ impl<M: Model, A: Annotations<M>> Annotated<M, A> {
         for term in self.order.iter().flatten() {
             if let OrderTerm::Fields(order) = term {
                 if let Some(expr) = &order.expr {
-                    crate::query::annotate::check_node(expr, model, dialect)?;
+                    crate::query::annotate::check_node(expr, model, dialect, checks)?;
                 }
             }
         }

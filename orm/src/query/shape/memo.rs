@@ -1,0 +1,180 @@
+//! [`Memo`]: the statement a queryset value rendered, kept by the value.
+
+use super::{checked_statement, hit, statement, Checks, ShapeKey, StatementKind};
+use crate::dialect::Dialect;
+use crate::value::Value;
+use crate::writer::{SqlText, Statement};
+use std::ptr;
+use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::Arc;
+
+/// A statement's text kept by the value that renders it (a queryset, an
+/// annotated queryset or a values-queryset), so that rendering the same
+/// value again skips its shape key and the cache lookup: only the values
+/// are checked and collected. A clone keeps it (the same shape); every
+/// change of the value forgets it. Debug builds render every remembered
+/// statement afresh and check that it is identical.
+///
+/// A value rendered once, as most are (built, run, dropped), only notes
+/// that it was: the statement is kept from its second render on. The
+/// memo is one word (querysets are moved by value through every builder
+/// call, so its size is paid on each): null, [`RENDERED`], or a pointer
+/// from [`Arc::into_raw`] that the memo owns one count of.
+pub(crate) struct Memo(AtomicPtr<Remembered>);
+
+/// What a [`Memo`] keeps: the text of one shape.
+struct Remembered {
+    dialect: Dialect,
+    kind: StatementKind,
+    sql: Arc<String>,
+    binds: usize,
+}
+
+/// The memo of a value that rendered once and keeps nothing yet: an
+/// address no allocation has (aligned, never dereferenced).
+const RENDERED: *mut Remembered = std::ptr::dangling_mut();
+
+/// Whether `p` is a kept statement (neither null nor [`RENDERED`]).
+#[inline]
+fn is_kept(p: *mut Remembered) -> bool {
+    !p.is_null() && p != RENDERED
+}
+
+impl Default for Memo {
+    fn default() -> Self {
+        Memo(AtomicPtr::new(ptr::null_mut()))
+    }
+}
+
+impl Clone for Memo {
+    fn clone(&self) -> Self {
+        let p = self.0.load(Ordering::Acquire);
+        if is_kept(p) {
+            // SAFETY: a kept pointer came from `Arc::into_raw` and this
+            // memo owns a count of it until `forget` or drop, which take
+            // `&mut self`; the clone owns the count added here.
+            unsafe { Arc::increment_strong_count(p) };
+        }
+        Memo(AtomicPtr::new(p))
+    }
+}
+
+impl Drop for Memo {
+    fn drop(&mut self) {
+        self.forget();
+    }
+}
+
+impl Memo {
+    /// Forgets the statement, for a value whose shape may change.
+    #[inline]
+    pub(crate) fn forget(&mut self) {
+        let p = std::mem::replace(self.0.get_mut(), ptr::null_mut());
+        if is_kept(p) {
+            // SAFETY: the memo owned this count (see `Clone`), and no
+            // reference to it outlives the `&self` it was lent through.
+            drop(unsafe { Arc::from_raw(p) });
+        }
+    }
+
+    /// The statement remembered for `kind` on `dialect`, if it is that one.
+    #[inline]
+    fn recalled(&self, dialect: Dialect, kind: StatementKind) -> Option<&Remembered> {
+        let p = self.0.load(Ordering::Acquire);
+        if !is_kept(p) {
+            return None;
+        }
+        // SAFETY: kept pointers stay valid until `forget` or drop, which
+        // need `&mut self`, so for as long as this borrow of `self`.
+        let r = unsafe { &*p };
+        (r.dialect == dialect && r.kind == kind).then_some(r)
+    }
+
+    /// Remembers `stmt` when the value rendered before (and when its text
+    /// is the cache's: one the cache did not keep is not remembered
+    /// either), unless another statement is already.
+    fn keep(&self, dialect: Dialect, kind: StatementKind, stmt: &Statement) {
+        let p = self.0.load(Ordering::Relaxed);
+        if p.is_null() {
+            let _ = self.0.compare_exchange(
+                ptr::null_mut(),
+                RENDERED,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            );
+            return;
+        }
+        let SqlText::Shared(sql) = &stmt.sql else {
+            return;
+        };
+        if p != RENDERED {
+            return;
+        }
+        let kept = Arc::into_raw(Arc::new(Remembered {
+            dialect,
+            kind,
+            sql: Arc::clone(sql),
+            binds: stmt.binds.len(),
+        }))
+        .cast_mut();
+        if self
+            .0
+            .compare_exchange(RENDERED, kept, Ordering::AcqRel, Ordering::Relaxed)
+            .is_err()
+        {
+            // Another thread kept one first.
+            // SAFETY: `kept` came from `Arc::into_raw` just above and was
+            // never shared.
+            drop(unsafe { Arc::from_raw(kept) });
+        }
+    }
+}
+
+/// [`checked_statement`], remembered in `memo`: a value rendered again for
+/// the same dialect takes its text from `memo` (the checks of its values
+/// still run, and the values are collected afresh).
+pub(crate) fn memoized_statement<E>(
+    memo: &Memo,
+    dialect: Dialect,
+    kind: StatementKind,
+    encode: impl FnOnce(&mut ShapeKey<'_>),
+    check: impl Fn(Checks) -> Result<(), E>,
+    render: impl FnOnce() -> Statement,
+    binds: impl FnOnce(&mut Vec<Value>),
+) -> Result<Statement, E>
+where
+    E: std::fmt::Debug,
+{
+    if let Some(r) = memo.recalled(dialect, kind) {
+        check(Checks::Values)?;
+        #[cfg(debug_assertions)]
+        if let Err(e) = check(Checks::All) {
+            panic!(
+                "a remembered statement fails the checks of its shape now \
+                 (a bug in strata; please report it): {e:?}"
+            );
+        }
+        return Ok(hit(dialect, Arc::clone(&r.sql), r.binds, render, binds));
+    }
+    let stmt = checked_statement(dialect, kind, encode, check, render, binds)?;
+    memo.keep(dialect, kind, &stmt);
+    Ok(stmt)
+}
+
+/// [`statement`], remembered in `memo` (see [`memoized_statement`]), for
+/// a statement without checks of its own.
+pub(crate) fn memoized(
+    memo: &Memo,
+    dialect: Dialect,
+    kind: StatementKind,
+    encode: impl FnOnce(&mut ShapeKey<'_>),
+    render: impl FnOnce() -> Statement,
+    binds: impl FnOnce(&mut Vec<Value>),
+) -> Statement {
+    if let Some(r) = memo.recalled(dialect, kind) {
+        return hit(dialect, Arc::clone(&r.sql), r.binds, render, binds);
+    }
+    let stmt = statement(dialect, kind, encode, render, binds);
+    memo.keep(dialect, kind, &stmt);
+    stmt
+}

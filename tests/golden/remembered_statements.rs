@@ -1,0 +1,183 @@
+//! Querysets, annotated querysets and values-querysets remember the
+//! statement they rendered:
+//! running the same value again takes its text from the value itself.
+//! Every method that changes such a value must forget it, so a value
+//! rendered, then changed, renders the statement of its new shape; a
+//! clone keeps what the original remembered, and a remembered statement
+//! still checks and binds the values of the call.
+
+use strata::prelude::*;
+use strata::query::aggregate::Count;
+use strata::query::values::ValuesQuerySet;
+use strata::query::Annotated;
+use strata::{Dialect, Statement};
+use strata_tests::annotated::{AnnAuthor, AnnPost};
+use strata_tests::expressions::Review;
+
+/// Asserts that `stmt` is what a fresh render of the value gives.
+fn same(what: &str, stmt: Statement, fresh: Statement) {
+    assert_eq!(stmt.sql(), fresh.sql(), "{what}: SQL");
+    assert_eq!(stmt.binds(), fresh.binds(), "{what}: binds");
+}
+
+/// Renders `$make` twice, changes a clone with `$change`, and checks the
+/// statements of the changed value and of the original against fresh
+/// renders (`$sql` renders afresh, `$stmt` through the value's memory).
+macro_rules! changed_after_rendering {
+    ($dialect:expr, $make:expr, $stmt:ident, $sql:expr, [$($what:literal => |$q:ident| $change:expr),* $(,)?]) => {$({
+        let d = $dialect;
+        let qs = $make;
+        same($what, qs.$stmt(d).unwrap(), $sql(&qs, d));
+        same($what, qs.$stmt(d).unwrap(), $sql(&qs, d));
+        let changed = {
+            let $q = qs.clone();
+            $change
+        };
+        same($what, changed.$stmt(d).unwrap(), $sql(&changed, d));
+        same($what, qs.$stmt(d).unwrap(), $sql(&qs, d));
+    })*};
+}
+
+#[test]
+fn an_annotated_queryset_changed_after_rendering_renders_its_new_shape() {
+    fn sql<M: Model, A: strata::query::annotate::Annotations<M>>(
+        qs: &Annotated<M, A>,
+        d: Dialect,
+    ) -> Statement {
+        qs.sql(d).unwrap()
+    }
+    for dialect in Dialect::ALL {
+        changed_after_rendering!(
+            dialect,
+            AnnAuthor::objects().annotate(AnnAuthor::posts().count()),
+            statement,
+            sql,
+            [
+                "filter" => |qs| qs.filter(Ann0.gt(1)),
+                "filter_field" => |qs| qs.filter(AnnAuthor::id().gt(3)),
+                "exclude" => |qs| qs.exclude(AnnAuthor::id().eq(2)),
+                "order_by" => |qs| qs.order_by(Ann0.desc()),
+                "limit" => |qs| qs.limit(2),
+                "offset" => |qs| qs.offset(1),
+                "select_related" => |qs| qs.select_related(AnnAuthor::press()),
+                "annotate" => |qs| qs.annotate(AnnAuthor::books().count()),
+            ]
+        );
+    }
+}
+
+#[test]
+fn an_annotated_queryset_remembers_per_dialect_and_binds_each_calls_values() {
+    let qs = AnnPost::objects()
+        .filter(AnnPost::likes().gt(5))
+        .annotate(AnnPost::tags().count());
+    for dialect in Dialect::ALL {
+        same(
+            "first",
+            qs.statement(dialect).unwrap(),
+            qs.sql(dialect).unwrap(),
+        );
+    }
+    for dialect in Dialect::ALL {
+        same(
+            "again",
+            qs.statement(dialect).unwrap(),
+            qs.sql(dialect).unwrap(),
+        );
+    }
+    let other = qs.clone().filter(AnnPost::likes().lt(9));
+    let stmt = other.statement(Dialect::Postgres).unwrap();
+    assert_eq!(stmt.binds().len(), 2, "{}", stmt.sql());
+}
+
+#[test]
+fn a_remembered_values_queryset_still_refuses_a_value_it_cannot_send() {
+    let dialect = Dialect::Postgres;
+    let rows = |ratio: f64| {
+        Review::objects()
+            .filter(Review::ratio().gt(ratio))
+            .values(Review::critic().id())
+            .annotate(Count::all())
+    };
+    let good = rows(0.5);
+    good.checked_statement(dialect).unwrap();
+    good.checked_statement(dialect).unwrap();
+    // The same shape, cached and checked before, with a value no database
+    // stores: refused on every call.
+    let bad = rows(f64::NAN);
+    assert!(bad.checked_statement(dialect).is_err());
+    assert!(bad.checked_statement(dialect).is_err());
+}
+
+#[test]
+fn a_values_queryset_changed_after_rendering_renders_its_new_shape() {
+    fn sql<M: Model, R, G>(qs: &ValuesQuerySet<M, R, G>, d: Dialect) -> Statement {
+        qs.sql(d)
+    }
+    for dialect in Dialect::ALL {
+        changed_after_rendering!(
+            dialect,
+            Review::objects()
+                .values(Review::critic().id())
+                .annotate(Count::all()),
+            checked_statement,
+            sql,
+            [
+                "filter" => |qs| qs.filter(Review::likes().gt(1)),
+                "having" => |qs| qs.filter(Ann0.gt(1)),
+                "exclude" => |qs| qs.exclude(Review::likes().eq(2)),
+                "order_by" => |qs| qs.order_by(Ann0.desc()),
+                "limit" => |qs| qs.limit(2),
+                "offset" => |qs| qs.offset(1),
+                "distinct" => |qs| qs.distinct(),
+                "annotate" => |qs| qs.annotate(Count::all()),
+            ]
+        );
+        changed_after_rendering!(
+            dialect,
+            Review::objects().values((Review::critic().id(), Review::likes())),
+            checked_statement,
+            sql,
+            [
+                "plain_filter" => |qs| qs.filter(Review::likes().gt(1)),
+                "plain_order_by" => |qs| qs.order_by(Review::likes().desc()),
+            ]
+        );
+    }
+}
+
+#[test]
+fn a_queryset_changed_after_rendering_renders_its_new_shape() {
+    fn sql<M: Model>(qs: &QuerySet<M>, d: Dialect) -> Statement {
+        qs.sql(d)
+    }
+    // `statement` returns no `Result`: wrap it for the macro.
+    trait Remembered {
+        fn remembered(&self, d: Dialect) -> Result<Statement, ()>;
+    }
+    impl<M: Model> Remembered for QuerySet<M> {
+        fn remembered(&self, d: Dialect) -> Result<Statement, ()> {
+            Ok(self.statement(d))
+        }
+    }
+    for dialect in Dialect::ALL {
+        changed_after_rendering!(
+            dialect,
+            AnnPost::objects().filter(AnnPost::likes().gt(1)),
+            remembered,
+            sql,
+            [
+                "filter" => |qs| qs.filter(AnnPost::dislikes().lt(3)),
+                "exclude" => |qs| qs.exclude(AnnPost::id().eq(2)),
+                "order_by" => |qs| qs.order_by(AnnPost::likes().desc()),
+                "reverse" => |qs| qs.order_by(AnnPost::likes().desc()).reverse(),
+                "limit" => |qs| qs.limit(2),
+                "offset" => |qs| qs.offset(1),
+                "distinct" => |qs| qs.distinct(),
+                "none" => |qs| qs.none(),
+                "select_related" => |qs| qs.select_related(AnnPost::author()),
+                "select_for_update" => |qs| qs.select_for_update(),
+            ]
+        );
+    }
+}
