@@ -235,12 +235,23 @@ fn main() {
     let quick = quick || command.contains("--quick");
     let medians = read_medians(&criterion);
     let postgres_measured = medians.keys().any(|k| k.starts_with("e2e/postgres/"));
+    // The machine, date and commit of the run that measured, kept across
+    // `--report-only` runs (which only rewrite the text).
+    let machine_file = data.join("machine.txt");
+    let machine = match std::fs::read_to_string(&machine_file) {
+        Ok(kept) if has("--report-only") => kept,
+        _ => {
+            let now = machine(postgres_measured);
+            let _ = std::fs::write(&machine_file, &now);
+            now
+        }
+    };
     let inputs = Inputs {
         medians,
         allocs: read_json(&data.join("query_gen_allocs.json")),
         instructions: read_json(&data.join("query_gen_instructions.json")),
         migrations: read_json(&data.join("migrations.json")),
-        machine: machine(postgres_measured),
+        machine,
         command,
         quick,
     };

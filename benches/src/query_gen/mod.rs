@@ -20,11 +20,11 @@
 //! - `warm`: the same query value executed again: it is built once, and
 //!   only what a terminal call runs per execution runs per iteration.
 //!   strata takes the SQL text from its statement cache (keyed by the
-//!   queryset's shape) and collects the binds afresh
-//!   (`QuerySet::statement`, `ValuesQuerySet::statement`, the cached
-//!   `bulk_create_sql`); kinds of statement strata does not cache (an
-//!   `annotate()` queryset, an `update()`) render in full, as their
-//!   terminal calls do. Diesel's connection keeps a statement cache keyed
+//!   queryset's shape; the queryset value remembers it from its second
+//!   render on) and checks and collects the binds afresh
+//!   (`QuerySet::statement`, `Annotated::statement`,
+//!   `ValuesQuerySet::checked_statement`, `update_statement`, the cached
+//!   `bulk_create_sql`), as its terminal calls do. Diesel's connection keeps a statement cache keyed
 //!   by the query's type when the type has a static query id; for those
 //!   shapes warm Diesel only collects the binds (the SQL text is never
 //!   rebuilt), as on a connection; for the others it renders the SQL too.

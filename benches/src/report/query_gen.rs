@@ -17,10 +17,13 @@ render through an uncached entry point (`strata::bulk_create_sql_uncached`), sin
 `bulk_create_sql` takes its SQL text from the statement cache. **warm**: the same query \
 value executed again: built once, and turned into SQL and binds per iteration the way \
 each side does when it runs the query again. strata's terminal calls go through its \
-statement cache (`QuerySet::statement`, `ValuesQuerySet::statement`, `bulk_create_sql`): \
-the SQL text of the queryset's shape is copied from a per-thread cache and the binds are \
-collected afresh; annotated querysets (`annotate_count`) and `update()` (`update_f`) have \
-no statement cache, so their terminal calls, and these warm runs, render in full. \
+statement cache (`QuerySet::statement`, `Annotated::statement`, \
+`ValuesQuerySet::checked_statement`, `QuerySet::update_statement`, `bulk_create_sql`): \
+the checks of the shape ran when it was first rendered, and only the values are checked \
+and collected afresh; a queryset value also remembers its statement from its second \
+render on, so running the same value again skips the shape key and the cache lookup \
+(an `update()`'s assignments are built per call, so `update_f` looks up the cache every \
+time). \
 Diesel's connection caches statements by query type, so for types with a static query \
 id warm Diesel only collects binds, and otherwise (in-lists outside PostgreSQL, batch \
 inserts of a `Vec`) renders the SQL too. sea-query has no statement cache: its warm run \
