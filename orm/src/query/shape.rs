@@ -484,11 +484,7 @@ where
         Lookup::Hit(sql, count, true) => {
             check(Checks::Values)?;
             #[cfg(debug_assertions)]
-            if let Err(e) = check(Checks::All) {
-                panic!(
-                    "a statement whose shape passed its checks fails them now                      (a bug in strata's shape keys; please report it): {e:?}"
-                );
-            }
+            recheck(&check);
             Ok(hit(dialect, sql, count, render, binds))
         }
         Lookup::Hit(sql, count, false) => {
@@ -500,6 +496,19 @@ where
             check(Checks::All)?;
             Ok(remember_checked(key, render(), true))
         }
+    }
+}
+
+/// In debug builds, runs every check of a statement served after its
+/// values' checks only, and panics if one fails: a shape check that reads
+/// something the key leaves out (a bug in strata).
+#[cfg(debug_assertions)]
+fn recheck<E: std::fmt::Debug>(check: &impl Fn(Checks) -> Result<(), E>) {
+    if let Err(e) = check(Checks::All) {
+        panic!(
+            "a statement whose shape passed its checks fails them now \
+             (a bug in strata's shape keys; please report it): {e:?}"
+        );
     }
 }
 
