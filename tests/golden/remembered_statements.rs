@@ -181,3 +181,46 @@ fn a_queryset_changed_after_rendering_renders_its_new_shape() {
         );
     }
 }
+
+#[test]
+fn a_queryset_remembers_its_update_for_the_same_assignments_only() {
+    let one = |qs: &QuerySet<AnnPost>, d: Dialect, n: i32| {
+        let set = || match n {
+            0 => [AnnPost::likes().set(AnnPost::likes() + 1)],
+            1 => [AnnPost::likes().set(AnnPost::likes() * 2)],
+            2 => [AnnPost::likes().set(7)],
+            _ => [AnnPost::dislikes().set(AnnPost::likes() + 1)],
+        };
+        same(
+            &format!("update {n} on {d}"),
+            qs.update_statement(d, set()).unwrap(),
+            qs.update_sql(d, set()).unwrap(),
+        );
+    };
+    for dialect in Dialect::ALL {
+        let qs = AnnPost::objects().filter(AnnPost::id().eq(3));
+        // Remembered from the second run on; then other assignments, of
+        // other forms and fields, and the first ones again.
+        for n in [0, 0, 0, 1, 2, 3, 0, 1] {
+            one(&qs, dialect, n);
+        }
+        // The queryset changed after its update was remembered.
+        let changed = qs.clone().filter(AnnPost::dislikes().gt(1));
+        for n in [0, 0, 2] {
+            one(&changed, dialect, n);
+        }
+        one(&qs, dialect, 0);
+    }
+}
+
+#[test]
+fn a_remembered_update_still_refuses_a_value_it_cannot_send() {
+    let dialect = Dialect::Postgres;
+    let qs = Review::objects().filter(Review::likes().gt(1));
+    let set = |ratio: f64| [Review::ratio().set(Review::ratio() + ratio)];
+    qs.update_statement(dialect, set(0.5)).unwrap();
+    qs.update_statement(dialect, set(0.5)).unwrap();
+    assert!(qs.update_statement(dialect, set(f64::INFINITY)).is_err());
+    assert!(qs.update_statement(dialect, set(f64::NAN)).is_err());
+    qs.update_statement(dialect, set(0.25)).unwrap();
+}

@@ -30,7 +30,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 mod memo;
-pub(crate) use memo::{memoized, memoized_statement, Memo};
+pub(crate) use memo::{memoized, memoized_statement, memoized_with_args, Memo};
 use std::sync::Arc;
 
 /// How many shapes one thread keeps before it clears its cache.

@@ -119,6 +119,33 @@ impl Problem {
 /// element by element.
 #[inline]
 pub(crate) fn value(value: &Value) -> Result<(), Refused> {
+    if may_be_refused(value) {
+        refused_value(value)
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether [`value`]'s rules can refuse `value` (a float, a date or time,
+/// an array): the test that lets every other value (integers, text,
+/// decimals, `NULL`s) pass without a call.
+#[inline]
+fn may_be_refused(value: &Value) -> bool {
+    matches!(
+        value,
+        Value::F32(Some(_))
+            | Value::F64(Some(_))
+            | Value::Date(Some(_))
+            | Value::Time(Some(_))
+            | Value::DateTime(Some(_))
+            | Value::DateTimeUtc(Some(_))
+            | Value::Array(_)
+    )
+}
+
+/// [`value`] of a value that [`may_be_refused`].
+#[inline(never)]
+fn refused_value(value: &Value) -> Result<(), Refused> {
     let problem = match value {
         Value::F32(Some(x)) if !x.is_finite() => Problem::NotFinite,
         Value::F64(Some(x)) if !x.is_finite() => Problem::NotFinite,

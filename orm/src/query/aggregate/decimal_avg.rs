@@ -40,9 +40,8 @@ fn places(node: &Node) -> Option<u32> {
         },
         Node::Value(Value::Decimal(Some(d))) => Some(d.scale()),
         Node::Value(Value::Decimal(None)) => Some(0),
-        Node::Arith {
-            op, left, right, ..
-        } => {
+        Node::Arith { op, operands, .. } => {
+            let [left, right] = &**operands;
             let (l, r) = (places(left)?, places(right)?);
             match op {
                 ArithOp::Add | ArithOp::Sub => Some(l.max(r)),

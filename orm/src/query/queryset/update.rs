@@ -9,6 +9,7 @@
 
 use super::*;
 use crate::query::scalar::{check_update_value, write_update_value};
+use smallvec::SmallVec;
 
 impl<M: Model> QuerySet<M> {
     /// The `UPDATE` of [`update`](QuerySet::update), rendered afresh:
@@ -59,9 +60,11 @@ impl<M: Model> QuerySet<M> {
         assignments: impl IntoIterator<Item = Assignment<M>>,
     ) -> Result<Statement> {
         let assignments = self.stamped_assignments(assignments)?;
-        shape::checked_statement(
+        shape::memoized_with_args(
+            &self.memo,
             dialect,
             StatementKind::Update,
+            |key| encode_assignments(key, &assignments),
             |key| self.encode_update(key, &assignments),
             |checks| self.check_update(dialect, &assignments, checks),
             || self.render_update(dialect, &assignments),
@@ -83,21 +86,24 @@ impl<M: Model> QuerySet<M> {
     fn stamped_assignments(
         &self,
         assignments: impl IntoIterator<Item = Assignment<M>>,
-    ) -> Result<Vec<Assignment<M>>> {
-        let mut assignments: Vec<Assignment<M>> = assignments.into_iter().collect();
+    ) -> Result<Assignments<M>> {
+        let mut assignments: Assignments<M> = assignments.into_iter().collect();
         if assignments.is_empty() {
             return Err(Error::InvalidQuery {
                 model: M::META.name,
                 reason: "update() needs at least one field to set".into(),
             });
         }
+        // Rarely any: a `Vec` that allocates only then.
         let mut stamps = Vec::new();
         crate::types::update_stamps(
             M::META,
             |column| assignments.iter().any(|a| a.column.column == column),
             |column, value| stamps.push(Assignment::new(column, value, false)),
         );
-        assignments.append(&mut stamps);
+        if !stamps.is_empty() {
+            assignments.extend(stamps);
+        }
         if let Some(joined) = assignments.iter().find(|a| a.joined) {
             return Err(Error::InvalidQuery {
                 model: M::META.name,
@@ -140,17 +146,7 @@ impl<M: Model> QuerySet<M> {
     /// Writes the shape of an `UPDATE` of `assignments` (see [`shape`]).
     fn encode_update(&self, key: &mut ShapeKey<'_>, assignments: &[Assignment<M>]) {
         key.model(M::META);
-        key.push(assignments.len());
-        for assignment in assignments {
-            key.column(assignment.column);
-            match &assignment.expr {
-                Some(expr) => {
-                    key.push(1);
-                    key.node(expr);
-                }
-                None => key.push(0),
-            }
-        }
+        encode_assignments(key, assignments);
         key.exprs(&self.filters);
     }
 
@@ -173,5 +169,25 @@ impl<M: Model> QuerySet<M> {
         }
         self.write_mutation_where(&mut w);
         w.finish()
+    }
+}
+
+/// The assignments of one `update()`, kept inline for the one or two
+/// fields an update usually sets (no allocation per call).
+type Assignments<M> = SmallVec<[Assignment<M>; 2]>;
+
+/// Writes the shape of `assignments`: the fields set, each from a value or
+/// from an expression of its form.
+fn encode_assignments<M>(key: &mut ShapeKey<'_>, assignments: &[Assignment<M>]) {
+    key.push(assignments.len());
+    for assignment in assignments {
+        key.column(assignment.column);
+        match &assignment.expr {
+            Some(expr) => {
+                key.push(1);
+                key.node(expr);
+            }
+            None => key.push(0),
+        }
     }
 }

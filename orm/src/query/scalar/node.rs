@@ -19,8 +19,8 @@ pub(crate) enum Node {
     Arith {
         op: ArithOp,
         kind: NumKind,
-        left: Box<Node>,
-        right: Box<Node>,
+        /// The left and right operands, in one allocation.
+        operands: Box<[Node; 2]>,
     },
     /// A function of the arguments.
     Func { func: Func, args: Vec<Node> },

@@ -10,8 +10,7 @@ fn arith<T: Numeric>(op: ArithOp, left: Node, right: Node) -> Node {
     Node::Arith {
         op,
         kind: T::KIND,
-        left: Box::new(left),
-        right: Box::new(right),
+        operands: Box::new([left, right]),
     }
 }
 

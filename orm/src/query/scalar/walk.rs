@@ -19,7 +19,8 @@ impl Node {
             // subquery's outer references are columns of this one.
             Node::Value(_) | Node::Outer(_) => {}
             Node::Subquery(query) => query.for_each_outer_column(f),
-            Node::Arith { left, right, .. } => {
+            Node::Arith { operands, .. } => {
+                let [left, right] = &**operands;
                 left.for_each_column(f);
                 right.for_each_column(f);
             }
@@ -43,7 +44,8 @@ impl Node {
     pub(crate) fn for_each_condition(&self, f: &mut dyn FnMut(&Expr)) {
         match self {
             Node::Column(_) | Node::Value(_) | Node::Subquery(_) | Node::Outer(_) => {}
-            Node::Arith { left, right, .. } => {
+            Node::Arith { operands, .. } => {
+                let [left, right] = &**operands;
                 left.for_each_condition(f);
                 right.for_each_condition(f);
             }
@@ -76,7 +78,8 @@ impl Node {
         match self {
             Node::Subquery(query) => f(query),
             Node::Column(_) | Node::Value(_) | Node::Outer(_) => {}
-            Node::Arith { left, right, .. } => {
+            Node::Arith { operands, .. } => {
+                let [left, right] = &**operands;
                 left.for_each_scalar_subquery(f);
                 right.for_each_scalar_subquery(f);
             }
@@ -115,7 +118,8 @@ impl Node {
         match self {
             Node::Column(_) | Node::Value(_) | Node::Outer(_) => {}
             Node::Subquery(query) => found |= query.has_decimal_arithmetic(),
-            Node::Arith { left, right, .. } => {
+            Node::Arith { operands, .. } => {
+                let [left, right] = &**operands;
                 found |= left.has_decimal_arithmetic() || right.has_decimal_arithmetic()
             }
             Node::Func { args, .. } => found |= args.iter().any(Node::has_decimal_arithmetic),
@@ -153,17 +157,14 @@ impl Node {
             }),
             Node::Value(_) | Node::Outer(_) => self.clone(),
             Node::Subquery(query) => Node::Subquery(query.rebased(prefix)),
-            Node::Arith {
-                op,
-                kind,
-                left,
-                right,
-            } => Node::Arith {
-                op: *op,
-                kind: *kind,
-                left: Box::new(left.rebased(prefix)),
-                right: Box::new(right.rebased(prefix)),
-            },
+            Node::Arith { op, kind, operands } => {
+                let [left, right] = &**operands;
+                Node::Arith {
+                    op: *op,
+                    kind: *kind,
+                    operands: Box::new([left.rebased(prefix), right.rebased(prefix)]),
+                }
+            }
             Node::Func { func, args } => Node::Func {
                 func: *func,
                 args: args.iter().map(|a| a.rebased(prefix)).collect(),
@@ -206,7 +207,8 @@ impl Node {
             Node::Column(_) | Node::Outer(_) => Ok(()),
             Node::Subquery(query) => query.check_values(dialect).map_err(|(c, r)| (Some(c), r)),
             Node::Value(v) => crate::value::check::for_filter(v, dialect).map_err(|r| (None, r)),
-            Node::Arith { left, right, .. } => {
+            Node::Arith { operands, .. } => {
+                let [left, right] = &**operands;
                 left.check_values(dialect)?;
                 right.check_values(dialect)
             }
@@ -235,7 +237,8 @@ impl Node {
             Node::Column(_) | Node::Outer(_) => {}
             Node::Subquery(query) => query.collect_binds(dialect, out),
             Node::Value(v) => out.push(v.clone()),
-            Node::Arith { left, right, .. } => {
+            Node::Arith { operands, .. } => {
+                let [left, right] = &**operands;
                 left.collect_binds(dialect, out);
                 right.collect_binds(dialect, out);
             }
@@ -271,12 +274,8 @@ impl ShapeKey<'_> {
                 self.push(2);
                 self.flag(v.is_null());
             }
-            Node::Arith {
-                op,
-                kind,
-                left,
-                right,
-            } => {
+            Node::Arith { op, kind, operands } => {
+                let [left, right] = &**operands;
                 self.push(3);
                 self.push(*op as usize);
                 self.push(*kind as usize);

@@ -17,12 +17,8 @@ pub(crate) fn write_node(w: &mut SqlWriter, plan: &JoinPlan, node: &Node) {
             query.write(w, plan, crate::query::subquery::SubqueryUse::Scalar);
             w.push_sql(")");
         }
-        Node::Arith {
-            op,
-            kind,
-            left,
-            right,
-        } => {
+        Node::Arith { op, kind, operands } => {
+            let [left, right] = &**operands;
             w.push_sql("(");
             write_node(w, plan, left);
             if *op == ArithOp::Div {
@@ -119,9 +115,7 @@ pub(crate) fn may_be_null(node: &Node) -> bool {
         Node::Value(value) => value.is_null(),
         // No row gives `NULL`.
         Node::Subquery(_) => true,
-        Node::Arith {
-            op, left, right, ..
-        } => *op == ArithOp::Div || may_be_null(left) || may_be_null(right),
+        Node::Arith { op, operands, .. } => *op == ArithOp::Div || operands.iter().any(may_be_null),
         Node::Func {
             func: Func::Coalesce,
             args,

@@ -26,6 +26,10 @@ pub(crate) struct Memo(AtomicPtr<Remembered>);
 struct Remembered {
     dialect: Dialect,
     kind: StatementKind,
+    /// The key words of the call's arguments (an `update()`'s
+    /// assignments), for a statement whose shape is the value's and its
+    /// arguments' (see [`memoized_with_args`]); empty otherwise.
+    args: Box<[usize]>,
     sql: Arc<String>,
     binds: usize,
 }
@@ -94,6 +98,12 @@ impl Memo {
     /// is the cache's: one the cache did not keep is not remembered
     /// either), unless another statement is already.
     fn keep(&self, dialect: Dialect, kind: StatementKind, stmt: &Statement) {
+        self.keep_with(dialect, kind, &[], stmt);
+    }
+
+    /// [`keep`](Self::keep), for the call with the arguments `args` writes
+    /// as its key words.
+    fn keep_with(&self, dialect: Dialect, kind: StatementKind, args: &[usize], stmt: &Statement) {
         let p = self.0.load(Ordering::Relaxed);
         if p.is_null() {
             let _ = self.0.compare_exchange(
@@ -113,6 +123,7 @@ impl Memo {
         let kept = Arc::into_raw(Arc::new(Remembered {
             dialect,
             kind,
+            args: args.into(),
             sql: Arc::clone(sql),
             binds: stmt.binds.len(),
         }))
@@ -154,6 +165,87 @@ where
     let stmt = checked_statement(dialect, kind, encode, check, render, binds)?;
     memo.keep(dialect, kind, &stmt);
     Ok(stmt)
+}
+
+/// [`memoized_statement`], for a statement whose shape is the value's and
+/// the call's arguments' (an `update()` of a queryset and its
+/// assignments): `args` writes the arguments' part of the key, which the
+/// memo keeps beside the text and compares on recall, and `encode` the
+/// whole key, arguments included (for the cache, on a miss). As the
+/// arguments are built per call, this is what makes running one queryset
+/// value's update again cheap: its own part of the key is never written.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn memoized_with_args<E>(
+    memo: &Memo,
+    dialect: Dialect,
+    kind: StatementKind,
+    args: impl Fn(&mut ShapeKey<'_>),
+    encode: impl FnOnce(&mut ShapeKey<'_>),
+    check: impl Fn(Checks) -> Result<(), E>,
+    render: impl FnOnce() -> Statement,
+    binds: impl FnOnce(&mut Vec<Value>),
+) -> Result<Statement, E>
+where
+    E: std::fmt::Debug,
+{
+    /// What the memo does for this call.
+    enum Recall {
+        /// It keeps this statement: its text and how many values it binds.
+        Hit(Arc<String>, usize),
+        /// It keeps nothing yet and will keep this one, with these words.
+        Keep(Vec<usize>),
+        /// It notes that the value rendered once.
+        Note,
+        /// It keeps another statement (or the words could not be written).
+        Skip,
+    }
+    let recall = ARGS.with(|scratch| {
+        let p = memo.0.load(Ordering::Acquire);
+        if p.is_null() {
+            return Recall::Note;
+        }
+        let Ok(mut scratch) = scratch.try_borrow_mut() else {
+            return Recall::Skip;
+        };
+        scratch.clear();
+        // The first word, which `ShapeKey::header` may write to.
+        scratch.push(kind as usize | (dialect as usize) << 4);
+        args(&mut ShapeKey {
+            words: &mut scratch,
+            dialect,
+        });
+        if p == RENDERED {
+            return Recall::Keep(scratch[1..].to_vec());
+        }
+        match memo.recalled(dialect, kind) {
+            Some(r) if *r.args == scratch[1..] => Recall::Hit(Arc::clone(&r.sql), r.binds),
+            _ => Recall::Skip,
+        }
+    });
+    match recall {
+        Recall::Hit(sql, count) => {
+            check(Checks::Values)?;
+            #[cfg(debug_assertions)]
+            super::recheck(&check);
+            Ok(hit(dialect, sql, count, render, binds))
+        }
+        Recall::Keep(words) => {
+            let stmt = checked_statement(dialect, kind, encode, check, render, binds)?;
+            memo.keep_with(dialect, kind, &words, &stmt);
+            Ok(stmt)
+        }
+        Recall::Note => {
+            let stmt = checked_statement(dialect, kind, encode, check, render, binds)?;
+            memo.keep_with(dialect, kind, &[], &stmt);
+            Ok(stmt)
+        }
+        Recall::Skip => checked_statement(dialect, kind, encode, check, render, binds),
+    }
+}
+
+thread_local! {
+    /// The key words of a call's arguments being compared with a memo.
+    static ARGS: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// [`statement`], remembered in `memo` (see [`memoized_statement`]), for
