@@ -224,3 +224,33 @@ fn a_remembered_update_still_refuses_a_value_it_cannot_send() {
     assert!(qs.update_statement(dialect, set(f64::NAN)).is_err());
     qs.update_statement(dialect, set(0.25)).unwrap();
 }
+
+#[test]
+fn a_remembered_queryset_still_refuses_a_value_it_cannot_send() {
+    let above = |ratio: f64| Review::objects().filter(Review::ratio().gt(ratio));
+    for dialect in Dialect::ALL {
+        let good = above(0.5);
+        good.checked_statement(dialect).unwrap();
+        good.checked_statement(dialect).unwrap();
+        // The same shape, checked before: the value is still refused, on
+        // a new value and on one remembered.
+        let bad = above(f64::NAN);
+        let err = bad.checked_statement(dialect).unwrap_err();
+        assert!(err.to_string().contains("Review.ratio"), "{err}");
+        assert!(bad.checked_statement(dialect).is_err());
+    }
+}
+
+#[test]
+fn a_shape_checked_before_still_refuses_a_lookup_value_the_database_cannot_test() {
+    use strata_tests::day_one::Doc;
+    let containing = |doc: serde_json::Value| Doc::objects().filter(Doc::data().json_contains(doc));
+    // Objects of one key: one shape, whatever the key's value.
+    let scalar = containing(serde_json::json!({"tags": "x"}));
+    scalar.checked_statement(Dialect::Sqlite).unwrap();
+    scalar.checked_statement(Dialect::Sqlite).unwrap();
+    let array = containing(serde_json::json!({"tags": ["x"]}));
+    let err = array.checked_statement(Dialect::Sqlite).unwrap_err();
+    assert!(err.to_string().contains("containment"), "{err}");
+    assert!(array.checked_statement(Dialect::Postgres).is_ok());
+}

@@ -46,8 +46,10 @@ impl<M: Model> StrataQuery for QuerySet<M> {
         self.sql(dialect)
     }
 
+    /// What `all()` runs: the checks, then the statement (remembered by
+    /// the value after its first render).
     fn executed(&self, dialect: Dialect) -> Statement {
-        self.statement(dialect)
+        self.checked_statement(dialect).expect("the queryset renders")
     }
 }
 

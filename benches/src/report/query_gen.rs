@@ -17,19 +17,19 @@ render through an uncached entry point (`strata::bulk_create_sql_uncached`), sin
 `bulk_create_sql` takes its SQL text from the statement cache. **warm**: the same query \
 value executed again: built once, and turned into SQL and binds per iteration the way \
 each side does when it runs the query again. strata's terminal calls go through its \
-statement cache (`QuerySet::statement`, `Annotated::statement`, \
+statement cache (`QuerySet::checked_statement`, `Annotated::statement`, \
 `ValuesQuerySet::checked_statement`, `QuerySet::update_statement`, `bulk_create_sql`): \
 the checks of the shape ran when it was first rendered, and only the values are checked \
 and collected afresh; a queryset value also remembers its statement from its second \
 render on, so running the same value again skips the shape key and the cache lookup \
-(an `update()`'s assignments are built per call, so `update_f` looks up the cache every \
-time). \
+(for an `update()`, whose assignments are built per call, the value keeps their key \
+words beside the text and compares them). \
 Diesel's connection caches statements by query type, so for types with a static query \
 id warm Diesel only collects binds, and otherwise (in-lists outside PostgreSQL, batch \
 inserts of a `Vec`) renders the SQL too. sea-query has no statement cache: its warm run \
 is a full render of a prebuilt statement. **rebuilt**: what an application does per \
 request: the DSL value is constructed afresh, then rendered through the side's cache as \
-in warm (strata `User::objects().filter(..).statement(..)`; Diesel the query value, then \
+in warm (strata `User::objects().filter(..).checked_statement(..)`; Diesel the query value, then \
 its warm path). sea-query has no cache, so its rebuilt run is its cold run (not measured \
 twice); strata's inserts have no DSL value (the rows are the data), so their rebuilt run \
 is the warm call. **static** copies the finished string and clones its binds: the \

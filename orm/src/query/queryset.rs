@@ -273,11 +273,10 @@ impl<M: Model> QuerySet<M> {
         Ok(root)
     }
 
-    /// Runs a `SELECT` of this queryset and decodes every row.
+    /// Runs `stmt`, a `SELECT` of this queryset whose checks passed, and
+    /// decodes every row.
     async fn fetch_models<E: Executor>(&self, ex: &mut E, stmt: Statement) -> Result<Vec<M>> {
         self.check_lock(ex)?;
-        self.check_values(ex.dialect())?;
-        self.check_paths()?;
         check_bind_count(M::META.name, &stmt)?;
         let plan = self.plan(true);
         let selected = self.selected_paths(&plan);

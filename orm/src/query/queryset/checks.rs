@@ -18,6 +18,14 @@ impl<M: Model> QuerySet<M> {
         if checks.shape() {
             self.check_filter_shape(dialect)?;
         }
+        // A lookup's refusal can depend on its value (a JSON document
+        // SQLite cannot test containment of), so it runs on every call.
+        if let Some(reason) = self.filters.iter().find_map(|f| f.lookup_refusal(dialect)) {
+            return Err(Error::InvalidQuery {
+                model: M::META.name,
+                reason,
+            });
+        }
         for filter in &self.filters {
             filter.check_values(dialect).map_err(|(column, refused)| {
                 let name = if column.path.is_empty() {
@@ -53,12 +61,6 @@ impl<M: Model> QuerySet<M> {
             return Err(Error::InvalidQuery {
                 model: M::META.name,
                 reason: "distinct() cannot be ordered by an expression; order by fields".into(),
-            });
-        }
-        if let Some(reason) = self.filters.iter().find_map(|f| f.lookup_refusal(dialect)) {
-            return Err(Error::InvalidQuery {
-                model: M::META.name,
-                reason,
             });
         }
         Ok(())

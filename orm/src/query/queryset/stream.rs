@@ -224,15 +224,14 @@ impl<M: Model> QuerySet<M> {
     /// One statement, each row decoded as it arrives.
     fn row_stream<'e, E: Executor + 'e>(self, ex: E) -> BoxStream<'e, Result<M>> {
         let dialect = ex.dialect();
-        let stmt = self.statement(dialect);
-        let checked = self
+        let stmt = match self
             .check_lock(&ex)
-            .and_then(|()| self.check_values(dialect))
-            .and_then(|()| self.check_paths())
-            .and_then(|()| check_bind_count(M::META.name, &stmt));
-        if let Err(e) = checked {
-            return stream::once(async move { Err(e) }).boxed();
-        }
+            .and_then(|()| self.checked_statement(dialect))
+            .and_then(|stmt| check_bind_count(M::META.name, &stmt).map(|()| stmt))
+        {
+            Ok(stmt) => stmt,
+            Err(e) => return stream::once(async move { Err(e) }).boxed(),
+        };
         let plan = self.plan(true);
         let selected = self.selected_paths(&plan);
         let attach_order = crate::query::queryset::attach_order(&selected);

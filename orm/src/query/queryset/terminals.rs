@@ -19,16 +19,75 @@ use crate::writer::Statement;
 impl<M: Model> QuerySet<M> {
     /// Runs the query and returns every matching row.
     pub async fn all(&self, mut ex: impl Executor) -> Result<Vec<M>> {
-        let stmt = self.statement(ex.dialect());
+        let stmt = self.checked_statement(ex.dialect())?;
         self.fetch_models(&mut ex, stmt).await
     }
 
+    /// The statement [`all`](QuerySet::all) runs: [`statement`](QuerySet::statement)
+    /// with the queryset's checks (what the dialect can compute, how deep
+    /// its relation paths go, the values it binds), of which only the
+    /// values' run again for a shape checked before (see
+    /// [`checked_statement`](crate::query::shape::checked_statement)).
+    ///
+    /// ```
+    /// # use strata::prelude::*;
+    /// #[derive(Model, Debug)]
+    /// struct Reading {
+    ///     id: i64,
+    ///     celsius: f64,
+    /// }
+    ///
+    /// let above = |t: f64| Reading::objects().filter(Reading::celsius().gt(t));
+    /// assert!(above(20.5).checked_statement(Dialect::Postgres).is_ok());
+    /// // No database stores NaN: refused, with the field named.
+    /// let err = above(f64::NAN).checked_statement(Dialect::Postgres).unwrap_err();
+    /// assert!(err.to_string().contains("Reading.celsius"), "{err}");
+    /// ```
+    pub fn checked_statement(&self, dialect: Dialect) -> Result<Statement> {
+        self.checked(
+            dialect,
+            StatementKind::Select,
+            || self.sql(dialect),
+            |binds| {
+                self.filter_binds(dialect, binds);
+                self.order_binds(dialect, binds);
+                limit_binds(binds, self.limit, self.offset);
+            },
+        )
+    }
+
+    /// The statement of `kind` through the statement cache and this
+    /// value's memo, with the queryset's checks (see
+    /// [`checked_statement`](QuerySet::checked_statement)).
+    fn checked(
+        &self,
+        dialect: Dialect,
+        kind: StatementKind,
+        render: impl FnOnce() -> Statement,
+        binds: impl FnOnce(&mut Vec<crate::value::Value>),
+    ) -> Result<Statement> {
+        shape::memoized_statement(
+            &self.memo,
+            dialect,
+            kind,
+            |key| self.encode_shape(key),
+            |checks| {
+                self.check_filters(dialect, checks)?;
+                if checks.shape() {
+                    self.check_paths()?;
+                }
+                Ok(())
+            },
+            render,
+            binds,
+        )
+    }
+
     /// [`first_sql`](QuerySet::first_sql) through the statement cache.
-    pub(super) fn first_statement(&self, dialect: Dialect) -> Statement {
-        shape::statement(
+    pub(super) fn first_statement(&self, dialect: Dialect) -> Result<Statement> {
+        self.checked(
             dialect,
             StatementKind::First,
-            |key| self.encode_shape(key),
             || self.first_sql(dialect),
             |binds| {
                 self.filter_binds(dialect, binds);
@@ -39,11 +98,10 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// [`get_sql`](QuerySet::get_sql) through the statement cache.
-    pub(super) fn get_statement(&self, dialect: Dialect) -> Statement {
-        shape::statement(
+    pub(super) fn get_statement(&self, dialect: Dialect) -> Result<Statement> {
+        self.checked(
             dialect,
             StatementKind::Get,
-            |key| self.encode_shape(key),
             || self.get_sql(dialect),
             |binds| {
                 self.filter_binds(dialect, binds);
@@ -54,11 +112,10 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// [`count_sql`](QuerySet::count_sql) through the statement cache.
-    pub(super) fn count_statement(&self, dialect: Dialect) -> Statement {
-        shape::statement(
+    pub(super) fn count_statement(&self, dialect: Dialect) -> Result<Statement> {
+        self.checked(
             dialect,
             StatementKind::Count,
-            |key| self.encode_shape(key),
             || self.count_sql(dialect),
             |binds| {
                 self.filter_binds(dialect, binds);
@@ -71,11 +128,10 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// [`exists_sql`](QuerySet::exists_sql) through the statement cache.
-    pub(super) fn exists_statement(&self, dialect: Dialect) -> Statement {
-        shape::statement(
+    pub(super) fn exists_statement(&self, dialect: Dialect) -> Result<Statement> {
+        self.checked(
             dialect,
             StatementKind::Exists,
-            |key| self.encode_shape(key),
             || self.exists_sql(dialect),
             |binds| {
                 self.filter_binds(dialect, binds);
@@ -118,7 +174,7 @@ impl<M: Model> QuerySet<M> {
 
     /// The first row, ordered by primary key unless the queryset is ordered.
     pub async fn first(&self, mut ex: impl Executor) -> Result<Option<M>> {
-        let stmt = self.first_statement(ex.dialect());
+        let stmt = self.first_statement(ex.dialect())?;
         let rows = self.fetch_models(&mut ex, stmt).await?;
         Ok(rows.into_iter().next())
     }
@@ -126,7 +182,7 @@ impl<M: Model> QuerySet<M> {
     /// The one matching row: [`Error::DoesNotExist`] if there is none,
     /// [`Error::MultipleObjectsReturned`] if there are several.
     pub async fn get(&self, mut ex: impl Executor) -> Result<M> {
-        let stmt = self.get_statement(ex.dialect());
+        let stmt = self.get_statement(ex.dialect())?;
         let mut rows = self.fetch_models(&mut ex, stmt).await?;
         match rows.len() {
             0 => Err(Error::DoesNotExist {
@@ -147,8 +203,7 @@ impl<M: Model> QuerySet<M> {
     /// The number of matching rows.
     pub async fn count(&self, mut ex: impl Executor) -> Result<u64> {
         let dialect = ex.dialect();
-        self.check_values(dialect)?;
-        let stmt = self.count_statement(dialect);
+        let stmt = self.count_statement(dialect)?;
         check_bind_count(M::META.name, &stmt)?;
         let counts = ex
             .fetch(stmt, |row| {
@@ -165,8 +220,7 @@ impl<M: Model> QuerySet<M> {
 
     /// Whether any row matches.
     pub async fn exists(&self, mut ex: impl Executor) -> Result<bool> {
-        self.check_values(ex.dialect())?;
-        let stmt = self.exists_statement(ex.dialect());
+        let stmt = self.exists_statement(ex.dialect())?;
         check_bind_count(M::META.name, &stmt)?;
         let rows = ex.fetch(stmt, |_| Ok(())).await?;
         Ok(!rows.is_empty())
