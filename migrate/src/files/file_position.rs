@@ -79,7 +79,7 @@ fn find_key(text: &str, key: &str) -> Option<usize> {
         }
         let skip = match bytes[i] {
             b'#' => rest.find('\n').unwrap_or(rest.len()),
-            b'"' | b'\'' => string_length(rest),
+            b'"' | b'\'' => string_length(rest.as_bytes()),
             _ => rest.chars().next().map_or(1, char::len_utf8),
         };
         key_position = match bytes[i] {
@@ -93,27 +93,37 @@ fn find_key(text: &str, key: &str) -> Option<usize> {
 }
 
 /// The length of the TOML string `text` starts with (basic, literal or
-/// multi-line), or of the rest of `text` if it does not end.
-fn string_length(text: &str) -> usize {
-    let quote = &text[..1];
-    let multi = text.starts_with(&quote.repeat(3));
-    let delimiter = if multi {
-        quote.repeat(3)
-    } else {
-        quote.to_string()
-    };
-    let body = &text[delimiter.len()..];
-    let mut chars = body.char_indices();
-    while let Some((at, c)) = chars.next() {
-        if c == '\\' && quote == "\"" {
-            chars.next();
-        } else if body[at..].starts_with(&delimiter) {
-            return delimiter.len() + at + delimiter.len();
-        } else if c == '\n' && !multi {
-            return delimiter.len() + at;
+/// multi-line), or of the rest of `text` if it does not end. Scans for
+/// the bytes that can end the string (its quote, a newline, a backslash
+/// in a basic string), which are ASCII, so the length always ends on a
+/// character boundary.
+fn string_length(text: &[u8]) -> usize {
+    let quote = text[0];
+    let multi = text.len() >= 3 && text[1] == quote && text[2] == quote;
+    let mut i = if multi { 3 } else { 1 };
+    loop {
+        let rest = &text[i..];
+        let found = if quote == b'"' {
+            memchr::memchr3(quote, b'\\', b'\n', rest)
+        } else {
+            memchr::memchr2(quote, b'\n', rest)
+        };
+        let Some(at) = found else {
+            return text.len();
+        };
+        let at = i + at;
+        match text[at] {
+            b'\\' => i = at + 2,
+            b'\n' if !multi => return at,
+            b'\n' => i = at + 1,
+            _ if !multi => return at + 1,
+            _ if text[at..].starts_with(&[quote; 3]) => return at + 3,
+            _ => i = at + 1,
+        }
+        if i >= text.len() {
+            return text.len();
         }
     }
-    text.len()
 }
 
 /// The offsets of the table headers (`[...]` and `[[...]]` opening a
@@ -124,14 +134,16 @@ fn table_headers(text: &str) -> Vec<usize> {
     let mut i = 0;
     let mut line_start = true;
     while i < bytes.len() {
-        let rest = &text[i..];
+        let rest = &bytes[i..];
         if line_start && bytes[i] == b'[' {
             headers.push(i);
         }
+        // Every byte that matters here is ASCII, so a non-ASCII character
+        // is stepped over a byte at a time.
         let skip = match bytes[i] {
-            b'#' => rest.find('\n').unwrap_or(rest.len()),
+            b'#' => memchr::memchr(b'\n', rest).unwrap_or(rest.len()),
             b'"' | b'\'' => string_length(rest),
-            _ => rest.chars().next().map_or(1, char::len_utf8),
+            _ => 1,
         };
         line_start = match bytes[i] {
             b'\n' => true,
@@ -226,5 +238,32 @@ mod tests {
         assert_eq!(find_key("x = \"\"\"\ncolour = 1\n\"\"\"\n", "colour"), None);
         assert_eq!(find_key("\"colour\" = 1", "colour"), Some(0));
         assert_eq!(find_key("colours = 1", "colour"), None);
+    }
+
+    #[test]
+    fn a_string_ends_at_its_closing_quote_whatever_it_holds() {
+        let len = |text: &str| string_length(text.as_bytes());
+        assert_eq!(len(r#""" = 1"#), 2);
+        assert_eq!(len(r#""a \" b" x"#), 8);
+        assert_eq!(len(r#""a \\" x"#), 6);
+        assert_eq!(len(r"'a \' x"), 5);
+        assert_eq!(len("\"é ü\" x"), "\"é ü\"".len());
+        assert_eq!(len("\"\"\"a \"\" \n ' b\"\"\" x"), 16);
+        assert_eq!(len("'''a '' \n b''' x"), 14);
+        // Unterminated: to the end of the line, or of a multi-line text.
+        assert_eq!(len("\"abc\nd = 1"), 4);
+        assert_eq!(len("\"\"\"abc\nd = 1"), 12);
+        assert_eq!(len("\"abc\\"), 5);
+        assert_eq!(len("\""), 1);
+    }
+
+    #[test]
+    fn table_headers_are_found_past_non_ascii_text() {
+        let text = "# ünïcode [x]\na = \"ß [y]\"\n[[operations]]\nb = 'ø'\n[sql.sqlite]\n";
+        let found: Vec<&str> = table_headers(text)
+            .into_iter()
+            .map(|at| text[at..].lines().next().unwrap())
+            .collect();
+        assert_eq!(found, ["[[operations]]", "[sql.sqlite]"]);
     }
 }
