@@ -49,7 +49,8 @@ impl<M: Model> StrataQuery for QuerySet<M> {
     /// What `all()` runs: the checks, then the statement (remembered by
     /// the value after its first render).
     fn executed(&self, dialect: Dialect) -> Statement {
-        self.checked_statement(dialect).expect("the queryset renders")
+        self.checked_statement(dialect)
+            .expect("the queryset renders")
     }
 }
 

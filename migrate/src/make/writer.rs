@@ -234,7 +234,7 @@ pub fn to_toml(rendered: &RenderedMigration) -> Result<String> {
         operations: &migration.operations,
         sql: &migration.sql,
     };
-    let body = toml::to_string_pretty(&file).map_err(|e| Error::InvalidState {
+    let mut body = toml::to_string_pretty(&file).map_err(|e| Error::InvalidState {
         reason: format!("cannot serialize migration {}: {e}", migration.name),
     })?;
     let mut out = format!(
@@ -274,8 +274,10 @@ pub fn to_toml(rendered: &RenderedMigration) -> Result<String> {
     }
     out.push_str(HEADER_HELP);
     out.push('\n');
-    out.push_str(&body);
-    Ok(out)
+    // In front of the body where it is (the body is most of a large
+    // file, and a copy of it would be the command's largest allocation).
+    body.insert_str(0, &out);
+    Ok(body)
 }
 
 const HEADER_HELP: &str = "\
