@@ -6,6 +6,7 @@
 //! clone keeps what the original remembered, and a remembered statement
 //! still checks and binds the values of the call.
 
+use rust_decimal::Decimal;
 use strata::prelude::*;
 use strata::query::aggregate::Count;
 use strata::query::values::ValuesQuerySet;
@@ -151,20 +152,11 @@ fn a_queryset_changed_after_rendering_renders_its_new_shape() {
     fn sql<M: Model>(qs: &QuerySet<M>, d: Dialect) -> Statement {
         qs.sql(d)
     }
-    // `statement` returns no `Result`: wrap it for the macro.
-    trait Remembered {
-        fn remembered(&self, d: Dialect) -> Result<Statement, ()>;
-    }
-    impl<M: Model> Remembered for QuerySet<M> {
-        fn remembered(&self, d: Dialect) -> Result<Statement, ()> {
-            Ok(self.statement(d))
-        }
-    }
     for dialect in Dialect::ALL {
         changed_after_rendering!(
             dialect,
             AnnPost::objects().filter(AnnPost::likes().gt(1)),
-            remembered,
+            checked_statement,
             sql,
             [
                 "filter" => |qs| qs.filter(AnnPost::dislikes().lt(3)),
@@ -253,4 +245,18 @@ fn a_shape_checked_before_still_refuses_a_lookup_value_the_database_cannot_test(
     let err = array.checked_statement(Dialect::Sqlite).unwrap_err();
     assert!(err.to_string().contains("containment"), "{err}");
     assert!(array.checked_statement(Dialect::Postgres).is_ok());
+}
+
+#[test]
+fn a_queryset_shown_before_it_runs_still_gets_its_shape_checked() {
+    use strata_tests::aggregated::Volume;
+    // Decimal arithmetic, which SQLite would compute in floating point: a
+    // shape check refuses it.
+    let qs = Volume::objects().filter((Volume::price() + Volume::price()).gt(Decimal::ONE));
+    // Shown (not run) twice, as `statement()` does for a caller that only
+    // prints the SQL.
+    qs.statement(Dialect::Sqlite);
+    qs.statement(Dialect::Sqlite);
+    let err = qs.checked_statement(Dialect::Sqlite).unwrap_err();
+    assert!(err.to_string().contains("SQLite"), "{err}");
 }

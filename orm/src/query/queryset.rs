@@ -320,7 +320,7 @@ impl<M: Model> QuerySet<M> {
         w.finish()
     }
 
-    /// The statement [`all`](QuerySet::all) runs: the same as
+    /// The `SELECT` [`all`](QuerySet::all) runs: the same as
     /// [`sql`](QuerySet::sql), with the SQL text taken from this thread's
     /// statement cache when a queryset of the same *shape* (the same
     /// model, fields, lookups, relations, ordering and slicing, whatever
@@ -342,19 +342,31 @@ impl<M: Model> QuerySet<M> {
     /// assert_eq!(short.sql(), long.sql());
     /// assert_eq!(long.binds(), vec![strata::Value::I32(Some(1000))]);
     /// ```
+    ///
+    /// It shows the text without the queryset's checks, so it is not
+    /// remembered by the value (what the value remembers passed them):
+    /// [`checked_statement`](QuerySet::checked_statement) is what `all()`
+    /// runs.
     pub fn statement(&self, dialect: Dialect) -> Statement {
-        shape::memoized(
-            &self.memo,
+        shape::statement(
             dialect,
             StatementKind::Select,
             |key| self.encode_shape(key),
             || self.sql(dialect),
-            |binds| {
-                self.filter_binds(dialect, binds);
-                self.order_binds(dialect, binds);
-                limit_binds(binds, self.limit, self.offset);
-            },
+            |binds| self.select_binds(dialect, binds, self.limit),
         )
+    }
+
+    /// The values a `SELECT` of this queryset binds, its `LIMIT` `limit`.
+    pub(super) fn select_binds(
+        &self,
+        dialect: Dialect,
+        binds: &mut Vec<Value>,
+        limit: Option<u64>,
+    ) {
+        self.filter_binds(dialect, binds);
+        self.order_binds(dialect, binds);
+        limit_binds(binds, limit, self.offset);
     }
 
     /// Writes the shape of this queryset's `SELECT`: everything its SQL

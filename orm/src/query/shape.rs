@@ -30,7 +30,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 mod memo;
-pub(crate) use memo::{memoized, memoized_statement, memoized_with_args, Memo};
+pub(crate) use memo::{memoized_statement, memoized_with_args, Memo};
 use std::sync::Arc;
 
 /// How many shapes one thread keeps before it clears its cache.
@@ -481,12 +481,7 @@ where
     E: std::fmt::Debug,
 {
     match lookup(dialect, kind, encode) {
-        Lookup::Hit(sql, count, true) => {
-            check(Checks::Values)?;
-            #[cfg(debug_assertions)]
-            recheck(&check);
-            Ok(hit(dialect, sql, count, render, binds))
-        }
+        Lookup::Hit(sql, count, true) => checked_hit(dialect, sql, count, &check, render, binds),
         Lookup::Hit(sql, count, false) => {
             check(Checks::All)?;
             mark_checked(&sql);
@@ -497,6 +492,23 @@ where
             Ok(remember_checked(key, render(), true))
         }
     }
+}
+
+/// The statement of a shape whose checks passed before: the checks of
+/// its values, then its text and the values collected (see [`hit`]).
+#[inline]
+fn checked_hit<E: std::fmt::Debug>(
+    dialect: Dialect,
+    sql: Arc<String>,
+    count: usize,
+    check: &impl Fn(Checks) -> Result<(), E>,
+    render: impl FnOnce() -> Statement,
+    binds: impl FnOnce(&mut Vec<Value>),
+) -> Result<Statement, E> {
+    check(Checks::Values)?;
+    #[cfg(debug_assertions)]
+    recheck(check);
+    Ok(hit(dialect, sql, count, render, binds))
 }
 
 /// In debug builds, runs every check of a statement served after its

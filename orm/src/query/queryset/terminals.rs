@@ -24,7 +24,8 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// The statement [`all`](QuerySet::all) runs: [`statement`](QuerySet::statement)
-    /// with the queryset's checks (what the dialect can compute, how deep
+    /// with the queryset's checks, remembered by the value from its second
+    /// run on (what the dialect can compute, how deep
     /// its relation paths go, the values it binds), of which only the
     /// values' run again for a shape checked before (see
     /// [`checked_statement`](crate::query::shape::checked_statement)).
@@ -48,11 +49,7 @@ impl<M: Model> QuerySet<M> {
             dialect,
             StatementKind::Select,
             || self.sql(dialect),
-            |binds| {
-                self.filter_binds(dialect, binds);
-                self.order_binds(dialect, binds);
-                limit_binds(binds, self.limit, self.offset);
-            },
+            |binds| self.select_binds(dialect, binds, self.limit),
         )
     }
 
@@ -89,11 +86,7 @@ impl<M: Model> QuerySet<M> {
             dialect,
             StatementKind::First,
             || self.first_sql(dialect),
-            |binds| {
-                self.filter_binds(dialect, binds);
-                self.order_binds(dialect, binds);
-                limit_binds(binds, Some(1), self.offset);
-            },
+            |binds| self.select_binds(dialect, binds, Some(1)),
         )
     }
 
@@ -103,11 +96,7 @@ impl<M: Model> QuerySet<M> {
             dialect,
             StatementKind::Get,
             || self.get_sql(dialect),
-            |binds| {
-                self.filter_binds(dialect, binds);
-                self.order_binds(dialect, binds);
-                limit_binds(binds, Some(self.get_limit()), self.offset);
-            },
+            |binds| self.select_binds(dialect, binds, Some(self.get_limit())),
         )
     }
 

@@ -1,6 +1,6 @@
 //! [`Memo`]: the statement a queryset value rendered, kept by the value.
 
-use super::{checked_statement, hit, statement, Checks, ShapeKey, StatementKind};
+use super::{checked_hit, checked_statement, Checks, ShapeKey, StatementKind};
 use crate::dialect::Dialect;
 use crate::value::Value;
 use crate::writer::{SqlText, Statement};
@@ -157,10 +157,7 @@ where
     E: std::fmt::Debug,
 {
     if let Some(r) = memo.recalled(dialect, kind) {
-        check(Checks::Values)?;
-        #[cfg(debug_assertions)]
-        super::recheck(&check);
-        return Ok(hit(dialect, Arc::clone(&r.sql), r.binds, render, binds));
+        return checked_hit(dialect, Arc::clone(&r.sql), r.binds, &check, render, binds);
     }
     let stmt = checked_statement(dialect, kind, encode, check, render, binds)?;
     memo.keep(dialect, kind, &stmt);
@@ -192,17 +189,16 @@ where
     enum Recall {
         /// It keeps this statement: its text and how many values it binds.
         Hit(Arc<String>, usize),
-        /// It keeps nothing yet and will keep this one, with these words.
+        /// It may keep this one, with these words (none for a value that
+        /// has not rendered yet: it only notes that it did).
         Keep(Vec<usize>),
-        /// It notes that the value rendered once.
-        Note,
         /// It keeps another statement (or the words could not be written).
         Skip,
     }
     let recall = ARGS.with(|scratch| {
         let p = memo.0.load(Ordering::Acquire);
         if p.is_null() {
-            return Recall::Note;
+            return Recall::Keep(Vec::new());
         }
         let Ok(mut scratch) = scratch.try_borrow_mut() else {
             return Recall::Skip;
@@ -223,20 +219,10 @@ where
         }
     });
     match recall {
-        Recall::Hit(sql, count) => {
-            check(Checks::Values)?;
-            #[cfg(debug_assertions)]
-            super::recheck(&check);
-            Ok(hit(dialect, sql, count, render, binds))
-        }
+        Recall::Hit(sql, count) => checked_hit(dialect, sql, count, &check, render, binds),
         Recall::Keep(words) => {
             let stmt = checked_statement(dialect, kind, encode, check, render, binds)?;
             memo.keep_with(dialect, kind, &words, &stmt);
-            Ok(stmt)
-        }
-        Recall::Note => {
-            let stmt = checked_statement(dialect, kind, encode, check, render, binds)?;
-            memo.keep_with(dialect, kind, &[], &stmt);
             Ok(stmt)
         }
         Recall::Skip => checked_statement(dialect, kind, encode, check, render, binds),
@@ -246,22 +232,4 @@ where
 thread_local! {
     /// The key words of a call's arguments being compared with a memo.
     static ARGS: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// [`statement`], remembered in `memo` (see [`memoized_statement`]), for
-/// a statement without checks of its own.
-pub(crate) fn memoized(
-    memo: &Memo,
-    dialect: Dialect,
-    kind: StatementKind,
-    encode: impl FnOnce(&mut ShapeKey<'_>),
-    render: impl FnOnce() -> Statement,
-    binds: impl FnOnce(&mut Vec<Value>),
-) -> Statement {
-    if let Some(r) = memo.recalled(dialect, kind) {
-        return hit(dialect, Arc::clone(&r.sql), r.binds, render, binds);
-    }
-    let stmt = statement(dialect, kind, encode, render, binds);
-    memo.keep(dialect, kind, &stmt);
-    stmt
 }
