@@ -126,6 +126,20 @@ impl SqlWriter {
         self.push_sql(")");
     }
 
+    /// How long the SQL text written so far is, in bytes: where a
+    /// fragment to [repeat](Self::repeat_sql) starts or ends.
+    pub(crate) fn sql_len(&self) -> usize {
+        self.sql.len()
+    }
+
+    /// Appends again the text written at `range` (a fragment strata wrote
+    /// itself). Its placeholders name the same binds, so this is only for
+    /// dialects with numbered placeholders (PostgreSQL's `$n`).
+    pub(crate) fn repeat_sql(&mut self, range: std::ops::Range<usize>) {
+        debug_assert_eq!(self.dialect, Dialect::Postgres);
+        self.sql.extend_from_within(range);
+    }
+
     /// How many values are bound so far.
     pub fn bind_count(&self) -> usize {
         self.binds.len()

@@ -164,7 +164,45 @@ async fn a_distinct_string_agg_joins_each_value_once() {
             );
         }
 
-        // PostgreSQL orders a distinct aggregate only by its own value.
+        // Ordered by its own expression holding a value: PostgreSQL sees
+        // the value's two parameters as two expressions unless the order
+        // reuses the argument's.
+        let (got,) = Volume::objects()
+            .aggregate(
+                &db,
+                (StringAgg(Volume::note().concat("!"), ",")
+                    .distinct()
+                    .order_by(Volume::note().concat("!").desc()),),
+            )
+            .await
+            .unwrap();
+        let banged: Vec<String> = notes.iter().rev().map(|n| format!("{n}!")).collect();
+        assert_eq!(
+            got,
+            joined(banged.iter().map(String::as_str), ","),
+            "on {}",
+            db.dialect()
+        );
+
+        // PostgreSQL orders a distinct aggregate only by its own value:
+        // not by another field, nor by the same expression of another
+        // value or function.
+        for other in [
+            Volume::note().concat("?").desc(),
+            Volume::note().lower().asc(),
+        ] {
+            let err = Volume::objects()
+                .aggregate(
+                    &db,
+                    (StringAgg(Volume::note().concat("!"), ",")
+                        .distinct()
+                        .order_by(other),),
+                )
+                .await
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("PostgreSQL orders a distinct"), "{err}");
+        }
         let err = Volume::objects()
             .aggregate(
                 &db,

@@ -26,6 +26,18 @@ fn string_aggs_have_golden_sql_per_dialect() {
                 )
                 .unwrap())
         );
+        // PostgreSQL: the order names the argument's own parameter.
+        insta::assert_snapshot!(
+            "aggregate__string_agg_distinct_expression",
+            per_dialect(|d| Volume::objects()
+                .aggregate_sql(
+                    d,
+                    (StringAgg(Volume::note().concat("!"), ",")
+                        .distinct()
+                        .order_by(Volume::note().concat("!").desc()),)
+                )
+                .unwrap())
+        );
         insta::assert_snapshot!(
             "values__string_agg",
             per_dialect(|d| Volume::objects()

@@ -224,6 +224,30 @@ impl ShapeKey<'_> {
     }
 }
 
+/// Whether `a` and `b` are one expression on `dialect`: the same shape
+/// (so the same SQL text) holding equal values.
+pub(crate) fn same_node(
+    dialect: Dialect,
+    a: &super::scalar::Node,
+    b: &super::scalar::Node,
+) -> bool {
+    let words = |node| {
+        let mut words = Vec::new();
+        ShapeKey {
+            words: &mut words,
+            dialect,
+        }
+        .node(node);
+        words
+    };
+    let binds = |node: &super::scalar::Node| {
+        let mut out = Vec::new();
+        node.collect_binds(dialect, &mut out);
+        out
+    };
+    words(a) == words(b) && binds(a) == binds(b)
+}
+
 /// Appends the values the compiler binds for `expr` on `dialect`, in the
 /// order it binds them.
 #[inline]

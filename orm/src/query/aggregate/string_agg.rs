@@ -14,11 +14,11 @@
 
 use super::{AggCast, AggFunc, AggNode, Aggregate, AggregateNode, StringAggOf};
 use crate::dialect::Dialect;
-use crate::query::compile::{write_condition, write_order_terms, JoinPlan};
-use crate::query::expr::IntoCondition;
+use crate::query::compile::{write_condition, write_order_term_as, write_order_terms, JoinPlan};
+use crate::query::expr::{ColRef, IntoCondition};
 use crate::query::order::{IntoOrderBy, OrderBy};
-use crate::query::scalar::{write_node, Expression};
-use crate::query::shape::collect_binds;
+use crate::query::scalar::{may_be_null, write_node, Expression, Node};
+use crate::query::shape::{collect_binds, same_node};
 use crate::value::Value;
 use crate::writer::SqlWriter;
 use std::marker::PhantomData;
@@ -222,16 +222,32 @@ impl AggNode {
         if self.distinct {
             w.push_sql("DISTINCT ");
         }
+        let arg_start = w.sql_len();
         if let Some(arg) = &self.arg {
             write_node(w, plan, arg);
         }
+        let arg_text = arg_start..w.sql_len();
         if !(self.distinct && syntax == StringAggSyntax::GroupConcatBound) {
             w.push_sql(", ");
             w.push_bind(Value::String(Some(concat.separator.clone())));
         }
         if !concat.order.is_empty() {
             w.push_sql(" ORDER BY ");
-            write_order_terms(w, plan, &concat.order);
+            for (i, term) in concat.order.iter().enumerate() {
+                if i > 0 {
+                    w.push_sql(", ");
+                }
+                match self.replayed_arg(w.dialect(), term) {
+                    Some(arg) => write_order_term_as(
+                        w,
+                        &|w: &mut SqlWriter| w.repeat_sql(arg_text.clone()),
+                        may_be_null(arg),
+                        term.descending,
+                        term.nulls_first,
+                    ),
+                    None => write_order_terms(w, plan, std::slice::from_ref(term)),
+                }
+            }
         }
         w.push_sql(")");
         if let Some(condition) = &self.filter {
@@ -239,6 +255,20 @@ impl AggNode {
             write_condition(w, plan, condition);
             w.push_sql(")");
         }
+    }
+
+    /// The argument, when `term` orders a distinct `STRING_AGG` by it on
+    /// PostgreSQL: the term is then written as the argument's text again,
+    /// whose placeholders name the argument's own parameters. PostgreSQL
+    /// takes two parameters for two expressions, so `concat(note, $1)`
+    /// ordered by `concat(note, $3)` would be refused even for equal
+    /// values.
+    fn replayed_arg(&self, dialect: Dialect, term: &OrderBy<()>) -> Option<&Node> {
+        let arg = self.arg.as_deref()?;
+        let replays = self.distinct
+            && dialect.imp().string_agg_syntax() == StringAggSyntax::StringAgg
+            && ordered_by(dialect, term, arg);
+        replays.then_some(arg)
     }
 
     /// `GROUP_CONCAT([DISTINCT] [CASE WHEN .. THEN] x [END] ORDER BY ..
@@ -274,7 +304,9 @@ impl AggNode {
         let syntax = dialect.imp().string_agg_syntax();
         let order_binds = |out: &mut Vec<Value>| {
             for term in &concat.order {
-                term.collect_binds(dialect, out);
+                if self.replayed_arg(dialect, term).is_none() {
+                    term.collect_binds(dialect, out);
+                }
             }
         };
         match syntax {
@@ -326,25 +358,33 @@ impl AggNode {
                 concat.separator
             ));
         }
-        let own = self.arg.as_deref().map(|a| format!("{a:?}"));
         let foreign = concat.order.iter().any(|term| {
-            let ordered = match &term.expr {
-                Some(expr) => format!("{expr:?}"),
-                None => format!(
-                    "{:?}",
-                    crate::query::scalar::Node::Column(crate::query::expr::ColRef {
-                        column: term.column,
-                        path: term.path,
-                    })
-                ),
-            };
-            own.as_deref() != Some(ordered.as_str())
+            !self
+                .arg
+                .as_deref()
+                .is_some_and(|arg| ordered_by(dialect, term, arg))
         });
         foreign.then(|| {
             "PostgreSQL orders a distinct StringAgg only by the expression it joins; order by \
              that expression, or drop distinct()"
                 .into()
         })
+    }
+}
+
+/// Whether `term` orders by exactly `node`: the same expression (or
+/// column) holding equal values.
+fn ordered_by(dialect: Dialect, term: &OrderBy<()>, node: &Node) -> bool {
+    match &term.expr {
+        Some(expr) => same_node(dialect, expr, node),
+        None => same_node(
+            dialect,
+            &Node::Column(ColRef {
+                column: term.column,
+                path: term.path,
+            }),
+            node,
+        ),
     }
 }
 
