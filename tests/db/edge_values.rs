@@ -272,6 +272,19 @@ async fn non_finite_floats_are_an_error_and_negative_zero_keeps_its_sign_where_i
                     .await,
                 "Reading.double",
             );
+            // In a list too, however long: the list is checked as a whole
+            // only for kinds no rule refuses, and floats are not one.
+            for len in [2, 1_500] {
+                let mut list = vec![1.5; len];
+                list[len - 1] = f64::NAN;
+                assert_out_of_range(
+                    Reading::objects()
+                        .filter(Reading::double().is_in(list))
+                        .count(&db)
+                        .await,
+                    "Reading.double",
+                );
+            }
         }
 
         let mut zero = reading(-0.0, -0.0);

@@ -234,6 +234,33 @@ fn a_remembered_queryset_still_refuses_a_value_it_cannot_send() {
 }
 
 #[test]
+fn a_remembered_value_skips_its_checks_only_until_it_changes() {
+    for dialect in Dialect::ALL {
+        let good = Review::objects().filter(Review::ratio().gt(0.5));
+        good.checked_statement(dialect).unwrap();
+        good.checked_statement(dialect).unwrap();
+        // A clone keeps the memo, and the values it was checked with.
+        assert!(good.clone().checked_statement(dialect).is_ok());
+        // A change forgets it: the new value is checked.
+        let err = good
+            .clone()
+            .filter(Review::ratio().lt(f64::INFINITY))
+            .checked_statement(dialect)
+            .unwrap_err();
+        assert!(err.to_string().contains("Review.ratio"), "{err}");
+        // The same for a values-queryset.
+        let values = good.clone().values_list(Review::id());
+        values.checked_statement(dialect).unwrap();
+        values.checked_statement(dialect).unwrap();
+        let err = values
+            .filter(Review::ratio().lt(f64::NAN))
+            .checked_statement(dialect)
+            .unwrap_err();
+        assert!(err.to_string().contains("Review.ratio"), "{err}");
+    }
+}
+
+#[test]
 fn a_shape_checked_before_still_refuses_a_lookup_value_the_database_cannot_test() {
     use strata_tests::day_one::Doc;
     let containing = |doc: serde_json::Value| Doc::objects().filter(Doc::data().json_contains(doc));

@@ -243,7 +243,6 @@ impl Db {
             #[cfg(feature = "sqlite")]
             Pool::Sqlite(pool) => {
                 let started = Instant::now();
-                bind::check_before_sending(self.inner.dialect, &stmt.sql, &stmt.binds)?;
                 let mut conn = match pool.acquire().await {
                     Ok(conn) => conn,
                     Err(source) => {

@@ -74,18 +74,19 @@ pub(super) async fn fetch_borrowed<T: Send>(
     stmt: Statement,
     mut decode: impl FnMut(&Row) -> Result<T> + Send,
 ) -> Result<Vec<T>> {
+    bind::check_before_sending(db.dialect(), &stmt.sql, &stmt.binds)?;
     match session {
         #[cfg(feature = "sqlite")]
         Session::Sqlite(conn) => {
             match super::sqlite_read::fetch(db, &mut *conn, stmt, &mut decode).await {
                 super::sqlite_read::Fetched::Rows(rows) => rows,
                 super::sqlite_read::Fetched::NotARead(stmt) => {
-                    fetch(db, Session::Sqlite(conn), stmt, |row| decode(&row)).await
+                    fetch_checked(db, Session::Sqlite(conn), stmt, |row| decode(&row)).await
                 }
             }
         }
         #[allow(unreachable_patterns)]
-        session => fetch(db, session, stmt, move |row| decode(&row)).await,
+        session => fetch_checked(db, session, stmt, move |row| decode(&row)).await,
     }
 }
 
@@ -93,11 +94,22 @@ pub(super) async fn fetch<T: Send>(
     db: &Db,
     session: Session<'_>,
     stmt: Statement,
+    decode: impl FnMut(Row) -> Result<T> + Send,
+) -> Result<Vec<T>> {
+    bind::check_before_sending(db.dialect(), &stmt.sql, &stmt.binds)?;
+    fetch_checked(db, session, stmt, decode).await
+}
+
+/// [`fetch`] of a statement whose binds passed
+/// [`bind::check_before_sending`].
+async fn fetch_checked<T: Send>(
+    db: &Db,
+    session: Session<'_>,
+    stmt: Statement,
     mut decode: impl FnMut(Row) -> Result<T> + Send,
 ) -> Result<Vec<T>> {
     let started = Instant::now();
     let Statement { sql, binds, .. } = stmt;
-    bind::check_before_sending(db.dialect(), &sql, &binds)?;
     let sql = sql.into_shared();
     let mut out = Vec::new();
     macro_rules! drain {

@@ -16,7 +16,7 @@
 
 pub(crate) use super::sqlite_raw::Storage;
 use super::sqlite_raw::{self, Bind, Read};
-use super::{bind, unexpected_null, Db, Row};
+use super::{unexpected_null, Db, Row};
 use crate::error::Result;
 use crate::types::text_formats;
 use crate::value::Value;
@@ -33,7 +33,8 @@ pub(super) enum Fetched<T> {
     NotARead(Statement),
 }
 
-/// Runs `stmt` on `conn` through the raw read path, if it is a plain read.
+/// Runs `stmt`, whose binds passed [`check_before_sending`](super::bind::check_before_sending), on
+/// `conn` through the raw read path, if it is a plain read.
 pub(super) async fn fetch<T>(
     db: &Db,
     conn: &mut sqlx::SqliteConnection,
@@ -44,9 +45,6 @@ pub(super) async fn fetch<T>(
         return Fetched::NotARead(stmt);
     }
     let started = Instant::now();
-    if let Err(e) = bind::check_before_sending(db.dialect(), &stmt.sql, &stmt.binds) {
-        return Fetched::Rows(Err(e));
-    }
     let mut handle = match conn.lock_handle().await {
         Ok(handle) => handle,
         Err(source) => {

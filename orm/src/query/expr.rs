@@ -175,6 +175,13 @@ impl Expr {
                 column, value: v, ..
             } => value(v).map_err(at(column)),
             Expr::In { column, values } => {
+                if values
+                    .array
+                    .as_ref()
+                    .is_some_and(|a| !crate::value::check::filter_may_refuse_kind(a))
+                {
+                    return Ok(());
+                }
                 for v in &values.values {
                     value(v).map_err(at(column))?;
                 }

@@ -474,6 +474,11 @@ pub(crate) enum Checks {
     /// one shape: the shape's passed when it was first rendered on this
     /// thread, and the key determines their outcome.
     Values,
+    /// Only the checks of the values a call passes (an `update()`'s
+    /// assignments), for a value whose own statement is remembered by its
+    /// [`Memo`]: its shape and its own values passed when it was kept, and
+    /// every change of the value forgets the memo.
+    Args,
 }
 
 impl Checks {
@@ -481,6 +486,13 @@ impl Checks {
     #[inline]
     pub(crate) fn shape(self) -> bool {
         self == Checks::All
+    }
+
+    /// Whether the checks of the value's own values (its filters',
+    /// orderings', annotations') run: not for [`Checks::Args`].
+    #[inline]
+    pub(crate) fn own_values(self) -> bool {
+        self != Checks::Args
     }
 }
 
@@ -530,6 +542,29 @@ fn checked_hit<E: std::fmt::Debug>(
     binds: impl FnOnce(&mut Vec<Value>),
 ) -> Result<Statement, E> {
     check(Checks::Values)?;
+    #[cfg(debug_assertions)]
+    recheck(check);
+    Ok(hit(dialect, sql, count, render, binds))
+}
+
+/// The statement a value's [`Memo`] remembers: its text and the values
+/// collected (see [`hit`]), after `check(Checks::Args)` when the call
+/// passes values of its own. The value's own checks are not run again:
+/// they passed, for these same values, before the memo kept the statement,
+/// and any change of the value forgets it.
+#[inline]
+fn remembered_hit<E: std::fmt::Debug>(
+    dialect: Dialect,
+    sql: Arc<String>,
+    count: usize,
+    check: &impl Fn(Checks) -> Result<(), E>,
+    args: bool,
+    render: impl FnOnce() -> Statement,
+    binds: impl FnOnce(&mut Vec<Value>),
+) -> Result<Statement, E> {
+    if args {
+        check(Checks::Args)?;
+    }
     #[cfg(debug_assertions)]
     recheck(check);
     Ok(hit(dialect, sql, count, render, binds))

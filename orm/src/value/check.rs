@@ -231,6 +231,24 @@ pub(crate) fn for_filter(v: &Value, dialect: Dialect) -> Result<(), Refused> {
     }
 }
 
+/// Whether [`for_filter`] can refuse an element of an array of `a`'s
+/// kind: floats, dates and times, decimals. A list of another kind
+/// (integers, text, UUIDs, booleans, bytes) is passed whole, without a
+/// look at each value.
+#[inline]
+pub(crate) fn filter_may_refuse_kind(a: &Array) -> bool {
+    matches!(
+        a,
+        Array::F32(_)
+            | Array::F64(_)
+            | Array::Date(_)
+            | Array::Time(_)
+            | Array::DateTime(_)
+            | Array::DateTimeUtc(_)
+            | Array::Decimal(_)
+    )
+}
+
 /// Checks the binds of a statement about to run, whose columns strata no
 /// longer knows: the last line of defence behind the checks of writes and
 /// filters, which name the column.
@@ -358,6 +376,47 @@ mod tests {
             err.contains("Counter.tiny") && err.contains("0 to 255"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn only_lists_of_kinds_a_filter_rule_can_refuse_are_checked_value_by_value() {
+        // One refused element of each kind the rules look at: its list
+        // must be looked at value by value.
+        let refused = [
+            Value::F32(Some(f32::NAN)),
+            Value::F64(Some(f64::INFINITY)),
+            Value::Date(NaiveDate::from_ymd_opt(10_000, 1, 1)),
+            Value::Time(NaiveTime::from_hms_nano_opt(23, 59, 59, 1_500_000_000)),
+            Value::DateTime(NaiveDate::from_ymd_opt(0, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0))),
+            Value::DateTimeUtc(
+                NaiveDate::from_ymd_opt(10_000, 1, 1)
+                    .and_then(|d| d.and_hms_opt(0, 0, 0))
+                    .map(|t| t.and_utc()),
+            ),
+            Value::Decimal(Some(dec("1234567890.123456789"))),
+        ];
+        for v in refused {
+            assert!(for_filter(&v, Dialect::Sqlite).is_err(), "{v:?}");
+            let array = Array::from_values(std::slice::from_ref(&v)).unwrap();
+            assert!(filter_may_refuse_kind(&array), "{v:?}");
+        }
+        // The kinds passed whole: every value of them passes.
+        let passed = [
+            Value::Bool(Some(true)),
+            Value::I16(Some(i16::MIN)),
+            Value::I32(Some(i32::MAX)),
+            Value::I64(Some(i64::MIN)),
+            Value::String(Some("\0 %_ é".into())),
+            Value::Bytes(Some(vec![0, 255])),
+            Value::Uuid(Some(uuid::Uuid::nil())),
+        ];
+        for v in passed {
+            let array = Array::from_values(std::slice::from_ref(&v)).unwrap();
+            assert!(!filter_may_refuse_kind(&array), "{v:?}");
+            for dialect in [Dialect::Sqlite, Dialect::Postgres, Dialect::MySql] {
+                assert!(for_filter(&v, dialect).is_ok(), "{v:?}");
+            }
+        }
     }
 
     #[test]

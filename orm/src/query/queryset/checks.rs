@@ -15,6 +15,9 @@ impl<M: Model> QuerySet<M> {
     /// [`check_values`](Self::check_values), or with [`Checks::Values`]
     /// only the checks of the bound values (for a shape checked before).
     pub(super) fn check_filters(&self, dialect: Dialect, checks: Checks) -> Result<()> {
+        if !checks.own_values() {
+            return Ok(());
+        }
         if checks.shape() {
             self.check_filter_shape(dialect)?;
         }

@@ -24,11 +24,13 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// The statement [`all`](QuerySet::all) runs: [`statement`](QuerySet::statement)
-    /// with the queryset's checks, remembered by the value from its second
-    /// run on (what the dialect can compute, how deep
+    /// with the queryset's checks (what the dialect can compute, how deep
     /// its relation paths go, the values it binds), of which only the
     /// values' run again for a shape checked before (see
     /// [`checked_statement`](crate::query::shape::checked_statement)).
+    /// The value remembers the statement from its second run on, and then
+    /// runs no check at all: they passed for its values, and any change
+    /// of the queryset (a clone keeps the statement) forgets it.
     ///
     /// ```
     /// # use strata::prelude::*;

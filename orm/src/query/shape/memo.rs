@@ -1,6 +1,6 @@
 //! [`Memo`]: the statement a queryset value rendered, kept by the value.
 
-use super::{checked_hit, checked_statement, Checks, ShapeKey, StatementKind};
+use super::{checked_statement, remembered_hit, Checks, ShapeKey, StatementKind};
 use crate::dialect::Dialect;
 use crate::value::Value;
 use crate::writer::{SqlText, Statement};
@@ -10,8 +10,9 @@ use std::sync::Arc;
 
 /// A statement's text kept by the value that renders it (a queryset, an
 /// annotated queryset or a values-queryset), so that rendering the same
-/// value again skips its shape key and the cache lookup: only the values
-/// are checked and collected. A clone keeps it (the same shape); every
+/// value again skips its shape key, the cache lookup and the checks: only
+/// the values are collected (and the values a call passes checked, see
+/// [`memoized_with_args`]). A clone keeps it (the same shape); every
 /// change of the value forgets it. Debug builds render every remembered
 /// statement afresh and check that it is identical.
 ///
@@ -142,8 +143,10 @@ impl Memo {
 }
 
 /// [`checked_statement`], remembered in `memo`: a value rendered again for
-/// the same dialect takes its text from `memo` (the checks of its values
-/// still run, and the values are collected afresh).
+/// the same dialect takes its text from `memo` and collects its values
+/// afresh. Its checks do not run again: they passed for these same values
+/// when the memo kept the statement, and every change of the value
+/// forgets it (debug builds run them all and assert that they pass).
 pub(crate) fn memoized_statement<E>(
     memo: &Memo,
     dialect: Dialect,
@@ -157,7 +160,8 @@ where
     E: std::fmt::Debug,
 {
     if let Some(r) = memo.recalled(dialect, kind) {
-        return checked_hit(dialect, Arc::clone(&r.sql), r.binds, &check, render, binds);
+        let sql = Arc::clone(&r.sql);
+        return remembered_hit(dialect, sql, r.binds, &check, false, render, binds);
     }
     let stmt = checked_statement(dialect, kind, encode, check, render, binds)?;
     memo.keep(dialect, kind, &stmt);
@@ -219,7 +223,7 @@ where
         }
     });
     match recall {
-        Recall::Hit(sql, count) => checked_hit(dialect, sql, count, &check, render, binds),
+        Recall::Hit(sql, count) => remembered_hit(dialect, sql, count, &check, true, render, binds),
         Recall::Keep(words) => {
             let stmt = checked_statement(dialect, kind, encode, check, render, binds)?;
             memo.keep_with(dialect, kind, &words, &stmt);
