@@ -10,16 +10,34 @@ use crate::value::Value;
 use std::marker::PhantomData;
 
 /// One `ORDER BY` term on a field or expression of model `M`.
+///
+/// `repr(C)`, with `M` only in a zero-sized marker, so that a term of any
+/// model has one layout and a list of them can be read untyped (see
+/// [`erase_slice`](OrderBy::erase_slice)).
+#[repr(C)]
 pub struct OrderBy<M> {
     pub(crate) column: &'static ColumnMeta,
     pub(crate) path: JoinPath,
-    pub(crate) descending: bool,
     /// An expression ordered instead of the column (which is then unused).
     pub(crate) expr: Option<Box<Node>>,
+    pub(crate) descending: bool,
     /// `Some(true)`: `NULL`s first, `Some(false)`: last, whatever the
     /// direction; `None`: first ascending, last descending.
     pub(crate) nulls_first: Option<bool>,
     _model: PhantomData<fn() -> M>,
+}
+
+impl<M> OrderBy<M> {
+    /// The terms without their model, borrowed: for the code that writes
+    /// them, compiled once rather than once per model.
+    #[inline]
+    pub(crate) fn erase_slice(order: &[OrderBy<M>]) -> &[OrderBy<()>] {
+        // SAFETY: `OrderBy` is `repr(C)` and `M` appears only in
+        // `PhantomData<fn() -> M>`, which has size 0 and alignment 1 for
+        // every `M`: `OrderBy<M>` and `OrderBy<()>` have the same fields
+        // at the same offsets, and the same size and alignment.
+        unsafe { &*(order as *const [OrderBy<M>] as *const [OrderBy<()>]) }
+    }
 }
 
 impl<M> Clone for OrderBy<M> {

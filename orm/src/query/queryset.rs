@@ -17,6 +17,7 @@ mod terminals;
 mod union;
 mod update;
 mod user_order;
+mod view;
 mod writes;
 
 pub use annotate::Annotated;
@@ -26,7 +27,7 @@ pub use stream::{ModelStream, DEFAULT_CHUNK_SIZE};
 pub use union::Union;
 
 use super::assign::Assignment;
-use super::compile::{normalize, write_order_by, write_where, JoinPlan};
+use super::compile::{write_order_by, write_where, JoinPlan};
 use super::expr::{ColRef, Expr, IntoCondition};
 use super::in_list::check_bind_count;
 use super::order::{IntoOrderBy, OrderBy};
@@ -233,16 +234,13 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// The joins this queryset needs, select_related paths first.
+    #[inline]
     fn plan(&self, with_related: bool) -> JoinPlan {
-        let related: &[JoinPath] = if with_related { &self.related } else { &[] };
-        let mut plan = plan_of(M::META, related, &self.filters);
-        for term in &self.order {
-            term.for_each_column(&mut |c| plan.add_column(c));
-        }
-        plan
+        self.view().plan(with_related)
     }
 
     /// The select_related paths (with their prefixes), in column order.
+    #[inline]
     fn selected_paths(&self, plan: &JoinPlan) -> Vec<JoinPath> {
         selected_paths(plan, &self.related)
     }
@@ -302,10 +300,11 @@ impl<M: Model> QuerySet<M> {
         keys: &[Value],
     ) -> Statement {
         let mut w = SqlWriter::new(dialect);
-        self.write_prefetch_select(&mut w, hop, keys);
+        self.view().write_prefetch_select(&mut w, hop, keys);
         w.finish()
     }
 
+    #[inline]
     fn is_sliced(&self) -> bool {
         self.limit.is_some() || self.offset.is_some()
     }
@@ -525,7 +524,7 @@ impl<M: Model> PrefetchQuery for QuerySet<M> {
     }
 
     fn extra_binds(&self, dialect: Dialect) -> usize {
-        self.prefetch_extra_binds(dialect)
+        self.view().prefetch_extra_binds(dialect)
     }
 }
 

@@ -148,14 +148,42 @@ impl Groups {
     }
 }
 
-/// The typed level behind [`PrefetchLevel`].
-struct Level<'p, M: Model, T: Model> {
-    parents: Vec<&'p mut M>,
+/// A relation's holder on the parents of a level, their model erased: a
+/// level is then compiled once per target model, not once per relation.
+trait Holder<T>: Send + Sync {
+    /// The parent's holder of the relation; an error for a parent of
+    /// another model (the level keeps only the relation's).
+    fn slot<'m>(&self, parent: &'m mut (dyn Any + Send)) -> Result<Slot<'m, T>>;
+
+    /// The parent key a row of the level's query selects at column `at`.
+    fn parent_key(&self, row: &Row, at: usize) -> Result<Value>;
+}
+
+/// The [`Holder`] of parents of model `M`.
+struct Typed<M: Model, T>(HolderOf<M, T>);
+
+impl<M: Model, T: Model> Holder<T> for Typed<M, T> {
+    fn slot<'m>(&self, parent: &'m mut (dyn Any + Send)) -> Result<Slot<'m, T>> {
+        match parent.downcast_mut::<M>() {
+            Some(parent) => (self.0)(parent),
+            None => Err(not_the_relation(M::META.name)),
+        }
+    }
+
+    fn parent_key(&self, row: &Row, at: usize) -> Result<Value> {
+        decode_field::<M::Key>(row, at, M::META, M::META.primary_key).map(|k| k.to_value())
+    }
+}
+
+/// The typed level behind [`PrefetchLevel`]: the parents (rows of the
+/// relation's model) and the children of `T` decoded for them.
+struct Level<'p, T: Model> {
+    parents: Vec<&'p mut (dyn Any + Send)>,
     groups: Groups,
     children: Vec<Vec<T>>,
     query: Arc<dyn PrefetchQuery>,
     decoder: PrefetchDecoder,
-    holder: HolderOf<M, T>,
+    holder: Box<dyn Holder<T>>,
 }
 
 /// The error of a prefetch queryset of another model (never built by
@@ -175,24 +203,44 @@ pub fn prefetch_level<'p, M: Model, T: Model>(
     query: Arc<dyn PrefetchQuery>,
     holder: HolderOf<M, T>,
 ) -> Result<Box<dyn PrefetchLevel<'p> + 'p>> {
+    let (parents, groups) = group_parents(parents, &|p| p.downcast_ref::<M>().map(Model::pk_value));
+    level(parents, groups, query, Box::new(Typed(holder)))
+}
+
+/// The parents whose primary key `key` gives (the rows of the
+/// relation's model), and their groups.
+#[inline(never)]
+fn group_parents<'p>(
+    parents: &'p mut [&mut (dyn Any + Send)],
+    key: &dyn Fn(&(dyn Any + Send)) -> Option<Value>,
+) -> (Vec<&'p mut (dyn Any + Send)>, Groups) {
+    let mut groups = Groups::with_capacity(parents.len());
+    let mut kept: Vec<&'p mut (dyn Any + Send)> = Vec::with_capacity(parents.len());
+    for parent in parents.iter_mut() {
+        let Some(value) = key(&**parent) else {
+            continue;
+        };
+        groups.add(kept.len(), value);
+        kept.push(&mut **parent);
+    }
+    (kept, groups)
+}
+
+/// The level of [`prefetch_level`], its parents' model erased.
+fn level<'p, T: Model>(
+    parents: Vec<&'p mut (dyn Any + Send)>,
+    groups: Groups,
+    query: Arc<dyn PrefetchQuery>,
+    holder: Box<dyn Holder<T>>,
+) -> Result<Box<dyn PrefetchLevel<'p> + 'p>> {
     let Some(typed) = query.as_any().downcast_ref::<QuerySet<T>>() else {
         return Err(not_the_relation(T::META.name));
     };
     let decoder = typed.prefetch_decoder();
-    let n = parents.len();
-    let mut groups = Groups::with_capacity(n);
-    let mut typed_parents = Vec::with_capacity(n);
-    for parent in parents.iter_mut() {
-        let Some(model) = parent.downcast_mut::<M>() else {
-            continue;
-        };
-        groups.add(typed_parents.len(), model.pk_value());
-        typed_parents.push(model);
-    }
     let mut children = Vec::with_capacity(groups.first.len());
     children.resize_with(groups.first.len(), Vec::new);
     Ok(Box::new(Level {
-        parents: typed_parents,
+        parents,
         groups,
         children,
         query,
@@ -201,7 +249,7 @@ pub fn prefetch_level<'p, M: Model, T: Model>(
     }))
 }
 
-impl<M: Model, T: Model> Level<'_, M, T> {
+impl<T: Model> Level<'_, T> {
     fn decode(&mut self, row: &Row) -> Result<T> {
         // Checked when the level was made.
         match self.query.as_any().downcast_ref::<QuerySet<T>>() {
@@ -211,15 +259,15 @@ impl<M: Model, T: Model> Level<'_, M, T> {
     }
 }
 
-impl<'p, M: Model, T: Model> PrefetchLevel<'p> for Level<'p, M, T> {
+impl<'p, T: Model> PrefetchLevel<'p> for Level<'p, T> {
     fn take_keys(&mut self) -> Vec<Value> {
         std::mem::take(&mut self.groups.keys)
     }
 
     fn push(&mut self, row: Row) -> Result<()> {
         let at = row.len().saturating_sub(1);
-        let key = decode_field::<M::Key>(&row, at, M::META, M::META.primary_key)?;
-        let Some(group) = self.groups.of(key.to_value()) else {
+        let key = self.holder.parent_key(&row, at)?;
+        let Some(group) = self.groups.of(key) else {
             return Ok(());
         };
         let child = self.decode(&row)?;
@@ -244,9 +292,9 @@ impl<'p, M: Model, T: Model> PrefetchLevel<'p> for Level<'p, M, T> {
                 }
                 copy
             };
-            (self.holder)(&mut *parent)?.store(rows);
+            self.holder.slot(&mut *parent)?.store(rows);
             if children {
-                (self.holder)(parent)?.children(&mut out);
+                self.holder.slot(parent)?.children(&mut out);
             }
         }
         Ok(out)

@@ -8,8 +8,7 @@
 //! which PostgreSQL, MySQL 8, MariaDB 10.2+ and SQLite 3.25+ all have) in
 //! a subquery, and the outer query keeps the numbers in the slice.
 
-use super::QuerySet;
-use crate::model::Model;
+use super::view::View;
 use crate::query::compile::{write_conditions, write_order_by, write_order_terms, JoinPlan};
 use crate::relation::{JoinPath, RelationKind, RelationMeta};
 use crate::value::Value;
@@ -23,7 +22,7 @@ const ROW: &str = "strata_row";
 /// The parent key column of a sliced prefetch's subquery.
 const KEY: &str = "strata_key";
 
-impl<M: Model> QuerySet<M> {
+impl View<'_> {
     /// Writes the `SELECT` of the rows `hop` reaches from the parents with
     /// primary keys `keys`.
     pub(super) fn write_prefetch_select(
@@ -46,9 +45,9 @@ impl<M: Model> QuerySet<M> {
         let selected = self.write_prefetch_columns(w, &plan, None);
         self.write_distinct_order_columns(w, &plan, &selected);
         w.push_sql(", ");
-        write_parent_key(w, hop, M::META.table);
+        write_parent_key(w, hop, self.meta.table);
         self.write_prefetch_from_where(w, &plan, hop, keys);
-        write_order_by(w, &plan, &self.order);
+        write_order_by(w, &plan, self.order);
     }
 
     /// Writes the model's and the select_related columns, each aliased
@@ -60,7 +59,7 @@ impl<M: Model> QuerySet<M> {
         mut aliases: Option<&mut usize>,
     ) -> Vec<JoinPath> {
         let selected = self.selected_paths(plan);
-        let models = std::iter::once((M::META, JoinPath::EMPTY)).chain(
+        let models = std::iter::once((self.meta, JoinPath::EMPTY)).chain(
             selected
                 .iter()
                 .map(|p| ((p.last().expect("joined paths are not empty").to)(), *p)),
@@ -95,7 +94,7 @@ impl<M: Model> QuerySet<M> {
         hop: &'static RelationMeta,
         keys: &[Value],
     ) {
-        let root = M::META.table;
+        let root = self.meta.table;
         plan.write_from(w);
         let (link_table, link_column) = match hop.kind {
             RelationKind::Reverse => ("", ""),
@@ -114,14 +113,14 @@ impl<M: Model> QuerySet<M> {
             w.push_sql(" = ");
             w.push_identifier(root);
             w.push_sql(".");
-            w.push_identifier(M::META.pk().column);
+            w.push_identifier(self.meta.pk().column);
         }
         w.push_sql(" WHERE ");
         write_parent_key(w, hop, root);
         w.push_in_values(keys, false);
         if !self.filters.is_empty() {
             w.push_sql(" AND ");
-            write_conditions(w, plan, &self.filters, true);
+            write_conditions(w, plan, self.filters, true);
         }
     }
 
@@ -145,8 +144,8 @@ impl<M: Model> QuerySet<M> {
     ) {
         let mut plan = self.plan(true);
         plan.force_qualify();
-        let root = M::META.table;
-        let columns = M::META.columns.len()
+        let root = self.meta.table;
+        let columns = self.meta.columns.len()
             + self
                 .selected_paths(&plan)
                 .iter()
@@ -182,12 +181,12 @@ impl<M: Model> QuerySet<M> {
         write_parent_key(w, hop, root);
         w.push_sql(" ORDER BY ");
         if !self.order.is_empty() {
-            write_order_terms(w, &plan, &self.order);
+            write_order_terms(w, &plan, self.order);
             w.push_sql(", ");
         }
         w.push_identifier(root);
         w.push_sql(".");
-        w.push_identifier(M::META.pk().column);
+        w.push_identifier(self.meta.pk().column);
         w.push_sql(" ASC) AS ");
         w.push_identifier(ROW);
         self.write_prefetch_from_where(w, &plan, hop, keys);
@@ -216,7 +215,7 @@ impl<M: Model> QuerySet<M> {
     pub(super) fn prefetch_extra_binds(&self, dialect: crate::Dialect) -> usize {
         let mut w = SqlWriter::new(dialect);
         let plan = self.plan(true);
-        crate::query::compile::write_where(&mut w, &plan, &self.filters);
+        crate::query::compile::write_where(&mut w, &plan, self.filters);
         let slice = if self.is_sliced() {
             usize::from(self.offset.is_some()) + usize::from(self.limit.is_some())
         } else {

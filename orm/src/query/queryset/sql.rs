@@ -52,45 +52,14 @@ impl<M: Model> QuerySet<M> {
         }
     }
 
-    /// With `DISTINCT`, appends each ordering column of a joined relation
-    /// that the select list lacks, as `, "t1"."name" AS "strata_order_0"`:
-    /// PostgreSQL (and MySQL 8) refuse to order a `SELECT DISTINCT` by
-    /// anything else. Decoding reads the leading columns and skips these.
-    /// Ordering follows only single-valued relations (a multi-valued path
-    /// does not compile), so the added columns never add rows.
+    /// See [`View::write_distinct_order_columns`](super::view::View).
     pub(super) fn write_distinct_order_columns(
         &self,
         w: &mut SqlWriter,
         plan: &JoinPlan,
         selected: &[JoinPath],
     ) {
-        if !self.distinct {
-            return;
-        }
-        for (i, column) in self.distinct_order_columns(selected) {
-            w.push_sql(", ");
-            plan.write_column(w, column);
-            w.push_sql(" AS ");
-            w.push_identifier(&format!("strata_order_{i}"));
-        }
-    }
-
-    /// The ordering columns (with their term's index) that a `DISTINCT`
-    /// select list must add: those of joined relations not selected.
-    pub(super) fn distinct_order_columns(&self, selected: &[JoinPath]) -> Vec<(usize, ColRef)> {
-        self.order
-            .iter()
-            .enumerate()
-            .filter(|(_, term)| term.expr.is_none())
-            .map(|(i, term)| {
-                let column = normalize(ColRef {
-                    column: term.column,
-                    path: term.path,
-                });
-                (i, column)
-            })
-            .filter(|(_, c)| !c.path.is_empty() && !selected.contains(&c.path))
-            .collect()
+        self.view().write_distinct_order_columns(w, plan, selected);
     }
 
     /// Writes `SELECT <primary key> FROM ... WHERE <filters>`.
