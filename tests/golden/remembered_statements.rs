@@ -218,6 +218,31 @@ fn a_remembered_update_still_refuses_a_value_it_cannot_send() {
 }
 
 #[test]
+fn a_field_plus_a_value_is_checked_like_any_expression() {
+    use strata_tests::aggregated::Volume;
+    // `price + 1` is kept without an allocation; it is still decimal
+    // arithmetic, which SQLite would compute in floating point.
+    let qs = Volume::objects().filter(Volume::pages().gt(1));
+    let bump = || [Volume::price().set(Volume::price() + Decimal::ONE)];
+    for _ in 0..3 {
+        let err = qs.update_statement(Dialect::Sqlite, bump()).unwrap_err();
+        assert!(err.to_string().contains("SQLite"), "{err}");
+    }
+    for _ in 0..3 {
+        let stmt = qs.update_statement(Dialect::Postgres, bump()).unwrap();
+        assert_eq!(
+            stmt.sql(),
+            qs.update_sql(Dialect::Postgres, bump()).unwrap().sql()
+        );
+    }
+    // Through a relation, in a filter: the same SQL as written out.
+    let through = Volume::objects().filter((Volume::id() + 2).gt(Volume::shelf().id() + 1));
+    for d in Dialect::ALL {
+        assert_eq!(through.statement(d).sql(), through.sql(d).sql());
+    }
+}
+
+#[test]
 fn a_remembered_queryset_still_refuses_a_value_it_cannot_send() {
     let above = |ratio: f64| Review::objects().filter(Review::ratio().gt(ratio));
     for dialect in Dialect::ALL {

@@ -8,9 +8,10 @@ use std::marker::PhantomData;
 /// Sets one field of model `M`; made by [`Field::set`](super::Field::set).
 pub struct Assignment<M> {
     pub(crate) column: &'static ColumnMeta,
-    pub(crate) value: Value,
-    /// An expression computed by the database instead of `value`.
-    pub(crate) expr: Option<Node>,
+    /// The new value: a [`Node::Value`] for a value (checked against the
+    /// column's type and bound), any other node for an expression the
+    /// database computes.
+    pub(crate) node: Node,
     /// Set when the field was reached through a relation, which an
     /// `UPDATE` of this model cannot write.
     pub(crate) joined: bool,
@@ -19,20 +20,13 @@ pub struct Assignment<M> {
 
 impl<M> Assignment<M> {
     pub(crate) fn new(column: &'static ColumnMeta, value: Value, joined: bool) -> Self {
-        Assignment {
-            column,
-            value,
-            expr: None,
-            joined,
-            _model: PhantomData,
-        }
+        Assignment::expr(column, Node::Value(value), joined)
     }
 
-    pub(crate) fn expr(column: &'static ColumnMeta, expr: Node, joined: bool) -> Self {
+    pub(crate) fn expr(column: &'static ColumnMeta, node: Node, joined: bool) -> Self {
         Assignment {
             column,
-            value: crate::types::null_of(&column.ty),
-            expr: Some(expr),
+            node,
             joined,
             _model: PhantomData,
         }
@@ -41,9 +35,9 @@ impl<M> Assignment<M> {
 
 impl<M> std::fmt::Debug for Assignment<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.expr {
-            Some(expr) => write!(f, "{} = {expr:?}", self.column.field),
-            None => write!(f, "{} = {}", self.column.field, self.value),
+        match &self.node {
+            Node::Value(value) => write!(f, "{} = {value}", self.column.field),
+            expr => write!(f, "{} = {expr:?}", self.column.field),
         }
     }
 }

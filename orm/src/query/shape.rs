@@ -75,6 +75,12 @@ impl ShapeKey<'_> {
         self.words.push(word);
     }
 
+    /// Several words of the key.
+    #[inline]
+    pub(crate) fn push_all(&mut self, words: &[usize]) {
+        self.words.extend_from_slice(words);
+    }
+
     /// A flag of the key.
     #[inline]
     pub(crate) fn flag(&mut self, flag: bool) {

@@ -40,6 +40,7 @@ fn places(node: &Node) -> Option<u32> {
         },
         Node::Value(Value::Decimal(Some(d))) => Some(d.scale()),
         Node::Value(Value::Decimal(None)) => Some(0),
+        Node::ColumnArith { .. } => places(&node.expanded()),
         Node::Arith { op, operands, .. } => {
             let [left, right] = &**operands;
             let (l, r) = (places(left)?, places(right)?);

@@ -8,7 +8,7 @@
 //! writing the SQL itself cannot fail.
 
 use super::*;
-use crate::query::scalar::{check_update_value, write_update_value};
+use crate::query::scalar::{check_update_value, write_update_value, Node};
 use smallvec::SmallVec;
 
 impl<M: Model> QuerySet<M> {
@@ -20,7 +20,8 @@ impl<M: Model> QuerySet<M> {
         dialect: Dialect,
         assignments: impl IntoIterator<Item = Assignment<M>>,
     ) -> Result<Statement> {
-        let assignments = self.stamped_assignments(assignments)?;
+        let mut assignments: Assignments<M> = assignments.into_iter().collect();
+        self.stamp_assignments(&mut assignments)?;
         self.check_update(dialect, &assignments, Checks::All)?;
         Ok(self.render_update(dialect, &assignments))
     }
@@ -59,7 +60,8 @@ impl<M: Model> QuerySet<M> {
         dialect: Dialect,
         assignments: impl IntoIterator<Item = Assignment<M>>,
     ) -> Result<Statement> {
-        let assignments = self.stamped_assignments(assignments)?;
+        let mut assignments: Assignments<M> = assignments.into_iter().collect();
+        self.stamp_assignments(&mut assignments)?;
         shape::memoized_with_args(
             &self.memo,
             dialect,
@@ -70,24 +72,17 @@ impl<M: Model> QuerySet<M> {
             || self.render_update(dialect, &assignments),
             |binds| {
                 for assignment in &assignments {
-                    match &assignment.expr {
-                        Some(expr) => expr.collect_binds(dialect, binds),
-                        None => binds.push(assignment.value.clone()),
-                    }
+                    assignment.node.collect_binds(dialect, binds);
                 }
                 self.filter_binds(dialect, binds);
             },
         )
     }
 
-    /// The assignments of an `UPDATE`, followed by the current time for
-    /// the `auto_now` fields the caller did not set; an error for none, or
-    /// for a field of a related model.
-    fn stamped_assignments(
-        &self,
-        assignments: impl IntoIterator<Item = Assignment<M>>,
-    ) -> Result<Assignments<M>> {
-        let mut assignments: Assignments<M> = assignments.into_iter().collect();
+    /// Adds to the assignments of an `UPDATE` the current time for the
+    /// `auto_now` fields the caller did not set; an error for no
+    /// assignment, or for a field of a related model.
+    fn stamp_assignments(&self, assignments: &mut Assignments<M>) -> Result<()> {
         if assignments.is_empty() {
             return Err(Error::InvalidQuery {
                 model: M::META.name,
@@ -114,7 +109,7 @@ impl<M: Model> QuerySet<M> {
                 ),
             });
         }
-        Ok(assignments)
+        Ok(())
     }
 
     /// The checks of an `UPDATE` of `assignments` (with
@@ -125,19 +120,26 @@ impl<M: Model> QuerySet<M> {
         assignments: &[Assignment<M>],
         checks: Checks,
     ) -> Result<()> {
-        self.check_not_sliced("update()")?;
-        self.check_filters(dialect, checks)?;
+        // The queryset's own checks, which a remembered one passed.
+        if checks.own_values() {
+            self.check_not_sliced("update()")?;
+            self.check_filters(dialect, checks)?;
+        }
         for assignment in assignments {
             let name = || format!("{}.{}", M::META.name, assignment.column.field);
-            match &assignment.expr {
-                Some(expr) => check_update_value(dialect, M::META, expr, checks)
+            match &assignment.node {
+                Node::Value(value) => {
+                    crate::value::check::for_column(value, &assignment.column.ty, dialect)
+                        .map_err(|refused| refused.into_error(name()))?
+                }
+                // `field op value` of the model's own field: its shape
+                // passed; only its value is new.
+                Node::ColumnArith { value, .. } if !checks.shape() => {
+                    crate::value::check::for_filter(value, dialect)
+                        .map_err(|refused| refused.into_error(name()))?
+                }
+                expr => check_update_value(dialect, M::META, expr, checks)
                     .map_err(|e| e.into_error(M::META.name, name()))?,
-                None => crate::value::check::for_column(
-                    &assignment.value,
-                    &assignment.column.ty,
-                    dialect,
-                )
-                .map_err(|refused| refused.into_error(name()))?,
             }
         }
         Ok(())
@@ -162,9 +164,9 @@ impl<M: Model> QuerySet<M> {
             }
             w.push_identifier(assignment.column.column);
             w.push_sql(" = ");
-            match &assignment.expr {
-                Some(expr) => write_update_value(&mut w, M::META, expr),
-                None => w.push_bind(assignment.value.clone()),
+            match &assignment.node {
+                Node::Value(value) => w.push_bind(value.clone()),
+                expr => write_update_value(&mut w, M::META, expr),
             }
         }
         self.write_mutation_where(&mut w);
@@ -181,13 +183,13 @@ type Assignments<M> = SmallVec<[Assignment<M>; 2]>;
 fn encode_assignments<M>(key: &mut ShapeKey<'_>, assignments: &[Assignment<M>]) {
     key.push(assignments.len());
     for assignment in assignments {
-        key.column(assignment.column);
-        match &assignment.expr {
-            Some(expr) => {
-                key.push(1);
+        let column = assignment.column as *const crate::meta::ColumnMeta as usize;
+        match &assignment.node {
+            Node::Value(_) => key.push_all(&[column, 0]),
+            expr => {
+                key.push_all(&[column, 1]);
                 key.node(expr);
             }
-            None => key.push(0),
         }
     }
 }

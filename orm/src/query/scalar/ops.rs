@@ -1,16 +1,31 @@
 //! `+ - * /` on expressions and fields, and plain numbers as operands.
 
 use super::{ArithOp, Divisible, ExprNode, Node, Numeric, Operand, SqlType, F};
+use crate::query::expr::ColRef;
 use crate::query::field::Field;
 use crate::relation::SingleValuedField;
 use rust_decimal::Decimal;
 use std::ops::{Add, Div, Mul, Sub};
 
 fn arith<T: Numeric>(op: ArithOp, left: Node, right: Node) -> Node {
-    Node::Arith {
-        op,
-        kind: T::KIND,
-        operands: Box::new([left, right]),
+    Node::arith(op, T::KIND, left, right)
+}
+
+/// [`arith`] of a field and `right`, made straight into a
+/// [`ColumnArith`](Node::ColumnArith) for a field of the model itself and
+/// a value (`views + 1`), without a column node in between.
+#[inline]
+fn field_arith<T: Numeric>(op: ArithOp, column: ColRef, right: Node) -> Node {
+    match right {
+        Node::Value(value) if column.path.is_empty() && !column.path.overflowed() => {
+            Node::ColumnArith {
+                op,
+                kind: T::KIND,
+                column: column.column,
+                value,
+            }
+        }
+        right => arith::<T>(op, Node::Column(column), right),
     }
 }
 
@@ -32,9 +47,9 @@ macro_rules! operator {
         impl<M, T: $bound, R: Operand<M, T>, C: SingleValuedField> $trait<R> for Field<M, T, C> {
             type Output = F<M, $output>;
             fn $method(self, rhs: R) -> Self::Output {
-                F::new(arith::<T>(
+                F::new(field_arith::<T>(
                     ArithOp::$op,
-                    Node::Column(self.col_ref()),
+                    self.col_ref(),
                     rhs.into_node().0,
                 ))
             }

@@ -19,6 +19,10 @@ impl Node {
             // subquery's outer references are columns of this one.
             Node::Value(_) | Node::Outer(_) => {}
             Node::Subquery(query) => query.for_each_outer_column(f),
+            Node::ColumnArith { column, .. } => f(ColRef {
+                column,
+                path: JoinPath::EMPTY,
+            }),
             Node::Arith { operands, .. } => {
                 let [left, right] = &**operands;
                 left.for_each_column(f);
@@ -43,7 +47,11 @@ impl Node {
     /// Calls `f` with every condition of a `CASE` in the tree.
     pub(crate) fn for_each_condition(&self, f: &mut dyn FnMut(&Expr)) {
         match self {
-            Node::Column(_) | Node::Value(_) | Node::Subquery(_) | Node::Outer(_) => {}
+            Node::Column(_)
+            | Node::Value(_)
+            | Node::Subquery(_)
+            | Node::Outer(_)
+            | Node::ColumnArith { .. } => {}
             Node::Arith { operands, .. } => {
                 let [left, right] = &**operands;
                 left.for_each_condition(f);
@@ -77,7 +85,7 @@ impl Node {
     pub(crate) fn for_each_scalar_subquery(&self, f: &mut dyn FnMut(&Sub)) {
         match self {
             Node::Subquery(query) => f(query),
-            Node::Column(_) | Node::Value(_) | Node::Outer(_) => {}
+            Node::Column(_) | Node::Value(_) | Node::Outer(_) | Node::ColumnArith { .. } => {}
             Node::Arith { operands, .. } => {
                 let [left, right] = &**operands;
                 left.for_each_scalar_subquery(f);
@@ -113,10 +121,13 @@ impl Node {
             Node::Arith {
                 kind: super::NumKind::Decimal,
                 ..
+            } | Node::ColumnArith {
+                kind: super::NumKind::Decimal,
+                ..
             }
         );
         match self {
-            Node::Column(_) | Node::Value(_) | Node::Outer(_) => {}
+            Node::Column(_) | Node::Value(_) | Node::Outer(_) | Node::ColumnArith { .. } => {}
             Node::Subquery(query) => found |= query.has_decimal_arithmetic(),
             Node::Arith { operands, .. } => {
                 let [left, right] = &**operands;
@@ -156,6 +167,8 @@ impl Node {
                 path: prefix.join(&c.path),
             }),
             Node::Value(_) | Node::Outer(_) => self.clone(),
+            Node::ColumnArith { .. } if prefix.is_empty() && !prefix.overflowed() => self.clone(),
+            Node::ColumnArith { .. } => self.expanded().rebased(prefix),
             Node::Subquery(query) => Node::Subquery(query.rebased(prefix)),
             Node::Arith { op, kind, operands } => {
                 let [left, right] = &**operands;
@@ -206,7 +219,9 @@ impl Node {
         match self {
             Node::Column(_) | Node::Outer(_) => Ok(()),
             Node::Subquery(query) => query.check_values(dialect).map_err(|(c, r)| (Some(c), r)),
-            Node::Value(v) => crate::value::check::for_filter(v, dialect).map_err(|r| (None, r)),
+            Node::Value(v) | Node::ColumnArith { value: v, .. } => {
+                crate::value::check::for_filter(v, dialect).map_err(|r| (None, r))
+            }
             Node::Arith { operands, .. } => {
                 let [left, right] = &**operands;
                 left.check_values(dialect)?;
@@ -236,7 +251,7 @@ impl Node {
         match self {
             Node::Column(_) | Node::Outer(_) => {}
             Node::Subquery(query) => query.collect_binds(dialect, out),
-            Node::Value(v) => out.push(v.clone()),
+            Node::Value(v) | Node::ColumnArith { value: v, .. } => out.push(v.clone()),
             Node::Arith { operands, .. } => {
                 let [left, right] = &**operands;
                 left.collect_binds(dialect, out);
@@ -282,6 +297,23 @@ impl ShapeKey<'_> {
                 self.node(left);
                 self.node(right);
             }
+            // The words of the `Arith` it stands for.
+            Node::ColumnArith {
+                op,
+                kind,
+                column,
+                value,
+            } => self.push_all(&[
+                3,
+                *op as usize,
+                *kind as usize,
+                1,
+                *column as *const crate::meta::ColumnMeta as usize,
+                // `path(&JoinPath::EMPTY)`
+                0,
+                2,
+                usize::from(value.is_null()),
+            ]),
             Node::Func { func, args } => {
                 self.push(4);
                 self.push(*func as usize);

@@ -17,6 +17,7 @@ pub(crate) fn write_node(w: &mut SqlWriter, plan: &JoinPlan, node: &Node) {
             query.write(w, plan, crate::query::subquery::SubqueryUse::Scalar);
             w.push_sql(")");
         }
+        Node::ColumnArith { .. } => write_node(w, plan, &node.expanded()),
         Node::Arith { op, kind, operands } => {
             let [left, right] = &**operands;
             w.push_sql("(");
@@ -116,6 +117,9 @@ pub(crate) fn may_be_null(node: &Node) -> bool {
         // No row gives `NULL`.
         Node::Subquery(_) => true,
         Node::Arith { op, operands, .. } => *op == ArithOp::Div || operands.iter().any(may_be_null),
+        Node::ColumnArith {
+            op, column, value, ..
+        } => *op == ArithOp::Div || column.nullable || value.is_null(),
         Node::Func {
             func: Func::Coalesce,
             args,
