@@ -21,9 +21,10 @@ statement cache (`QuerySet::checked_statement`, `Annotated::statement`, \
 `ValuesQuerySet::checked_statement`, `QuerySet::update_statement`, `bulk_create_sql`): \
 the checks of the shape ran when it was first rendered, and only the values are checked \
 and collected afresh; a queryset value also remembers its statement from its second \
-render on, so running the same value again skips the shape key and the cache lookup \
-(for an `update()`, whose assignments are built per call, the value keeps their key \
-words beside the text and compares them). \
+render on, so running the same value again skips the shape key, the cache lookup and \
+the checks, which passed for its values (for an `update()`, whose assignments are built \
+per call, the value keeps their key words beside the text and compares them, and \
+checks their values). \
 Diesel's connection caches statements by query type, so for types with a static query \
 id warm Diesel only collects binds, and otherwise (in-lists outside PostgreSQL, batch \
 inserts of a `Vec`) renders the SQL too. sea-query has no statement cache: its warm run \
