@@ -523,7 +523,15 @@ where
     E: std::fmt::Debug,
 {
     match lookup(dialect, kind, encode) {
-        Lookup::Hit(sql, count, true) => checked_hit(dialect, sql, count, &check, render, binds),
+        Lookup::Hit(sql, count, true) => checked_hit(
+            dialect,
+            sql,
+            count,
+            &check,
+            Some(Checks::Values),
+            render,
+            binds,
+        ),
         Lookup::Hit(sql, count, false) => {
             check(Checks::All)?;
             mark_checked(&sql);
@@ -536,40 +544,24 @@ where
     }
 }
 
-/// The statement of a shape whose checks passed before: the checks of
-/// its values, then its text and the values collected (see [`hit`]).
+/// The statement of a shape whose checks passed before: `check(checks)`
+/// (the checks of what is new: [`Checks::Values`] on a cache hit,
+/// [`Checks::Args`] for a call's own values on a memo hit, `None` for a
+/// value whose [`Memo`] keeps the statement, whose checks passed for these
+/// same values, and any change of which forgets it), then its text and
+/// the values collected (see [`hit`]).
 #[inline]
 fn checked_hit<E: std::fmt::Debug>(
     dialect: Dialect,
     sql: Arc<String>,
     count: usize,
     check: &impl Fn(Checks) -> Result<(), E>,
+    checks: Option<Checks>,
     render: impl FnOnce() -> Statement,
     binds: impl FnOnce(&mut Vec<Value>),
 ) -> Result<Statement, E> {
-    check(Checks::Values)?;
-    #[cfg(debug_assertions)]
-    recheck(check);
-    Ok(hit(dialect, sql, count, render, binds))
-}
-
-/// The statement a value's [`Memo`] remembers: its text and the values
-/// collected (see [`hit`]), after `check(Checks::Args)` when the call
-/// passes values of its own. The value's own checks are not run again:
-/// they passed, for these same values, before the memo kept the statement,
-/// and any change of the value forgets it.
-#[inline]
-fn remembered_hit<E: std::fmt::Debug>(
-    dialect: Dialect,
-    sql: Arc<String>,
-    count: usize,
-    check: &impl Fn(Checks) -> Result<(), E>,
-    args: bool,
-    render: impl FnOnce() -> Statement,
-    binds: impl FnOnce(&mut Vec<Value>),
-) -> Result<Statement, E> {
-    if args {
-        check(Checks::Args)?;
+    if let Some(checks) = checks {
+        check(checks)?;
     }
     #[cfg(debug_assertions)]
     recheck(check);

@@ -52,21 +52,11 @@ pub(crate) fn write_named_order(
     nulls_first: Option<bool>,
     may_be_null: bool,
 ) {
-    let imp = w.dialect().imp();
-    if let (Some(first), true) = (nulls_first, imp.nulls_order_before_term()) {
-        w.push_identifier(name);
-        w.push_sql(if first {
-            " IS NULL DESC, "
-        } else {
-            " IS NULL ASC, "
-        });
-    }
-    w.push_identifier(name);
-    w.push_sql(if descending { " DESC" } else { " ASC" });
-    match nulls_first {
-        Some(_) if imp.nulls_order_before_term() => {}
-        Some(first) => w.push_sql(if first { " NULLS FIRST" } else { " NULLS LAST" }),
-        None if may_be_null => imp.write_nulls_order(w, descending),
-        None => {}
-    }
+    crate::query::compile::write_order_term_as(
+        w,
+        &|w: &mut SqlWriter| w.push_identifier(name),
+        may_be_null,
+        descending,
+        nulls_first,
+    );
 }

@@ -1,6 +1,6 @@
 //! [`Memo`]: the statement a queryset value rendered, kept by the value.
 
-use super::{checked_statement, remembered_hit, Checks, ShapeKey, StatementKind};
+use super::{checked_hit, checked_statement, Checks, ShapeKey, StatementKind};
 use crate::dialect::Dialect;
 use crate::value::Value;
 use crate::writer::{SqlText, Statement};
@@ -161,7 +161,7 @@ where
 {
     if let Some(r) = memo.recalled(dialect, kind) {
         let sql = Arc::clone(&r.sql);
-        return remembered_hit(dialect, sql, r.binds, &check, false, render, binds);
+        return checked_hit(dialect, sql, r.binds, &check, None, render, binds);
     }
     let stmt = checked_statement(dialect, kind, encode, check, render, binds)?;
     memo.keep(dialect, kind, &stmt);
@@ -223,7 +223,15 @@ where
         }
     });
     match recall {
-        Recall::Hit(sql, count) => remembered_hit(dialect, sql, count, &check, true, render, binds),
+        Recall::Hit(sql, count) => checked_hit(
+            dialect,
+            sql,
+            count,
+            &check,
+            Some(Checks::Args),
+            render,
+            binds,
+        ),
         Recall::Keep(words) => {
             let stmt = checked_statement(dialect, kind, encode, check, render, binds)?;
             memo.keep_with(dialect, kind, &words, &stmt);
