@@ -41,6 +41,7 @@ pub enum Value {
 
 impl Value {
     /// Whether this is a SQL `NULL`.
+    #[inline]
     pub fn is_null(&self) -> bool {
         match self {
             Value::Bool(v) => v.is_none(),

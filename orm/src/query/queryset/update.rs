@@ -20,7 +20,7 @@ impl<M: Model> QuerySet<M> {
         dialect: Dialect,
         assignments: impl IntoIterator<Item = Assignment<M>>,
     ) -> Result<Statement> {
-        let mut assignments: Assignments<M> = assignments.into_iter().collect();
+        let mut assignments = collect_assignments(assignments);
         self.stamp_assignments(&mut assignments)?;
         self.check_update(dialect, &assignments, Checks::All)?;
         Ok(self.render_update(dialect, &assignments))
@@ -60,7 +60,7 @@ impl<M: Model> QuerySet<M> {
         dialect: Dialect,
         assignments: impl IntoIterator<Item = Assignment<M>>,
     ) -> Result<Statement> {
-        let mut assignments: Assignments<M> = assignments.into_iter().collect();
+        let mut assignments = collect_assignments(assignments);
         self.stamp_assignments(&mut assignments)?;
         shape::memoized_with_args(
             &self.memo,
@@ -177,6 +177,15 @@ impl<M: Model> QuerySet<M> {
 /// The assignments of one `update()`, kept inline for the one or two
 /// fields an update usually sets (no allocation per call).
 type Assignments<M> = SmallVec<[Assignment<M>; 2]>;
+
+/// The assignments of one call. The list is extended in place: its
+/// `collect` returns it by a copy of the whole inline buffer.
+#[inline(always)]
+fn collect_assignments<M>(assignments: impl IntoIterator<Item = Assignment<M>>) -> Assignments<M> {
+    let mut list = Assignments::new();
+    list.extend(assignments);
+    list
+}
 
 /// Writes the shape of `assignments`: the fields set, each from a value or
 /// from an expression of its form.
