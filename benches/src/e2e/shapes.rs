@@ -382,13 +382,23 @@ fn sides_on_strata_tables(sides: &Sides) -> i64 {
 fn check_hand_sql(dialect: strata::Dialect, backend: Backend, shape: Shape, n: u64) {
     let hand = schema::hand(backend);
     let (strata_sql, hand_sql) = match shape {
-        Shape::Trivial => (st::trivial(n).sql(dialect).into_sql(), hand.trivial),
-        Shape::Join => (st::join(n).sql(dialect).into_sql(), hand.join),
-        Shape::Subquery => (st::subquery(n).sql(dialect).into_sql(), hand.subquery),
-        Shape::Annotate => (st::annotate_sql(dialect, n), hand.annotate),
-        Shape::GroupBy => (st::group_by_sql(dialect, n), hand.group_by),
-        Shape::Update => (st::update_sql(dialect, n), hand.update),
-        Shape::Prefetch | Shape::Insert => return,
+        Shape::Trivial => (
+            st::trivial(n).sql(dialect).into_sql(),
+            hand.trivial.to_string(),
+        ),
+        Shape::Join => (st::join(n).sql(dialect).into_sql(), hand.join.to_string()),
+        Shape::Subquery => (
+            st::subquery(n).sql(dialect).into_sql(),
+            hand.subquery.to_string(),
+        ),
+        Shape::Annotate => (st::annotate_sql(dialect, n), hand.annotate.to_string()),
+        Shape::GroupBy => (st::group_by_sql(dialect, n), hand.group_by.to_string()),
+        Shape::Update => (st::update_sql(dialect, n), hand.update.to_string()),
+        Shape::Insert => (
+            st::insert_sql(dialect, n),
+            schema::insert_users(backend, n as usize),
+        ),
+        Shape::Prefetch => return,
     };
     assert_eq!(
         strata_sql,

@@ -100,3 +100,10 @@ pub async fn total_views(db: &Db) -> i64 {
         .unwrap();
     sum.unwrap_or(0)
 }
+
+/// The statement [`insert`] runs for `n` new users.
+pub fn insert_sql(dialect: Dialect, n: u64) -> String {
+    let mut statements = User::bulk_create_sql(&crate::models::new_users(n as usize), dialect);
+    assert_eq!(statements.len(), 1, "insert/{n}: one statement");
+    statements.pop().expect("one statement").into_sql()
+}
