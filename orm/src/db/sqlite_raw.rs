@@ -1,5 +1,6 @@
 //! The one `unsafe` module: a read stepped on the `sqlite3` handle of one
-//! of sqlx's own connections, each row decoded in place.
+//! of sqlx's own connections, with one of sqlx's own prepared statements,
+//! each row decoded in place.
 //!
 //! Why: sqlx runs every SQLite statement on a worker thread and sends each
 //! row back through a channel, copying every column (`sqlite3_value_dup`)
@@ -8,17 +9,25 @@
 //! ([`SqliteConnection::lock_handle`](sqlx::SqliteConnection::lock_handle)):
 //! while the returned guard lives, the worker thread waits and the caller
 //! owns the connection, inside sqlx's own transaction state and lock. A
-//! plain read prepared, bound and stepped here costs one hand-off per
-//! statement, not one per row.
+//! plain read bound and stepped here costs one hand-off per statement, not
+//! one per row.
+//!
+//! The statement is the one sqlx prepared and cached for the same text on
+//! that connection (found with `sqlite3_next_stmt`), so nothing is
+//! prepared per read and nothing here outlives the guard: sqlx's
+//! `sqlite3_close` panics on a statement it does not own, which rules out
+//! a cache of strata's own. A text sqlx has not prepared on the connection
+//! yet runs through sqlx, which prepares and caches it for the next read.
 //!
 //! Soundness rests on four rules, each kept in this file:
-//! - the handle is used only while sqlx's guard is held (the `&mut`
-//!   borrow of [`LockedSqliteHandle`] in [`read`]), on the caller's
-//!   thread, and every statement prepared here is finalized before
-//!   [`read`] returns (its `Drop`), so sqlx's `sqlite3_close` never meets
-//!   a statement it does not own;
-//! - bound text and bytes are borrowed for the statement's whole life
-//!   (`SQLITE_STATIC`, the statement's lifetime parameter);
+//! - the handle and its statements are used only while sqlx's guard is
+//!   held (the `&mut` borrow of [`LockedSqliteHandle`] in [`read`]), on
+//!   the caller's thread; a statement is found by walking the
+//!   connection's live statements, never kept, and left reset with no
+//!   value bound before [`read`] returns (its `Drop`), as sqlx resets,
+//!   clears and rebinds a statement before each use of its own;
+//! - bound text and bytes are borrowed until the bindings are cleared
+//!   (`SQLITE_STATIC`, the lent statement's lifetime parameter);
 //! - a [`SqliteStepRow`] is made only here, inside a [`Row`] that [`read`]
 //!   owns and lends to its callback by shared reference for the row it
 //!   points at; neither is `Clone` nor `Sync`, so it cannot outlive the
@@ -235,28 +244,56 @@ pub(crate) enum Read<E> {
     Stopped(E),
 }
 
-/// A statement prepared on a borrowed handle; finalized when dropped. `'b`
-/// is the borrow of the bound values.
-struct Prepared<'b> {
+/// One of sqlx's own prepared statements, lent for one read; left reset,
+/// with no value bound, when dropped. `'b` is the borrow of the bound
+/// values.
+struct Lent<'b> {
     db: *mut ffi::sqlite3,
     stmt: NonNull<ffi::sqlite3_stmt>,
     _binds: PhantomData<&'b [Bind<'b>]>,
 }
 
-impl Drop for Prepared<'_> {
+impl Drop for Lent<'_> {
     fn drop(&mut self) {
-        // SAFETY: the statement was prepared on `db`, which the caller's
-        // guard keeps locked, and is finalized exactly once, here. Its
-        // return value repeats the last step's error, already reported.
+        // SAFETY: the statement is live on `db`, which the caller's guard
+        // keeps locked. Resetting ends the read (and the read transaction
+        // a statement left on a row holds); clearing the bindings drops
+        // the pointers to the borrowed values before the borrow ends.
+        // sqlx resets and rebinds a statement before each use anyway. The
+        // reset's return value repeats the last step's error, already
+        // reported.
         unsafe {
-            ffi::sqlite3_finalize(self.stmt.as_ptr());
+            ffi::sqlite3_reset(self.stmt.as_ptr());
+            ffi::sqlite3_clear_bindings(self.stmt.as_ptr());
         }
     }
 }
 
+/// The statement sqlx has prepared for exactly `sql` on `db`, if any.
+///
+/// # Safety
+/// `db` must be a live connection handle, locked by the caller's guard.
+unsafe fn prepared_by_sqlx(db: *mut ffi::sqlite3, sql: &str) -> Option<NonNull<ffi::sqlite3_stmt>> {
+    // SAFETY: the caller's promise; `sqlite3_next_stmt` walks the
+    // connection's live statements, and `sqlite3_sql` of one is its text,
+    // NUL-terminated, or NULL.
+    unsafe {
+        let mut at = ffi::sqlite3_next_stmt(db, std::ptr::null_mut());
+        while let Some(stmt) = NonNull::new(at) {
+            let text = ffi::sqlite3_sql(stmt.as_ptr());
+            if !text.is_null() && CStr::from_ptr(text).to_bytes() == sql.as_bytes() {
+                return Some(stmt);
+            }
+            at = ffi::sqlite3_next_stmt(db, stmt.as_ptr());
+        }
+        None
+    }
+}
+
 /// Runs `sql` with `binds` on the locked connection and hands each row to
-/// `each`, if `sql` is one read-only statement; [`Read::Declined`] (having
-/// run nothing) otherwise.
+/// `each`, if sqlx has prepared `sql` on it and it is one read-only
+/// statement; [`Read::Declined`] (having run nothing) otherwise, and sqlx
+/// runs it (preparing and caching it for the next read).
 pub(crate) fn read<'b, E>(
     handle: &mut LockedSqliteHandle<'_>,
     sql: &str,
@@ -264,40 +301,26 @@ pub(crate) fn read<'b, E>(
     mut each: impl FnMut(&Row) -> Result<(), E>,
 ) -> Read<E> {
     let db = handle.as_raw_handle().as_ptr();
-    let Ok(len) = c_int::try_from(sql.len()) else {
+    // SAFETY: `db` is the live handle the guard lends.
+    let Some(stmt) = (unsafe { prepared_by_sqlx(db, sql) }) else {
         return Read::Declined;
     };
-    let mut stmt = std::ptr::null_mut();
-    let mut tail = std::ptr::null();
-    // SAFETY: `db` is the live handle the guard lends; `sql` is valid for
-    // `len` bytes, and SQLite reads no further.
-    let rc =
-        unsafe { ffi::sqlite3_prepare_v3(db, sql.as_ptr().cast(), len, 0, &mut stmt, &mut tail) };
-    if rc != ffi::SQLITE_OK {
-        // SAFETY: `db` is live; on failure no statement was made.
-        return Read::Failed(unsafe { RawSqliteError::last(db) });
+    // SAFETY: the statement is live and not in use (sqlx's worker waits
+    // for the guard); a statement sqlx left on a row is reset first, as
+    // sqlx resets it before each use.
+    unsafe {
+        ffi::sqlite3_reset(stmt.as_ptr());
+        ffi::sqlite3_clear_bindings(stmt.as_ptr());
     }
-    let Some(stmt) = NonNull::new(stmt) else {
-        // Only whitespace or comments: sqlx says what that does.
-        return Read::Declined;
-    };
-    let prepared = Prepared {
+    let lent = Lent {
         db,
         stmt,
         _binds: PhantomData,
     };
-    let rest = if tail.is_null() {
-        ""
-    } else {
-        // SAFETY: SQLite sets `tail` to a point of `sql`, at or before its
-        // end.
-        let at = unsafe { tail.cast::<u8>().offset_from(sql.as_ptr()) };
-        usize::try_from(at).map_or("x", |at| sql.get(at..).unwrap_or("x"))
-    };
-    if !rest.trim().is_empty() || !prepared.is_plain_read(binds.len()) {
+    if !lent.is_plain_read(binds.len()) {
         return Read::Declined;
     }
-    if let Err(e) = prepared.bind(binds) {
+    if let Err(e) = lent.bind(binds) {
         return Read::Failed(e);
     }
     // SAFETY: the statement is prepared.
@@ -322,12 +345,12 @@ pub(crate) fn read<'b, E>(
             ffi::SQLITE_DONE => return Read::Done,
             ffi::SQLITE_LOCKED_SHAREDCACHE if rows == 0 => return Read::Declined,
             // SAFETY: `db` is live.
-            _ => return Read::Failed(unsafe { RawSqliteError::last(prepared.db) }),
+            _ => return Read::Failed(unsafe { RawSqliteError::last(lent.db) }),
         }
     }
 }
 
-impl Prepared<'_> {
+impl Lent<'_> {
     /// One statement that changes nothing, which is not a transaction
     /// statement, with `binds` plain `?` parameters.
     fn is_plain_read(&self, binds: usize) -> bool {

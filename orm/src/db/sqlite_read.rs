@@ -2,9 +2,11 @@
 //! ([`Executor::fetch`](crate::Executor::fetch), what every queryset
 //! terminal reads with) is stepped on the handle sqlx lends
 //! ([`sqlite_raw`](super::sqlite_raw)) instead of sqlx's worker thread,
-//! which hands each row over a channel. Anything that is not a plain read
-//! (a write, `RETURNING`, several statements, `PRAGMA`, named parameters)
-//! goes through sqlx as before, as do owned rows and streams.
+//! which hands each row over a channel. The statement is sqlx's own, which
+//! sqlx prepared and cached the first time the text ran on the connection:
+//! that first run, and anything that is not a plain read (a write,
+//! `RETURNING`, several statements, `PRAGMA`, named parameters), goes
+//! through sqlx as before, as do owned rows and streams.
 //!
 //! What a caller sees is the same either way: the binds are those of
 //! [`bind::sqlite`](super::bind), decoding follows sqlx's own rules for
@@ -29,7 +31,8 @@ pub use super::sqlite_raw::SqliteStepRow;
 /// What [`fetch`] did.
 pub(super) enum Fetched<T> {
     Rows(Result<Vec<T>>),
-    /// Not a plain read; the statement, untouched, for sqlx.
+    /// Not a plain read, or not prepared by sqlx on the connection yet;
+    /// the statement, untouched, for sqlx.
     NotARead(Statement),
 }
 
@@ -41,9 +44,6 @@ pub(super) async fn fetch<T>(
     stmt: Statement,
     decode: &mut (impl FnMut(&Row) -> Result<T> + Send),
 ) -> Fetched<T> {
-    if bounded_to_few_rows(&stmt) {
-        return Fetched::NotARead(stmt);
-    }
     let started = Instant::now();
     let mut handle = match conn.lock_handle().await {
         Ok(handle) => handle,
@@ -74,22 +74,6 @@ pub(super) async fn fetch<T>(
             Fetched::Rows(Err(db.query_error(stmt.sql.into_string(), source)))
         }
     }
-}
-
-/// At most this many rows are read faster through sqlx, whose statement
-/// is prepared once and cached, than here, where each read prepares its
-/// own (a statement lent to sqlx's handle cannot outlive the lock, and
-/// sqlx closes the handle with `sqlite3_close`, which refuses statements
-/// it does not own). Measured with callgrind: preparing costs more than
-/// sqlx's hand-off of a handful of rows (the report of the `sqliteperf`
-/// change has the figures).
-const FEW_ROWS: i64 = 16;
-
-/// A statement strata wrote with `LIMIT ?` as its last clause and bind, of
-/// at most [`FEW_ROWS`]: `get`, `first`, slices of a page.
-fn bounded_to_few_rows(stmt: &Statement) -> bool {
-    stmt.sql.ends_with(" LIMIT ?")
-        && matches!(stmt.binds.last(), Some(Value::I64(Some(n))) if *n <= FEW_ROWS)
 }
 
 /// `value` as [`bind::sqlite`] binds it.

@@ -73,20 +73,21 @@ fn select(sql: &'static str) -> Statement {
 }
 
 /// Decodes column 0 of every row as `T` on both paths; the read path is
-/// checked to be the one that ran.
+/// checked to be the one that ran (the statement is sqlx's, prepared by
+/// the run through sqlx before it).
 async fn assert_same<T: FieldType + Debug + Send>(db: &Db) {
     let sql = "SELECT x FROM v ORDER BY rowid";
-    let stepped = db
-        .fetch(select(sql), |row| {
-            assert!(matches!(row, Row::SqliteStep(_)), "the read path ran");
-            Ok(T::decode(row, 0).map_err(|e| e.to_string()))
-        })
-        .await
-        .unwrap();
     let through_sqlx = db
         .fetch_owned(select(sql), |row| {
             assert!(matches!(row, Row::Sqlite(_)));
             Ok(T::decode(&row, 0).map_err(|e| e.to_string()))
+        })
+        .await
+        .unwrap();
+    let stepped = db
+        .fetch(select(sql), |row| {
+            assert!(matches!(row, Row::SqliteStep(_)), "the read path ran");
+            Ok(T::decode(row, 0).map_err(|e| e.to_string()))
         })
         .await
         .unwrap();
@@ -149,9 +150,15 @@ async fn nulls_column_counts_and_bounds_read_as_through_sqlx() {
             row.is_null(2).map_err(|e| e.to_string())
         ))
     };
-    let stepped = db.fetch(select(sql), probe).await.unwrap();
     let through_sqlx = db
         .fetch_owned(select(sql), |row| probe(&row))
+        .await
+        .unwrap();
+    let stepped = db
+        .fetch(select(sql), |row| {
+            assert!(matches!(row, Row::SqliteStep(_)), "the read path ran");
+            probe(row)
+        })
         .await
         .unwrap();
     assert_eq!(stepped, through_sqlx);
@@ -199,8 +206,14 @@ async fn every_bind_reaches_sqlite_as_sqlx_binds_it() {
                 String::decode(row, 1).unwrap(),
             ))
         };
-        let stepped = db.fetch(stmt(), read).await.unwrap();
         let through_sqlx = db.fetch_owned(stmt(), |row| read(&row)).await.unwrap();
+        let stepped = db
+            .fetch(stmt(), |row| {
+                assert!(matches!(row, Row::SqliteStep(_)), "the read path ran");
+                read(row)
+            })
+            .await
+            .unwrap();
         assert_eq!(stepped, through_sqlx, "{value:?}");
     }
 }
@@ -208,16 +221,34 @@ async fn every_bind_reaches_sqlite_as_sqlx_binds_it() {
 #[tokio::test]
 async fn a_failed_read_is_the_same_error_with_sqlites_code_and_the_statement() {
     let db = Db::connect("sqlite::memory:").await.unwrap();
+    // A text SQLite cannot prepare never reaches the read path: sqlx
+    // reports it, every time.
     let sql = "SELECT nope FROM missing";
-    let stepped = db.fetch(select(sql), |_| Ok(())).await.unwrap_err();
-    let through_sqlx = db.fetch_owned(select(sql), |_| Ok(())).await.unwrap_err();
-    assert_eq!(stepped.to_string(), through_sqlx.to_string());
+    let first = db.fetch(select(sql), |_| Ok(())).await.unwrap_err();
+    let again = db.fetch(select(sql), |_| Ok(())).await.unwrap_err();
+    assert_eq!(first.to_string(), again.to_string());
     assert!(
-        stepped
+        first
             .to_string()
             .contains("(code: 1) no such table: missing"),
-        "{stepped}"
+        "{first}"
     );
+    // An error while stepping, after a first row read in place.
+    let overflow = "SELECT abs(x) FROM (SELECT 1 AS x UNION ALL SELECT -9223372036854775807 - 1)";
+    let through_sqlx = db
+        .fetch_owned(select(overflow), |_| Ok(()))
+        .await
+        .unwrap_err();
+    let mut in_place = Vec::new();
+    let stepped = db
+        .fetch(select(overflow), |row| {
+            in_place.push(matches!(row, Row::SqliteStep(_)));
+            Ok(())
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(in_place, [true], "one row read in place before the error");
+    assert_eq!(stepped.to_string(), through_sqlx.to_string());
     let Error::Query {
         source: sqlx::Error::Database(e),
         sql: failed,
@@ -226,24 +257,19 @@ async fn a_failed_read_is_the_same_error_with_sqlites_code_and_the_statement() {
     else {
         panic!("not a query error: {stepped:?}");
     };
-    assert_eq!(failed, sql);
+    assert_eq!(failed, overflow);
     assert_eq!(e.code().as_deref(), Some("1"));
-    // An error while stepping (not preparing) too.
-    let overflow = "SELECT abs(-9223372036854775807 - 1)";
-    let stepped = db.fetch(select(overflow), |_| Ok(())).await.unwrap_err();
-    let through_sqlx = db
-        .fetch_owned(select(overflow), |_| Ok(()))
-        .await
-        .unwrap_err();
-    assert_eq!(stepped.to_string(), through_sqlx.to_string());
 }
 
 #[tokio::test]
 async fn a_decode_error_stops_the_read_and_the_connection_serves_the_next_query() {
     let db = values_db().await;
+    let sql = "SELECT x FROM v ORDER BY rowid";
+    let all = db.fetch_owned(select(sql), |_| Ok(())).await.unwrap();
     let mut seen = 0;
     let err = db
-        .fetch(select("SELECT x FROM v ORDER BY rowid"), |row| {
+        .fetch(select(sql), |row| {
+            assert!(matches!(row, Row::SqliteStep(_)), "the read path ran");
             seen += 1;
             i32::decode(row, 0).map_err(|e| Error::Decode {
                 model: "v",
@@ -257,10 +283,18 @@ async fn a_decode_error_stops_the_read_and_the_connection_serves_the_next_query(
     // 2147483648 is the first value out of an i32's range.
     assert_eq!(seen, 14);
     assert!(err.to_string().contains("out of range"), "{err}");
+    // sqlx's statement was left reset: both paths read it from the start.
+    let again = db.fetch(select(sql), |_| Ok(())).await.unwrap();
+    let through_sqlx = db.fetch_owned(select(sql), |_| Ok(())).await.unwrap();
+    assert_eq!((again.len(), through_sqlx.len()), (all.len(), all.len()));
     let n = db.fetch(select("SELECT count(*) FROM v"), |row| {
         Ok(i64::decode(row, 0).unwrap())
     });
     assert_eq!(n.await.unwrap(), vec![VALUES.len() as i64]);
+    // Nothing read in place holds a read transaction: a write commits.
+    db.execute_raw_sql("DELETE FROM v").await.unwrap();
+    let left = db.fetch(select(sql), |_| Ok(())).await.unwrap();
+    assert!(left.is_empty());
 }
 
 #[tokio::test]
@@ -276,19 +310,27 @@ async fn statements_that_are_not_plain_reads_run_through_sqlx() {
         "SELECT 1; SELECT 2",
         "WITH d AS (SELECT 1) DELETE FROM t WHERE id = 2 RETURNING id",
     ] {
-        let via_sqlx = db.fetch(select(sql), sqlx_row).await.unwrap();
-        assert!(via_sqlx.iter().all(|x| *x), "{sql}");
+        // Twice: the second run finds the statement sqlx prepared.
+        for _ in 0..2 {
+            let via_sqlx = db.fetch(select(sql), sqlx_row).await.unwrap();
+            assert!(via_sqlx.iter().all(|x| *x), "{sql}");
+        }
     }
     let stmt = Statement {
         dialect: Dialect::Sqlite,
         sql: crate::writer::SqlText::Written("SELECT ?1 + ?1".into()),
         binds: vec![Value::I64(Some(2))],
     };
-    let four = db
-        .fetch(stmt, |row| Ok(i64::decode(row, 0).unwrap()))
-        .await
-        .unwrap();
-    assert_eq!(four, vec![4]);
+    for _ in 0..2 {
+        let four = db
+            .fetch(stmt.clone(), |row| {
+                assert!(matches!(row, Row::Sqlite(_)), "numbered parameters");
+                Ok(i64::decode(row, 0).unwrap())
+            })
+            .await
+            .unwrap();
+        assert_eq!(four, vec![4]);
+    }
     let counted = db.query_count();
     db.fetch(select("SELECT x FROM t"), |_| Ok(()))
         .await
@@ -332,7 +374,7 @@ async fn reads_in_a_transaction_see_its_writes_and_leave_it_to_sqlx() {
 }
 
 #[tokio::test]
-async fn a_read_limited_to_a_few_rows_runs_through_sqlx_and_a_longer_one_in_place() {
+async fn a_read_runs_through_sqlx_until_sqlx_has_prepared_its_text_then_in_place() {
     let db = values_db().await;
     let limited = |n: i64| Statement {
         dialect: Dialect::Sqlite,
@@ -341,8 +383,46 @@ async fn a_read_limited_to_a_few_rows_runs_through_sqlx_and_a_longer_one_in_plac
     };
     let stepped = |row: &Row| Ok(matches!(row, Row::SqliteStep(_)));
     assert_eq!(db.fetch(limited(2), stepped).await.unwrap(), vec![false; 2]);
+    assert_eq!(db.fetch(limited(3), stepped).await.unwrap(), vec![true; 3]);
     assert_eq!(
         db.fetch(limited(30), stepped).await.unwrap(),
         vec![true; 30]
     );
+    let counted = db.query_count();
+    db.fetch(limited(1), stepped).await.unwrap();
+    assert_eq!(db.query_count(), counted + 1, "a read in place counts once");
+}
+
+#[tokio::test]
+async fn closing_after_reads_in_place_leaves_no_statement_sqlx_does_not_own() {
+    // sqlx's `sqlite3_close` panics on a statement it did not prepare:
+    // every read in place uses sqlx's own, on every connection of a pool.
+    let dir = std::env::temp_dir().join(format!(
+        "strata-sqlite-read-{}-{}",
+        std::process::id(),
+        line!()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.join("db.sqlite").display());
+    let db = Db::connect(&url).await.unwrap();
+    db.execute_raw_sql("CREATE TABLE IF NOT EXISTS t (x INTEGER)")
+        .await
+        .unwrap();
+    let reads = (0..8).map(|i| {
+        let db = db.clone();
+        async move {
+            let sql = if i % 2 == 0 {
+                "SELECT x FROM t"
+            } else {
+                "SELECT count(*) FROM t"
+            };
+            for _ in 0..4 {
+                db.fetch(select(sql), |_| Ok(())).await.unwrap();
+            }
+        }
+    });
+    futures_util::future::join_all(reads).await;
+    db.close().await;
+    drop(db);
+    std::fs::remove_dir_all(&dir).unwrap();
 }
