@@ -68,8 +68,9 @@ pub trait PrefetchLevel<'p>: Send {
     fn take_keys(&mut self) -> Vec<Value>;
 
     /// Decodes one row of the level's query (its parent key selected
-    /// last) into the children of its parent.
-    fn push(&mut self, row: Row) -> Result<()>;
+    /// last) into the children of its parent (a copy for each parent of
+    /// that key). The row is lent: on SQLite it is read in place.
+    fn push(&mut self, row: &Row) -> Result<()>;
 
     /// Stores every parent's children into its holder (empty when the
     /// query found none); returns the stored rows when `children` is set,
@@ -77,20 +78,18 @@ pub trait PrefetchLevel<'p>: Send {
     fn finish(self: Box<Self>, children: bool) -> Result<Vec<&'p mut (dyn Any + Send)>>;
 }
 
-/// The parents' keys of one level, grouped (a group per distinct key),
-/// and the rows kept for groups of several parents. Not generic, so it is
-/// compiled once rather than for every relation of every model.
+/// The parents' keys of one level, grouped (a group per distinct key).
+/// Not generic, so it is compiled once rather than for every relation of
+/// every model.
 struct Groups {
     /// The group (distinct key) of each parent.
     group_of: Vec<u32>,
     /// The parent each group's decoded rows go to: its first occurrence.
     first: Vec<u32>,
-    /// Whether a group has several parents.
-    shared: Vec<bool>,
+    /// How many parents a group has besides its first.
+    others: Vec<u32>,
     index: KeyMap<u32>,
     keys: Vec<Value>,
-    /// The rows of shared groups, kept to decode further copies.
-    kept: Vec<(u32, Row)>,
 }
 
 impl Groups {
@@ -98,10 +97,9 @@ impl Groups {
         Groups {
             group_of: Vec::with_capacity(n),
             first: Vec::with_capacity(n),
-            shared: Vec::with_capacity(n),
+            others: Vec::with_capacity(n),
             index: KeyMap::with_capacity_and_hasher(n, Default::default()),
             keys: Vec::with_capacity(n),
-            kept: Vec::new(),
         }
     }
 
@@ -112,10 +110,10 @@ impl Groups {
         let group = *self.index.entry(Key::from(value.clone())).or_insert(next);
         if group == next {
             self.first.push(parent as u32);
-            self.shared.push(false);
+            self.others.push(0);
             self.keys.push(value);
         } else {
-            self.shared[group as usize] = true;
+            self.others[group as usize] += 1;
         }
         self.group_of.push(group);
     }
@@ -124,27 +122,6 @@ impl Groups {
     #[inline]
     fn of(&self, key: Value) -> Option<usize> {
         self.index.get(&Key::from(key)).map(|&g| g as usize)
-    }
-
-    /// Keeps `row` of `group` if further parents share the group.
-    #[inline]
-    fn keep(&mut self, group: usize, row: Row) {
-        if self.shared[group] {
-            self.kept.push((group as u32, row));
-        }
-    }
-
-    /// The kept rows by group (empty when no group is shared).
-    #[inline(never)]
-    fn take_kept(&mut self) -> Vec<Vec<Row>> {
-        if self.kept.is_empty() {
-            return Vec::new();
-        }
-        let mut kept: Vec<Vec<Row>> = (0..self.first.len()).map(|_| Vec::new()).collect();
-        for (group, row) in std::mem::take(&mut self.kept) {
-            kept[group as usize].push(row);
-        }
-        kept
     }
 }
 
@@ -181,6 +158,9 @@ struct Level<'p, T: Model> {
     parents: Vec<&'p mut (dyn Any + Send)>,
     groups: Groups,
     children: Vec<Vec<T>>,
+    /// The further copies for the other parents of a group, row by row:
+    /// for a group of `k + 1` parents, each row's `k` copies in turn.
+    copies: Vec<Vec<T>>,
     query: Arc<dyn PrefetchQuery>,
     decoder: PrefetchDecoder,
     holder: Box<dyn Holder<T>>,
@@ -239,10 +219,15 @@ fn level<'p, T: Model>(
     let decoder = typed.prefetch_decoder();
     let mut children = Vec::with_capacity(groups.first.len());
     children.resize_with(groups.first.len(), Vec::new);
+    let mut copies = Vec::new();
+    if groups.others.iter().any(|&n| n > 0) {
+        copies.resize_with(groups.first.len(), Vec::new);
+    }
     Ok(Box::new(Level {
         parents,
         groups,
         children,
+        copies,
         query,
         decoder,
         holder,
@@ -250,6 +235,25 @@ fn level<'p, T: Model>(
 }
 
 impl<T: Model> Level<'_, T> {
+    /// The copies of each group, one list per further parent, in reverse
+    /// (the next parent's list is popped off the end).
+    fn split_copies(&mut self) -> Vec<Vec<Vec<T>>> {
+        let mut out: Vec<Vec<Vec<T>>> = Vec::new();
+        for (group, copies) in std::mem::take(&mut self.copies).into_iter().enumerate() {
+            let others = self.groups.others[group] as usize;
+            if others == 0 {
+                out.push(Vec::new());
+                continue;
+            }
+            let mut lists: Vec<Vec<T>> = (0..others).map(|_| Vec::new()).collect();
+            for (n, copy) in copies.into_iter().enumerate() {
+                lists[others - 1 - n % others].push(copy);
+            }
+            out.push(lists);
+        }
+        out
+    }
+
     fn decode(&mut self, row: &Row) -> Result<T> {
         // Checked when the level was made.
         match self.query.as_any().downcast_ref::<QuerySet<T>>() {
@@ -264,20 +268,23 @@ impl<'p, T: Model> PrefetchLevel<'p> for Level<'p, T> {
         std::mem::take(&mut self.groups.keys)
     }
 
-    fn push(&mut self, row: Row) -> Result<()> {
+    fn push(&mut self, row: &Row) -> Result<()> {
         let at = row.len().saturating_sub(1);
-        let key = self.holder.parent_key(&row, at)?;
+        let key = self.holder.parent_key(row, at)?;
         let Some(group) = self.groups.of(key) else {
             return Ok(());
         };
-        let child = self.decode(&row)?;
+        let child = self.decode(row)?;
         self.children[group].push(child);
-        self.groups.keep(group, row);
+        for _ in 0..self.groups.others[group] {
+            let copy = self.decode(row)?;
+            self.copies[group].push(copy);
+        }
         Ok(())
     }
 
     fn finish(mut self: Box<Self>, children: bool) -> Result<Vec<&'p mut (dyn Any + Send)>> {
-        let kept = self.groups.take_kept();
+        let mut copies = self.split_copies();
         let parents = std::mem::take(&mut self.parents);
         let mut out = Vec::new();
         for (i, parent) in parents.into_iter().enumerate() {
@@ -285,12 +292,7 @@ impl<'p, T: Model> PrefetchLevel<'p> for Level<'p, T> {
             let rows = if self.groups.first[group] as usize == i {
                 std::mem::take(&mut self.children[group])
             } else {
-                let rows = kept.get(group).map_or(&[][..], Vec::as_slice);
-                let mut copy = Vec::with_capacity(rows.len());
-                for row in rows {
-                    copy.push(self.decode(row)?);
-                }
-                copy
+                copies.get_mut(group).and_then(Vec::pop).unwrap_or_default()
             };
             self.holder.slot(&mut *parent)?.store(rows);
             if children {

@@ -197,45 +197,56 @@ pub(crate) async fn prefetch<M: Model, E: Executor>(
 
 /// Loads the first hop of every spec (one query per distinct hop, per
 /// chunk of keys), then recurses into the loaded rows for longer paths.
-fn load_level<'a, E: Executor>(
+/// The first level runs inline in the caller's future; only a deeper one
+/// is boxed (see [`load_deeper`]), so a one-level prefetch allocates and
+/// copies no future.
+async fn load_level<'a, E: Executor>(
     ex: &'a mut E,
     mut parents: Vec<&'a mut (dyn Any + Send)>,
     specs: Vec<PrefetchSpec>,
+) -> Result<()> {
+    let mut groups: Vec<(&'static RelationMeta, Vec<PrefetchSpec>)> = Vec::new();
+    for spec in specs {
+        let Some(hop) = spec.path.hops().next() else {
+            continue;
+        };
+        match groups.iter_mut().find(|(h, _)| std::ptr::eq(*h, hop)) {
+            Some((_, group)) => group.push(spec),
+            None => groups.push((hop, vec![spec])),
+        }
+    }
+    for (hop, group) in groups {
+        let query = group
+            .iter()
+            .filter(|s| s.path.len() == 1)
+            .find_map(|s| s.query.clone())
+            .unwrap_or_else(|| (hop.query)());
+        let deeper: Vec<PrefetchSpec> = group
+            .iter()
+            .filter(|s| s.path.len() > 1)
+            .map(|s| PrefetchSpec {
+                path: s.path.suffix(1),
+                query: s.query.clone(),
+            })
+            .collect();
+        let mut level = (hop.prefetch)(&mut parents, Arc::clone(&query))?;
+        fetch_level(&mut *ex, level.as_mut(), hop, query.as_ref()).await?;
+        let children = level.finish(!deeper.is_empty())?;
+        if !deeper.is_empty() {
+            load_deeper(&mut *ex, children, deeper).await?;
+        }
+    }
+    Ok(())
+}
+
+/// [`load_level`] of a nested level, boxed: the future of a recursive
+/// call cannot be held inline.
+fn load_deeper<'a, E: Executor>(
+    ex: &'a mut E,
+    parents: Vec<&'a mut (dyn Any + Send)>,
+    specs: Vec<PrefetchSpec>,
 ) -> BoxFuture<'a, Result<()>> {
-    Box::pin(async move {
-        let mut groups: Vec<(&'static RelationMeta, Vec<PrefetchSpec>)> = Vec::new();
-        for spec in specs {
-            let Some(hop) = spec.path.hops().next() else {
-                continue;
-            };
-            match groups.iter_mut().find(|(h, _)| std::ptr::eq(*h, hop)) {
-                Some((_, group)) => group.push(spec),
-                None => groups.push((hop, vec![spec])),
-            }
-        }
-        for (hop, group) in groups {
-            let query = group
-                .iter()
-                .filter(|s| s.path.len() == 1)
-                .find_map(|s| s.query.clone())
-                .unwrap_or_else(|| (hop.query)());
-            let deeper: Vec<PrefetchSpec> = group
-                .iter()
-                .filter(|s| s.path.len() > 1)
-                .map(|s| PrefetchSpec {
-                    path: s.path.suffix(1),
-                    query: s.query.clone(),
-                })
-                .collect();
-            let mut level = (hop.prefetch)(&mut parents, Arc::clone(&query))?;
-            fetch_level(&mut *ex, level.as_mut(), hop, query.as_ref()).await?;
-            let children = level.finish(!deeper.is_empty())?;
-            if !deeper.is_empty() {
-                load_level(&mut *ex, children, deeper).await?;
-            }
-        }
-        Ok(())
-    })
+    Box::pin(load_level(ex, parents, specs))
 }
 
 /// Runs the query of one level for the parents' distinct keys, in chunks
@@ -267,7 +278,7 @@ async fn fetch_level<E: Executor>(
     for keys in keys.chunks(chunk) {
         let stmt = query.statement(dialect, hop, keys);
         check_bind_count((hop.to)().name, &stmt)?;
-        ex.fetch_owned(stmt, |row| level.push(row)).await?;
+        ex.fetch(stmt, |row| level.push(row)).await?;
     }
     Ok(())
 }
