@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 mod charts;
 mod compile;
 mod e2e;
+mod gaps;
 mod query_gen;
 mod targets;
 
@@ -23,6 +24,25 @@ pub type Medians = BTreeMap<String, f64>;
 /// Every benchmark's median in nanoseconds, from criterion's
 /// `benchmark.json` and `estimates.json` under `criterion_dir`.
 pub fn read_medians(criterion_dir: &Path) -> Medians {
+    read_estimates(criterion_dir, |median, _| median)
+}
+
+/// Every benchmark's spread: the half-width of the 95% confidence
+/// interval criterion gives for its median, as a fraction of the median.
+pub fn read_spreads(criterion_dir: &Path) -> Medians {
+    read_estimates(criterion_dir, |median, (low, high)| {
+        if median > 0.0 {
+            (high - low) / 2.0 / median
+        } else {
+            0.0
+        }
+    })
+}
+
+/// One figure per benchmark of criterion's estimates of its median: the
+/// point estimate and its 95% confidence interval, made into one value
+/// by `of`.
+fn read_estimates(criterion_dir: &Path, of: impl Fn(f64, (f64, f64)) -> f64) -> Medians {
     let mut out = Medians::new();
     let mut stack = vec![criterion_dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -35,8 +55,8 @@ pub fn read_medians(criterion_dir: &Path) -> Medians {
                 continue;
             }
             if path.file_name().is_some_and(|n| n == "new") {
-                if let Some((id, median)) = read_one(&path) {
-                    out.insert(id, median);
+                if let Some((id, median, interval)) = read_one(&path) {
+                    out.insert(id, of(median, interval));
                 }
             } else {
                 stack.push(path);
@@ -46,14 +66,18 @@ pub fn read_medians(criterion_dir: &Path) -> Medians {
     out
 }
 
-fn read_one(dir: &Path) -> Option<(String, f64)> {
+fn read_one(dir: &Path) -> Option<(String, f64, (f64, f64))> {
     let benchmark: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("benchmark.json")).ok()?).ok()?;
     let estimates: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("estimates.json")).ok()?).ok()?;
     let id = benchmark["full_id"].as_str()?.to_string();
-    let median = estimates["median"]["point_estimate"].as_f64()?;
-    Some((id, median))
+    let median = &estimates["median"];
+    let point = median["point_estimate"].as_f64()?;
+    let interval = &median["confidence_interval"];
+    let low = interval["lower_bound"].as_f64().unwrap_or(point);
+    let high = interval["upper_bound"].as_f64().unwrap_or(point);
+    Some((id, point, (low, high)))
 }
 
 /// A duration in nanoseconds, in the unit that suits it.
@@ -81,6 +105,19 @@ pub(crate) fn cell(v: Option<f64>) -> String {
     v.map_or("–".into(), fmt_ns)
 }
 
+/// A time with its spread (see [`read_spreads`]), `138.02 µs ±1.2%`.
+pub(crate) fn cell_with_spread(v: Option<f64>, spread: Option<f64>) -> String {
+    match (v, spread) {
+        (Some(v), Some(s)) => format!("{} ±{}", fmt_ns(v), fmt_percent(s)),
+        _ => cell(v),
+    }
+}
+
+/// A fraction as a percentage with one decimal.
+pub(crate) fn fmt_percent(fraction: f64) -> String {
+    format!("{:.1}%", fraction * 100.0)
+}
+
 /// One checked target.
 pub struct Target {
     pub name: String,
@@ -92,6 +129,8 @@ pub struct Target {
 /// Everything the report is made from.
 pub struct Inputs {
     pub medians: Medians,
+    /// Criterion's spread of each median (see [`read_spreads`]).
+    pub spreads: Medians,
     pub allocs: Option<Value>,
     /// `query_gen_instructions.json` of `gen_instructions` (callgrind).
     pub instructions: Option<Value>,
@@ -258,6 +297,7 @@ pub fn write(inputs: &Inputs, out_dir: &Path) -> std::io::Result<PathBuf> {
         );
     }
     md.push('\n');
+    gaps::section(&targets, &mut md);
 
     query_gen::section(inputs, &mut md, out_dir)?;
     e2e::section(inputs, &mut md, out_dir)?;

@@ -19,7 +19,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use strata_benches::report::{read_medians, write, Inputs};
+use strata_benches::report::{read_medians, read_spreads, write, Inputs};
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -248,6 +248,7 @@ fn main() {
     };
     let inputs = Inputs {
         medians,
+        spreads: read_spreads(&criterion),
         allocs: read_json(&data.join("query_gen_allocs.json")),
         instructions: read_json(&data.join("query_gen_instructions.json")),
         migrations: read_json(&data.join("migrations.json")),

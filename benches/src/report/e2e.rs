@@ -2,7 +2,7 @@
 //! shape, size and side, and the instruction counts of
 //! `src/bin/e2e_instructions.rs` on SQLite where they were measured.
 
-use super::{bar_chart, cell, fmt_ratio, ratio, Inputs};
+use super::{bar_chart, cell_with_spread, fmt_ratio, ratio, Inputs};
 use crate::e2e::{Backend, Shape, Side};
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -37,15 +37,24 @@ pub fn instructions_of(counts: &Value, shape: &str, side: &str, n: u64) -> Optio
 impl Inputs {
     /// The criterion median of `e2e/<backend>/<shape>/<side>/<n>`.
     pub fn e2e_side(&self, backend: Backend, shape: Shape, side: Side, n: u64) -> Option<f64> {
-        self.medians
-            .get(&format!(
-                "e2e/{}/{}/{}/{n}",
-                backend.name(),
-                shape.name(),
-                side.name(backend)
-            ))
-            .copied()
+        self.medians.get(&e2e_id(backend, shape, side, n)).copied()
     }
+
+    /// The spread of [`e2e_side`](Self::e2e_side)'s median (the half-width
+    /// of its 95% confidence interval, a fraction of the median).
+    pub fn e2e_spread(&self, backend: Backend, shape: Shape, side: Side, n: u64) -> Option<f64> {
+        self.spreads.get(&e2e_id(backend, shape, side, n)).copied()
+    }
+}
+
+/// The criterion id of one end-to-end case.
+fn e2e_id(backend: Backend, shape: Shape, side: Side, n: u64) -> String {
+    format!(
+        "e2e/{}/{}/{}/{n}",
+        backend.name(),
+        shape.name(),
+        side.name(backend)
+    )
 }
 
 const INTRO: &str = "## End to end\n\n\
@@ -73,7 +82,10 @@ strata's); the sqlx side takes a connection from the pool and runs the query on 
 does. Diesel uses its own synchronous connection. **raw** is the physical limit: rusqlite 0.32 \
 on SQLite (the same bundled libsqlite3 as every other side, statements from its cache) and \
 tokio-postgres on PostgreSQL (statements prepared once, rows decoded as they stream in). \
-SQLite is in memory; PostgreSQL is local.\n\n";
+SQLite is in memory; PostgreSQL is local. Each time is criterion's median with its spread: \
+`±` the half-width of the 95% confidence interval criterion gives for the median, as a \
+percentage of it (a ratio whose distance from a target is within the two spreads is not a \
+measured miss).\n\n";
 
 /// Writes the section and its plots.
 pub fn section(inputs: &Inputs, md: &mut String, out_dir: &Path) -> std::io::Result<()> {
@@ -102,15 +114,22 @@ pub fn section(inputs: &Inputs, md: &mut String, out_dir: &Path) -> std::io::Res
                     .iter()
                     .map(|side| inputs.e2e_side(backend, shape, *side, n))
                     .collect();
+                let c: Vec<String> = SIDES
+                    .iter()
+                    .zip(&v)
+                    .map(|(side, v)| {
+                        cell_with_spread(*v, inputs.e2e_spread(backend, shape, *side, n))
+                    })
+                    .collect();
                 let _ = writeln!(
                     md,
                     "| {}/{n} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                     shape.name(),
-                    cell(v[0]),
-                    cell(v[1]),
-                    cell(v[2]),
-                    cell(v[3]),
-                    cell(v[4]),
+                    c[0],
+                    c[1],
+                    c[2],
+                    c[3],
+                    c[4],
                     fmt_ratio(ratio(v[0], v[1])),
                     fmt_ratio(ratio(v[0], v[4])),
                     fmt_ratio(ratio(v[3], v[0])),

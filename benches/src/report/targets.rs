@@ -177,6 +177,25 @@ type Worst<'a> = dyn FnMut(&str, &str, f64, bool, Vec<(String, Option<f64>)>) + 
 
 /// The end-to-end targets of issue 16 (item 5), on criterion medians, and
 /// on SQLite by instructions where `e2e_instructions` counted the case.
+/// `", spread ±a% / ±b%"`: the spreads of the two medians of a ratio.
+fn spreads_of(
+    inputs: &Inputs,
+    backend: crate::e2e::Backend,
+    shape: crate::e2e::Shape,
+    sides: [crate::e2e::Side; 2],
+    n: u64,
+) -> String {
+    let [a, b] = sides.map(|side| inputs.e2e_spread(backend, shape, side, n));
+    match (a, b) {
+        (Some(a), Some(b)) => format!(
+            ", spread ±{} / ±{}",
+            super::fmt_percent(a),
+            super::fmt_percent(b)
+        ),
+        _ => String::new(),
+    }
+}
+
 fn e2e_targets(inputs: &Inputs, worst: &mut Worst<'_>) {
     use crate::e2e::{Backend, Shape, Side};
     let counts = super::e2e::instructions();
@@ -200,13 +219,13 @@ fn e2e_targets(inputs: &Inputs, worst: &mut Worst<'_>) {
                         ratio(of(num), of(den)).filter(|_| backend == Backend::Sqlite)
                     });
                     let (r, how) = match counted {
-                        Some(r) => (Some(r), " (instructions)"),
+                        Some(r) => (Some(r), " (instructions)".to_string()),
                         None => (
                             ratio(
                                 inputs.e2e_side(backend, shape, num, n),
                                 inputs.e2e_side(backend, shape, den, n),
                             ),
-                            "",
+                            spreads_of(inputs, backend, shape, [num, den], n),
                         ),
                     };
                     v.push((format!("{}/{n}, {}{how}", shape.name(), backend.name()), r));
