@@ -185,6 +185,18 @@ impl Db {
 
     /// Runs a statement that returns no rows.
     pub async fn execute(&self, stmt: Statement) -> Result<ExecResult> {
+        // On a connection taken out of the pool for the statement, as
+        // `fetch_owned` reads: sqlx's pool executor would wrap it in a
+        // stream of its own (boxed, with a tracing span and a relay of the
+        // result), which costs more than a small statement on SQLite.
+        macro_rules! execute_on_a_connection {
+            ($pool:expr, $q:expr) => {
+                match $pool.acquire().await {
+                    Ok(mut conn) => $q.execute(&mut *conn).await,
+                    Err(e) => Err(e),
+                }
+            };
+        }
         let started = Instant::now();
         let Statement { sql, binds, .. } = stmt;
         bind::check_before_sending(self.inner.dialect, &sql, &binds)?;
@@ -196,7 +208,7 @@ impl Db {
                 for v in binds {
                     q = bind::sqlite(q, v);
                 }
-                q.execute(pool).await.map(|r| ExecResult {
+                execute_on_a_connection!(pool, q).map(|r| ExecResult {
                     rows_affected: r.rows_affected(),
                     last_insert_id: Some(r.last_insert_rowid()),
                 })
@@ -207,7 +219,7 @@ impl Db {
                 for v in binds {
                     q = bind::postgres(q, v);
                 }
-                q.execute(pool).await.map(|r| ExecResult {
+                execute_on_a_connection!(pool, q).map(|r| ExecResult {
                     rows_affected: r.rows_affected(),
                     last_insert_id: None,
                 })
@@ -218,7 +230,7 @@ impl Db {
                 for v in binds {
                     q = bind::mysql(q, v);
                 }
-                q.execute(pool).await.map(|r| ExecResult {
+                execute_on_a_connection!(pool, q).map(|r| ExecResult {
                     rows_affected: r.rows_affected(),
                     last_insert_id: i64::try_from(r.last_insert_id()).ok(),
                 })
