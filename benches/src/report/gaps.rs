@@ -65,10 +65,10 @@ const GAPS: &[(&str, &str)] = &[
         "At one row a query is mostly fixed cost, and the misses are within a few percent, of \
          the order of the spread of the two medians (the `±` figures in the end-to-end \
          tables): on SQLite every side waits for sqlx's worker thread to wake (~130 µs of the \
-         ~135 µs), and by instructions strata is at or below sqlx at one row on every read \
-         shape but `trivial` (1.05x: the larger future of `all()`, which holds a one-level \
-         prefetch inline, is copied when it is moved) and `update` (1.13x, an execute through \
-         sqlx as on the sqlx side; not profiled yet).",
+         ~135 µs), and by instructions strata is within about 10% of sqlx at one row on every \
+         read shape, below it on most (instruction counts of one-row cases move by up to \
+         ~10% between builds of the same code, from code layout and hashing, so single \
+         percent differences there are not a measured gap)",
     ),
     (
         "end to end at 10,000 rows vs sqlx",
