@@ -158,9 +158,10 @@ struct Level<'p, T: Model> {
     parents: Vec<&'p mut (dyn Any + Send)>,
     groups: Groups,
     children: Vec<Vec<T>>,
-    /// The further copies for the other parents of a group, row by row:
-    /// for a group of `k + 1` parents, each row's `k` copies in turn.
-    copies: Vec<Vec<T>>,
+    /// The further copies of each group's rows, one list per other
+    /// parent of the group (the lists are alike, so any goes to any);
+    /// empty when no two parents share a key.
+    copies: Vec<Vec<Vec<T>>>,
     query: Arc<dyn PrefetchQuery>,
     decoder: PrefetchDecoder,
     holder: Box<dyn Holder<T>>,
@@ -219,10 +220,12 @@ fn level<'p, T: Model>(
     let decoder = typed.prefetch_decoder();
     let mut children = Vec::with_capacity(groups.first.len());
     children.resize_with(groups.first.len(), Vec::new);
-    let mut copies = Vec::new();
-    if groups.others.iter().any(|&n| n > 0) {
-        copies.resize_with(groups.first.len(), Vec::new);
-    }
+    let copies = if groups.others.iter().any(|&n| n > 0) {
+        let lists = |&others: &u32| (0..others).map(|_| Vec::new()).collect();
+        groups.others.iter().map(lists).collect()
+    } else {
+        Vec::new()
+    };
     Ok(Box::new(Level {
         parents,
         groups,
@@ -235,25 +238,6 @@ fn level<'p, T: Model>(
 }
 
 impl<T: Model> Level<'_, T> {
-    /// The copies of each group, one list per further parent, in reverse
-    /// (the next parent's list is popped off the end).
-    fn split_copies(&mut self) -> Vec<Vec<Vec<T>>> {
-        let mut out: Vec<Vec<Vec<T>>> = Vec::new();
-        for (group, copies) in std::mem::take(&mut self.copies).into_iter().enumerate() {
-            let others = self.groups.others[group] as usize;
-            if others == 0 {
-                out.push(Vec::new());
-                continue;
-            }
-            let mut lists: Vec<Vec<T>> = (0..others).map(|_| Vec::new()).collect();
-            for (n, copy) in copies.into_iter().enumerate() {
-                lists[others - 1 - n % others].push(copy);
-            }
-            out.push(lists);
-        }
-        out
-    }
-
     fn decode(&mut self, row: &Row) -> Result<T> {
         // Checked when the level was made.
         match self.query.as_any().downcast_ref::<QuerySet<T>>() {
@@ -276,15 +260,19 @@ impl<'p, T: Model> PrefetchLevel<'p> for Level<'p, T> {
         };
         let child = self.decode(row)?;
         self.children[group].push(child);
-        for _ in 0..self.groups.others[group] {
-            let copy = self.decode(row)?;
-            self.copies[group].push(copy);
+        if let Some(mut lists) = self.copies.get_mut(group).map(std::mem::take) {
+            let decoded = lists.iter_mut().try_for_each(|list| {
+                list.push(self.decode(row)?);
+                Ok(())
+            });
+            self.copies[group] = lists;
+            decoded?;
         }
         Ok(())
     }
 
     fn finish(mut self: Box<Self>, children: bool) -> Result<Vec<&'p mut (dyn Any + Send)>> {
-        let mut copies = self.split_copies();
+        let mut copies = std::mem::take(&mut self.copies);
         let parents = std::mem::take(&mut self.parents);
         let mut out = Vec::new();
         for (i, parent) in parents.into_iter().enumerate() {
